@@ -1,0 +1,74 @@
+//! `csf customer ...`
+
+use clap::{Args, Subcommand};
+
+#[derive(Subcommand, Debug)]
+pub enum CustomerCmd {
+    /// Add a customer
+    #[command(
+        after_help = "Example:\n  csf customer add acme --name 'Acme Inc' --email ops@acme.test --plan pro --mrr 49 --signed-up 2026-11-01"
+    )]
+    Add {
+        /// The customer id (your own key, e.g. from Stripe or your app)
+        id: String,
+        #[command(flatten)]
+        fields: CustomerFields,
+    },
+    /// List customers with their stage, health and MRR
+    #[command(after_help = "Example:\n  csf customer list --stage onboarding\n  csf customer list -f json")]
+    List {
+        /// Only customers in this stage
+        #[arg(long, value_parser = ["onboarding", "adoption", "advocacy", "expansion", "churned"])]
+        stage: Option<String>,
+    },
+    /// A customer's profile: health, signals, stage, tickets, NPS, billing, activity
+    #[command(after_help = "Example:\n  csf customer show acme\n  csf customer show ops@acme.test -f json")]
+    Show {
+        /// Customer id or email
+        customer: String,
+    },
+    /// Change a customer's fields (an empty value clears an optional field)
+    #[command(
+        after_help = "Example:\n  csf customer edit acme --plan enterprise --mrr 499\n  csf customer edit acme --churned ''"
+    )]
+    Edit {
+        /// Customer id or email
+        customer: String,
+        /// A new id
+        #[arg(long)]
+        id: Option<String>,
+        #[command(flatten)]
+        fields: CustomerFields,
+    },
+    /// Remove a customer (refused while data refers to it, unless --force)
+    #[command(after_help = "Example:\n  csf customer remove acme --force")]
+    Remove {
+        /// Customer id or email
+        customer: String,
+        /// Also remove its usage, NPS, billing, tickets and history
+        #[arg(long)]
+        force: bool,
+    },
+}
+
+#[derive(Args, Debug, Default)]
+pub struct CustomerFields {
+    /// Company or person name
+    #[arg(long)]
+    pub name: Option<String>,
+    /// Contact email
+    #[arg(long)]
+    pub email: Option<String>,
+    /// Plan name
+    #[arg(long)]
+    pub plan: Option<String>,
+    /// Monthly recurring revenue, e.g. 49 or 49.00 USD
+    #[arg(long)]
+    pub mrr: Option<String>,
+    /// Signup time [add: default now]
+    #[arg(long, value_name = "TIME")]
+    pub signed_up: Option<String>,
+    /// Churn time (an empty value: not churned); `csf churn record` also stores the exit survey
+    #[arg(long, value_name = "TIME")]
+    pub churned: Option<String>,
+}

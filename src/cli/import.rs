@@ -1,0 +1,61 @@
+//! `csf import KIND FILE ...`
+
+use std::path::PathBuf;
+
+use clap::{Args, ValueEnum};
+
+#[derive(Args, Debug)]
+#[command(after_help = "Examples:
+  csf import customers customers.csv
+  csf import usage events.csv --create-missing
+  csf import nps survey.csv --map score='How likely are you to recommend us?'
+  csf import billing invoices.csv --skip-invalid --rejects rejected.csv
+  cat tickets.csv | csf import tickets - --dry-run
+
+Validation is all or nothing: any bad row and nothing is written, unless --skip-invalid.
+Re-importing the same rows replaces them (natural keys), so overlapping exports never double count.")]
+pub struct ImportArgs {
+    /// What the file holds
+    pub kind: ImportKind,
+    /// The CSV file; `-` reads standard input
+    pub file: PathBuf,
+    /// Map a field to a header of your file: FIELD=HEADER (repeatable)
+    #[arg(long = "map", value_name = "FIELD=HEADER")]
+    pub map: Vec<String>,
+    /// Field delimiter: `,` (default), `;`, `\t` or `tab`, or any single character
+    #[arg(long, default_value = ",")]
+    pub delimiter: String,
+    /// Create minimal customers for unknown customer ids or emails
+    #[arg(long)]
+    pub create_missing: bool,
+    /// Import the good rows and skip the bad ones (reported on stderr)
+    #[arg(long)]
+    pub skip_invalid: bool,
+    /// With --skip-invalid: write the skipped rows, with a `reason` column, to this CSV file
+    #[arg(long, value_name = "OUT.csv", requires = "skip_invalid")]
+    pub rejects: Option<PathBuf>,
+    /// Validate and report what would change, writing nothing
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ImportKind {
+    Customers,
+    Usage,
+    Nps,
+    Billing,
+    Tickets,
+}
+
+impl ImportKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            ImportKind::Customers => "customers",
+            ImportKind::Usage => "usage",
+            ImportKind::Nps => "nps",
+            ImportKind::Billing => "billing",
+            ImportKind::Tickets => "tickets",
+        }
+    }
+}

@@ -1,0 +1,114 @@
+//! The whole command tree (clap), one file per command group, with help text.
+
+pub mod customer;
+pub mod import;
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::render::Format;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "csf",
+    args_override_self = true,
+    version,
+    about = "Customer Success Framework in the terminal: health scores, churn warnings, \
+             due outreach, support metrics and a Customer Success Plan, over one SQLite file.",
+    after_help = "Start with `csf demo`, then `csf init` and `csf import customers FILE`.\n\
+                  Exit codes: 0 success, 1 error, 2 usage error, 3 alert asked for with --fail-on."
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct Global {
+    /// Database file (created with mode 0600 if missing) [default: <data dir>/csf/csf.db]
+    #[arg(long, env = "CSF_DB", global = true, value_name = "PATH")]
+    pub db: Option<PathBuf>,
+    /// The clock for every "as of" computation: any import timestamp form; a bare date
+    /// means 23:59:59 UTC that day. Data after it is ignored [default: the system clock]
+    #[arg(long, env = "CSF_NOW", global = true, value_name = "TIME")]
+    pub now: Option<String>,
+    /// Output format [default: table; markdown for `report plan`]
+    #[arg(long, short = 'f', global = true, value_name = "FMT")]
+    pub format: Option<Format>,
+    /// When to colour tables: auto (a terminal without NO_COLOR), always, never
+    #[arg(long, global = true, value_name = "WHEN", default_value = "auto")]
+    pub color: ColorWhen,
+    /// Only errors and the requested output: no progress, hints or summaries
+    #[arg(long, short = 'q', global = true)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorWhen {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Build an example database in a temporary folder and show what csf does
+    #[command(after_help = "Example:\n  csf demo\n  csf demo --now 2026-11-20")]
+    Demo,
+    /// Create the database and say what to do next
+    #[command(after_help = "Example:\n  csf init\n  csf --db ./cs.db init --example")]
+    Init {
+        /// Also load the example data (the same as `csf demo`)
+        #[arg(long)]
+        example: bool,
+    },
+    /// Import a CSV file of customers, usage, nps, billing or tickets
+    Import(import::ImportArgs),
+    /// Add, list, show, edit and remove customers
+    #[command(subcommand)]
+    Customer(customer::CustomerCmd),
+    /// Show and change settings stored in the database
+    #[command(subcommand)]
+    Config(ConfigCmd),
+    /// Write a consistent copy of the database to PATH (safe while other commands run)
+    #[command(after_help = "Example:\n  csf backup ~/backups/csf-$(date +%F).db")]
+    Backup {
+        /// Where to write the copy (must not exist)
+        path: PathBuf,
+    },
+    /// Check the database: integrity and foreign keys
+    #[command(after_help = "Example:\n  csf check && echo ok")]
+    Check,
+    /// Print shell completions
+    #[command(
+        after_help = "Example:\n  csf completions bash > ~/.local/share/bash-completion/completions/csf"
+    )]
+    Completions {
+        /// The shell
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff)
+    #[command(after_help = "Example:\n  csf man > csf.1 && man ./csf.1")]
+    Man,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ConfigCmd {
+    /// List every key with its value in force, default and description
+    #[command(after_help = "Example:\n  csf config list")]
+    List,
+    /// Print one key's value in force
+    #[command(after_help = "Example:\n  csf config get health.weights")]
+    Get { key: String },
+    /// Set a key (refused with the reason when invalid)
+    #[command(
+        after_help = "Example:\n  csf config set health.weights 50,20,20,10\n  csf config set health.core_features reports,export,alerts"
+    )]
+    Set { key: String, value: String },
+    /// Return a key to its default
+    #[command(after_help = "Example:\n  csf config unset health.core_features")]
+    Unset { key: String },
+}

@@ -1,0 +1,69 @@
+//! `csf init`, `backup`, `check`, `completions`, `man`.
+
+use std::path::Path;
+
+use anyhow::{bail, Result};
+use clap::CommandFactory;
+
+use crate::cli::Cli;
+use crate::context::Ctx;
+use crate::render::out;
+use crate::{example, store};
+
+pub fn init(ctx: &Ctx, with_example: bool) -> Result<()> {
+    let existed = ctx.db_path.exists();
+    let mut conn = ctx.open()?;
+    if with_example {
+        example::load(&mut conn, ctx.now)?;
+    }
+    let what = if existed { "Using the existing database" } else { "Created the database" };
+    ctx.info(format!("{what} {}", ctx.db_path.display()));
+    ctx.info(
+        "Next:\n  csf import customers customers.csv   (id, name, email, plan, mrr, signed_up_at)\n  \
+         csf import usage events.csv          (customer, timestamp, event)\n  \
+         csf health score                     (nightly, from cron)\n  \
+         csf report plan > docs/cs-plan.md",
+    );
+    Ok(())
+}
+
+pub fn backup(ctx: &Ctx, path: &Path) -> Result<()> {
+    let conn = ctx.open()?;
+    store::backup(&conn, path)?;
+    ctx.info(format!("Backed up {} to {}", ctx.db_path.display(), path.display()));
+    Ok(())
+}
+
+pub fn check(ctx: &Ctx) -> Result<()> {
+    if !ctx.db_path.exists() {
+        bail!("{} does not exist; nothing to check (pass --db PATH)", ctx.db_path.display());
+    }
+    let conn = ctx.open()?;
+    let problems = store::check(&conn)?;
+    if problems.is_empty() {
+        out(&format!("ok: {} passed the integrity and foreign key checks\n", ctx.db_path.display()))
+    } else {
+        for p in problems.iter().take(50) {
+            eprintln!("{p}");
+        }
+        bail!(
+            "{} has {} problem(s); restore a backup (`csf backup` makes one) or run \
+             `sqlite3 {} .recover` to salvage the data",
+            ctx.db_path.display(),
+            problems.len(),
+            ctx.db_path.display()
+        )
+    }
+}
+
+pub fn completions(shell: clap_complete::Shell) -> Result<()> {
+    let mut buf = Vec::new();
+    clap_complete::generate(shell, &mut Cli::command(), "csf", &mut buf);
+    out(&String::from_utf8_lossy(&buf))
+}
+
+pub fn man() -> Result<()> {
+    let mut buf = Vec::new();
+    clap_mangen::Man::new(Cli::command()).render(&mut buf)?;
+    out(&String::from_utf8_lossy(&buf))
+}

@@ -1,0 +1,60 @@
+//! `csf config list | get | set | unset` (SPEC §10).
+
+use anyhow::{anyhow, Result};
+
+use crate::cli::ConfigCmd;
+use crate::context::Ctx;
+use crate::domain::settings::{self, KEYS};
+use crate::render::{out, Rows, Tone, Value};
+use crate::store;
+
+pub fn run(ctx: &Ctx, cmd: ConfigCmd) -> Result<()> {
+    let conn = ctx.open()?;
+    match cmd {
+        ConfigCmd::List => {
+            let s = ctx.settings(&conn)?;
+            let mut rows = Rows::new(&["key", "value", "default", "set", "description"]);
+            for k in KEYS {
+                let set = s.is_set(k.name);
+                rows.push(vec![
+                    k.name.into(),
+                    crate::render::Cell::from(Value::opt_text(s.get(k.name))).tone(if set {
+                        Tone::Plain
+                    } else {
+                        Tone::Dim
+                    }),
+                    Value::opt_text(k.default).into(),
+                    Value::Bool(set).into(),
+                    k.help.into(),
+                ]);
+            }
+            ctx.print_rows(&rows)
+        }
+        ConfigCmd::Get { key } => {
+            settings::key(&key).ok_or_else(|| anyhow!(settings::validate(&key, "").unwrap_err()))?;
+            let s = ctx.settings(&conn)?;
+            match s.get(&key) {
+                Some(v) => out(&format!("{v}\n")),
+                None => {
+                    ctx.info(format!("{key} is not set (derived from the data)"));
+                    Ok(())
+                }
+            }
+        }
+        ConfigCmd::Set { key, value } => {
+            let v = settings::validate(&key, &value).map_err(|e| anyhow!("{e}; nothing was changed"))?;
+            store::config::set(&conn, &key, &v)?;
+            ctx.info(format!("{key} = {v}"));
+            Ok(())
+        }
+        ConfigCmd::Unset { key } => {
+            settings::key(&key).ok_or_else(|| anyhow!(settings::validate(&key, "").unwrap_err()))?;
+            if store::config::unset(&conn, &key)? {
+                ctx.info(format!("{key} is back to its default"));
+            } else {
+                ctx.info(format!("{key} was not set"));
+            }
+            Ok(())
+        }
+    }
+}

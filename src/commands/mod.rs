@@ -1,0 +1,8 @@
+//! One module per command group: each reads its arguments, calls the domain
+//! and the store, and hands rows to render.
+
+pub mod admin;
+pub mod config;
+pub mod customer;
+pub mod demo;
+pub mod import;

@@ -1,0 +1,107 @@
+//! What every command gets: where the database is, `now`, output format,
+//! colour, and whether to talk on stderr.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+use anyhow::{Context as _, Result};
+use rusqlite::Connection;
+
+use crate::cli::{ColorWhen, Global};
+use crate::domain::settings::Settings;
+use crate::render::{self, Format, Rows};
+use crate::{store, time};
+
+pub struct Ctx {
+    pub db_path: PathBuf,
+    /// The clock, Unix seconds.
+    pub now: i64,
+    pub format: Option<Format>,
+    /// Colour on stdout.
+    pub color: bool,
+    pub quiet: bool,
+    /// stderr is a terminal: progress bars may be drawn.
+    pub stderr_tty: bool,
+}
+
+impl Ctx {
+    pub fn from_global(g: &Global) -> Result<Ctx> {
+        let now = match &g.now {
+            Some(s) => time::parse_now(s).map_err(|e| anyhow::anyhow!("--now / CSF_NOW: \"{s}\" {e}"))?,
+            None => chrono::Utc::now().timestamp(),
+        };
+        let db_path = match &g.db {
+            Some(p) => p.clone(),
+            None => dirs::data_dir()
+                .context("no data folder is known for this user; pass --db PATH or set CSF_DB")?
+                .join("csf")
+                .join("csf.db"),
+        };
+        Ok(Ctx {
+            db_path,
+            now,
+            format: g.format,
+            color: color_on(g.color),
+            quiet: g.quiet,
+            stderr_tty: std::io::stderr().is_terminal(),
+        })
+    }
+
+    pub fn open(&self) -> Result<Connection> {
+        store::open(&self.db_path)
+    }
+
+    pub fn settings(&self, conn: &Connection) -> Result<Settings> {
+        Ok(Settings::from_stored(store::config::all(conn)?))
+    }
+
+    /// Today's UTC day number.
+    pub fn today(&self) -> i64 {
+        time::day_number(self.now)
+    }
+
+    pub fn format_or(&self, default: Format) -> Format {
+        self.format.unwrap_or(default)
+    }
+
+    /// Prints rows in the chosen format (table by default).
+    pub fn print_rows(&self, rows: &Rows) -> Result<()> {
+        render::out(&rows.render(self.format_or(Format::Table), self.color)?)
+    }
+
+    /// A summary or hint on stderr (not with --quiet).
+    pub fn info(&self, msg: impl AsRef<str>) {
+        if !self.quiet {
+            eprintln!("{}", msg.as_ref());
+        }
+    }
+
+    /// Progress bars are drawn only on a terminal and never with --quiet.
+    pub fn show_progress(&self) -> bool {
+        self.stderr_tty && !self.quiet
+    }
+}
+
+fn color_on(when: ColorWhen) -> bool {
+    match when {
+        ColorWhen::Always => true,
+        ColorWhen::Never => false,
+        ColorWhen::Auto => {
+            let choice = anstream::AutoStream::choice(&std::io::stdout());
+            !matches!(choice, anstream::ColorChoice::Never)
+        }
+    }
+}
+
+/// The error a command returns for an alert asked for with `--fail-on`:
+/// exit code 3, the message on stderr without `error:`.
+#[derive(Debug)]
+pub struct Alert(pub String);
+
+impl std::fmt::Display for Alert {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Alert {}

@@ -1,0 +1,3 @@
+//! Pure logic on plain structs and `now`: no I/O, unit-tested with hand-computed cases.
+
+pub mod settings;

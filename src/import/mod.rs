@@ -1,0 +1,3 @@
+//! CSV reading: header aliases, value parsers, per-kind row validation (SPEC §3).
+
+pub mod values;

@@ -1,0 +1,120 @@
+//! Value parsers shared by import and the command line: money, integers.
+//! Errors are fragments that follow `column "x": "value" `.
+
+/// Parses money into integer cents: `49`, `49.00`, `-12.5`, `$49.00`, `€49`,
+/// `49.00 USD`, `1,299.00`. Never goes through a float.
+pub fn parse_money(s: &str) -> Result<i64, String> {
+    let bad = || {
+        "is not an amount of money; use a number such as 49.00, optionally with $, €, £ \
+         or a trailing currency code (49.00 USD)"
+            .to_string()
+    };
+    let mut t = s.trim();
+    if t.is_empty() {
+        return Err("is empty; expected an amount such as 49.00".into());
+    }
+    // A trailing ISO 4217 code.
+    if let Some((num, code)) = t.rsplit_once(' ') {
+        if code.len() == 3 && code.bytes().all(|b| b.is_ascii_alphabetic()) {
+            t = num.trim();
+        }
+    }
+    let (neg, rest) = match t.strip_prefix('-') {
+        Some(r) => (true, r.trim_start()),
+        None => (false, t),
+    };
+    let rest = rest
+        .strip_prefix('$')
+        .or_else(|| rest.strip_prefix('€'))
+        .or_else(|| rest.strip_prefix('£'))
+        .unwrap_or(rest);
+    let (neg, rest) = match rest.strip_prefix('-') {
+        Some(r) if !neg => (true, r),
+        Some(_) => return Err(bad()),
+        None => (neg, rest),
+    };
+    let (whole, frac) = match rest.split_once('.') {
+        Some((w, f)) => (w, f),
+        None => (rest, ""),
+    };
+    // Thousands separators only in well-formed groups: 1,299 but not 12,99.
+    let whole_digits: String = if whole.contains(',') {
+        let groups: Vec<&str> = whole.split(',').collect();
+        let ok = !groups[0].is_empty() && groups[0].len() <= 3 && groups[1..].iter().all(|g| g.len() == 3);
+        if !ok {
+            return Err(bad());
+        }
+        groups.concat()
+    } else {
+        whole.to_string()
+    };
+    if whole_digits.is_empty() && frac.is_empty()
+        || !whole_digits.bytes().all(|b| b.is_ascii_digit())
+        || !frac.bytes().all(|b| b.is_ascii_digit())
+        || frac.len() > 2 && frac[2..].bytes().any(|b| b != b'0')
+    {
+        return Err(bad());
+    }
+    let units: i64 = if whole_digits.is_empty() {
+        0
+    } else {
+        whole_digits.parse().map_err(|_| "is too large an amount".to_string())?
+    };
+    let mut cents_part = frac.bytes().take(2).fold(0i64, |a, b| a * 10 + i64::from(b - b'0'));
+    if frac.len() == 1 {
+        cents_part *= 10;
+    }
+    let cents = units
+        .checked_mul(100)
+        .and_then(|c| c.checked_add(cents_part))
+        .ok_or_else(|| "is too large an amount".to_string())?;
+    Ok(if neg { -cents } else { cents })
+}
+
+/// An integer within `lo..=hi`; `what` names the range in the error.
+pub fn parse_int_in(s: &str, lo: i64, hi: i64) -> Result<i64, String> {
+    match s.trim().parse::<i64>() {
+        Ok(v) if (lo..=hi).contains(&v) => Ok(v),
+        _ => Err(format!("is not an integer from {lo} to {hi}")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn money_forms() {
+        for (s, c) in [
+            ("49", 4900),
+            ("49.00", 4900),
+            ("-12.5", -1250),
+            ("$49.00", 4900),
+            ("€49", 4900),
+            ("£0.99", 99),
+            ("49.00 USD", 4900),
+            ("-$5.25", -525),
+            ("$-5.25", -525),
+            ("1,299.00", 129_900),
+            (" 7 ", 700),
+            (".5", 50),
+            ("10.500", 1050),
+        ] {
+            assert_eq!(parse_money(s), Ok(c), "{s}");
+        }
+    }
+
+    #[test]
+    fn bad_money_is_refused() {
+        for s in ["", "abc", "12,99", "1.234", "$", "--5", "1e3", "49.00 US", "NaN"] {
+            assert!(parse_money(s).is_err(), "{s}");
+        }
+    }
+
+    #[test]
+    fn int_ranges() {
+        assert_eq!(parse_int_in("10", 0, 10), Ok(10));
+        assert!(parse_int_in("11", 0, 10).unwrap_err().contains("from 0 to 10"));
+        assert!(parse_int_in("7.5", 0, 10).is_err());
+    }
+}

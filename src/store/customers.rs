@@ -1,0 +1,142 @@
+//! The `customers` table: lookup by id or email, add, edit, remove, list.
+
+use anyhow::{bail, Result};
+use rusqlite::{params, Connection, OptionalExtension, Row};
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Customer {
+    pub cid: i64,
+    pub id: String,
+    pub name: Option<String>,
+    pub email: Option<String>,
+    pub plan: Option<String>,
+    pub mrr_cents: Option<i64>,
+    pub signed_up_at: Option<i64>,
+    pub churned_at: Option<i64>,
+}
+
+impl Customer {
+    /// The name, else the id: what a person reads.
+    pub fn label(&self) -> &str {
+        self.name.as_deref().filter(|n| !n.is_empty()).unwrap_or(&self.id)
+    }
+
+    /// Churned as of `now` (a churn date after `now` is not yet in effect).
+    pub fn is_churned(&self, now: i64) -> bool {
+        self.churned_at.is_some_and(|t| t <= now)
+    }
+}
+
+pub const COLUMNS: &str = "cid, id, name, email, plan, mrr_cents, signed_up_at, churned_at";
+
+pub fn from_row(r: &Row) -> rusqlite::Result<Customer> {
+    Ok(Customer {
+        cid: r.get(0)?,
+        id: r.get(1)?,
+        name: r.get(2)?,
+        email: r.get(3)?,
+        plan: r.get(4)?,
+        mrr_cents: r.get(5)?,
+        signed_up_at: r.get(6)?,
+        churned_at: r.get(7)?,
+    })
+}
+
+/// Finds a customer by id, else by email (case-insensitive).
+pub fn find(conn: &Connection, key: &str) -> Result<Option<Customer>> {
+    let by_id = conn
+        .prepare_cached(&format!("SELECT {COLUMNS} FROM customers WHERE id = ?"))?
+        .query_row([key], from_row)
+        .optional()?;
+    if by_id.is_some() {
+        return Ok(by_id);
+    }
+    Ok(conn
+        .prepare_cached(&format!(
+            "SELECT {COLUMNS} FROM customers WHERE email = ? COLLATE NOCASE ORDER BY cid LIMIT 1"
+        ))?
+        .query_row([key.trim()], from_row)
+        .optional()?)
+}
+
+/// Like [`find`], with the error a user reads when there is no such customer.
+pub fn get(conn: &Connection, key: &str) -> Result<Customer> {
+    match find(conn, key)? {
+        Some(c) => Ok(c),
+        None => bail!("no customer with id or email \"{key}\"; `csf customer list` shows the customers"),
+    }
+}
+
+pub fn list(conn: &Connection) -> Result<Vec<Customer>> {
+    let mut st = conn.prepare_cached(&format!("SELECT {COLUMNS} FROM customers ORDER BY id"))?;
+    let rows = st.query_map([], from_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+#[derive(Debug, Default, Clone)]
+pub struct NewCustomer {
+    pub id: String,
+    pub name: Option<String>,
+    pub email: Option<String>,
+    pub plan: Option<String>,
+    pub mrr_cents: Option<i64>,
+    pub signed_up_at: Option<i64>,
+    pub churned_at: Option<i64>,
+}
+
+/// Inserts a customer; returns its internal key.
+pub fn insert(conn: &Connection, c: &NewCustomer, now: i64) -> Result<i64> {
+    conn.prepare_cached(
+        "INSERT INTO customers (id, name, email, plan, mrr_cents, signed_up_at, churned_at, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)",
+    )?
+    .execute(params![c.id, c.name, c.email, c.plan, c.mrr_cents, c.signed_up_at, c.churned_at, now])?;
+    Ok(conn.last_insert_rowid())
+}
+
+/// Stores every field of `c` (an edited copy of a loaded customer).
+pub fn update(conn: &Connection, c: &Customer, now: i64) -> Result<()> {
+    conn.prepare_cached(
+        "UPDATE customers SET id = ?2, name = ?3, email = ?4, plan = ?5, mrr_cents = ?6,
+         signed_up_at = ?7, churned_at = ?8, updated_at = ?9 WHERE cid = ?1",
+    )?
+    .execute(params![
+        c.cid,
+        c.id,
+        c.name,
+        c.email,
+        c.plan,
+        c.mrr_cents,
+        c.signed_up_at,
+        c.churned_at,
+        now
+    ])?;
+    Ok(())
+}
+
+/// How many rows of each kind refer to the customer (for `customer remove`).
+pub fn references(conn: &Connection, cid: i64) -> Result<Vec<(&'static str, i64)>> {
+    let mut out = Vec::new();
+    for (label, table) in [
+        ("usage events", "usage_events"),
+        ("NPS responses", "nps_responses"),
+        ("billing records", "billing_records"),
+        ("tickets", "tickets"),
+        ("health snapshots", "health_snapshots"),
+        ("churn records", "churn_records"),
+        ("outreach steps", "outreach_done"),
+    ] {
+        let n: i64 =
+            conn.query_row(&format!("SELECT count(*) FROM {table} WHERE cid = ?"), [cid], |r| r.get(0))?;
+        if n > 0 {
+            out.push((label, n));
+        }
+    }
+    Ok(out)
+}
+
+/// Deletes the customer; its data goes with it (ON DELETE CASCADE).
+pub fn delete(conn: &Connection, cid: i64) -> Result<()> {
+    conn.execute("DELETE FROM customers WHERE cid = ?", [cid])?;
+    Ok(())
+}

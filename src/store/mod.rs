@@ -1,0 +1,209 @@
+//! The SQLite side: opening the file safely, pragmas, migrations, and one
+//! module per table group with the queries it needs.
+
+pub mod config;
+pub mod customers;
+
+use std::fs::OpenOptions;
+use std::io::Read;
+use std::path::Path;
+
+use anyhow::{bail, Context, Result};
+use rusqlite::{Connection, OpenFlags};
+
+/// Numbered schema steps; `user_version` is the count applied.
+/// Never edit a released step: add the next one.
+const MIGRATIONS: &[&str] = &[include_str!("migrations/001_initial.sql")];
+
+pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
+
+/// How long a writer waits for another (a cron job and a person may overlap).
+pub const BUSY_TIMEOUT_MS: u64 = 60_000;
+
+/// Opens (creating if needed) the csf database at `path`, refusing files that
+/// are not SQLite or come from a newer csf, and migrating older ones forward.
+pub fn open(path: &Path) -> Result<Connection> {
+    let exists = path.exists();
+    if exists {
+        check_is_sqlite(path)?;
+    } else {
+        create_private_file(path)?;
+    }
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .with_context(|| format!("could not open the database {}", path.display()))?;
+    conn.busy_timeout(std::time::Duration::from_millis(BUSY_TIMEOUT_MS))?;
+    let version: i64 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .with_context(|| format!("{} is not a usable SQLite database", path.display()))?;
+    if version > SCHEMA_VERSION {
+        bail!(
+            "{} has schema version {version}, newer than this csf understands ({SCHEMA_VERSION}); \
+             it was left untouched — upgrade csf to use it",
+            path.display()
+        );
+    }
+    if version == 0 && exists && has_foreign_tables(&conn)? {
+        bail!(
+            "{} is a SQLite database but not a csf one (it has other tables); it was left \
+             untouched — pass --db with a new path",
+            path.display()
+        );
+    }
+    conn.pragma_update(None, "journal_mode", "WAL").context("could not switch the database to WAL mode")?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    // FULL keeps every commit durable across power loss; one commit per command makes it cheap.
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    conn.pragma_update(None, "temp_store", "MEMORY")?;
+    conn.pragma_update(None, "cache_size", -65_536)?; // 64 MiB page cache
+    migrate(&conn, version).with_context(|| format!("could not upgrade {}", path.display()))?;
+    Ok(conn)
+}
+
+fn check_is_sqlite(path: &Path) -> Result<()> {
+    let mut f = std::fs::File::open(path)
+        .with_context(|| format!("could not read the database {}", path.display()))?;
+    if f.metadata()?.is_dir() {
+        bail!("{} is a directory; pass --db with a file path", path.display());
+    }
+    let mut head = [0u8; 16];
+    let n = f.read(&mut head)?;
+    if n == 0 {
+        return Ok(()); // an empty file becomes a new database
+    }
+    if n < 16 || &head != b"SQLite format 3\0" {
+        bail!(
+            "{} is not a SQLite database; it was left untouched — pass --db with the path of a \
+             csf database, or a new path to create one",
+            path.display()
+        );
+    }
+    Ok(())
+}
+
+fn has_foreign_tables(conn: &Connection) -> Result<bool> {
+    let n: i64 = conn.query_row(
+        "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
+        [],
+        |r| r.get(0),
+    )?;
+    Ok(n > 0)
+}
+
+/// Creates an empty file readable only by its owner (it holds customer data),
+/// with its parent folders.
+pub fn create_private_file(path: &Path) -> Result<()> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("could not create the folder {}", dir.display()))?;
+    }
+    let mut o = OpenOptions::new();
+    o.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut o, 0o600);
+    match o.open(path) {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(anyhow::Error::new(e))
+            .with_context(|| format!("could not create the database {}", path.display())),
+    }
+}
+
+fn migrate(conn: &Connection, from: i64) -> Result<()> {
+    if from >= SCHEMA_VERSION {
+        return Ok(());
+    }
+    conn.execute_batch("BEGIN IMMEDIATE")?;
+    // Another process may have migrated while we waited for the lock.
+    let now_version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    let result = (|| -> Result<()> {
+        for (i, step) in MIGRATIONS.iter().enumerate().skip(now_version as usize) {
+            conn.execute_batch(step).with_context(|| format!("schema step {} failed", i + 1))?;
+        }
+        conn.pragma_update(None, "user_version", SCHEMA_VERSION)?;
+        Ok(())
+    })();
+    match result {
+        Ok(()) => conn.execute_batch("COMMIT")?,
+        Err(e) => {
+            let _ = conn.execute_batch("ROLLBACK");
+            return Err(e);
+        }
+    }
+    Ok(())
+}
+
+/// `csf check`: integrity and foreign keys; returns the problems found.
+pub fn check(conn: &Connection) -> Result<Vec<String>> {
+    let mut problems = Vec::new();
+    let mut st = conn.prepare("PRAGMA integrity_check")?;
+    let rows = st.query_map([], |r| r.get::<_, String>(0))?;
+    for r in rows {
+        let r = r?;
+        if r != "ok" {
+            problems.push(format!("integrity: {r}"));
+        }
+    }
+    let mut st = conn.prepare("PRAGMA foreign_key_check")?;
+    let rows = st.query_map([], |r| {
+        Ok(format!(
+            "foreign key: table {} row {} refers to a missing row in {}",
+            r.get::<_, String>(0)?,
+            r.get::<_, Option<i64>>(1)?.map_or("?".into(), |v| v.to_string()),
+            r.get::<_, String>(2)?
+        ))
+    })?;
+    for r in rows {
+        problems.push(r?);
+    }
+    Ok(problems)
+}
+
+/// `csf backup`: a consistent copy through SQLite's backup API, mode 0600.
+pub fn backup(conn: &Connection, dest: &Path) -> Result<()> {
+    if dest.exists() {
+        bail!("{} already exists; choose a new path for the backup", dest.display());
+    }
+    create_private_file(dest)?;
+    let result = (|| -> Result<()> {
+        let mut dst = Connection::open(dest)?;
+        let b = rusqlite::backup::Backup::new(conn, &mut dst)?;
+        b.run_to_completion(1024, std::time::Duration::from_millis(10), None)?;
+        Ok(())
+    })();
+    if let Err(e) = result {
+        let _ = std::fs::remove_file(dest);
+        return Err(e.context(format!("could not write the backup {}", dest.display())));
+    }
+    Ok(())
+}
+
+/// Runs `f` in one IMMEDIATE transaction: everything or nothing.
+pub fn write<T>(conn: &mut Connection, f: impl FnOnce(&rusqlite::Transaction) -> Result<T>) -> Result<T> {
+    let tx = rusqlite::Transaction::new(conn, rusqlite::TransactionBehavior::Immediate)
+        .context("could not start a write transaction (is the database locked by a long job?)")?;
+    let v = f(&tx)?;
+    tx.commit().context("could not commit to the database")?;
+    Ok(v)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrates_a_new_file_to_the_current_version() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("a/b/csf.db");
+        let c = open(&p).unwrap();
+        let v: i64 = c.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+        assert_eq!(v, SCHEMA_VERSION);
+        drop(c);
+        let c = open(&p).unwrap(); // reopening is a no-op
+        let fk: i64 = c.query_row("PRAGMA foreign_keys", [], |r| r.get(0)).unwrap();
+        assert_eq!(fk, 1);
+        assert!(check(&c).unwrap().is_empty());
+    }
+}

@@ -1,0 +1,215 @@
+//! Timestamps: parsing every form of SPEC §3.1, days and windows relative to `now`.
+
+use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
+
+pub const DAY: i64 = 86_400;
+
+/// Parses a timestamp in any accepted form into Unix seconds (UTC).
+/// The error is a sentence fragment for `column "x": "value" <error>`.
+pub fn parse_timestamp(s: &str) -> Result<i64, String> {
+    parse_inner(s.trim(), false)
+}
+
+/// Parses `--now`: like [`parse_timestamp`] but a bare date means 23:59:59 UTC.
+pub fn parse_now(s: &str) -> Result<i64, String> {
+    parse_inner(s.trim(), true)
+}
+
+fn parse_inner(s: &str, date_is_end_of_day: bool) -> Result<i64, String> {
+    if s.is_empty() {
+        return Err("is empty; expected a timestamp such as 2026-11-20T10:00:00Z".into());
+    }
+    let b = s.as_bytes();
+    if b.iter().all(u8::is_ascii_digit) {
+        return match b.len() {
+            8 => parse_date(&format!("{}-{}-{}", &s[..4], &s[4..6], &s[6..]), date_is_end_of_day),
+            10 => s.parse::<i64>().map_err(|_| invalid()),
+            13 => s.parse::<i64>().map(|ms| ms.div_euclid(1000)).map_err(|_| invalid()),
+            _ => Err(invalid()),
+        };
+    }
+    if b.len() == 10 && b[4] == b'-' && b[7] == b'-' {
+        return parse_date(s, date_is_end_of_day);
+    }
+    if let Ok(dt) = DateTime::parse_from_rfc3339(s) {
+        return Ok(dt.timestamp());
+    }
+    // RFC 3339 with a space instead of `T`, or offsets without seconds.
+    for fmt in ["%Y-%m-%d %H:%M:%S%.f%:z", "%Y-%m-%dT%H:%M%:z", "%Y-%m-%d %H:%M%:z"] {
+        if let Ok(dt) = DateTime::parse_from_str(s, fmt) {
+            return Ok(dt.timestamp());
+        }
+    }
+    let naive = s.strip_suffix('Z').or_else(|| s.strip_suffix(" UTC")).unwrap_or(s);
+    for fmt in ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"] {
+        if let Ok(dt) = NaiveDateTime::parse_from_str(naive, fmt) {
+            return Ok(dt.and_utc().timestamp());
+        }
+    }
+    if s.contains('/') || s.contains('.') && !s.contains(':') {
+        return Err("is an ambiguous date; use an ISO date such as 2026-11-05 (YYYY-MM-DD)".into());
+    }
+    Err(invalid())
+}
+
+fn invalid() -> String {
+    "is not a timestamp; use RFC 3339 (2026-11-20T10:00:00Z), YYYY-MM-DD[ HH:MM[:SS]], \
+     YYYYMMDD or Unix epoch seconds (10 digits) / milliseconds (13 digits)"
+        .into()
+}
+
+fn parse_date(s: &str, end_of_day: bool) -> Result<i64, String> {
+    let d = NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .map_err(|_| "is not a valid calendar date (YYYY-MM-DD)".to_string())?;
+    let t = if end_of_day { NaiveTime::from_hms_opt(23, 59, 59) } else { NaiveTime::from_hms_opt(0, 0, 0) }
+        .expect("constant time of day is valid");
+    Ok(d.and_time(t).and_utc().timestamp())
+}
+
+/// The UTC calendar day of a timestamp, as a day number since 1970-01-01.
+pub fn day_number(ts: i64) -> i64 {
+    ts.div_euclid(DAY)
+}
+
+/// The first second of the UTC day `day_number`.
+pub fn day_start(day: i64) -> i64 {
+    day * DAY
+}
+
+pub fn date_of(ts: i64) -> NaiveDate {
+    to_datetime(ts).date_naive()
+}
+
+pub fn date_of_day(day: i64) -> NaiveDate {
+    date_of(day_start(day))
+}
+
+pub fn day_of_date(d: NaiveDate) -> i64 {
+    day_number(d.and_time(NaiveTime::MIN).and_utc().timestamp())
+}
+
+pub fn to_datetime(ts: i64) -> DateTime<Utc> {
+    Utc.timestamp_opt(ts, 0).single().unwrap_or(DateTime::<Utc>::MIN_UTC)
+}
+
+/// RFC 3339 UTC with a `Z`: `2026-11-20T10:00:00Z`.
+pub fn rfc3339(ts: i64) -> String {
+    to_datetime(ts).format("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
+/// `YYYY-MM-DD`.
+pub fn iso_date(ts: i64) -> String {
+    date_of(ts).format("%Y-%m-%d").to_string()
+}
+
+/// A compact human form for tables: `2026-11-20 10:00`.
+pub fn short(ts: i64) -> String {
+    to_datetime(ts).format("%Y-%m-%d %H:%M").to_string()
+}
+
+/// "3 days ago", "in 2 hours", "just now".
+pub fn relative(ts: i64, now: i64) -> String {
+    let d = now - ts;
+    let (n, unit) = match d.abs() {
+        a if a < 60 => return "just now".into(),
+        a if a < 3600 => (a / 60, "minute"),
+        a if a < DAY => (a / 3600, "hour"),
+        a if a < 60 * DAY => (a / DAY, "day"),
+        a if a < 730 * DAY => (a / (30 * DAY), "month"),
+        a => (a / (365 * DAY), "year"),
+    };
+    let s = if n == 1 { "" } else { "s" };
+    if d >= 0 {
+        format!("{n} {unit}{s} ago")
+    } else {
+        format!("in {n} {unit}{s}")
+    }
+}
+
+/// A duration in seconds as "3 h 20 min", "45 min", "2 d 4 h".
+pub fn duration(secs: i64) -> String {
+    let a = secs.abs();
+    if a < 3600 {
+        format!("{} min", a / 60)
+    } else if a < DAY {
+        let m = (a % 3600) / 60;
+        if m == 0 {
+            format!("{} h", a / 3600)
+        } else {
+            format!("{} h {} min", a / 3600, m)
+        }
+    } else {
+        let h = (a % DAY) / 3600;
+        if h == 0 {
+            format!("{} d", a / DAY)
+        } else {
+            format!("{} d {} h", a / DAY, h)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ts(s: &str) -> i64 {
+        DateTime::parse_from_rfc3339(s).unwrap().timestamp()
+    }
+
+    #[test]
+    fn accepts_every_documented_form() {
+        let t = ts("2026-11-20T10:00:00Z");
+        for s in [
+            "2026-11-20T10:00:00Z",
+            "2026-11-20T11:00:00+01:00",
+            "2026-11-20T10:00:00.250Z",
+            "2026-11-20T10:00",
+            "2026-11-20 10:00",
+            "2026-11-20 10:00:00",
+            "2026-11-20T10:00:00.5",
+            "2026-11-20 10:00:00 UTC",
+            "1795168800",
+            "1795168800000",
+        ] {
+            assert_eq!(parse_timestamp(s), Ok(t), "{s}");
+        }
+        let d = ts("2026-11-20T00:00:00Z");
+        assert_eq!(parse_timestamp("2026-11-20"), Ok(d));
+        assert_eq!(parse_timestamp("20261120"), Ok(d));
+    }
+
+    #[test]
+    fn now_date_means_end_of_day() {
+        assert_eq!(parse_now("2026-10-01"), Ok(ts("2026-10-01T23:59:59Z")));
+        assert_eq!(parse_now("2026-10-01T08:00:00Z"), Ok(ts("2026-10-01T08:00:00Z")));
+    }
+
+    #[test]
+    fn ambiguous_and_invalid_forms_are_refused() {
+        assert!(parse_timestamp("11/05/2026").unwrap_err().contains("ISO"));
+        assert!(parse_timestamp("05.11.2026").unwrap_err().contains("ISO"));
+        assert!(parse_timestamp("2026-02-30").unwrap_err().contains("calendar"));
+        assert!(parse_timestamp("yesterday").is_err());
+        assert!(parse_timestamp("").is_err());
+        assert!(parse_timestamp("123456").is_err());
+    }
+
+    #[test]
+    fn days_are_utc_calendar_days() {
+        let t = ts("2026-11-20T23:59:59Z");
+        assert_eq!(day_number(t), day_number(ts("2026-11-20T00:00:00Z")));
+        assert_eq!(day_number(t) + 1, day_number(t + 1));
+        assert_eq!(iso_date(t), "2026-11-20");
+        assert_eq!(date_of_day(day_number(t)).to_string(), "2026-11-20");
+        assert_eq!(day_number(-1), -1);
+    }
+
+    #[test]
+    fn relative_times_read_naturally() {
+        assert_eq!(relative(0, 3 * DAY), "3 days ago");
+        assert_eq!(relative(0, 3600), "1 hour ago");
+        assert_eq!(relative(7200, 0), "in 2 hours");
+        assert_eq!(relative(0, 30), "just now");
+        assert_eq!(duration(3 * 3600 + 20 * 60), "3 h 20 min");
+    }
+}

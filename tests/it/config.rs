@@ -1,0 +1,50 @@
+//! `csf config` (SPEC §10).
+
+use crate::common::Work;
+
+#[test]
+fn set_get_unset_round_trip() {
+    let w = Work::new();
+    assert_eq!(w.run(&["config", "get", "health.weights"]).ok().stdout, "40,30,20,10\n");
+    w.run(&["config", "set", "health.weights", "50, 20, 20, 10"]).ok();
+    assert_eq!(w.run(&["config", "get", "health.weights"]).ok().stdout, "50,20,20,10\n");
+    w.run(&["config", "unset", "health.weights"]).ok();
+    assert_eq!(w.run(&["config", "get", "health.weights"]).ok().stdout, "40,30,20,10\n");
+}
+
+#[test]
+fn invalid_weights_are_refused_and_nothing_changes() {
+    let w = Work::new();
+    w.run(&["config", "set", "health.weights", "50,20,20,10"]).ok();
+    let before = w.dump();
+    let r = w.run(&["config", "set", "health.weights", "50,30,20,10"]).fails(1);
+    assert_eq!(
+        r.stderr,
+        "error: health.weights must be four non-negative integers summing to 100 \
+         (usage,engagement,satisfaction,payment), e.g. 40,30,20,10; got \"50,30,20,10\"; nothing was changed\n"
+    );
+    assert_eq!(w.dump(), before);
+}
+
+#[test]
+fn unknown_key_lists_the_known_ones() {
+    let w = Work::new();
+    let r = w.run(&["config", "set", "health.colour", "red"]).fails(1);
+    assert!(r.stderr.contains("unknown config key \"health.colour\""), "{}", r.stderr);
+    assert!(r.stderr.contains("health.core_features"), "{}", r.stderr);
+    w.run(&["config", "get", "nope"]).fails(1);
+}
+
+#[test]
+fn list_in_json_has_every_key() {
+    let w = Work::new();
+    w.run(&["config", "set", "targets.nps", "30"]).ok();
+    let j = w.run(&["config", "list", "-f", "json"]).ok().json();
+    let a = j.as_array().unwrap();
+    let nps = a.iter().find(|o| o["key"] == "targets.nps").unwrap();
+    assert_eq!(nps["value"], "30");
+    assert_eq!(nps["default"], "40");
+    assert_eq!(nps["set"], true);
+    let core = a.iter().find(|o| o["key"] == "health.core_features").unwrap();
+    assert!(core["value"].is_null());
+}

@@ -1,0 +1,81 @@
+//! `csf customer ...` (SPEC §4).
+
+use crate::common::Work;
+
+#[test]
+fn add_show_edit_remove() {
+    let w = Work::new();
+    w.run(&[
+        "customer",
+        "add",
+        "acme",
+        "--name",
+        "Acme",
+        "--email",
+        "Ops@Acme.test",
+        "--mrr",
+        "$49.90",
+        "--signed-up",
+        "2026-11-01",
+    ])
+    .ok();
+    let j = w.run(&["customer", "show", "ops@acme.test", "-f", "json"]).ok().json();
+    assert_eq!(j["customer_id"], "acme");
+    assert_eq!(j["mrr"], 49.9);
+    assert_eq!(j["signed_up_at"], "2026-11-01T00:00:00Z");
+    w.run(&["customer", "edit", "acme", "--plan", "pro", "--mrr", "99", "--email", ""]).ok();
+    let j = w.run(&["customer", "show", "acme", "-f", "json"]).ok().json();
+    assert_eq!(j["plan"], "pro");
+    assert_eq!(j["mrr"], 99.0);
+    assert!(j["email"].is_null());
+    assert_eq!(w.count("SELECT mrr_cents FROM customers"), 9900);
+    w.run(&["customer", "remove", "acme"]).ok();
+    assert_eq!(w.count("SELECT count(*) FROM customers"), 0);
+}
+
+#[test]
+fn duplicate_add_is_refused_and_nothing_changes() {
+    let w = Work::new();
+    w.run(&["customer", "add", "acme", "--name", "Acme"]).ok();
+    let before = w.dump();
+    let r = w.run(&["customer", "add", "acme", "--name", "Other"]).fails(1);
+    assert_eq!(
+        r.stderr,
+        "error: customer \"acme\" already exists; use `csf customer edit acme ...` to change it\n"
+    );
+    assert_eq!(w.dump(), before);
+}
+
+#[test]
+fn bad_mrr_and_dates_name_the_flag() {
+    let w = Work::new();
+    let r = w.run(&["customer", "add", "acme", "--mrr", "lots"]).fails(1);
+    assert!(r.stderr.starts_with("error: --mrr \"lots\" is not an amount of money"), "{}", r.stderr);
+    let r = w.run(&["customer", "add", "acme", "--signed-up", "11/05/2026"]).fails(1);
+    assert!(r.stderr.contains("--signed-up \"11/05/2026\" is an ambiguous date"), "{}", r.stderr);
+    assert_eq!(w.count("SELECT count(*) FROM customers"), 0);
+}
+
+#[test]
+fn unknown_customer_is_a_clear_error() {
+    let w = Work::new();
+    let r = w.run(&["customer", "show", "ghost"]).fails(1);
+    assert_eq!(
+        r.stderr,
+        "error: no customer with id or email \"ghost\"; `csf customer list` shows the customers\n"
+    );
+}
+
+#[test]
+fn list_json_and_csv_fields() {
+    let w = Work::new();
+    w.run(&["customer", "add", "b", "--name", "=cmd()", "--signed-up", "2026-01-01T10:00:00Z"]).ok();
+    w.run(&["customer", "add", "a", "--mrr", "10"]).ok();
+    let j = w.run(&["customer", "list", "-f", "json"]).ok().json();
+    assert_eq!(j[0]["id"], "a");
+    assert_eq!(j[1]["signed_up_at"], "2026-01-01T10:00:00Z");
+    let csv = w.run(&["customer", "list", "-f", "csv"]).ok().stdout;
+    let mut lines = csv.lines();
+    assert!(lines.next().unwrap().starts_with("id,name,email,plan,mrr,signed_up_at,churned_at"));
+    assert!(csv.contains("b,'=cmd(),"), "{csv}");
+}

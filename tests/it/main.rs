@@ -1,0 +1,9 @@
+//! One integration-test binary: every test runs the real `csf` against a
+//! temporary database with a fixed `--now`.
+
+mod common;
+
+mod cli;
+mod config;
+mod customer;
+mod storage;
