@@ -15,9 +15,11 @@ CREATE TABLE customers (
 );
 CREATE INDEX customers_email ON customers (email COLLATE NOCASE);
 
+-- Event names are interned: usage rows hold a small integer.
 CREATE TABLE event_names (
-    id   INTEGER PRIMARY KEY,
-    name TEXT NOT NULL UNIQUE
+    id         INTEGER PRIMARY KEY,
+    name       TEXT    NOT NULL UNIQUE,
+    first_seen INTEGER NOT NULL              -- earliest usage event with this name (kept by import)
 );
 
 -- One row per (customer, time, event): the natural key is the clustered key,

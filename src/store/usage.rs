@@ -1,0 +1,32 @@
+//! Usage events: event names and the core feature list (SPEC §5.1).
+
+use anyhow::Result;
+use rusqlite::Connection;
+
+use crate::domain::settings::Settings;
+
+/// The core features in force as of `now`: `health.core_features` when set;
+/// else every event name seen in usage data up to `now` except
+/// `health.ignore_events`. Sorted by name.
+pub fn core_features(conn: &Connection, settings: &Settings, now: i64) -> Result<Vec<String>> {
+    if let Some(list) = settings.core_features() {
+        let mut v = list;
+        v.sort();
+        v.dedup();
+        return Ok(v);
+    }
+    let ignore = settings.ignore_events();
+    // Only names first seen at or before `now`: `--now` in the past must not
+    // see features first used later.
+    let mut st =
+        conn.prepare_cached("SELECT name FROM event_names WHERE first_seen <= ?1 ORDER BY name")?;
+    let names = st.query_map([now], |r| r.get::<_, String>(0))?;
+    let mut out = Vec::new();
+    for n in names {
+        let n = n?;
+        if !ignore.iter().any(|i| i == &n) {
+            out.push(n);
+        }
+    }
+    Ok(out)
+}
