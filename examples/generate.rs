@@ -37,10 +37,20 @@ impl Rng {
 }
 
 const DAY: i64 = 86_400;
-const EVENTS: &[&str] =
-    &["login", "reports", "dashboards", "export", "alerts", "integrations", "api", "invite", "setup_complete"];
+const EVENTS: &[&str] = &[
+    "login",
+    "reports",
+    "dashboards",
+    "export",
+    "alerts",
+    "integrations",
+    "api",
+    "invite",
+    "setup_complete",
+];
 const PLANS: &[(&str, i64)] = &[("starter", 2900), ("team", 9900), ("pro", 19900), ("enterprise", 49900)];
-const CATEGORIES: &[&str] = &["billing", "bug", "onboarding", "feature-request", "performance", "integrations"];
+const CATEGORIES: &[&str] =
+    &["billing", "bug", "onboarding", "feature-request", "performance", "integrations"];
 
 struct Args {
     customers: u64,
@@ -57,13 +67,17 @@ fn parse_args() -> Result<Args, String> {
     while let Some(arg) = it.next() {
         let mut val = |name: &str| it.next().ok_or(format!("{name} needs a value"));
         match arg.as_str() {
-            "--customers" => a.customers = val("--customers")?.parse().map_err(|e| format!("--customers: {e}"))?,
+            "--customers" => {
+                a.customers = val("--customers")?.parse().map_err(|e| format!("--customers: {e}"))?
+            }
             "--events" => a.events = val("--events")?.parse().map_err(|e| format!("--events: {e}"))?,
             "--seed" => a.seed = val("--seed")?.parse().map_err(|e| format!("--seed: {e}"))?,
             "--now" => a.now = val("--now")?.parse().map_err(|e| format!("--now (Unix seconds): {e}"))?,
             "-h" | "--help" => {
-                return Err("usage: generate [--customers N] [--events M] [--seed S] [--now UNIX_SECONDS] OUT_DIR"
-                    .into())
+                return Err(
+                    "usage: generate [--customers N] [--events M] [--seed S] [--now UNIX_SECONDS] OUT_DIR"
+                        .into(),
+                )
             }
             s if !s.starts_with('-') => out = Some(PathBuf::from(s)),
             s => return Err(format!("unknown flag {s}")),
@@ -169,7 +183,8 @@ fn run(a: &Args) -> std::io::Result<()> {
             let ts = c.last_active - back as i64;
             // Keep rows unique per (customer, time, event): the seconds carry k.
             let ts = ts - (ts % 60) + (k % 60) as i64;
-            let ev = if k == 0 { "setup_complete" } else { EVENTS[rng.below(EVENTS.len() as u64 - 1) as usize] };
+            let ev =
+                if k == 0 { "setup_complete" } else { EVENTS[rng.below(EVENTS.len() as u64 - 1) as usize] };
             writeln!(w, "c{i:07},{},{ev},{}", iso(ts.max(c.signup)), 1 + rng.below(3))?;
         }
         written += share;
@@ -181,7 +196,10 @@ fn run(a: &Args) -> std::io::Result<()> {
     let mut bill = writer(a, "billing.csv")?;
     writeln!(bill, "customer,date,amount,status,invoice_id")?;
     let mut tix = writer(a, "tickets.csv")?;
-    writeln!(tix, "id,customer,subject,category,priority,channel,created_at,first_response_at,resolved_at,csat")?;
+    writeln!(
+        tix,
+        "id,customer,subject,category,priority,channel,created_at,first_response_at,resolved_at,csat"
+    )?;
     let mut ticket_id = 1u64;
     for (i, c) in customers.iter().enumerate() {
         let end = c.churn.unwrap_or(a.now);

@@ -24,58 +24,216 @@ struct Persona {
 }
 
 const PERSONAS: &[Persona] = &[
-    Persona { id: "acme", name: "Acme Analytics", plan: "pro", mrr: "199.00", signed_up: 210, churned: None,
-        features: &["login", "reports", "dashboards", "export", "alerts"], active: &[(210, 0, 1)],
-        nps: &[(40, 10)], invoices: &[(60, "paid"), (30, "paid"), (1, "paid")] },
-    Persona { id: "wayne", name: "Wayne Logistics", plan: "team", mrr: "99.00", signed_up: 160, churned: None,
-        features: &["login", "reports", "integrations", "dashboards"], active: &[(160, 0, 2)],
-        nps: &[(20, 8)], invoices: &[(35, "paid"), (5, "paid")] },
-    Persona { id: "globex", name: "Globex Corp", plan: "team", mrr: "99.00", signed_up: 150, churned: None,
-        features: &["login", "reports", "export"], active: &[(150, 15, 1), (14, 0, 6)],
-        nps: &[(100, 9), (6, 5)], invoices: &[(40, "paid"), (10, "late")] },
-    Persona { id: "initech", name: "Initech", plan: "starter", mrr: "49.00", signed_up: 95, churned: None,
-        features: &["login", "reports"], active: &[(95, 36, 3)],
-        nps: &[], invoices: &[(35, "paid"), (4, "failed")] },
-    Persona { id: "umbrella", name: "Umbrella Health", plan: "enterprise", mrr: "499.00", signed_up: 400, churned: None,
-        features: &["login", "reports", "dashboards", "alerts", "integrations", "export"], active: &[(400, 0, 1)],
-        nps: &[(12, 7)], invoices: &[(31, "paid"), (1, "paid")] },
-    Persona { id: "soylent", name: "Soylent Foods", plan: "starter", mrr: "49.00", signed_up: 45, churned: None,
-        features: &["login", "dashboards"], active: &[(45, 20, 2), (13, 0, 9)],
-        nps: &[], invoices: &[(15, "paid")] },
-    Persona { id: "hooli", name: "Hooli", plan: "trial", mrr: "0", signed_up: 2, churned: None,
-        features: &["setup_complete", "reports", "dashboards"], active: &[(2, 0, 1)],
-        nps: &[], invoices: &[] },
-    Persona { id: "piedpiper", name: "Pied Piper", plan: "trial", mrr: "0", signed_up: 9, churned: None,
-        features: &["login"], active: &[(9, 7, 1)],
-        nps: &[], invoices: &[] },
-    Persona { id: "tyrell", name: "Tyrell | Replicant Labs", plan: "pro", mrr: "199.00", signed_up: 20, churned: None,
-        features: &["setup_complete", "login", "integrations", "reports"], active: &[(20, 0, 2)],
-        nps: &[(3, 10)], invoices: &[(20, "paid")] },
-    Persona { id: "stark", name: "Stark Industries", plan: "pro", mrr: "199.00", signed_up: 300, churned: Some(20),
-        features: &["login", "reports"], active: &[(300, 40, 4)],
-        nps: &[(60, 4)], invoices: &[(50, "paid"), (21, "refunded")] },
-    Persona { id: "wonka", name: "Wonka Sweets", plan: "team", mrr: "99.00", signed_up: 250, churned: Some(75),
-        features: &["login", "dashboards"], active: &[(250, 80, 5)],
-        nps: &[], invoices: &[(90, "paid")] },
-    Persona { id: "cyberdyne", name: "Cyberdyne Systems", plan: "team", mrr: "99.00", signed_up: 120, churned: None,
-        features: &["login", "alerts", "reports"], active: &[(120, 0, 4)],
-        nps: &[(45, 6)], invoices: &[(33, "paid"), (3, "paid")] },
+    Persona {
+        id: "acme",
+        name: "Acme Analytics",
+        plan: "pro",
+        mrr: "199.00",
+        signed_up: 210,
+        churned: None,
+        features: &["login", "reports", "dashboards", "export", "alerts"],
+        active: &[(210, 0, 1)],
+        nps: &[(40, 10)],
+        invoices: &[(60, "paid"), (30, "paid"), (1, "paid")],
+    },
+    Persona {
+        id: "wayne",
+        name: "Wayne Logistics",
+        plan: "team",
+        mrr: "99.00",
+        signed_up: 160,
+        churned: None,
+        features: &["login", "reports", "integrations", "dashboards"],
+        active: &[(160, 0, 2)],
+        nps: &[(20, 8)],
+        invoices: &[(35, "paid"), (5, "paid")],
+    },
+    Persona {
+        id: "globex",
+        name: "Globex Corp",
+        plan: "team",
+        mrr: "99.00",
+        signed_up: 150,
+        churned: None,
+        features: &["login", "reports", "export"],
+        active: &[(150, 15, 1), (14, 0, 6)],
+        nps: &[(100, 9), (6, 5)],
+        invoices: &[(40, "paid"), (10, "late")],
+    },
+    Persona {
+        id: "initech",
+        name: "Initech",
+        plan: "starter",
+        mrr: "49.00",
+        signed_up: 95,
+        churned: None,
+        features: &["login", "reports"],
+        active: &[(95, 36, 3)],
+        nps: &[],
+        invoices: &[(35, "paid"), (4, "failed")],
+    },
+    Persona {
+        id: "umbrella",
+        name: "Umbrella Health",
+        plan: "enterprise",
+        mrr: "499.00",
+        signed_up: 400,
+        churned: None,
+        features: &["login", "reports", "dashboards", "alerts", "integrations", "export"],
+        active: &[(400, 0, 1)],
+        nps: &[(12, 7)],
+        invoices: &[(31, "paid"), (1, "paid")],
+    },
+    Persona {
+        id: "soylent",
+        name: "Soylent Foods",
+        plan: "starter",
+        mrr: "49.00",
+        signed_up: 45,
+        churned: None,
+        features: &["login", "dashboards"],
+        active: &[(45, 20, 2), (13, 0, 9)],
+        nps: &[],
+        invoices: &[(15, "paid")],
+    },
+    Persona {
+        id: "hooli",
+        name: "Hooli",
+        plan: "trial",
+        mrr: "0",
+        signed_up: 2,
+        churned: None,
+        features: &["setup_complete", "reports", "dashboards"],
+        active: &[(2, 0, 1)],
+        nps: &[],
+        invoices: &[],
+    },
+    Persona {
+        id: "piedpiper",
+        name: "Pied Piper",
+        plan: "trial",
+        mrr: "0",
+        signed_up: 9,
+        churned: None,
+        features: &["login"],
+        active: &[(9, 7, 1)],
+        nps: &[],
+        invoices: &[],
+    },
+    Persona {
+        id: "tyrell",
+        name: "Tyrell | Replicant Labs",
+        plan: "pro",
+        mrr: "199.00",
+        signed_up: 20,
+        churned: None,
+        features: &["setup_complete", "login", "integrations", "reports"],
+        active: &[(20, 0, 2)],
+        nps: &[(3, 10)],
+        invoices: &[(20, "paid")],
+    },
+    Persona {
+        id: "stark",
+        name: "Stark Industries",
+        plan: "pro",
+        mrr: "199.00",
+        signed_up: 300,
+        churned: Some(20),
+        features: &["login", "reports"],
+        active: &[(300, 40, 4)],
+        nps: &[(60, 4)],
+        invoices: &[(50, "paid"), (21, "refunded")],
+    },
+    Persona {
+        id: "wonka",
+        name: "Wonka Sweets",
+        plan: "team",
+        mrr: "99.00",
+        signed_up: 250,
+        churned: Some(75),
+        features: &["login", "dashboards"],
+        active: &[(250, 80, 5)],
+        nps: &[],
+        invoices: &[(90, "paid")],
+    },
+    Persona {
+        id: "cyberdyne",
+        name: "Cyberdyne Systems",
+        plan: "team",
+        mrr: "99.00",
+        signed_up: 120,
+        churned: None,
+        features: &["login", "alerts", "reports"],
+        active: &[(120, 0, 4)],
+        nps: &[(45, 6)],
+        invoices: &[(33, "paid"), (3, "paid")],
+    },
 ];
 
 /// (id, customer, subject, category, channel, created days ago + hours, first reply hours, resolved hours, csat)
-type TicketRow = (&'static str, &'static str, &'static str, &'static str, &'static str, f64, Option<f64>, Option<f64>, Option<u8>);
+type TicketRow = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    f64,
+    Option<f64>,
+    Option<f64>,
+    Option<u8>,
+);
 
 const TICKETS: &[TicketRow] = &[
     ("1", "acme", "How do I schedule a report?", "reports", "email", 25.0, Some(2.0), Some(5.0), Some(5)),
-    ("2", "globex", "Invoice shows the wrong VAT number", "billing", "email", 12.0, Some(6.0), Some(30.0), Some(3)),
+    (
+        "2",
+        "globex",
+        "Invoice shows the wrong VAT number",
+        "billing",
+        "email",
+        12.0,
+        Some(6.0),
+        Some(30.0),
+        Some(3),
+    ),
     ("3", "globex", "Export to CSV times out", "bug", "chat", 5.0, Some(0.5), None, None),
     ("4", "umbrella", "SSO login fails for new staff", "bug", "chat", 2.0, Some(0.3), Some(3.0), Some(4)),
-    ("5", "umbrella", "Please add a HL7 integration", "feature-request", "email", 4.0, Some(20.0), None, None),
+    (
+        "5",
+        "umbrella",
+        "Please add a HL7 integration",
+        "feature-request",
+        "email",
+        4.0,
+        Some(20.0),
+        None,
+        None,
+    ),
     ("6", "umbrella", "Alert emails arrive twice", "bug", "email", 1.5, None, None, None),
     ("7", "umbrella", "Card declined on renewal", "billing", "email", 0.5, None, None, None),
     ("8", "cyberdyne", "Dashboard slow to load", "performance", "chat", 9.0, Some(2.0), Some(48.0), Some(2)),
-    ("9", "initech", "Payment failed, how do I update my card?", "billing", "email", 3.0, Some(30.0), Some(31.0), None),
-    ("10", "tyrell", "Connecting the Slack integration", "onboarding", "chat", 18.0, Some(0.2), Some(1.0), Some(5)),
+    (
+        "9",
+        "initech",
+        "Payment failed, how do I update my card?",
+        "billing",
+        "email",
+        3.0,
+        Some(30.0),
+        Some(31.0),
+        None,
+    ),
+    (
+        "10",
+        "tyrell",
+        "Connecting the Slack integration",
+        "onboarding",
+        "chat",
+        18.0,
+        Some(0.2),
+        Some(1.0),
+        Some(5),
+    ),
     ("11", "hooli", "Where do I start?", "onboarding", "chat", 1.9, Some(0.1), Some(0.5), Some(5)),
     ("12", "wayne", "Can we get a yearly invoice?", "billing", "email", 16.0, Some(3.0), Some(4.0), Some(5)),
     ("13", "soylent", "Dark mode for dashboards", "feature-request", "email", 22.0, Some(10.0), None, None),
@@ -109,7 +267,13 @@ pub fn files(now: i64) -> Vec<(&'static str, String)> {
                 for (i, f) in p.features.iter().enumerate() {
                     // Not every feature every day: rotate through the list.
                     if i == 0 || (d as usize + i) % 3 != 0 {
-                        usage.push_str(&format!("{},{},{},{}\n", p.id, at(hour - i as f64 * 0.001), f, 1 + (d + i as i64) % 4));
+                        usage.push_str(&format!(
+                            "{},{},{},{}\n",
+                            p.id,
+                            at(hour - i as f64 * 0.001),
+                            f,
+                            1 + (d + i as i64) % 4
+                        ));
                     }
                 }
                 d -= every;
@@ -124,11 +288,20 @@ pub fn files(now: i64) -> Vec<(&'static str, String)> {
             nps.push_str(&format!("{},{},{},{}\n", p.id, at(d as f64), score, quote(comment)));
         }
         for (i, &(d, status)) in p.invoices.iter().enumerate() {
-            billing.push_str(&format!("{},{},{},{},inv-{}-{}\n", p.id, at(d as f64), p.mrr, status, p.id, i + 1));
+            billing.push_str(&format!(
+                "{},{},{},{},inv-{}-{}\n",
+                p.id,
+                at(d as f64),
+                p.mrr,
+                status,
+                p.id,
+                i + 1
+            ));
         }
     }
-    let mut tickets =
-        String::from("id,customer,subject,category,priority,channel,created_at,first_response_at,resolved_at,csat\n");
+    let mut tickets = String::from(
+        "id,customer,subject,category,priority,channel,created_at,first_response_at,resolved_at,csat\n",
+    );
     for &(id, cust, subject, category, channel, ago, reply, resolved, csat) in TICKETS {
         let created = ago * DAY as f64;
         let t = |h: Option<f64>| {
@@ -143,13 +316,7 @@ pub fn files(now: i64) -> Vec<(&'static str, String)> {
             csat.map(|c| c.to_string()).unwrap_or_default()
         ));
     }
-    vec![
-        ("customers", customers),
-        ("usage", usage),
-        ("nps", nps),
-        ("billing", billing),
-        ("tickets", tickets),
-    ]
+    vec![("customers", customers), ("usage", usage), ("nps", nps), ("billing", billing), ("tickets", tickets)]
 }
 
 /// RFC 4180 quoting where needed.

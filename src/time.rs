@@ -213,3 +213,45 @@ mod tests {
         assert_eq!(duration(3 * 3600 + 20 * 60), "3 h 20 min");
     }
 }
+
+#[cfg(test)]
+mod props {
+    use chrono::{Datelike, Timelike};
+    use proptest::prelude::*;
+
+    use super::*;
+
+    proptest! {
+        /// Any string: an Ok or a message, never a panic.
+        #[test]
+        fn never_panics(s in "\\PC{0,40}") {
+            let _ = parse_timestamp(&s);
+            let _ = parse_now(&s);
+        }
+
+        /// Every printed form of a time parses back to the same second.
+        #[test]
+        fn printed_forms_round_trip(ts in 0i64..4_102_444_800) {
+            let dt = to_datetime(ts);
+            prop_assert_eq!(parse_timestamp(&rfc3339(ts)), Ok(ts));
+            prop_assert_eq!(parse_timestamp(&dt.format("%Y-%m-%d %H:%M:%S").to_string()), Ok(ts));
+            if ts >= 1_000_000_000 {
+                // 10 digits: epoch seconds; 13 digits: milliseconds.
+                prop_assert_eq!(parse_timestamp(&ts.to_string()), Ok(ts));
+                prop_assert_eq!(parse_timestamp(&format!("{ts}123")), Ok(ts));
+            }
+            let day = dt.date_naive().and_hms_opt(0, 0, 0).unwrap().and_utc().timestamp();
+            prop_assert_eq!(parse_timestamp(&format!("{:04}{:02}{:02}", dt.year(), dt.month(), dt.day())), Ok(day));
+            prop_assert_eq!(parse_now(&iso_date(ts)), Ok(day + DAY - 1));
+            prop_assert_eq!(dt.second() as i64, ts % 60);
+        }
+
+        /// Offsets are converted to UTC.
+        #[test]
+        fn offsets_convert_to_utc(ts in 0i64..4_102_444_800, mins in -720i32..840) {
+            let off = chrono::FixedOffset::east_opt(mins * 60).unwrap();
+            let s = to_datetime(ts).with_timezone(&off).to_rfc3339();
+            prop_assert_eq!(parse_timestamp(&s), Ok(ts));
+        }
+    }
+}

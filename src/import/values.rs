@@ -118,3 +118,28 @@ mod tests {
         assert!(parse_int_in("7.5", 0, 10).is_err());
     }
 }
+
+#[cfg(test)]
+mod props {
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::render::money;
+
+    proptest! {
+        #[test]
+        fn never_panics(s in "\\PC{0,30}") {
+            let _ = parse_money(&s);
+        }
+
+        /// Printed amounts parse back to the same cents, with or without symbols and codes.
+        #[test]
+        fn printed_amounts_round_trip(c in -1_000_000_000_000i64..1_000_000_000_000) {
+            let s = money(c);
+            prop_assert_eq!(parse_money(&s), Ok(c));
+            prop_assert_eq!(parse_money(&format!("{s} EUR")), Ok(c));
+            let sym = if c < 0 { format!("-${}", &s[1..]) } else { format!("${s}") };
+            prop_assert_eq!(parse_money(&sym), Ok(c));
+        }
+    }
+}

@@ -18,8 +18,7 @@ pub fn core_features(conn: &Connection, settings: &Settings, now: i64) -> Result
     let ignore = settings.ignore_events();
     // Only names first seen at or before `now`: `--now` in the past must not
     // see features first used later.
-    let mut st =
-        conn.prepare_cached("SELECT name FROM event_names WHERE first_seen <= ?1 ORDER BY name")?;
+    let mut st = conn.prepare_cached("SELECT name FROM event_names WHERE first_seen <= ?1 ORDER BY name")?;
     let names = st.query_map([now], |r| r.get::<_, String>(0))?;
     let mut out = Vec::new();
     for n in names {
