@@ -22,7 +22,7 @@ fn main() -> ExitCode {
         let at = info.location().map(|l| format!(" at {}:{}", l.file(), l.line())).unwrap_or_default();
         eprintln!(
             "error: csf hit an internal bug{at}; nothing half-done was saved. Please report it \
-             with the command you ran: https://github.com/csf-cli/csf/issues"
+             to the csf maintainers with the command you ran and `csf --version`"
         );
     }));
     let cli = match Cli::try_parse() {
