@@ -6,4 +6,5 @@ mod common;
 mod cli;
 mod config;
 mod customer;
+mod reliability;
 mod storage;
