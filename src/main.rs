@@ -42,6 +42,10 @@ fn main() -> ExitCode {
                 }
                 return ExitCode::from(3);
             }
+            if let Some(invalid) = e.downcast_ref::<import::Invalid>() {
+                eprintln!("{invalid}");
+                return ExitCode::from(1);
+            }
             if is_broken_pipe(&e) {
                 return ExitCode::SUCCESS;
             }

@@ -1,10 +1,93 @@
 //! `csf import KIND FILE` (SPEC §3).
 
-use anyhow::{bail, Result};
+use std::fs::File;
+use std::io::Read;
+use std::time::Instant;
+
+use anyhow::{anyhow, bail, Context, Result};
 
 use crate::cli::import::ImportArgs;
 use crate::context::Ctx;
+use crate::import::{self, ImportOptions};
 
-pub fn run(_ctx: &Ctx, args: ImportArgs) -> Result<()> {
-    bail!("import of {} is not built yet", args.kind.name())
+pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<()> {
+    let opts = ImportOptions {
+        map: args
+            .map
+            .iter()
+            .map(|m| {
+                m.split_once('=')
+                    .map(|(f, h)| (f.trim().to_string(), h.to_string()))
+                    .ok_or_else(|| anyhow!("--map \"{m}\" is not FIELD=HEADER, e.g. --map score='How likely...'"))
+            })
+            .collect::<Result<_>>()?,
+        delimiter: delimiter(&args.delimiter)?,
+        create_missing: args.create_missing,
+        skip_invalid: args.skip_invalid,
+        rejects: args.rejects.clone(),
+        dry_run: args.dry_run,
+    };
+    let stdin = args.file.as_os_str() == "-";
+    let source = if stdin { "<stdin>".to_string() } else { args.file.display().to_string() };
+    let (input, size): (Box<dyn Read>, Option<u64>) = if stdin {
+        (Box::new(std::io::stdin().lock()), None)
+    } else {
+        let f = File::open(&args.file).with_context(|| {
+            format!("could not open {source}; check the path (use - to read standard input)")
+        })?;
+        if f.metadata()?.is_dir() {
+            bail!("{source} is a directory; pass a CSV file");
+        }
+        let size = f.metadata().ok().map(|m| m.len());
+        (Box::new(f), size)
+    };
+    let progress = (ctx.show_progress() && size.is_some_and(|s| s > 4 << 20)).then(|| {
+        let pb = indicatif::ProgressBar::new(size.unwrap_or(0));
+        pb.set_style(
+            indicatif::ProgressStyle::with_template("{msg} [{bar:30}] {bytes}/{total_bytes} {eta}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+                .progress_chars("=> "),
+        );
+        pb.set_message(format!("importing {}", args.kind.name()));
+        pb
+    });
+    let mut conn = ctx.open()?;
+    let started = Instant::now();
+    let result = import::import(&mut conn, args.kind, input, &source, &opts, ctx.now, progress.as_ref());
+    if let Some(pb) = &progress {
+        pb.finish_and_clear();
+    }
+    let s = result?;
+    let created = if s.customers_created > 0 {
+        format!(", {} customers created", s.customers_created)
+    } else {
+        String::new()
+    };
+    let took = started.elapsed().as_secs_f64();
+    let kind = args.kind.name();
+    ctx.info(if opts.dry_run {
+        format!(
+            "{kind} (dry run, nothing written): {} rows read, would insert {}, update {}, skip {}{created} ({source})",
+            s.rows_read, s.inserted, s.updated, s.skipped
+        )
+    } else {
+        format!(
+            "{kind}: {} rows read, {} inserted, {} updated, {} skipped{created} in {took:.2} s ({source})",
+            s.rows_read, s.inserted, s.updated, s.skipped
+        )
+    });
+    if let Some(p) = &args.rejects {
+        if s.skipped > 0 && !opts.dry_run {
+            ctx.info(format!("skipped rows written to {}", p.display()));
+        }
+    }
+    Ok(())
+}
+
+fn delimiter(s: &str) -> Result<u8> {
+    match s {
+        "\\t" | "\t" | "tab" | "TAB" => Ok(b'\t'),
+        s if s.len() == 1 && s.is_ascii() && s != "\"" && s != "\n" && s != "\r" => Ok(s.as_bytes()[0]),
+        _ => bail!("--delimiter \"{s}\" must be one ASCII character such as , or ; (or \\t / tab)"),
+    }
 }
