@@ -16,9 +16,9 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<()> {
             .map
             .iter()
             .map(|m| {
-                m.split_once('=')
-                    .map(|(f, h)| (f.trim().to_string(), h.to_string()))
-                    .ok_or_else(|| anyhow!("--map \"{m}\" is not FIELD=HEADER, e.g. --map score='How likely...'"))
+                m.split_once('=').map(|(f, h)| (f.trim().to_string(), h.to_string())).ok_or_else(|| {
+                    anyhow!("--map \"{m}\" is not FIELD=HEADER, e.g. --map score='How likely...'")
+                })
             })
             .collect::<Result<_>>()?,
         delimiter: delimiter(&args.delimiter)?,

@@ -16,7 +16,8 @@ const fn opt(name: &'static str, aliases: &'static [&'static str]) -> Field {
     Field { name, aliases, required: false }
 }
 
-const CUSTOMER: &[&str] = &["customer_id", "customer id", "customer email", "account_id", "user_id", "distinct_id", "email"];
+const CUSTOMER: &[&str] =
+    &["customer_id", "customer id", "customer email", "account_id", "user_id", "distinct_id", "email"];
 
 pub const CUSTOMERS: &[Field] = &[
     req("id", &["customer_id", "customer id"]),
@@ -196,7 +197,8 @@ mod tests {
         let cols = resolve(ImportKind::Usage, &h(&["User_Id", "Time", "Feature", "x"]), &[], "f").unwrap();
         assert_eq!(cols, vec![Some(0), Some(1), Some(2), None]);
         let map = vec![("timestamp".to_string(), "When It Happened".to_string())];
-        let cols = resolve(ImportKind::Usage, &h(&["customer", "when_it_happened", "event"]), &map, "f").unwrap();
+        let cols =
+            resolve(ImportKind::Usage, &h(&["customer", "when_it_happened", "event"]), &map, "f").unwrap();
         assert_eq!(cols[1], Some(1));
     }
 
@@ -204,7 +206,8 @@ mod tests {
     fn a_missing_column_lists_the_headers_found() {
         let e = resolve(ImportKind::Nps, &h(&["customer", "date"]), &[], "s.csv").unwrap_err();
         assert!(e.starts_with("s.csv: missing required column \"score\" (or one of: nps, rating); the headers found are: customer, date"), "{e}");
-        let e = resolve(ImportKind::Nps, &h(&["customer"]), &[("mood".into(), "x".into())], "s.csv").unwrap_err();
+        let e =
+            resolve(ImportKind::Nps, &h(&["customer"]), &[("mood".into(), "x".into())], "s.csv").unwrap_err();
         assert!(e.contains("has no field \"mood\""), "{e}");
     }
 }

@@ -322,7 +322,12 @@ struct Writer<'t> {
 }
 
 /// A cell's text, or a UTF-8 problem.
-fn cell<'r>(rec: &'r csv::ByteRecord, col: Option<usize>, line: u64, name: &'static str) -> Result<&'r str, Problem> {
+fn cell<'r>(
+    rec: &'r csv::ByteRecord,
+    col: Option<usize>,
+    line: u64,
+    name: &'static str,
+) -> Result<&'r str, Problem> {
     let Some(i) = col else { return Ok("") };
     let raw = rec.get(i).unwrap_or(b"");
     std::str::from_utf8(raw).map(str::trim).map_err(|e| Problem {
@@ -571,13 +576,17 @@ impl<'t> Writer<'t> {
         let event_id = self.event_id(event, ts)?;
         let n = self
             .tx
-            .prepare_cached("INSERT OR IGNORE INTO usage_events (cid, ts, event_id, count) VALUES (?1, ?2, ?3, ?4)")?
+            .prepare_cached(
+                "INSERT OR IGNORE INTO usage_events (cid, ts, event_id, count) VALUES (?1, ?2, ?3, ?4)",
+            )?
             .execute(params![cid, ts, event_id, count])?;
         if n == 1 {
             return Ok(Written::Inserted);
         }
         self.tx
-            .prepare_cached("UPDATE usage_events SET count = ?4 WHERE cid = ?1 AND ts = ?2 AND event_id = ?3")?
+            .prepare_cached(
+                "UPDATE usage_events SET count = ?4 WHERE cid = ?1 AND ts = ?2 AND event_id = ?3",
+            )?
             .execute(params![cid, ts, event_id, count])?;
         Ok(Written::Updated)
     }
@@ -599,7 +608,9 @@ impl<'t> Writer<'t> {
             return Ok(Written::Inserted);
         }
         self.tx
-            .prepare_cached("UPDATE nps_responses SET score = ?3, comment = ?4 WHERE cid = ?1 AND responded_at = ?2")?
+            .prepare_cached(
+                "UPDATE nps_responses SET score = ?3, comment = ?4 WHERE cid = ?1 AND responded_at = ?2",
+            )?
             .execute(params![cid, ts, score, comment])?;
         Ok(Written::Updated)
     }
@@ -617,7 +628,9 @@ impl<'t> Writer<'t> {
         let status_s = self.get(rec, 3, line)?;
         let status = BILLING_STATUS
             .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(status_s) || k.replace('_', " ").eq_ignore_ascii_case(status_s))
+            .find(|(k, _)| {
+                k.eq_ignore_ascii_case(status_s) || k.replace('_', " ").eq_ignore_ascii_case(status_s)
+            })
             .map(|(_, v)| *v)
             .ok_or_else(|| {
                 problem(
@@ -638,7 +651,9 @@ impl<'t> Writer<'t> {
                 .optional()?,
             None => self
                 .tx
-                .prepare_cached("SELECT id FROM billing_records WHERE cid = ?1 AND date = ?2 AND invoice_id IS NULL")?
+                .prepare_cached(
+                    "SELECT id FROM billing_records WHERE cid = ?1 AND date = ?2 AND invoice_id IS NULL",
+                )?
                 .query_row(params![cid, date], |r| r.get(0))
                 .optional()?,
         };

@@ -6,5 +6,6 @@ mod common;
 mod cli;
 mod config;
 mod customer;
+mod import;
 mod reliability;
 mod storage;
