@@ -1,6 +1,7 @@
 //! The whole command tree (clap), one file per command group, with help text.
 
 pub mod customer;
+pub mod health;
 pub mod import;
 
 use std::path::PathBuf;
@@ -70,6 +71,9 @@ pub enum Command {
     /// Add, list, show, edit and remove customers
     #[command(subcommand)]
     Customer(customer::CustomerCmd),
+    /// Score customers' health, list scores, show one, list alerts
+    #[command(subcommand)]
+    Health(health::HealthCmd),
     /// Show and change settings stored in the database
     #[command(subcommand)]
     Config(ConfigCmd),

@@ -5,4 +5,5 @@ pub mod admin;
 pub mod config;
 pub mod customer;
 pub mod demo;
+pub mod health;
 pub mod import;

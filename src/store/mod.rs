@@ -3,6 +3,7 @@
 
 pub mod config;
 pub mod customers;
+pub mod health;
 pub mod usage;
 
 use std::fs::OpenOptions;

@@ -1,7 +1,7 @@
 //! Usage events: event names and the core feature list (SPEC §5.1).
 
 use anyhow::Result;
-use rusqlite::Connection;
+use rusqlite::{Connection, OptionalExtension};
 
 use crate::domain::settings::Settings;
 
@@ -25,6 +25,18 @@ pub fn core_features(conn: &Connection, settings: &Settings, now: i64) -> Result
         let n = n?;
         if !ignore.iter().any(|i| i == &n) {
             out.push(n);
+        }
+    }
+    Ok(out)
+}
+
+/// The ids of the named events (names never seen have none).
+pub fn event_ids(conn: &Connection, names: &[String]) -> Result<Vec<i64>> {
+    let mut st = conn.prepare_cached("SELECT id FROM event_names WHERE name = ?1")?;
+    let mut out = Vec::new();
+    for n in names {
+        if let Some(id) = st.query_row([n], |r| r.get(0)).optional()? {
+            out.push(id);
         }
     }
     Ok(out)
