@@ -179,8 +179,8 @@ fn run(a: &Args) -> std::io::Result<()> {
         for k in 0..share {
             // Squaring a uniform draw favours recent activity.
             let u = rng.below(1 << 20);
-            let back = (u * u >> 20) * span >> 20;
-            let ts = c.last_active - back as i64;
+            let back = ((((u * u) >> 20) * span) >> 20) as i64;
+            let ts = c.last_active - back;
             // Keep rows unique per (customer, time, event): the seconds carry k.
             let ts = ts - (ts % 60) + (k % 60) as i64;
             let ev =

@@ -156,7 +156,13 @@ fn list(ctx: &Ctx, conn: &Connection, status: Option<&str>, sort: SortBy) -> Res
             match ch {
                 Some(d) => Cell::from(Value::Int(d))
                     .shown(if d > 0 { format!("+{d}") } else { d.to_string() })
-                    .tone(if d < 0 { Tone::Red } else if d > 0 { Tone::Green } else { Tone::Plain }),
+                    .tone(if d < 0 {
+                        Tone::Red
+                    } else if d > 0 {
+                        Tone::Green
+                    } else {
+                        Tone::Plain
+                    }),
                 None => Value::Null.into(),
             },
             Value::Date(l.snap.day.clone()).into(),
@@ -200,7 +206,12 @@ impl Live {
     pub fn component_rows(&self) -> [(&'static str, f64, u32); 4] {
         let c = &self.components;
         let w = self.weights;
-        [("usage", c.usage, w[0]), ("engagement", c.engagement, w[1]), ("satisfaction", c.satisfaction, w[2]), ("payment", c.payment, w[3])]
+        [
+            ("usage", c.usage, w[0]),
+            ("engagement", c.engagement, w[1]),
+            ("satisfaction", c.satisfaction, w[2]),
+            ("payment", c.payment, w[3]),
+        ]
     }
 
     pub fn json(&self) -> serde_json::Value {
@@ -225,7 +236,12 @@ impl Live {
         let mut t = render::new_table(color);
         t.set_header(["Component", "Value", "Weight", "Points"]);
         for (n, v, w) in self.component_rows() {
-            t.add_row([render::header_label(n), health::round(v).to_string(), format!("{w}%"), format!("{:.1}", v * w as f64 / 100.0)]);
+            t.add_row([
+                render::header_label(n),
+                health::round(v).to_string(),
+                format!("{w}%"),
+                format!("{:.1}", v * w as f64 / 100.0),
+            ]);
         }
         let tone = band_tone(self.band);
         t.add_row([
@@ -258,7 +274,10 @@ fn show(ctx: &Ctx, conn: &Connection, key: &str) -> Result<()> {
             let mut j = json!({ "customer_id": c.id, "name": c.name });
             if let (Some(o), serde_json::Value::Object(m)) = (j.as_object_mut(), l.json()) {
                 o.extend(m);
-                o.insert("trend".into(), json!(hist.iter().map(|(d, s)| json!({"day": d, "score": s})).collect::<Vec<_>>()));
+                o.insert(
+                    "trend".into(),
+                    json!(hist.iter().map(|(d, s)| json!({"day": d, "score": s})).collect::<Vec<_>>()),
+                );
                 o.insert("sparkline".into(), json!(health::sparkline(&scores)));
             }
             render::out(&format!("{}\n", serde_json::to_string_pretty(&j)?))

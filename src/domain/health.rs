@@ -78,8 +78,11 @@ pub fn components(f: &Facts, core_features: usize, today: i64, now: i64) -> Comp
     let active = eligible.iter().filter(|&&k| f.active_blocks[k]).count();
     let usage = if eligible.is_empty() { 0.0 } else { 100.0 * active as f64 / eligible.len() as f64 };
 
-    let engagement =
-        if core_features == 0 { 0.0 } else { 100.0 * f.core_used.min(core_features) as f64 / core_features as f64 };
+    let engagement = if core_features == 0 {
+        0.0
+    } else {
+        100.0 * f.core_used.min(core_features) as f64 / core_features as f64
+    };
 
     let mut parts = Vec::with_capacity(2);
     if let Some((t, score)) = f.latest_nps {
@@ -101,7 +104,10 @@ pub fn components(f: &Facts, core_features: usize, today: i64, now: i64) -> Comp
 
 /// round-half-up of (wU·U + wE·E + wS·S + wP·P) / 100, from unrounded components.
 pub fn score(c: &Components, w: [u32; 4]) -> i64 {
-    let sum = w[0] as f64 * c.usage + w[1] as f64 * c.engagement + w[2] as f64 * c.satisfaction + w[3] as f64 * c.payment;
+    let sum = w[0] as f64 * c.usage
+        + w[1] as f64 * c.engagement
+        + w[2] as f64 * c.satisfaction
+        + w[3] as f64 * c.payment;
     // The epsilon keeps an exact x.5 from rounding down through float error.
     let r = (sum / 100.0 + 0.5 + 1e-9).floor();
     r.clamp(0.0, 100.0) as i64
@@ -385,7 +391,13 @@ mod tests {
         let s = signals(&f, 4, TODAY, NOW);
         let labels: Vec<&str> = s.iter().map(|s| s.label).collect();
         assert_eq!(labels, ["Weekly+", "Core features", "Low, resolved", "Promoter", "Current"]);
-        let f = Facts { last_event: Some(NOW - 8 * DAY), core_used: 1, tickets_30d: 2, latest_nps: Some((NOW, 8)), ..f };
+        let f = Facts {
+            last_event: Some(NOW - 8 * DAY),
+            core_used: 1,
+            tickets_30d: 2,
+            latest_nps: Some((NOW, 8)),
+            ..f
+        };
         let labels: Vec<&str> = signals(&f, 4, TODAY, NOW).iter().map(|s| s.label).collect();
         assert_eq!(labels, ["Monthly", "Some features", "Medium", "Passive", "Current"]);
         let f = Facts {

@@ -202,7 +202,17 @@ pub fn save(conn: &Connection, snaps: &[Snapshot], now: i64) -> Result<()> {
            status = excluded.status, computed_at = excluded.computed_at",
     )?;
     for s in snaps {
-        st.execute(params![s.cid, s.day, s.usage, s.engagement, s.satisfaction, s.payment, s.score, s.status, now])?;
+        st.execute(params![
+            s.cid,
+            s.day,
+            s.usage,
+            s.engagement,
+            s.satisfaction,
+            s.payment,
+            s.score,
+            s.status,
+            now
+        ])?;
     }
     Ok(())
 }
@@ -263,9 +273,6 @@ pub fn history(conn: &Connection, cid: i64, now: i64, n: i64) -> Result<Vec<(Str
 
 /// The day of the latest snapshot up to now, if any (for the cadence check).
 pub fn last_scored_day(conn: &Connection, now: i64) -> Result<Option<String>> {
-    Ok(conn.query_row(
-        "SELECT MAX(day) FROM health_snapshots WHERE day <= ?1",
-        [iso_date(now)],
-        |r| r.get(0),
-    )?)
+    Ok(conn
+        .query_row("SELECT MAX(day) FROM health_snapshots WHERE day <= ?1", [iso_date(now)], |r| r.get(0))?)
 }
