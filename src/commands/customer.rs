@@ -1,24 +1,27 @@
 //! `csf customer add | list | show | edit | remove` (SPEC §4).
 
+use std::collections::HashMap;
+
 use anyhow::{anyhow, bail, Result};
 use rusqlite::Connection;
 use serde_json::json;
 
 use crate::cli::customer::{CustomerCmd, CustomerFields};
+use crate::commands::health as health_cmd;
 use crate::context::Ctx;
+use crate::domain::health::{self, Band, Stage};
 use crate::import::values::parse_money;
-use crate::render::{self, Format, Rows, Value};
-use crate::store::{
-    self,
-    customers::{self, Customer, NewCustomer},
-};
+use crate::render::{self, Cell, Format, Rows, Tone, Value};
+use crate::store::customers::{self, Customer, NewCustomer};
+use crate::store::health as hstore;
+use crate::store::{self, profile};
 use crate::time;
 
 pub fn run(ctx: &Ctx, cmd: CustomerCmd) -> Result<()> {
     let mut conn = ctx.open()?;
     match cmd {
         CustomerCmd::Add { id, fields } => add(ctx, &mut conn, id, fields),
-        CustomerCmd::List { stage: _ } => list(ctx, &conn),
+        CustomerCmd::List { stage } => list(ctx, &conn, stage.as_deref()),
         CustomerCmd::Show { customer } => show(ctx, &conn, &customer),
         CustomerCmd::Edit { customer, id, fields } => edit(ctx, &mut conn, &customer, id, fields),
         CustomerCmd::Remove { customer, force } => remove(ctx, &mut conn, &customer, force),
@@ -135,16 +138,50 @@ fn remove(ctx: &Ctx, conn: &mut Connection, key: &str, force: bool) -> Result<()
     })
 }
 
-fn list(ctx: &Ctx, conn: &Connection) -> Result<()> {
+fn list(ctx: &Ctx, conn: &Connection, stage_filter: Option<&str>) -> Result<()> {
     let all = customers::list(conn)?;
-    let mut rows = Rows::new(&["id", "name", "email", "plan", "mrr", "signed_up_at", "churned_at"]);
+    let settings = ctx.settings(conn)?;
+    let feats = hstore::Features::load(conn, &settings, ctx.now)?;
+    // Facts for the active customers in one set-based pass; the others are
+    // churned, or not signed up yet (onboarding).
+    let facts: HashMap<i64, health::Facts> = hstore::facts(conn, &feats, ctx.now, None, true)?
+        .into_iter()
+        .map(|s| (s.cid, s.facts))
+        .collect();
+    let scores: HashMap<i64, (i64, String)> = hstore::latest(conn, ctx.now)?
+        .into_iter()
+        .map(|l| (l.snap.cid, (l.snap.score, l.snap.status)))
+        .collect();
+    let mut rows = Rows::new(&[
+        "id",
+        "name",
+        "email",
+        "plan",
+        "mrr",
+        "stage",
+        "goal",
+        "health",
+        "status",
+        "signed_up_at",
+        "churned_at",
+    ]);
     for c in &all {
+        let stage = stage_of(c, facts.get(&c.cid), ctx.now);
+        if stage_filter.is_some_and(|f| f != stage.name()) {
+            continue;
+        }
+        let score = scores.get(&c.cid).filter(|_| stage != Stage::Churned);
+        let tone = score.map_or(Tone::Plain, |(s, _)| health_cmd::band_tone(Band::of(*s)));
         rows.push(vec![
             c.id.clone().into(),
             c.name.clone().into(),
             c.email.clone().into(),
             c.plan.clone().into(),
             Value::opt_money(c.mrr_cents).into(),
+            stage.name().into(),
+            stage.goal().into(),
+            Cell::from(Value::opt_int(score.map(|s| s.0))).tone(tone),
+            Cell::from(Value::opt_text(score.map(|s| s.1.clone()))).tone(tone),
             Value::opt_time(c.signed_up_at).into(),
             Value::opt_time(c.churned_at.filter(|t| *t <= ctx.now)).into(),
         ]);
@@ -155,26 +192,106 @@ fn list(ctx: &Ctx, conn: &Connection) -> Result<()> {
     ctx.print_rows(&rows)
 }
 
+fn stage_of(c: &Customer, facts: Option<&health::Facts>, now: i64) -> Stage {
+    match facts {
+        _ if c.is_churned(now) => Stage::Churned,
+        Some(f) => health::stage(false, f),
+        None => Stage::Onboarding,
+    }
+}
+
 fn show(ctx: &Ctx, conn: &Connection, key: &str) -> Result<()> {
     let c = customers::get(conn, key)?;
-    let profile = profile_json(&c, ctx.now);
-    match ctx.format_or(Format::Table) {
-        Format::Json => render::out(&format!("{}\n", serde_json::to_string_pretty(&profile)?)),
-        format => {
-            let mut rows = Rows::new(&["field", "value"]);
-            if let serde_json::Value::Object(m) = &profile {
-                for (k, v) in m {
-                    let text = match v {
-                        serde_json::Value::Null => "-".to_string(),
-                        serde_json::Value::String(s) => s.clone(),
-                        v => v.to_string(),
-                    };
-                    rows.push(vec![render::header_label(k).into(), text.into()]);
-                }
-            }
-            render::out(&rows.render(format, ctx.color)?)
-        }
+    let settings = ctx.settings(conn)?;
+    let live = health_cmd::live(conn, &settings, ctx.now, &c)?;
+    let p = profile::load(conn, c.cid, ctx.now)?;
+    let mut j = profile_json(&c, ctx.now);
+    if let Some(o) = j.as_object_mut() {
+        o.insert("stage".into(), json!(live.stage.name()));
+        o.insert("goal".into(), json!(live.stage.goal()));
+        o.insert("health".into(), live.json());
+        o.insert("open_tickets".into(), json!(p.open_tickets.iter().map(|t| json!({
+            "id": t.id, "subject": t.subject, "status": t.status, "created_at": time::rfc3339(t.created_at),
+        })).collect::<Vec<_>>()));
+        o.insert("latest_nps".into(), p.latest_nps.as_ref().map_or(serde_json::Value::Null, |(t, s, cm)| json!({
+            "score": s, "responded_at": time::rfc3339(*t), "comment": cm,
+        })));
+        o.insert("billing".into(), p.latest_billing.as_ref().map_or(serde_json::Value::Null, |(t, st, a)| json!({
+            "status": st, "date": time::rfc3339(*t), "amount": render::money_json(*a),
+        })));
+        o.insert("last_event_at".into(), json!(live.subject.facts.last_event.map(time::rfc3339)));
+        o.insert("events_30d".into(), json!(p.events_30d));
+        o.insert("recent_activity".into(), json!(p.recent.iter().map(|(t, e, n)| json!({
+            "at": time::rfc3339(*t), "event": e, "count": n,
+        })).collect::<Vec<_>>()));
     }
+    if ctx.format_or(Format::Table) == Format::Json {
+        return render::out(&format!("{}\n", serde_json::to_string_pretty(&j)?));
+    }
+    let color = ctx.color;
+    let mut out = String::new();
+    out.push_str(&format!("{} ({})\n", c.label(), c.id));
+    let mut facts = Vec::new();
+    facts.push(("Email", c.email.clone().unwrap_or_else(|| "-".into())));
+    facts.push(("Plan", c.plan.clone().unwrap_or_else(|| "-".into())));
+    facts.push(("MRR", c.mrr_cents.map_or("-".into(), render::money)));
+    facts.push((
+        "Signed up",
+        c.signed_up_at.map_or("unknown".into(), |t| format!("{} ({})", time::iso_date(t), time::relative(t, ctx.now))),
+    ));
+    if let Some(t) = c.churned_at.filter(|t| *t <= ctx.now) {
+        facts.push(("Churned", format!("{} ({})", time::iso_date(t), time::relative(t, ctx.now))));
+    }
+    facts.push(("Stage", format!("{} — goal: {}", live.stage.name(), live.stage.goal())));
+    let tone = health_cmd::band_tone(live.band);
+    facts.push((
+        "Health",
+        format!("{} {} — {}", tone.paint(&live.score.to_string(), color), tone.paint(live.band.name(), color), live.band.action()),
+    ));
+    facts.push((
+        "Latest NPS",
+        p.latest_nps.as_ref().map_or("none".into(), |(t, s, _)| format!("{s} ({})", time::relative(*t, ctx.now))),
+    ));
+    facts.push((
+        "Billing",
+        p.latest_billing
+            .as_ref()
+            .map_or("no records".into(), |(t, st, a)| format!("{st} {} on {}", render::money(*a), time::iso_date(*t))),
+    ));
+    facts.push((
+        "Activity",
+        format!(
+            "{} events in 30 days; last {}",
+            p.events_30d,
+            live.subject.facts.last_event.map_or("never".into(), |t| time::relative(t, ctx.now))
+        ),
+    ));
+    for (k, v) in facts {
+        out.push_str(&format!("  {k:<11} {v}\n"));
+    }
+    out.push('\n');
+    out.push_str(&live.text(color));
+    if !p.open_tickets.is_empty() {
+        let mut t = render::new_table(color);
+        t.set_header(["Open ticket", "Subject", "Status", "Opened"]);
+        for tk in &p.open_tickets {
+            t.add_row([
+                tk.id.clone(),
+                tk.subject.clone().unwrap_or_default(),
+                tk.status.clone(),
+                time::relative(tk.created_at, ctx.now),
+            ]);
+        }
+        out.push_str(&format!("{t}\n"));
+    }
+    if !p.recent.is_empty() {
+        out.push_str("Recent activity: ");
+        let items: Vec<String> =
+            p.recent.iter().map(|(t, e, _)| format!("{e} {}", time::relative(*t, ctx.now))).collect();
+        out.push_str(&items.join(", "));
+        out.push('\n');
+    }
+    render::out(&out)
 }
 
 fn profile_json(c: &Customer, now: i64) -> serde_json::Value {

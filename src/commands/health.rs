@@ -254,7 +254,7 @@ impl Live {
         s.set_header(["Signal", "Status", "Reading"]);
         for sig in &self.signals {
             s.add_row([
-                render::header_label(sig.name),
+                if sig.name == "nps" { "NPS".to_string() } else { render::header_label(sig.name) },
                 level_tone(sig.level).paint(sig.level.name(), color),
                 sig.label.to_string(),
             ]);

@@ -4,6 +4,7 @@
 pub mod config;
 pub mod customers;
 pub mod health;
+pub mod profile;
 pub mod usage;
 
 use std::fs::OpenOptions;
