@@ -70,7 +70,7 @@ const PERSONAS: &[Persona] = &[
         signed_up: 95,
         churned: None,
         features: &["login", "reports"],
-        active: &[(95, 36, 3)],
+        active: &[(95, 36, 4)],
         nps: &[],
         invoices: &[(35, "paid"), (4, "failed")],
     },
