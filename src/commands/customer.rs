@@ -144,10 +144,8 @@ fn list(ctx: &Ctx, conn: &Connection, stage_filter: Option<&str>) -> Result<()> 
     let feats = hstore::Features::load(conn, &settings, ctx.now)?;
     // Facts for the active customers in one set-based pass; the others are
     // churned, or not signed up yet (onboarding).
-    let facts: HashMap<i64, health::Facts> = hstore::facts(conn, &feats, ctx.now, None, true)?
-        .into_iter()
-        .map(|s| (s.cid, s.facts))
-        .collect();
+    let facts: HashMap<i64, health::Facts> =
+        hstore::facts(conn, &feats, ctx.now, None, true)?.into_iter().map(|s| (s.cid, s.facts)).collect();
     let scores: HashMap<i64, (i64, String)> = hstore::latest(conn, ctx.now)?
         .into_iter()
         .map(|l| (l.snap.cid, (l.snap.score, l.snap.status)))
@@ -210,20 +208,40 @@ fn show(ctx: &Ctx, conn: &Connection, key: &str) -> Result<()> {
         o.insert("stage".into(), json!(live.stage.name()));
         o.insert("goal".into(), json!(live.stage.goal()));
         o.insert("health".into(), live.json());
-        o.insert("open_tickets".into(), json!(p.open_tickets.iter().map(|t| json!({
+        o.insert(
+            "open_tickets".into(),
+            json!(p.open_tickets.iter().map(|t| json!({
             "id": t.id, "subject": t.subject, "status": t.status, "created_at": time::rfc3339(t.created_at),
-        })).collect::<Vec<_>>()));
-        o.insert("latest_nps".into(), p.latest_nps.as_ref().map_or(serde_json::Value::Null, |(t, s, cm)| json!({
-            "score": s, "responded_at": time::rfc3339(*t), "comment": cm,
-        })));
-        o.insert("billing".into(), p.latest_billing.as_ref().map_or(serde_json::Value::Null, |(t, st, a)| json!({
-            "status": st, "date": time::rfc3339(*t), "amount": render::money_json(*a),
-        })));
+        })).collect::<Vec<_>>()),
+        );
+        o.insert(
+            "latest_nps".into(),
+            p.latest_nps.as_ref().map_or(serde_json::Value::Null, |(t, s, cm)| {
+                json!({
+                    "score": s, "responded_at": time::rfc3339(*t), "comment": cm,
+                })
+            }),
+        );
+        o.insert(
+            "billing".into(),
+            p.latest_billing.as_ref().map_or(serde_json::Value::Null, |(t, st, a)| {
+                json!({
+                    "status": st, "date": time::rfc3339(*t), "amount": render::money_json(*a),
+                })
+            }),
+        );
         o.insert("last_event_at".into(), json!(live.subject.facts.last_event.map(time::rfc3339)));
         o.insert("events_30d".into(), json!(p.events_30d));
-        o.insert("recent_activity".into(), json!(p.recent.iter().map(|(t, e, n)| json!({
-            "at": time::rfc3339(*t), "event": e, "count": n,
-        })).collect::<Vec<_>>()));
+        o.insert(
+            "recent_activity".into(),
+            json!(p
+                .recent
+                .iter()
+                .map(|(t, e, n)| json!({
+                    "at": time::rfc3339(*t), "event": e, "count": n,
+                }))
+                .collect::<Vec<_>>()),
+        );
     }
     if ctx.format_or(Format::Table) == Format::Json {
         return render::out(&format!("{}\n", serde_json::to_string_pretty(&j)?));
@@ -237,7 +255,8 @@ fn show(ctx: &Ctx, conn: &Connection, key: &str) -> Result<()> {
     facts.push(("MRR", c.mrr_cents.map_or("-".into(), render::money)));
     facts.push((
         "Signed up",
-        c.signed_up_at.map_or("unknown".into(), |t| format!("{} ({})", time::iso_date(t), time::relative(t, ctx.now))),
+        c.signed_up_at
+            .map_or("unknown".into(), |t| format!("{} ({})", time::iso_date(t), time::relative(t, ctx.now))),
     ));
     if let Some(t) = c.churned_at.filter(|t| *t <= ctx.now) {
         facts.push(("Churned", format!("{} ({})", time::iso_date(t), time::relative(t, ctx.now))));
@@ -246,17 +265,24 @@ fn show(ctx: &Ctx, conn: &Connection, key: &str) -> Result<()> {
     let tone = health_cmd::band_tone(live.band);
     facts.push((
         "Health",
-        format!("{} {} — {}", tone.paint(&live.score.to_string(), color), tone.paint(live.band.name(), color), live.band.action()),
+        format!(
+            "{} {} — {}",
+            tone.paint(&live.score.to_string(), color),
+            tone.paint(live.band.name(), color),
+            live.band.action()
+        ),
     ));
     facts.push((
         "Latest NPS",
-        p.latest_nps.as_ref().map_or("none".into(), |(t, s, _)| format!("{s} ({})", time::relative(*t, ctx.now))),
+        p.latest_nps
+            .as_ref()
+            .map_or("none".into(), |(t, s, _)| format!("{s} ({})", time::relative(*t, ctx.now))),
     ));
     facts.push((
         "Billing",
-        p.latest_billing
-            .as_ref()
-            .map_or("no records".into(), |(t, st, a)| format!("{st} {} on {}", render::money(*a), time::iso_date(*t))),
+        p.latest_billing.as_ref().map_or("no records".into(), |(t, st, a)| {
+            format!("{st} {} on {}", render::money(*a), time::iso_date(*t))
+        }),
     ));
     facts.push((
         "Activity",

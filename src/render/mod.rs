@@ -5,7 +5,7 @@
 use std::io::Write;
 
 use anyhow::Result;
-use comfy_table::{presets, Cell as TCell, Color, ContentArrangement, Table};
+use comfy_table::{presets, Cell as TCell, ContentArrangement, Table};
 use serde_json::{json, Map, Value as Json};
 
 use crate::time;
@@ -111,16 +111,6 @@ pub enum Tone {
 }
 
 impl Tone {
-    fn color(self) -> Option<Color> {
-        match self {
-            Tone::Plain => None,
-            Tone::Green => Some(Color::Green),
-            Tone::Yellow => Some(Color::Yellow),
-            Tone::Red => Some(Color::Red),
-            Tone::Dim => Some(Color::DarkGrey),
-        }
-    }
-
     /// ANSI-wrap `s` when colour is on.
     pub fn paint(self, s: &str, color: bool) -> String {
         let code = match self {
@@ -235,11 +225,7 @@ impl Rows {
         for r in &self.rows {
             t.add_row(cols.iter().map(|&i| {
                 let c = &r[i];
-                let mut cell = TCell::new(c.text());
-                if let Some(col) = c.tone.color() {
-                    cell = cell.fg(col);
-                }
-                cell
+                TCell::new(c.tone.paint(&c.text(), color))
             }));
         }
         format!("{t}\n")
@@ -273,16 +259,13 @@ impl Rows {
     }
 }
 
-/// A comfy-table in the house style; styled only when `color`.
-pub fn new_table(color: bool) -> Table {
+/// A comfy-table in the house style. Cells carry their own ANSI colour
+/// (`Tone::paint`), which comfy-table measures correctly (`custom_styling`).
+pub fn new_table(_color: bool) -> Table {
     let mut t = Table::new();
     t.load_style(presets::UTF8_FULL_CONDENSED);
     t.set_content_arrangement(ContentArrangement::Disabled);
-    if color {
-        t.enforce_styling();
-    } else {
-        t.force_no_tty();
-    }
+    t.force_no_tty();
     t
 }
 

@@ -6,6 +6,7 @@ mod common;
 mod cli;
 mod config;
 mod customer;
+mod health;
 mod import;
 mod reliability;
 mod storage;
