@@ -12,6 +12,7 @@ use crate::domain::settings::Settings;
 use crate::render::{self, Format, Rows};
 use crate::{store, time};
 
+#[derive(Debug, Clone)]
 pub struct Ctx {
     pub db_path: PathBuf,
     /// The clock, Unix seconds.

@@ -1,9 +1,48 @@
 //! `csf demo`: a temporary database with example data, and what csf shows of it.
 
-use anyhow::Result;
+use anyhow::{Context as _, Result};
 
+use crate::commands::health as health_cmd;
 use crate::context::Ctx;
+use crate::render::out;
+use crate::{example, store, time};
 
-pub fn run(_ctx: &Ctx) -> Result<()> {
-    anyhow::bail!("the demo is not built yet")
+pub fn run(ctx: &Ctx) -> Result<()> {
+    // Never the user's database: a fresh folder that is removed afterwards.
+    let dir = std::env::temp_dir().join(format!("csf-demo-{}-{}", std::process::id(), ctx.now));
+    std::fs::create_dir_all(&dir).with_context(|| format!("could not create {}", dir.display()))?;
+    let result = show(ctx, &dir);
+    let _ = std::fs::remove_dir_all(&dir);
+    result
+}
+
+fn show(ctx: &Ctx, dir: &std::path::Path) -> Result<()> {
+    let demo = Ctx { db_path: dir.join("demo.db"), ..ctx.clone() };
+    let mut conn = store::open(&demo.db_path)?;
+    example::load(&mut conn, ctx.now)?;
+    let settings = demo.settings(&conn)?;
+    let summary = health_cmd::score_all(&mut conn, &settings, ctx.now)?;
+    out(&format!(
+        "# csf demo — example customers as of {}\n\n\
+         A temporary database with 12 example customers, their usage, NPS answers,\n\
+         invoices and support tickets, dated relative to now and scored.\n\n\
+         ## Customer health (`csf health list`)\n\n",
+        time::iso_date(ctx.now)
+    ))?;
+    health_cmd::print_list(&demo, &conn)?;
+    out(&format!(
+        "\n{} scored: {} healthy, {} neutral, {} at-risk, {} critical.\n",
+        summary.scores.len(),
+        summary.count(crate::domain::health::Band::Healthy),
+        summary.count(crate::domain::health::Band::Neutral),
+        summary.count(crate::domain::health::Band::AtRisk),
+        summary.count(crate::domain::health::Band::Critical)
+    ))?;
+    ctx.info(format!(
+        "\nThat was a temporary database, now deleted. To start with your own data:\n  \
+         csf init && csf import customers customers.csv\n\
+         or load these examples into {}: csf init --example",
+        ctx.db_path.display()
+    ));
+    Ok(())
 }

@@ -6,6 +6,7 @@ mod common;
 mod cli;
 mod config;
 mod customer;
+mod demo;
 mod health;
 mod import;
 mod reliability;

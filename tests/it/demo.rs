@@ -1,0 +1,26 @@
+//! `csf demo` and `csf init --example` (SPEC §11).
+
+use crate::common::Work;
+
+#[test]
+fn demo_needs_no_setup_and_never_touches_the_users_database() {
+    let w = Work::new();
+    let r = w.run(&["demo"]).ok();
+    assert!(r.stdout.starts_with("# csf demo — example customers as of 2026-11-20\n"), "{}", r.stdout);
+    assert!(r.stdout.contains("Acme Analytics"), "{}", r.stdout);
+    assert!(r.stdout.contains("critical"), "{}", r.stdout);
+    assert!(r.stderr.contains("csf init --example"), "{}", r.stderr);
+    assert!(!w.db.exists(), "the demo created the user's database");
+}
+
+#[test]
+fn init_example_loads_the_demo_data() {
+    let w = Work::new();
+    let r = w.run(&["init", "--example"]).ok();
+    assert!(r.stderr.starts_with("Created the database"), "{}", r.stderr);
+    assert_eq!(w.count("SELECT count(*) FROM customers"), 12);
+    assert!(w.count("SELECT count(*) FROM usage_events") > 1000);
+    assert_eq!(w.count("SELECT count(*) FROM tickets"), 14);
+    w.run(&["health", "score"]).ok();
+    w.run(&["check"]).ok();
+}
