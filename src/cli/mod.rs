@@ -3,6 +3,7 @@
 pub mod customer;
 pub mod health;
 pub mod import;
+pub mod ticket;
 
 use std::path::PathBuf;
 
@@ -74,6 +75,9 @@ pub enum Command {
     /// Score customers' health, list scores, show one, list alerts
     #[command(subcommand)]
     Health(health::HealthCmd),
+    /// Support tickets: open, reply with templates, resolve, close, list, show
+    #[command(subcommand)]
+    Ticket(ticket::TicketCmd),
     /// Show and change settings stored in the database
     #[command(subcommand)]
     Config(ConfigCmd),

@@ -7,3 +7,4 @@ pub mod customer;
 pub mod demo;
 pub mod health;
 pub mod import;
+pub mod ticket;

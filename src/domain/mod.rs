@@ -2,3 +2,4 @@
 
 pub mod health;
 pub mod settings;
+pub mod tickets;

@@ -5,6 +5,7 @@ pub mod config;
 pub mod customers;
 pub mod health;
 pub mod profile;
+pub mod tickets;
 pub mod usage;
 
 use std::fs::OpenOptions;
