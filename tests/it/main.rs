@@ -11,3 +11,4 @@ mod health;
 mod import;
 mod reliability;
 mod storage;
+mod tickets;
