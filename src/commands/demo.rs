@@ -38,6 +38,8 @@ fn show(ctx: &Ctx, dir: &std::path::Path) -> Result<()> {
         summary.count(crate::domain::health::Band::AtRisk),
         summary.count(crate::domain::health::Band::Critical)
     ))?;
+    out("\n## Open tickets and their response targets (`csf ticket list --open`)\n\n")?;
+    crate::commands::ticket::print_open(&demo, &conn)?;
     ctx.info(format!(
         "\nThat was a temporary database, now deleted. To start with your own data:\n  \
          csf init && csf import customers customers.csv\n\
