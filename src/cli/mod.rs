@@ -1,5 +1,6 @@
 //! The whole command tree (clap), one file per command group, with help text.
 
+pub mod churn;
 pub mod customer;
 pub mod health;
 pub mod import;
@@ -75,6 +76,9 @@ pub enum Command {
     /// Score customers' health, list scores, show one, list alerts
     #[command(subcommand)]
     Health(health::HealthCmd),
+    /// Churn: warning signs, exit interviews, win-back steps, churn rate
+    #[command(subcommand)]
+    Churn(churn::ChurnCmd),
     /// Support tickets: open, reply with templates, resolve, close, list, show
     #[command(subcommand)]
     Ticket(ticket::TicketCmd),

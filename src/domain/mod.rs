@@ -1,5 +1,8 @@
 //! Pure logic on plain structs and `now`: no I/O, unit-tested with hand-computed cases.
 
+pub mod churn;
 pub mod health;
+pub mod sequence;
 pub mod settings;
+pub mod targets;
 pub mod tickets;

@@ -271,7 +271,14 @@ pub fn new_table(_color: bool) -> Table {
 
 /// `change_7d` → `Change 7d`.
 pub fn header_label(col: &str) -> String {
-    let s = col.replace('_', " ");
+    let words: Vec<String> = col
+        .split('_')
+        .map(|w| match w {
+            "mrr" | "nps" | "csat" | "d1" => w.to_uppercase(),
+            w => w.to_string(),
+        })
+        .collect();
+    let s = words.join(" ");
     let mut c = s.chars();
     match c.next() {
         Some(f) => f.to_uppercase().chain(c).collect(),

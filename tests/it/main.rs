@@ -3,6 +3,7 @@
 
 mod common;
 
+mod churn;
 mod cli;
 mod config;
 mod customer;

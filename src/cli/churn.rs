@@ -1,0 +1,97 @@
+//! `csf churn ...`
+
+use clap::{Subcommand, ValueEnum};
+
+#[derive(Subcommand, Debug)]
+pub enum ChurnCmd {
+    /// The five warning signs with the figures behind them and the response
+    #[command(
+        after_help = "Example:\n  csf churn risks\n  csf churn risks --signal usage-drop --signal payment-failure\n  csf -q churn risks --fail-on any   # exit 3 when any risk exists (cron)"
+    )]
+    Risks {
+        /// Only these signals (repeatable)
+        #[arg(long, value_name = "SIGNAL")]
+        signal: Vec<RiskSignal>,
+        /// Exit 3 (after printing) when a risk exists
+        #[arg(long, value_name = "any")]
+        fail_on: Option<FailOnRisk>,
+    },
+    /// Mark a customer churned and store the exit survey
+    #[command(
+        after_help = "Example:\n  csf churn record acme --reason too-expensive --better 'A cheaper plan for 2 seats' --return maybe"
+    )]
+    Record {
+        /// Customer id or email
+        customer: String,
+        /// Churn time [default: now]
+        #[arg(long, value_name = "TIME")]
+        date: Option<String>,
+        /// The main reason
+        #[arg(long, value_parser = ["found-alternative", "no-longer-need", "too-expensive", "missing-features", "poor-experience", "other"])]
+        reason: Option<String>,
+        /// With --reason other: the reason in their words
+        #[arg(long, value_name = "TEXT")]
+        reason_other: Option<String>,
+        /// What could we have done better?
+        #[arg(long, value_name = "TEXT")]
+        better: Option<String>,
+        /// Would they consider coming back?
+        #[arg(long = "return", value_name = "ANSWER", value_parser = ["yes", "maybe", "unlikely", "no"])]
+        return_answer: Option<String>,
+    },
+    /// Reactivate a churned customer (removes the latest churn record)
+    #[command(after_help = "Example:\n  csf churn undo acme")]
+    Undo {
+        /// Customer id or email
+        customer: String,
+    },
+    /// Print the exit survey as markdown
+    #[command(after_help = "Example:\n  csf churn survey > exit-survey.md")]
+    Survey,
+    /// Counts of churn reasons and return answers, with the share of MRR lost
+    #[command(after_help = "Example:\n  csf churn reasons -f markdown")]
+    Reasons,
+    /// Win-back steps due today (churned or inactive 30 days)
+    #[command(after_help = "Example:\n  csf churn winback\n  csf churn winback --mark-done --customer acme")]
+    Winback {
+        /// Record the listed due steps as done
+        #[arg(long)]
+        mark_done: bool,
+        /// Only this customer (id or email)
+        #[arg(long)]
+        customer: Option<String>,
+    },
+    /// Churn rate per calendar month, against the target
+    #[command(after_help = "Example:\n  csf churn rate --months 12")]
+    Rate {
+        /// How many months, ending with the current one
+        #[arg(long, default_value_t = 6, value_parser = clap::value_parser!(u32).range(1..=120))]
+        months: u32,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RiskSignal {
+    UsageDrop,
+    SupportSpike,
+    NegativeFeedback,
+    PaymentFailure,
+    FeatureRequests,
+}
+
+impl RiskSignal {
+    pub fn name(self) -> &'static str {
+        match self {
+            RiskSignal::UsageDrop => "usage-drop",
+            RiskSignal::SupportSpike => "support-spike",
+            RiskSignal::NegativeFeedback => "negative-feedback",
+            RiskSignal::PaymentFailure => "payment-failure",
+            RiskSignal::FeatureRequests => "feature-requests",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOnRisk {
+    Any,
+}

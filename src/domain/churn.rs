@@ -1,0 +1,166 @@
+//! Churn (SPEC §6): the five warning signs from per-customer facts, exit
+//! survey vocabulary, and the monthly churn rate — pure functions.
+
+use crate::time::iso_date;
+
+/// What the warning signs need to know about one customer, as of now.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RiskFacts {
+    /// Sum of usage `count` in the last 14 days (D-13..D) and the 14 before.
+    pub recent: i64,
+    pub prior: i64,
+    /// Tickets created in the last 7 days.
+    pub tickets_7d: i64,
+    /// The latest NPS ≤ 6 in the last 30 days: (time, score).
+    pub low_nps: Option<(i64, i64)>,
+    /// The latest CSAT ≤ 2 in the last 30 days: (time, rating).
+    pub low_csat: Option<(i64, i64)>,
+    /// The latest billing record (paid/late/failed) is failed: its date.
+    pub failed_payment: Option<i64>,
+    /// Unresolved feature-request tickets: (id, subject, created).
+    pub feature_requests: Vec<(String, Option<String>, i64)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Risk {
+    pub signal: &'static str,
+    pub detail: String,
+    pub response: &'static str,
+}
+
+pub const SIGNALS: [(&str, &str); 5] = [
+    ("usage-drop", "Re-engagement email"),
+    ("support-spike", "Personal outreach"),
+    ("negative-feedback", "1:1 call"),
+    ("payment-failure", "Dunning sequence"),
+    ("feature-requests", "Roadmap communication"),
+];
+
+fn response(signal: &str) -> &'static str {
+    SIGNALS.iter().find(|(s, _)| *s == signal).map_or("", |(_, r)| r)
+}
+
+pub fn risks(f: &RiskFacts) -> Vec<Risk> {
+    let mut out = Vec::new();
+    let mut add =
+        |signal: &'static str, detail: String| out.push(Risk { signal, detail, response: response(signal) });
+    // A drop: under half of the prior 14 days, which had at least 4.
+    if f.prior >= 4 && 2 * f.recent < f.prior {
+        let change = (f.recent - f.prior) as f64 * 100.0 / f.prior as f64;
+        add("usage-drop", format!("activity {} vs {}, {}%", f.recent, f.prior, format_pct(change)));
+    }
+    if f.tickets_7d >= 3 {
+        add("support-spike", format!("{} tickets in 7 days", f.tickets_7d));
+    }
+    let mut neg = Vec::new();
+    if let Some((t, s)) = f.low_nps {
+        neg.push(format!("NPS {s} on {}", iso_date(t)));
+    }
+    if let Some((t, r)) = f.low_csat {
+        neg.push(format!("CSAT {r} on {}", iso_date(t)));
+    }
+    if !neg.is_empty() {
+        add("negative-feedback", neg.join(", "));
+    }
+    if let Some(t) = f.failed_payment {
+        add("payment-failure", format!("payment failed on {}", iso_date(t)));
+    }
+    if !f.feature_requests.is_empty() {
+        let items: Vec<String> = f
+            .feature_requests
+            .iter()
+            .map(|(id, subject, created)| {
+                format!("#{id} \"{}\" open since {}", subject.as_deref().unwrap_or(""), iso_date(*created))
+            })
+            .collect();
+        add("feature-requests", items.join("; "));
+    }
+    out
+}
+
+/// −84 with a real minus sign.
+fn format_pct(v: f64) -> String {
+    let r = v.round() as i64;
+    if r < 0 {
+        format!("\u{2212}{}", -r)
+    } else {
+        format!("+{r}")
+    }
+}
+
+pub const REASONS: [&str; 6] =
+    ["found-alternative", "no-longer-need", "too-expensive", "missing-features", "poor-experience", "other"];
+pub const RETURN_ANSWERS: [&str; 4] = ["yes", "maybe", "unlikely", "no"];
+
+/// The exit interview as markdown.
+pub fn survey_markdown() -> String {
+    "## Exit survey\n\n\
+     We're sorry to see you go. Two minutes of your time helps us get better.\n\n\
+     ### 1. What is the main reason you're leaving?\n\n\
+     - [ ] Found an alternative (`found-alternative`)\n\
+     - [ ] No longer need it (`no-longer-need`)\n\
+     - [ ] Too expensive (`too-expensive`)\n\
+     - [ ] Missing features (`missing-features`)\n\
+     - [ ] Poor experience (`poor-experience`)\n\
+     - [ ] Other: ______ (`other`)\n\n\
+     ### 2. What could we have done better?\n\n\
+     ______\n\n\
+     ### 3. Would you consider coming back?\n\n\
+     - [ ] Yes (`yes`)\n\
+     - [ ] Maybe (`maybe`)\n\
+     - [ ] Unlikely (`unlikely`)\n\
+     - [ ] No (`no`)\n\n\
+     Record the answers with `csf churn record ID --reason R [--reason-other TEXT] --better TEXT --return A`.\n"
+        .to_string()
+}
+
+/// Churn rate in percent; None when nobody was active at the start.
+pub fn rate(churned: i64, active_at_start: i64) -> Option<f64> {
+    (active_at_start > 0).then(|| churned as f64 * 100.0 / active_at_start as f64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn signals(f: &RiskFacts) -> Vec<&'static str> {
+        risks(f).iter().map(|r| r.signal).collect()
+    }
+
+    #[test]
+    fn usage_drop_at_and_past_the_threshold() {
+        assert!(
+            signals(&RiskFacts { recent: 2, prior: 4, ..Default::default() }).is_empty(),
+            "exactly 50% is not a drop"
+        );
+        assert_eq!(signals(&RiskFacts { recent: 1, prior: 4, ..Default::default() }), ["usage-drop"]);
+        assert!(
+            signals(&RiskFacts { recent: 0, prior: 3, ..Default::default() }).is_empty(),
+            "3 prior events are too few"
+        );
+        let r = risks(&RiskFacts { recent: 3, prior: 19, ..Default::default() });
+        assert_eq!(r[0].detail, "activity 3 vs 19, \u{2212}84%");
+        assert_eq!(r[0].response, "Re-engagement email");
+    }
+
+    #[test]
+    fn other_signs_at_their_thresholds() {
+        assert!(signals(&RiskFacts { tickets_7d: 2, ..Default::default() }).is_empty());
+        assert_eq!(signals(&RiskFacts { tickets_7d: 3, ..Default::default() }), ["support-spike"]);
+        let f = RiskFacts { low_nps: Some((0, 6)), low_csat: Some((86_400, 2)), ..Default::default() };
+        assert_eq!(risks(&f)[0].detail, "NPS 6 on 1970-01-01, CSAT 2 on 1970-01-02");
+        let f = RiskFacts {
+            failed_payment: Some(0),
+            feature_requests: vec![("12".into(), Some("SSO".into()), 0)],
+            ..Default::default()
+        };
+        assert_eq!(signals(&f), ["payment-failure", "feature-requests"]);
+        assert_eq!(risks(&f)[1].detail, "#12 \"SSO\" open since 1970-01-01");
+    }
+
+    #[test]
+    fn rate_is_none_without_active_customers() {
+        assert_eq!(rate(1, 20), Some(5.0));
+        assert_eq!(rate(0, 0), None);
+    }
+}

@@ -1,0 +1,85 @@
+//! The status of a figure against its target (SPEC §9.1), shared by reports,
+//! the onboarding funnel and churn rate.
+
+use crate::render::Tone;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    Green,
+    Yellow,
+    Red,
+    NoData,
+}
+
+impl Status {
+    pub fn name(self) -> &'static str {
+        match self {
+            Status::Green => "green",
+            Status::Yellow => "yellow",
+            Status::Red => "red",
+            Status::NoData => "n/a",
+        }
+    }
+
+    pub fn emoji(self) -> &'static str {
+        match self {
+            Status::Green => "🟢",
+            Status::Yellow => "🟡",
+            Status::Red => "🔴",
+            Status::NoData => "⚪",
+        }
+    }
+
+    pub fn tone(self) -> Tone {
+        match self {
+            Status::Green => Tone::Green,
+            Status::Yellow => Tone::Yellow,
+            Status::Red => Tone::Red,
+            Status::NoData => Tone::Dim,
+        }
+    }
+}
+
+/// Meets the target → green (exactly on target counts as meeting it);
+/// misses it by at most 25% of the target's magnitude → yellow; else red;
+/// no value → n/a. Values are compared at one decimal, as shown.
+pub fn status(value: Option<f64>, target: f64, higher_is_better: bool) -> Status {
+    let Some(v) = value else { return Status::NoData };
+    let v = (v * 10.0).round() / 10.0;
+    let miss = if higher_is_better { target - v } else { v - target };
+    let slack = 0.25 * target.abs();
+    if miss <= 1e-9 {
+        Status::Green
+    } else if miss <= slack + 1e-9 {
+        Status::Yellow
+    } else {
+        Status::Red
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lower_is_better_boundaries() {
+        // first response target 4 h
+        assert_eq!(status(Some(4.0), 4.0, false), Status::Green);
+        assert_eq!(status(Some(3.2), 4.0, false), Status::Green);
+        assert_eq!(status(Some(4.1), 4.0, false), Status::Yellow);
+        assert_eq!(status(Some(5.0), 4.0, false), Status::Yellow);
+        assert_eq!(status(Some(5.1), 4.0, false), Status::Red);
+        assert_eq!(status(None, 4.0, false), Status::NoData);
+    }
+
+    #[test]
+    fn higher_is_better_boundaries() {
+        // CSAT target 90 %: 67.5 is 25 % of 90 away
+        assert_eq!(status(Some(90.0), 90.0, true), Status::Green);
+        assert_eq!(status(Some(67.5), 90.0, true), Status::Yellow);
+        assert_eq!(status(Some(67.4), 90.0, true), Status::Red);
+        // NPS target 40: down to 30 is yellow
+        assert_eq!(status(Some(30.0), 40.0, true), Status::Yellow);
+        assert_eq!(status(Some(29.9), 40.0, true), Status::Red);
+    }
+}

@@ -1,0 +1,243 @@
+//! Churn queries: warning-sign facts (set-based), churn records, win-back
+//! starts, outreach steps done, and monthly churn counts.
+
+use std::collections::HashMap;
+
+use anyhow::Result;
+use rusqlite::{params, Connection, OptionalExtension};
+
+use crate::domain::churn::RiskFacts;
+use crate::time::DAY;
+
+pub struct AtRisk {
+    pub cid: i64,
+    pub id: String,
+    pub name: Option<String>,
+    pub facts: RiskFacts,
+}
+
+/// Warning-sign facts as of `now` for every customer not churned as of now
+/// (and signed up by then): one grouped pass per table.
+pub fn risk_facts(conn: &Connection, now: i64) -> Result<Vec<AtRisk>> {
+    let today = now.div_euclid(DAY);
+    let mut out = Vec::new();
+    let mut index = HashMap::new();
+    {
+        let mut st = conn.prepare_cached(
+            "SELECT cid, id, name FROM customers
+             WHERE (churned_at IS NULL OR churned_at > ?1) AND (signed_up_at IS NULL OR signed_up_at <= ?1)
+             ORDER BY id",
+        )?;
+        let mut rows = st.query([now])?;
+        while let Some(r) = rows.next()? {
+            let cid: i64 = r.get(0)?;
+            index.insert(cid, out.len());
+            out.push(AtRisk { cid, id: r.get(1)?, name: r.get(2)?, facts: RiskFacts::default() });
+        }
+    }
+    let at = |cid: i64| index.get(&cid).copied();
+    // Usage in D-27..D-14 and D-13..D: a range seek per customer on (cid, ts).
+    let mut st = conn.prepare_cached(
+        "SELECT u.cid, SUM(CASE WHEN u.ts >= ?3 THEN u.count ELSE 0 END), SUM(CASE WHEN u.ts < ?3 THEN u.count ELSE 0 END)
+         FROM customers c JOIN usage_events u ON u.cid = c.cid AND u.ts >= ?2 AND u.ts <= ?1
+         GROUP BY u.cid",
+    )?;
+    let mut rows = st.query(params![now, (today - 27) * DAY, (today - 13) * DAY])?;
+    while let Some(r) = rows.next()? {
+        if let Some(i) = at(r.get(0)?) {
+            out[i].facts.recent = r.get(1)?;
+            out[i].facts.prior = r.get(2)?;
+        }
+    }
+    let mut st = conn.prepare_cached(
+        "SELECT cid, count(*) FROM tickets WHERE created_at >= ?2 AND created_at <= ?1 GROUP BY cid",
+    )?;
+    let mut rows = st.query(params![now, (today - 6) * DAY])?;
+    while let Some(r) = rows.next()? {
+        if let Some(i) = at(r.get(0)?) {
+            out[i].facts.tickets_7d = r.get(1)?;
+        }
+    }
+    let d30 = (today - 29) * DAY;
+    let mut st = conn.prepare_cached(
+        "SELECT cid, MAX(responded_at), score FROM nps_responses
+         WHERE score <= 6 AND responded_at >= ?2 AND responded_at <= ?1 GROUP BY cid",
+    )?;
+    let mut rows = st.query(params![now, d30])?;
+    while let Some(r) = rows.next()? {
+        if let Some(i) = at(r.get(0)?) {
+            out[i].facts.low_nps = Some((r.get(1)?, r.get(2)?));
+        }
+    }
+    let mut st = conn.prepare_cached(
+        "SELECT cid, MAX(csat_at), csat FROM tickets
+         WHERE csat <= 2 AND csat_at >= ?2 AND csat_at <= ?1 GROUP BY cid",
+    )?;
+    let mut rows = st.query(params![now, d30])?;
+    while let Some(r) = rows.next()? {
+        if let Some(i) = at(r.get(0)?) {
+            out[i].facts.low_csat = Some((r.get(1)?, r.get(2)?));
+        }
+    }
+    // The latest billing record among paid/late/failed, as for the health score.
+    let mut st = conn.prepare_cached(
+        "SELECT cid, date, status FROM (
+           SELECT cid, date, status, ROW_NUMBER() OVER (PARTITION BY cid ORDER BY date DESC, id DESC) AS k
+           FROM billing_records WHERE date <= ?1 AND status IN ('paid', 'late', 'failed'))
+         WHERE k = 1 AND status = 'failed'",
+    )?;
+    let mut rows = st.query([now])?;
+    while let Some(r) = rows.next()? {
+        if let Some(i) = at(r.get(0)?) {
+            out[i].facts.failed_payment = Some(r.get(1)?);
+        }
+    }
+    let mut st = conn.prepare_cached(
+        "SELECT cid, id, subject, created_at FROM tickets
+         WHERE category = 'feature-request' AND created_at <= ?1 AND (resolved_at IS NULL OR resolved_at > ?1)
+         ORDER BY created_at",
+    )?;
+    let mut rows = st.query([now])?;
+    while let Some(r) = rows.next()? {
+        if let Some(i) = at(r.get(0)?) {
+            out[i].facts.feature_requests.push((r.get(1)?, r.get(2)?, r.get(3)?));
+        }
+    }
+    Ok(out)
+}
+
+pub struct ChurnRecord {
+    pub churned_at: i64,
+    pub reason: Option<String>,
+    pub reason_other: Option<String>,
+    pub better: Option<String>,
+    pub return_answer: Option<String>,
+}
+
+pub fn record(conn: &Connection, cid: i64, r: &ChurnRecord, mrr_cents: Option<i64>, now: i64) -> Result<()> {
+    conn.execute(
+        "UPDATE customers SET churned_at = ?2, updated_at = ?3 WHERE cid = ?1",
+        params![cid, r.churned_at, now],
+    )?;
+    conn.execute(
+        "INSERT INTO churn_records (cid, churned_at, reason, reason_other, better, return_answer, mrr_cents, recorded_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        params![cid, r.churned_at, r.reason, r.reason_other, r.better, r.return_answer, mrr_cents, now],
+    )?;
+    Ok(())
+}
+
+/// Reactivates: clears churned_at and removes the latest churn record.
+pub fn undo(conn: &Connection, cid: i64, now: i64) -> Result<()> {
+    conn.execute(
+        "UPDATE customers SET churned_at = NULL, updated_at = ?2 WHERE cid = ?1",
+        params![cid, now],
+    )?;
+    conn.execute(
+        "DELETE FROM churn_records WHERE id = (SELECT id FROM churn_records WHERE cid = ?1 ORDER BY churned_at DESC, id DESC LIMIT 1)",
+        [cid],
+    )?;
+    Ok(())
+}
+
+/// A churned customer's survey answers (None: no survey) and the MRR lost.
+pub type ChurnAnswers = (Option<String>, Option<String>, i64);
+
+/// Customers churned as of `now`: (reason, return answer, mrr cents).
+pub fn churned_with_reasons(conn: &Connection, now: i64) -> Result<Vec<ChurnAnswers>> {
+    let mut st = conn.prepare_cached(
+        "SELECT r.reason, r.return_answer, COALESCE(r.mrr_cents, c.mrr_cents, 0)
+         FROM customers c LEFT JOIN churn_records r
+           ON r.id = (SELECT id FROM churn_records WHERE cid = c.cid ORDER BY churned_at DESC, id DESC LIMIT 1)
+         WHERE c.churned_at IS NOT NULL AND c.churned_at <= ?1",
+    )?;
+    let rows = st.query_map([now], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// A customer's win-back start: the churn day, or for a customer not churned
+/// the 30th day without usage (last event day + 30; signup day + 30 when it
+/// never used the product). Only customers whose start is on or before today.
+pub struct WinbackStart {
+    pub cid: i64,
+    pub id: String,
+    pub name: Option<String>,
+    pub start_day: i64,
+    pub churned: bool,
+}
+
+pub fn winback_starts(conn: &Connection, now: i64) -> Result<Vec<WinbackStart>> {
+    let today = now.div_euclid(DAY);
+    let mut st = conn.prepare_cached(
+        "SELECT c.cid, c.id, c.name, c.churned_at, c.signed_up_at,
+           (SELECT MAX(u.ts) FROM usage_events u WHERE u.cid = c.cid AND u.ts <= ?1)
+         FROM customers c WHERE c.signed_up_at IS NULL OR c.signed_up_at <= ?1 ORDER BY c.id",
+    )?;
+    let mut rows = st.query([now])?;
+    let mut out = Vec::new();
+    while let Some(r) = rows.next()? {
+        let churned: Option<i64> = r.get::<_, Option<i64>>(3)?.filter(|t| *t <= now);
+        let signup: Option<i64> = r.get(4)?;
+        let last: Option<i64> = r.get(5)?;
+        let start_day = match churned {
+            Some(t) => Some(t.div_euclid(DAY)),
+            None => last.or(signup).map(|t| t.div_euclid(DAY) + 30),
+        };
+        if let Some(s) = start_day.filter(|s| *s <= today) {
+            out.push(WinbackStart {
+                cid: r.get(0)?,
+                id: r.get(1)?,
+                name: r.get(2)?,
+                start_day: s,
+                churned: churned.is_some(),
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// Steps marked done for a customer's sequence that started on `started_on`.
+pub fn done_steps(conn: &Connection, cid: i64, sequence: &str, started_on: &str) -> Result<Vec<i64>> {
+    let mut st = conn.prepare_cached(
+        "SELECT step_day FROM outreach_done WHERE cid = ?1 AND sequence = ?2 AND started_on = ?3",
+    )?;
+    let rows = st.query_map(params![cid, sequence, started_on], |r| r.get(0))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+pub fn mark_done(
+    conn: &Connection,
+    cid: i64,
+    sequence: &str,
+    started_on: &str,
+    step_day: i64,
+    now: i64,
+) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT OR IGNORE INTO outreach_done (cid, sequence, started_on, step_day, done_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?
+    .execute(params![cid, sequence, started_on, step_day, now])?;
+    Ok(())
+}
+
+/// For the month [start, end): customers active at its start, those of them
+/// who churned in it (by `now`), and sign-up-and-churn-within-the-month ones.
+pub fn month_counts(conn: &Connection, start: i64, end: i64, now: i64) -> Result<(i64, i64, i64)> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT
+               SUM((signed_up_at IS NULL OR signed_up_at < ?1) AND (churned_at IS NULL OR churned_at >= ?1 OR churned_at > ?3)),
+               SUM((signed_up_at IS NULL OR signed_up_at < ?1) AND churned_at >= ?1 AND churned_at < ?2 AND churned_at <= ?3),
+               SUM(signed_up_at >= ?1 AND signed_up_at < ?2 AND churned_at >= ?1 AND churned_at < ?2 AND churned_at <= ?3)
+             FROM customers WHERE signed_up_at IS NULL OR signed_up_at <= ?3",
+        )?
+        .query_row(params![start, end, now], |r| {
+            Ok((
+                r.get::<_, Option<i64>>(0)?.unwrap_or(0),
+                r.get::<_, Option<i64>>(1)?.unwrap_or(0),
+                r.get::<_, Option<i64>>(2)?.unwrap_or(0),
+            ))
+        })
+        .optional()?
+        .unwrap_or((0, 0, 0)))
+}
