@@ -82,8 +82,8 @@ fn winback_due_steps_over_the_sequence() {
     w.run(&["-q", "customer", "add", "gone", "--signed-up", "2026-01-01"]).ok();
     w.run_at("2026-11-01T10:00:00Z", &["-q", "churn", "record", "gone", "--reason", "too-expensive"]).ok();
     let due = |day: u32| -> Option<i64> {
-        let now = format!("2026-11-01T12:00:00Z");
-        let at = chrono::DateTime::parse_from_rfc3339(&now).unwrap() + chrono::Duration::days(day as i64);
+        let at = chrono::DateTime::parse_from_rfc3339("2026-11-01T12:00:00Z").unwrap()
+            + chrono::Duration::days(day as i64);
         let j = w.run_at(&at.to_rfc3339(), &["churn", "winback", "-f", "json"]).ok().json();
         j.as_array().unwrap().first().map(|s| s["day"].as_i64().unwrap())
     };

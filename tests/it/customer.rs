@@ -76,6 +76,9 @@ fn list_json_and_csv_fields() {
     assert_eq!(j[1]["signed_up_at"], "2026-01-01T10:00:00Z");
     let csv = w.run(&["customer", "list", "-f", "csv"]).ok().stdout;
     let mut lines = csv.lines();
-    assert!(lines.next().unwrap().starts_with("id,name,email,plan,mrr,signed_up_at,churned_at"));
+    assert_eq!(
+        lines.next().unwrap(),
+        "id,name,email,plan,mrr,stage,goal,health,status,signed_up_at,churned_at"
+    );
     assert!(csv.contains("b,'=cmd(),"), "{csv}");
 }

@@ -198,8 +198,8 @@ fn overdue_at_the_exact_target_boundary() {
         j.as_array().unwrap().iter().map(|t| t["id"].as_str().unwrap().to_string()).collect()
     };
     assert!(overdue("2026-11-20T10:00:00Z").is_empty(), "exactly at the chat target is not overdue");
-    assert_eq!(overdue("2026-11-20T10:00:01Z"), [chat.clone()]);
-    assert_eq!(overdue("2026-11-21T09:00:00Z"), [chat.clone()]);
+    assert_eq!(overdue("2026-11-20T10:00:01Z"), std::slice::from_ref(&chat));
+    assert_eq!(overdue("2026-11-21T09:00:00Z"), std::slice::from_ref(&chat));
     assert_eq!(overdue("2026-11-21T09:00:01Z"), [chat.clone(), email.clone()]);
     let j = w.run_at("2026-11-21T09:00:01Z", &["ticket", "list", "-f", "json"]).ok().json();
     let call_row = j.as_array().unwrap().iter().find(|t| t["id"] == call.as_str()).unwrap();
