@@ -4,6 +4,7 @@ pub mod churn;
 pub mod customer;
 pub mod health;
 pub mod import;
+pub mod onboarding;
 pub mod ticket;
 
 use std::path::PathBuf;
@@ -79,6 +80,9 @@ pub enum Command {
     /// Churn: warning signs, exit interviews, win-back steps, churn rate
     #[command(subcommand)]
     Churn(churn::ChurnCmd),
+    /// Onboarding: emails due today and the activation funnel
+    #[command(subcommand)]
+    Onboarding(onboarding::OnboardingCmd),
     /// Support tickets: open, reply with templates, resolve, close, list, show
     #[command(subcommand)]
     Ticket(ticket::TicketCmd),

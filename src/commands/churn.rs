@@ -169,8 +169,8 @@ fn reasons(ctx: &Ctx, conn: &Connection) -> Result<()> {
     ctx.print_rows(&rows)
 }
 
-/// One due win-back step.
-pub struct DueWinback {
+/// One due outreach step (win-back or onboarding).
+pub struct DueStep {
     pub cid: i64,
     pub id: String,
     pub name: Option<String>,
@@ -178,7 +178,7 @@ pub struct DueWinback {
     pub started_on: String,
 }
 
-pub fn due_winback(conn: &Connection, now: i64, only: Option<i64>) -> Result<Vec<DueWinback>> {
+pub fn due_winback(conn: &Connection, now: i64, only: Option<i64>) -> Result<Vec<DueStep>> {
     let today = now.div_euclid(time::DAY);
     let mut out = Vec::new();
     for s in cs::winback_starts(conn, now)? {
@@ -188,7 +188,7 @@ pub fn due_winback(conn: &Connection, now: i64, only: Option<i64>) -> Result<Vec
         let started_on = date_of_day(s.start_day).to_string();
         let done = cs::done_steps(conn, s.cid, WINBACK.name, &started_on)?;
         if let Some(step) = WINBACK.due(today - s.start_day, &done) {
-            out.push(DueWinback { cid: s.cid, id: s.id, name: s.name, step, started_on });
+            out.push(DueStep { cid: s.cid, id: s.id, name: s.name, step, started_on });
         }
     }
     Ok(out)
@@ -197,11 +197,7 @@ pub fn due_winback(conn: &Connection, now: i64, only: Option<i64>) -> Result<Vec
 fn winback(ctx: &Ctx, conn: &mut Connection, mark_done: bool, customer: Option<&str>) -> Result<()> {
     let only = customer.map(|c| customers::get(conn, c).map(|c| c.cid)).transpose()?;
     let due = due_winback(conn, ctx.now, only)?;
-    print_due(
-        ctx,
-        "winback",
-        &due.iter().map(|d| (d.id.clone(), d.name.clone(), d.step, d.started_on.clone())).collect::<Vec<_>>(),
-    )?;
+    print_due(ctx, "winback", &due)?;
     if mark_done && !due.is_empty() {
         store::write(conn, |tx| {
             for d in &due {
@@ -215,17 +211,17 @@ fn winback(ctx: &Ctx, conn: &mut Connection, mark_done: bool, customer: Option<&
 }
 
 /// Prints due steps with the JSON fields of SPEC §6.3.
-pub fn print_due(ctx: &Ctx, sequence: &str, due: &[(String, Option<String>, Step, String)]) -> Result<()> {
+pub fn print_due(ctx: &Ctx, sequence: &str, due: &[DueStep]) -> Result<()> {
     let mut rows = Rows::new(&["customer_id", "name", "sequence", "day", "step", "message", "started_on"]);
-    for (id, name, step, started) in due {
+    for d in due {
         rows.push(vec![
-            id.clone().into(),
-            name.clone().into(),
+            d.id.clone().into(),
+            d.name.clone().into(),
             sequence.into(),
-            Value::Int(step.day).into(),
-            step.name.into(),
-            step.message.into(),
-            Value::Date(started.clone()).into(),
+            Value::Int(d.step.day).into(),
+            d.step.name.into(),
+            d.step.message.into(),
+            Value::Date(d.started_on.clone()).into(),
         ]);
     }
     if due.is_empty() {

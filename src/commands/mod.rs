@@ -8,4 +8,5 @@ pub mod customer;
 pub mod demo;
 pub mod health;
 pub mod import;
+pub mod onboarding;
 pub mod ticket;

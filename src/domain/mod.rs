@@ -2,6 +2,7 @@
 
 pub mod churn;
 pub mod health;
+pub mod onboarding;
 pub mod sequence;
 pub mod settings;
 pub mod targets;

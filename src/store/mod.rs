@@ -5,6 +5,7 @@ pub mod churn;
 pub mod config;
 pub mod customers;
 pub mod health;
+pub mod onboarding;
 pub mod profile;
 pub mod tickets;
 pub mod usage;

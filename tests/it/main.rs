@@ -10,6 +10,7 @@ mod customer;
 mod demo;
 mod health;
 mod import;
+mod onboarding;
 mod reliability;
 mod storage;
 mod tickets;
