@@ -74,6 +74,7 @@ fn run(ctx: &Ctx, command: Command) -> anyhow::Result<()> {
         Command::Ticket(cmd) => commands::ticket::run(ctx, cmd),
         Command::Churn(cmd) => commands::churn::run(ctx, cmd),
         Command::Onboarding(cmd) => commands::onboarding::run(ctx, cmd),
+        Command::Report(cmd) => commands::report::run(ctx, cmd),
         Command::Config(cmd) => commands::config::run(ctx, cmd),
         Command::Backup { path } => commands::admin::backup(ctx, &path),
         Command::Check => commands::admin::check(ctx),

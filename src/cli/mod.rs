@@ -5,6 +5,7 @@ pub mod customer;
 pub mod health;
 pub mod import;
 pub mod onboarding;
+pub mod report;
 pub mod ticket;
 
 use std::path::PathBuf;
@@ -83,6 +84,9 @@ pub enum Command {
     /// Onboarding: emails due today and the activation funnel
     #[command(subcommand)]
     Onboarding(onboarding::OnboardingCmd),
+    /// Reports: the key metrics and the Customer Success Plan
+    #[command(subcommand)]
+    Report(report::ReportCmd),
     /// Support tickets: open, reply with templates, resolve, close, list, show
     #[command(subcommand)]
     Ticket(ticket::TicketCmd),

@@ -40,6 +40,23 @@ fn show(ctx: &Ctx, dir: &std::path::Path) -> Result<()> {
     ))?;
     out("\n## Open tickets and their response targets (`csf ticket list --open`)\n\n")?;
     crate::commands::ticket::print_open(&demo, &conn)?;
+    out("\n## Churn risks (`csf churn risks`)\n\n")?;
+    let risks = crate::commands::churn::risks(&conn, ctx.now, &[])?;
+    let mut rows = crate::render::Rows::new(&["customer_id", "signal", "detail", "response"]);
+    for (id, _, r) in risks {
+        rows.push(vec![id.into(), r.signal.into(), r.detail.into(), r.response.into()]);
+    }
+    demo.print_rows(&rows)?;
+    out("\nAnd the plan that `csf report plan` writes for your docs:\n\n")?;
+    let plan = crate::commands::report::plan_markdown(
+        &conn,
+        &settings,
+        ctx.now,
+        30,
+        &crate::domain::plan::SECTIONS,
+        false,
+    )?;
+    out(&plan)?;
     ctx.info(format!(
         "\nThat was a temporary database, now deleted. To start with your own data:\n  \
          csf init && csf import customers customers.csv\n\

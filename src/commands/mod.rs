@@ -9,4 +9,5 @@ pub mod demo;
 pub mod health;
 pub mod import;
 pub mod onboarding;
+pub mod report;
 pub mod ticket;

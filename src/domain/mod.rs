@@ -2,7 +2,9 @@
 
 pub mod churn;
 pub mod health;
+pub mod metrics;
 pub mod onboarding;
+pub mod plan;
 pub mod sequence;
 pub mod settings;
 pub mod targets;

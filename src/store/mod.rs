@@ -7,6 +7,7 @@ pub mod customers;
 pub mod health;
 pub mod onboarding;
 pub mod profile;
+pub mod reports;
 pub mod tickets;
 pub mod usage;
 

@@ -12,5 +12,6 @@ mod health;
 mod import;
 mod onboarding;
 mod reliability;
+mod reports;
 mod storage;
 mod tickets;

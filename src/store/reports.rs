@@ -1,0 +1,79 @@
+//! The counts behind the key metrics and the plan, over a period ending now.
+
+use anyhow::Result;
+use rusqlite::{params, Connection};
+
+use crate::domain::metrics::Inputs;
+use crate::store::churn;
+use crate::time::DAY;
+
+/// The first second of the last `days` days (today included).
+pub fn period_start(now: i64, days: i64) -> i64 {
+    (now.div_euclid(DAY) - days + 1) * DAY
+}
+
+pub fn inputs(conn: &Connection, now: i64, days: i64) -> Result<Inputs> {
+    let from = period_start(now, days);
+    let first_response_hours: Option<f64> = conn.query_row(
+        "SELECT AVG((first_response_at - created_at) / 3600.0) FROM tickets
+         WHERE created_at >= ?1 AND created_at <= ?2 AND first_response_at IS NOT NULL AND first_response_at <= ?2",
+        params![from, now],
+        |r| r.get(0),
+    )?;
+    let resolution_hours: Option<f64> = conn.query_row(
+        "SELECT AVG((resolved_at - created_at) / 3600.0) FROM tickets WHERE resolved_at >= ?1 AND resolved_at <= ?2",
+        params![from, now],
+        |r| r.get(0),
+    )?;
+    let csat = conn.query_row(
+        "SELECT COALESCE(SUM(csat >= 4), 0), count(*) FROM tickets
+         WHERE csat IS NOT NULL AND csat_at >= ?1 AND csat_at <= ?2",
+        params![from, now],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    let nps = conn.query_row(
+        "SELECT COALESCE(SUM(score >= 9), 0), COALESCE(SUM(score <= 6), 0), count(*) FROM nps_responses
+         WHERE responded_at >= ?1 AND responded_at <= ?2",
+        params![from, now],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+    )?;
+    let (active, churned, _) = churn::month_counts(conn, from, now + 1, now)?;
+    let tickets: i64 = conn.query_row(
+        "SELECT count(*) FROM tickets WHERE created_at >= ?1 AND created_at <= ?2",
+        params![from, now],
+        |r| r.get(0),
+    )?;
+    // A range seek per customer on the (customer, time) key.
+    let users: i64 = conn.query_row(
+        "SELECT count(*) FROM customers c
+         WHERE EXISTS (SELECT 1 FROM usage_events u WHERE u.cid = c.cid AND u.ts >= ?1 AND u.ts <= ?2)",
+        params![from, now],
+        |r| r.get(0),
+    )?;
+    Ok(Inputs {
+        first_response_hours,
+        resolution_hours,
+        csat,
+        nps,
+        churn: (active, churned),
+        load: (tickets, users),
+    })
+}
+
+/// Tickets created in the last 28 days (for tickets per week).
+pub fn tickets_last_4_weeks(conn: &Connection, now: i64) -> Result<i64> {
+    Ok(conn.query_row(
+        "SELECT count(*) FROM tickets WHERE created_at >= ?1 AND created_at <= ?2",
+        params![period_start(now, 28), now],
+        |r| r.get(0),
+    )?)
+}
+
+/// NPS responses in the last 90 days.
+pub fn nps_last_90_days(conn: &Connection, now: i64) -> Result<i64> {
+    Ok(conn.query_row(
+        "SELECT count(*) FROM nps_responses WHERE responded_at >= ?1 AND responded_at <= ?2",
+        params![period_start(now, 90), now],
+        |r| r.get(0),
+    )?)
+}
