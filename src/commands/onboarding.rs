@@ -132,7 +132,8 @@ pub fn funnel_rows(f: &Funnel, settings: &Settings) -> Rows {
     for (metric, v) in figures(f) {
         let (target, higher, unit) = target_of(settings, metric);
         let st = targets::status(v, target, higher);
-        let shown_target = if higher { format!("> {target}") } else { format!("< {target}") };
+        let suffix = if unit == "percent" { "%" } else { " min" };
+        let shown_target = if higher { format!("> {target}{suffix}") } else { format!("< {target}{suffix}") };
         rows.push(vec![
             metric.into(),
             figure_cell(v, unit).tone(st.tone()),
