@@ -23,24 +23,37 @@ pub fn risk_facts(conn: &Connection, now: i64) -> Result<Vec<AtRisk>> {
     let mut out = Vec::new();
     let mut index = HashMap::new();
     {
+        // With the latest billing record among paid/late/failed (as for the
+        // health score's P), an index seek per customer.
         let mut st = conn.prepare_cached(
-            "SELECT cid, id, name FROM customers
-             WHERE (churned_at IS NULL OR churned_at > ?1) AND (signed_up_at IS NULL OR signed_up_at <= ?1)
-             ORDER BY id",
+            "SELECT c.cid, c.id, c.name, b.date, b.status
+             FROM customers c LEFT JOIN billing_records b ON b.id = (
+               SELECT x.id FROM billing_records x
+               WHERE x.cid = c.cid AND x.date <= ?1 AND x.status IN ('paid', 'late', 'failed')
+               ORDER BY x.date DESC, x.id DESC LIMIT 1)
+             WHERE (c.churned_at IS NULL OR c.churned_at > ?1) AND (c.signed_up_at IS NULL OR c.signed_up_at <= ?1)
+             ORDER BY c.id",
         )?;
         let mut rows = st.query([now])?;
         while let Some(r) = rows.next()? {
             let cid: i64 = r.get(0)?;
+            let failed_payment =
+                if r.get::<_, Option<String>>(4)?.as_deref() == Some("failed") { r.get(3)? } else { None };
             index.insert(cid, out.len());
-            out.push(AtRisk { cid, id: r.get(1)?, name: r.get(2)?, facts: RiskFacts::default() });
+            out.push(AtRisk {
+                cid,
+                id: r.get(1)?,
+                name: r.get(2)?,
+                facts: RiskFacts { failed_payment, ..RiskFacts::default() },
+            });
         }
     }
     let at = |cid: i64| index.get(&cid).copied();
     // Usage in D-27..D-14 and D-13..D: a range seek per customer on (cid, ts).
     let mut st = conn.prepare_cached(
-        "SELECT u.cid, SUM(CASE WHEN u.ts >= ?3 THEN u.count ELSE 0 END), SUM(CASE WHEN u.ts < ?3 THEN u.count ELSE 0 END)
-         FROM customers c JOIN usage_events u ON u.cid = c.cid AND u.ts >= ?2 AND u.ts <= ?1
-         GROUP BY u.cid",
+        "SELECT c.cid, SUM(CASE WHEN u.ts >= ?3 THEN u.count ELSE 0 END), SUM(CASE WHEN u.ts < ?3 THEN u.count ELSE 0 END)
+         FROM customers c CROSS JOIN usage_events u ON u.cid = c.cid AND u.ts >= ?2 AND u.ts <= ?1
+         GROUP BY c.cid",
     )?;
     let mut rows = st.query(params![now, (today - 27) * DAY, (today - 13) * DAY])?;
     while let Some(r) = rows.next()? {
@@ -77,19 +90,6 @@ pub fn risk_facts(conn: &Connection, now: i64) -> Result<Vec<AtRisk>> {
     while let Some(r) = rows.next()? {
         if let Some(i) = at(r.get(0)?) {
             out[i].facts.low_csat = Some((r.get(1)?, r.get(2)?));
-        }
-    }
-    // The latest billing record among paid/late/failed, as for the health score.
-    let mut st = conn.prepare_cached(
-        "SELECT cid, date, status FROM (
-           SELECT cid, date, status, ROW_NUMBER() OVER (PARTITION BY cid ORDER BY date DESC, id DESC) AS k
-           FROM billing_records WHERE date <= ?1 AND status IN ('paid', 'late', 'failed'))
-         WHERE k = 1 AND status = 'failed'",
-    )?;
-    let mut rows = st.query([now])?;
-    while let Some(r) = rows.next()? {
-        if let Some(i) = at(r.get(0)?) {
-            out[i].facts.failed_payment = Some(r.get(1)?);
         }
     }
     let mut st = conn.prepare_cached(

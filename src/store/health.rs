@@ -115,15 +115,15 @@ pub fn facts(
     {
         // Pass 2: the last 28 days, a range seek per customer on (cid, ts).
         let sql = format!(
-            "SELECT u.cid,
+            "SELECT c.cid,
                MAX(u.ts < ?2 + 7 * 86400),
                MAX(u.ts >= ?2 + 7 * 86400 AND u.ts < ?2 + 14 * 86400),
                MAX(u.ts >= ?2 + 14 * 86400 AND u.ts < ?2 + 21 * 86400),
                MAX(u.ts >= ?2 + 21 * 86400),
                COUNT(DISTINCT CASE WHEN u.event_id IN ({}) THEN u.event_id END)
-             FROM customers c JOIN usage_events u ON u.cid = c.cid AND u.ts >= ?2 AND u.ts <= ?1
+             FROM customers c CROSS JOIN usage_events u ON u.cid = c.cid AND u.ts >= ?2 AND u.ts <= ?1
              WHERE {filter_u}
-             GROUP BY u.cid",
+             GROUP BY c.cid",
             id_list(&feats.core_ids),
             filter_u = filter.replace("?2", "?3")
         );
