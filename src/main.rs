@@ -1,8 +1,5 @@
 //! csf: parse, open the database, dispatch, turn errors into exit codes.
 
-// Some store and render helpers are shared API awaiting their callers.
-#![allow(dead_code)]
-
 mod cli;
 mod commands;
 mod context;

@@ -61,12 +61,6 @@ pub fn window_start(today: i64) -> i64 {
     today - 27
 }
 
-/// Which 7-day block (0..4) a day falls in, if within the 28 days ending `today`.
-pub fn block_of(day: i64, today: i64) -> Option<usize> {
-    let k = day - window_start(today);
-    (0..28).contains(&k).then_some((k / 7) as usize)
-}
-
 pub fn components(f: &Facts, core_features: usize, today: i64, now: i64) -> Components {
     // U: a block is eligible when its last day is on or after the signup day.
     let eligible: Vec<usize> = (0..4)
@@ -149,15 +143,6 @@ impl Band {
 
     pub fn parse(s: &str) -> Option<Band> {
         Band::ALL.into_iter().find(|b| b.name() == s)
-    }
-
-    pub fn range(self) -> &'static str {
-        match self {
-            Band::Healthy => "80-100",
-            Band::Neutral => "60-79",
-            Band::AtRisk => "40-59",
-            Band::Critical => "0-39",
-        }
     }
 
     pub fn action(self) -> &'static str {

@@ -10,7 +10,6 @@ use crate::domain::churn::RiskFacts;
 use crate::time::DAY;
 
 pub struct AtRisk {
-    pub cid: i64,
     pub id: String,
     pub name: Option<String>,
     pub facts: RiskFacts,
@@ -41,7 +40,6 @@ pub fn risk_facts(conn: &Connection, now: i64) -> Result<Vec<AtRisk>> {
                 if r.get::<_, Option<String>>(4)?.as_deref() == Some("failed") { r.get(3)? } else { None };
             index.insert(cid, out.len());
             out.push(AtRisk {
-                cid,
                 id: r.get(1)?,
                 name: r.get(2)?,
                 facts: RiskFacts { failed_payment, ..RiskFacts::default() },
@@ -163,7 +161,6 @@ pub struct WinbackStart {
     pub id: String,
     pub name: Option<String>,
     pub start_day: i64,
-    pub churned: bool,
 }
 
 pub fn winback_starts(conn: &Connection, now: i64) -> Result<Vec<WinbackStart>> {
@@ -184,13 +181,7 @@ pub fn winback_starts(conn: &Connection, now: i64) -> Result<Vec<WinbackStart>> 
             None => last.or(signup).map(|t| t.div_euclid(DAY) + 30),
         };
         if let Some(s) = start_day.filter(|s| *s <= today) {
-            out.push(WinbackStart {
-                cid: r.get(0)?,
-                id: r.get(1)?,
-                name: r.get(2)?,
-                start_day: s,
-                churned: churned.is_some(),
-            });
+            out.push(WinbackStart { cid: r.get(0)?, id: r.get(1)?, name: r.get(2)?, start_day: s });
         }
     }
     Ok(out)

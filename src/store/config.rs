@@ -1,11 +1,7 @@
 //! The `config` table: key/value settings stored in the database.
 
 use anyhow::Result;
-use rusqlite::{params, Connection, OptionalExtension};
-
-pub fn get(conn: &Connection, key: &str) -> Result<Option<String>> {
-    Ok(conn.query_row("SELECT value FROM config WHERE key = ?", [key], |r| r.get(0)).optional()?)
-}
+use rusqlite::{params, Connection};
 
 pub fn all(conn: &Connection) -> Result<Vec<(String, String)>> {
     let mut st = conn.prepare_cached("SELECT key, value FROM config ORDER BY key")?;

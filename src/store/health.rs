@@ -15,8 +15,6 @@ use crate::time::{iso_date, DAY};
 #[derive(Debug, Clone)]
 pub struct Subject {
     pub cid: i64,
-    pub id: String,
-    pub name: Option<String>,
     pub facts: Facts,
 }
 
@@ -105,7 +103,7 @@ pub fn facts(
                 ..Facts::default()
             };
             index.insert(cid, subjects.len());
-            subjects.push(Subject { cid, id: r.get(1)?, name: r.get(2)?, facts });
+            subjects.push(Subject { cid, facts });
         }
     }
     if subjects.is_empty() {

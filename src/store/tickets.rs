@@ -7,7 +7,6 @@ use rusqlite::{params, Connection, OptionalExtension, Row};
 pub struct Ticket {
     pub tid: i64,
     pub id: String,
-    pub cid: i64,
     pub customer_id: String,
     pub customer_name: Option<String>,
     pub subject: Option<String>,
@@ -23,7 +22,7 @@ pub struct Ticket {
     pub csat_at: Option<i64>,
 }
 
-const SELECT: &str = "SELECT t.tid, t.id, t.cid, c.id, c.name, t.subject, t.category, t.priority, t.channel,
+const SELECT: &str = "SELECT t.tid, t.id, c.id, c.name, t.subject, t.category, t.priority, t.channel,
     t.escalated, t.created_at, t.first_response_at, t.resolved_at, t.closed_at, t.csat, t.csat_at
     FROM tickets t JOIN customers c ON c.cid = t.cid";
 
@@ -31,20 +30,19 @@ fn from_row(r: &Row) -> rusqlite::Result<Ticket> {
     Ok(Ticket {
         tid: r.get(0)?,
         id: r.get(1)?,
-        cid: r.get(2)?,
-        customer_id: r.get(3)?,
-        customer_name: r.get(4)?,
-        subject: r.get(5)?,
-        category: r.get(6)?,
-        priority: r.get(7)?,
-        channel: r.get(8)?,
-        escalated: r.get(9)?,
-        created_at: r.get(10)?,
-        first_response_at: r.get(11)?,
-        resolved_at: r.get(12)?,
-        closed_at: r.get(13)?,
-        csat: r.get(14)?,
-        csat_at: r.get(15)?,
+        customer_id: r.get(2)?,
+        customer_name: r.get(3)?,
+        subject: r.get(4)?,
+        category: r.get(5)?,
+        priority: r.get(6)?,
+        channel: r.get(7)?,
+        escalated: r.get(8)?,
+        created_at: r.get(9)?,
+        first_response_at: r.get(10)?,
+        resolved_at: r.get(11)?,
+        closed_at: r.get(12)?,
+        csat: r.get(13)?,
+        csat_at: r.get(14)?,
     })
 }
 

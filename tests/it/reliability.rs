@@ -99,3 +99,103 @@ fn garbage_arguments_never_panic() {
     assert!(tried > 100);
     assert_eq!(w.count("SELECT count(*) FROM customers WHERE id = 'acme'"), 1);
 }
+
+fn big_usage(w: &Work, name: &str, customer: &str, rows: usize) -> std::path::PathBuf {
+    let mut s = String::with_capacity(rows * 40);
+    s.push_str("customer,timestamp,event\n");
+    for i in 0..rows {
+        s.push_str(&format!("{customer},{},ev{}\n", 1_700_000_000 + i as i64, i % 7));
+    }
+    w.file(name, s)
+}
+
+fn spawn(w: &Work, args: &[&str]) -> std::process::Child {
+    std::process::Command::new(assert_cmd::cargo::cargo_bin("csf"))
+        .arg("--db")
+        .arg(&w.db)
+        .args(["--now", crate::common::NOW, "-q"])
+        .args(args)
+        .current_dir(w.dir.path())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap()
+}
+
+/// SIGKILL in the middle of an import: none of the file's rows are in the
+/// database, which opens normally and passes `csf check`.
+#[test]
+fn an_import_killed_part_way_leaves_nothing_behind() {
+    let w = Work::new();
+    w.run(&["-q", "customer", "add", "acme"]).ok();
+    big_usage(&w, "big.csv", "acme", 400_000);
+    let mut killed_mid_way = false;
+    for delay_ms in [150, 60, 300, 30] {
+        let mut child = spawn(&w, &["import", "usage", "big.csv"]);
+        std::thread::sleep(std::time::Duration::from_millis(delay_ms));
+        if child.try_wait().unwrap().is_none() {
+            child.kill().unwrap(); // SIGKILL
+            child.wait().unwrap();
+            killed_mid_way = true;
+            break;
+        }
+        child.wait().unwrap();
+        w.conn().execute_batch("DELETE FROM usage_events; DELETE FROM import_log;").unwrap();
+    }
+    assert!(killed_mid_way, "the import finished before it could be killed");
+    assert_eq!(w.count("SELECT count(*) FROM usage_events"), 0);
+    assert_eq!(w.count("SELECT count(*) FROM import_log"), 0);
+    w.run(&["check"]).ok();
+    // and the same import then succeeds
+    w.run(&["-q", "import", "usage", "big.csv"]).ok();
+    assert_eq!(w.count("SELECT count(*) FROM usage_events"), 400_000);
+}
+
+/// Two imports and a health score at once on one database: all succeed
+/// within the busy timeout, with exact counts.
+#[test]
+fn two_imports_and_a_score_at_once_all_succeed() {
+    let w = Work::new();
+    w.run(&["-q", "customer", "add", "a", "--signed-up", "2026-01-01"]).ok();
+    w.run(&["-q", "customer", "add", "b", "--signed-up", "2026-01-01"]).ok();
+    big_usage(&w, "a.csv", "a", 60_000);
+    big_usage(&w, "b.csv", "b", 60_000);
+    let children = vec![
+        spawn(&w, &["import", "usage", "a.csv"]),
+        spawn(&w, &["health", "score"]),
+        spawn(&w, &["import", "usage", "b.csv"]),
+    ];
+    for c in children {
+        let out = c.wait_with_output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    }
+    assert_eq!(w.count("SELECT count(*) FROM usage_events"), 120_000);
+    assert_eq!(w.count("SELECT count(*) FROM health_snapshots"), 2);
+    w.run(&["check"]).ok();
+}
+
+/// A backup taken while another process writes is consistent; copying it
+/// back restores a database that passes `csf check`.
+#[test]
+fn backup_while_writing_then_restore() {
+    let w = Work::new();
+    w.run(&["-q", "customer", "add", "a"]).ok();
+    big_usage(&w, "a.csv", "a", 150_000);
+    let writer = spawn(&w, &["import", "usage", "a.csv"]);
+    std::thread::sleep(std::time::Duration::from_millis(50));
+    let dest = w.path("snap.db");
+    w.run(&["backup", dest.to_str().unwrap()]).ok();
+    assert!(writer.wait_with_output().unwrap().status.success());
+    let n: i64 = rusqlite::Connection::open(&dest)
+        .unwrap()
+        .query_row("SELECT count(*) FROM usage_events", [], |r| r.get(0))
+        .unwrap();
+    assert!(n == 0 || n == 150_000, "a backup holds a whole import or none of it, not {n} rows");
+    // restore: copy the backup over the database
+    for ext in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{ext}", w.db.display()));
+    }
+    std::fs::copy(&dest, &w.db).unwrap();
+    w.run(&["check"]).ok();
+    assert_eq!(w.count("SELECT count(*) FROM customers"), 1);
+}
