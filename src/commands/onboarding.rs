@@ -126,6 +126,25 @@ fn figure_cell(v: Option<f64>, unit: &str) -> Cell {
     }
 }
 
+/// The funnel for the plan: (label, value, goal, status) per metric.
+pub fn funnel_figures(f: &Funnel, settings: &Settings) -> Vec<(String, String, String, targets::Status)> {
+    figures(f)
+        .iter()
+        .map(|(metric, v)| {
+            let (target, higher, unit) = target_of(settings, metric);
+            let label = match *metric {
+                "time_to_first_value" => "Time to first value",
+                "activation_rate" => "Activation rate",
+                "setup_completion" => "Setup completion",
+                _ => "D1 retention",
+            };
+            let fmt = |x: f64| if unit == "percent" { format!("{x:.1}%") } else { format!("{x:.1} min") };
+            let goal = format!("{} {}", if higher { ">" } else { "<" }, fmt(target).replace(".0", ""));
+            (label.to_string(), v.map_or("n/a".into(), fmt), goal, targets::status(*v, target, higher))
+        })
+        .collect()
+}
+
 /// The funnel as rows of `metric, value, unit, target, status, cohort_size`.
 pub fn funnel_rows(f: &Funnel, settings: &Settings) -> Rows {
     let mut rows = Rows::new(&["metric", "value", "unit", "target", "status", "cohort_size"]);

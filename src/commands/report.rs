@@ -11,7 +11,6 @@ use crate::domain::metrics;
 use crate::domain::onboarding;
 use crate::domain::plan::{self, PlanData, SECTIONS};
 use crate::domain::settings::Settings;
-use crate::domain::targets::Status;
 use crate::domain::tickets as dt;
 use crate::render::{self, Cell, Format, Rows, Value};
 use crate::store::{health as hstore, reports, tickets as st};
@@ -83,103 +82,119 @@ pub fn plan_markdown(
 ) -> Result<String> {
     let today = now.div_euclid(DAY);
     let from = reports::period_start(now, days);
-    let inputs = reports::inputs(conn, now, days)?;
-    let plans = st::plans(conn)?;
-    let counts = st::category_counts(conn, from, now)?;
-    let tickets_in_period = counts.iter().map(|(_, n)| n).sum();
-    let categories = counts
-        .into_iter()
-        .map(|(c, n)| {
-            let p = plans.iter().find(|(k, _)| *k == c).map(|(_, p)| p.clone());
-            (c, n, p)
-        })
-        .collect();
-    let mut bands = [0i64; 4];
-    let mut critical = Vec::new();
-    for l in hstore::latest(conn, now)? {
-        let b = Band::of(l.snap.score);
-        bands[match b {
-            Band::Healthy => 0,
-            Band::Neutral => 1,
-            Band::AtRisk => 2,
-            Band::Critical => 3,
-        }] += 1;
-        if b == Band::Critical {
-            critical.push((l.id.clone(), l.name.clone().unwrap_or(l.id), l.snap.score));
-        }
-    }
-    critical.sort_by_key(|c| c.2);
-    let risks = churn_cmd::risks(conn, now, &[])?
+    let on = |s: &str| sections.contains(&s);
+    // The churn risks are the costliest part: on a file database they are
+    // read on a second connection, in parallel with the rest (WAL readers
+    // do not block each other).
+    let path = conn.path().filter(|p| !p.is_empty()).map(std::path::PathBuf::from);
+    std::thread::scope(|scope| -> Result<String> {
+        let risks_job = on("churn-risks").then(|| {
+            let path = path.clone();
+            scope.spawn(move || -> Result<Vec<(String, String, String, String)>> {
+                let own;
+                let c = match &path {
+                    Some(p) => {
+                        own = rusqlite::Connection::open_with_flags(
+                            p,
+                            rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
+                        )?;
+                        own.busy_timeout(std::time::Duration::from_millis(crate::store::BUSY_TIMEOUT_MS))?;
+                        &own
+                    }
+                    None => return Ok(Vec::new()),
+                };
+                risk_rows(c, now)
+            })
+        });
+        let mut data = gather(conn, settings, now, days, today, from, &on, charts)?;
+        data.risks = match risks_job {
+            Some(job) if path.is_some() => {
+                job.join().map_err(|_| anyhow::anyhow!("the churn risk reader failed"))??
+            }
+            _ if on("churn-risks") => risk_rows(conn, now)?,
+            _ => Vec::new(),
+        };
+        Ok(plan::render(&data, sections, charts))
+    })
+}
+
+fn risk_rows(conn: &Connection, now: i64) -> Result<Vec<(String, String, String, String)>> {
+    Ok(churn_cmd::risks(conn, now, &[])?
         .into_iter()
         .map(|(id, name, r)| (name.unwrap_or(id), r.signal.to_string(), r.detail, r.response.to_string()))
-        .collect();
-    let cohort = onb_cmd::members(conn, settings, now, 30)?;
-    let f = onboarding::funnel(&cohort, today);
-    let funnel = onb_cmd::funnel_rows(&f, settings)
-        .rows
-        .iter()
-        .map(|r| {
-            let label = r[0].value.plain().replace('_', " ");
-            let label = match label.as_str() {
-                "time to first value" => "Time to first value".to_string(),
-                "activation rate" => "Activation rate".into(),
-                "setup completion" => "Setup completion".into(),
-                _ => "D1 retention".into(),
-            };
-            let status = match r[4].value.plain().as_str() {
-                "green" => Status::Green,
-                "yellow" => Status::Yellow,
-                "red" => Status::Red,
-                _ => Status::NoData,
-            };
-            (
-                label,
-                r[1].display.clone().unwrap_or_default(),
-                r[3].display.clone().unwrap_or_default(),
-                status,
-            )
-        })
-        .collect();
-    let last_scored_day = hstore::last_scored_day(conn, now)?;
-    let days_since_scored = last_scored_day
-        .as_deref()
-        .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
-        .map(|d| today - time::day_of_date(d));
-    let mut overdue = Vec::new();
-    for t in st::list(conn, now, None)? {
-        let target = ticket_cmd::target_at(&t, settings);
-        if dt::overdue(target, t.first_response_at, now) && t.resolved_at.is_none_or(|r| r > now) {
-            overdue.push((
-                t.id.clone(),
-                t.customer_name.clone().unwrap_or(t.customer_id.clone()),
-                time::duration(now - target.unwrap_or(now)),
-            ));
+        .collect())
+}
+
+#[allow(clippy::too_many_arguments)]
+fn gather(
+    conn: &Connection,
+    settings: &Settings,
+    now: i64,
+    days: i64,
+    today: i64,
+    from: i64,
+    on: &dyn Fn(&str) -> bool,
+    charts: bool,
+) -> Result<PlanData> {
+    let mut data = PlanData { days, ..PlanData::default() };
+    if on("current-state") || on("improvements") {
+        data.metrics = metrics::metrics(&reports::inputs(conn, now, days)?, settings);
+    }
+    if on("top-issues") || on("documentation") {
+        let plans = st::plans(conn)?;
+        let counts = st::category_counts(conn, from, now)?;
+        data.tickets_in_period = counts.iter().map(|(_, n)| n).sum();
+        data.categories = counts
+            .into_iter()
+            .map(|(c, n)| {
+                let p = plans.iter().find(|(k, _)| *k == c).map(|(_, p)| p.clone());
+                (c, n, p)
+            })
+            .collect();
+        data.documented = st::docs(conn)?.into_iter().map(|(c, _)| c).collect();
+    }
+    if on("health") {
+        for (id, name, score) in hstore::latest_scores(conn, now)? {
+            let b = Band::of(score);
+            data.bands[Band::ALL.iter().position(|x| *x == b).unwrap_or(3)] += 1;
+            if b == Band::Critical {
+                data.critical.push((id.clone(), name.unwrap_or(id), score));
+            }
+        }
+        data.critical.sort_by_key(|c| c.2);
+    }
+    if on("onboarding") {
+        let f = onboarding::funnel(&onb_cmd::members(conn, settings, now, 30)?, today);
+        data.cohort_size = f.cohort_size;
+        data.funnel = onb_cmd::funnel_figures(&f, settings);
+    }
+    if on("support-scaling") {
+        data.tickets_4_weeks = reports::tickets_last_4_weeks(conn, now)?;
+    }
+    if on("cadence") {
+        data.last_scored_day = hstore::last_scored_day(conn, now)?;
+        data.days_since_scored = data
+            .last_scored_day
+            .as_deref()
+            .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+            .map(|d| today - time::day_of_date(d));
+        data.nps_90_days = reports::nps_last_90_days(conn, now)?;
+        for t in st::list_unanswered(conn, now)? {
+            let target = ticket_cmd::target_at(&t, settings);
+            if dt::overdue(target, t.first_response_at, now) {
+                let who = t.customer_name.clone().unwrap_or(t.customer_id.clone());
+                data.overdue.push((t.id.clone(), who, time::duration(now - target.unwrap_or(now))));
+            }
         }
     }
-    let churn_by_month = churn_cmd::month_windows(now, 6)
-        .into_iter()
-        .map(|(m, s, e)| {
-            let (a, c, _) = crate::store::churn::month_counts(conn, s, e, now)?;
-            Ok((m, crate::domain::churn::rate(c, a)))
-        })
-        .collect::<Result<Vec<_>>>()?;
-    let data = PlanData {
-        days,
-        metrics: metrics::metrics(&inputs, settings),
-        categories,
-        tickets_in_period,
-        documented: st::docs(conn)?.into_iter().map(|(c, _)| c).collect(),
-        bands,
-        critical,
-        risks,
-        funnel,
-        cohort_size: f.cohort_size,
-        tickets_4_weeks: reports::tickets_last_4_weeks(conn, now)?,
-        last_scored_day,
-        days_since_scored,
-        nps_90_days: reports::nps_last_90_days(conn, now)?,
-        overdue,
-        churn_by_month,
-    };
-    Ok(plan::render(&data, sections, charts))
+    if charts && on("churn-risks") {
+        data.churn_by_month = churn_cmd::month_windows(now, 6)
+            .into_iter()
+            .map(|(m, s, e)| {
+                let (a, c, _) = crate::store::churn::month_counts(conn, s, e, now)?;
+                Ok((m, crate::domain::churn::rate(c, a)))
+            })
+            .collect::<Result<Vec<_>>>()?;
+    }
+    Ok(data)
 }

@@ -139,10 +139,12 @@ pub fn facts(
     }
     {
         // Pass 3: the latest NPS answer per customer.
-        let mut st = conn.prepare_cached(
+        // One customer: an index seek on its key; all: one grouped pass.
+        let who = if only.is_some() { "cid = ?2" } else { "?2 IS NULL" };
+        let mut st = conn.prepare_cached(&format!(
             "SELECT cid, MAX(responded_at), score FROM nps_responses
-             WHERE responded_at <= ?1 AND (?2 IS NULL OR cid = ?2) GROUP BY cid",
-        )?;
+             WHERE responded_at <= ?1 AND {who} GROUP BY cid"
+        ))?;
         let mut rows = st.query(params![now, only])?;
         while let Some(r) = rows.next()? {
             if let Some(i) = one(r.get(0)?) {
@@ -152,15 +154,16 @@ pub fn facts(
     }
     {
         // Pass 4: tickets — CSAT in 90 days, created in 30 days, unresolved.
-        let mut st = conn.prepare_cached(
+        let who = if only.is_some() { "cid = ?4" } else { "?4 IS NULL" };
+        let mut st = conn.prepare_cached(&format!(
             "SELECT cid,
                SUM(CASE WHEN csat IS NOT NULL AND csat_at >= ?2 AND csat_at <= ?1 THEN 25 * (csat - 1) ELSE 0 END),
                SUM(csat IS NOT NULL AND csat_at >= ?2 AND csat_at <= ?1),
                SUM(created_at >= ?3),
                SUM(resolved_at IS NULL OR resolved_at > ?1),
                MIN(CASE WHEN resolved_at IS NULL OR resolved_at > ?1 THEN created_at END)
-             FROM tickets WHERE created_at <= ?1 AND (?4 IS NULL OR cid = ?4) GROUP BY cid",
-        )?;
+             FROM tickets WHERE created_at <= ?1 AND {who} GROUP BY cid"
+        ))?;
         let start90 = (today - 89) * DAY;
         let start30 = (today - 29) * DAY;
         let mut rows = st.query(params![now, start90, start30, only])?;
@@ -256,6 +259,20 @@ pub fn latest(conn: &Connection, now: i64) -> Result<Vec<Latest>> {
             score_7d_before: r.get(10)?,
         })
     })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The latest score (on or before today) of every customer not churned as of
+/// now: (id, name, score).
+pub fn latest_scores(conn: &Connection, now: i64) -> Result<Vec<(String, Option<String>, i64)>> {
+    let mut st = conn.prepare_cached(
+        "SELECT c.id, c.name, h.score
+         FROM (SELECT cid, MAX(day) AS day FROM health_snapshots WHERE day <= ?1 GROUP BY cid) l
+         JOIN health_snapshots h ON h.cid = l.cid AND h.day = l.day
+         JOIN customers c ON c.cid = h.cid
+         WHERE c.churned_at IS NULL OR c.churned_at > ?2",
+    )?;
+    let rows = st.query_map(params![iso_date(now), now], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 

@@ -67,6 +67,16 @@ pub fn list(conn: &Connection, now: i64, cid: Option<i64>) -> Result<Vec<Ticket>
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
+/// Tickets created at or before `now` with no first response by then.
+pub fn list_unanswered(conn: &Connection, now: i64) -> Result<Vec<Ticket>> {
+    let mut st = conn.prepare_cached(&format!(
+        "{SELECT} WHERE t.created_at <= ?1 AND (t.first_response_at IS NULL OR t.first_response_at > ?1)
+           AND (t.resolved_at IS NULL OR t.resolved_at > ?1) ORDER BY t.created_at, t.tid"
+    ))?;
+    let rows = st.query_map(params![now], from_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
 /// The next free ticket number: one more than the largest numeric id.
 pub fn next_id(conn: &Connection) -> Result<String> {
     let max: Option<i64> = conn.query_row(
