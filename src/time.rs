@@ -15,7 +15,35 @@ pub fn parse_now(s: &str) -> Result<i64, String> {
     parse_inner(s.trim(), true)
 }
 
+/// The common export form `YYYY-MM-DDTHH:MM:SSZ` (or with a space), parsed
+/// without allocation; None for anything else (the general path decides).
+fn fast_utc(b: &[u8]) -> Option<i64> {
+    if !(b.len() == 20 && b[19] == b'Z' || b.len() == 19)
+        || b[4] != b'-'
+        || b[7] != b'-'
+        || b[13] != b':'
+        || b[16] != b':'
+    {
+        return None;
+    }
+    if b[10] != b'T' && b[10] != b' ' {
+        return None;
+    }
+    let n = |i: usize, len: usize| -> Option<i64> {
+        b[i..i + len].iter().try_fold(0i64, |a, &c| c.is_ascii_digit().then(|| a * 10 + i64::from(c - b'0')))
+    };
+    let (y, mo, d, h, mi, sec) = (n(0, 4)?, n(5, 2)?, n(8, 2)?, n(11, 2)?, n(14, 2)?, n(17, 2)?);
+    if h > 23 || mi > 59 || sec > 59 {
+        return None;
+    }
+    let date = NaiveDate::from_ymd_opt(y as i32, mo as u32, d as u32)?;
+    Some(day_of_date(date) * DAY + h * 3600 + mi * 60 + sec)
+}
+
 fn parse_inner(s: &str, date_is_end_of_day: bool) -> Result<i64, String> {
+    if let Some(t) = fast_utc(s.as_bytes()) {
+        return Ok(t);
+    }
     if s.is_empty() {
         return Err("is empty; expected a timestamp such as 2026-11-20T10:00:00Z".into());
     }

@@ -181,7 +181,7 @@ fn gather(
         data.nps_90_days = reports::nps_last_90_days(conn, now)?;
         for t in st::list_unanswered(conn, now)? {
             let target = ticket_cmd::target_at(&t, settings);
-            if dt::overdue(target, t.first_response_at, now) {
+            if dt::overdue(target, t.first_response_at, t.resolved_at, now) {
                 let who = t.customer_name.clone().unwrap_or(t.customer_id.clone());
                 data.overdue.push((t.id.clone(), who, time::duration(now - target.unwrap_or(now))));
             }

@@ -110,7 +110,8 @@ pub fn run(ctx: &Ctx, cmd: TicketCmd) -> Result<()> {
             all.retain(|t| {
                 let s = status(t, now);
                 (!open || matches!(s, Status::Open | Status::Acknowledged))
-                    && (!overdue || dt::overdue(target_at(t, &settings), t.first_response_at, now))
+                    && (!overdue
+                        || dt::overdue(target_at(t, &settings), t.first_response_at, t.resolved_at, now))
             });
             ctx.print_rows(&list_rows(&all, &settings, now))
         }
@@ -263,7 +264,7 @@ pub fn list_rows(all: &[Ticket], settings: &Settings, now: i64) -> Rows {
     .hide(&["first_response_at", "resolved_at"]);
     for t in all {
         let target = target_at(t, settings);
-        let late = dt::overdue(target, t.first_response_at, now);
+        let late = dt::overdue(target, t.first_response_at, t.resolved_at, now);
         let s = status(t, now);
         let waiting = matches!(s, Status::Open);
         let tone = if late {
@@ -334,7 +335,7 @@ fn show(ctx: &Ctx, conn: &Connection, id: &str) -> Result<()> {
             "closed_at": t.closed_at.filter(|c| *c <= now).map(time::rfc3339),
             "csat": t.csat.filter(|_| t.csat_at.is_some_and(|c| c <= now)),
             "target_at": target.map(time::rfc3339),
-            "overdue": dt::overdue(target, t.first_response_at, now),
+            "overdue": dt::overdue(target, t.first_response_at, t.resolved_at, now),
             "first_response_hours": first.map(|f| round2(dt::hours(t.created_at, f))),
             "resolution_hours": resolved.map(|r| round2(dt::hours(t.created_at, r))),
             "events": events.iter().map(|(ts, k, b)| json!({"at": time::rfc3339(*ts), "kind": k, "body": b})).collect::<Vec<_>>(),

@@ -55,11 +55,13 @@ pub fn target_secs(channel: Option<&str>, chat_hours: f64, email_hours: f64) -> 
     }
 }
 
-/// Past its first-response target: no first response by `now` and `now`
-/// strictly after the target (exactly at the target is not overdue).
-pub fn overdue(target_at: Option<i64>, first_response: Option<i64>, now: i64) -> bool {
+/// Past its first-response target: still waiting (no first response and not
+/// resolved by `now`) and `now` strictly after the target (exactly at the
+/// target is not overdue). A ticket resolved without a reply no longer waits.
+pub fn overdue(target_at: Option<i64>, first_response: Option<i64>, resolved: Option<i64>, now: i64) -> bool {
+    let by_now = |t: Option<i64>| t.is_some_and(|t| t <= now);
     match target_at {
-        Some(t) => first_response.is_none_or(|f| f > now) && now > t,
+        Some(t) => !by_now(first_response) && !by_now(resolved) && now > t,
         None => false,
     }
 }
@@ -204,11 +206,12 @@ mod tests {
 
     #[test]
     fn overdue_only_strictly_after_the_target() {
-        assert!(!overdue(Some(100), None, 100));
-        assert!(overdue(Some(100), None, 101));
-        assert!(!overdue(Some(100), Some(90), 200));
-        assert!(overdue(Some(100), Some(300), 200), "a reply after now does not count yet");
-        assert!(!overdue(None, None, 1_000_000));
+        assert!(!overdue(Some(100), None, None, 100));
+        assert!(overdue(Some(100), None, None, 101));
+        assert!(!overdue(Some(100), Some(90), None, 200));
+        assert!(overdue(Some(100), Some(300), None, 200), "a reply after now does not count yet");
+        assert!(!overdue(Some(100), None, Some(150), 200), "resolved without a reply: no longer waiting");
+        assert!(!overdue(None, None, None, 1_000_000));
         assert_eq!(target_secs(Some("chat"), 1.0, 24.0), Some(3600));
         assert_eq!(target_secs(Some("email"), 1.0, 24.0), Some(86_400));
         assert_eq!(target_secs(Some("call"), 1.0, 24.0), None);

@@ -134,6 +134,27 @@ pub fn import(
     progress: Option<&indicatif::ProgressBar>,
 ) -> Result<Summary> {
     let started = now;
+    // Rows refer to customers and event names this import has just looked up
+    // or created in the same transaction, so the per-row foreign key lookups
+    // are redundant; they are switched off for the import (a pragma that only
+    // takes effect outside a transaction) and back on afterwards.
+    conn.pragma_update(None, "foreign_keys", "OFF")?;
+    let result = import_in_tx(conn, kind, input, source, opts, now, progress, started);
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    result
+}
+
+#[allow(clippy::too_many_arguments)]
+fn import_in_tx(
+    conn: &mut Connection,
+    kind: ImportKind,
+    input: impl Read,
+    source: &str,
+    opts: &ImportOptions,
+    now: i64,
+    progress: Option<&indicatif::ProgressBar>,
+    started: i64,
+) -> Result<Summary> {
     let tx = Transaction::new(conn, rusqlite::TransactionBehavior::Immediate)
         .context("could not start a write transaction (is the database locked by a long job?)")?;
     let counter = QuoteCounter { inner: input, quotes: 0, bytes: 0 };

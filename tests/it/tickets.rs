@@ -207,7 +207,10 @@ fn overdue_at_the_exact_target_boundary() {
     assert_eq!(call_row["overdue"], false);
     // a reply ends the wait
     w.run_at("2026-11-20T10:30:00Z", &["ticket", "reply", &chat, "--message", "Hi"]).ok();
-    assert_eq!(overdue("2026-11-21T09:00:01Z"), [email]);
+    assert_eq!(overdue("2026-11-21T09:00:01Z"), std::slice::from_ref(&email));
+    // and so does resolving without a reply
+    w.run_at("2026-11-21T10:00:00Z", &["-q", "ticket", "resolve", &email]).ok();
+    assert!(overdue("2026-11-22T09:00:00Z").is_empty());
 }
 
 #[test]
