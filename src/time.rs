@@ -63,7 +63,13 @@ fn parse_inner(s: &str, date_is_end_of_day: bool) -> Result<i64, String> {
         return Ok(dt.timestamp());
     }
     // RFC 3339 with a space instead of `T`, or offsets without seconds.
-    for fmt in ["%Y-%m-%d %H:%M:%S%.f%:z", "%Y-%m-%dT%H:%M%:z", "%Y-%m-%d %H:%M%:z"] {
+    for fmt in [
+        "%Y-%m-%d %H:%M:%S%.f%:z",
+        "%Y-%m-%d %H:%M:%S%.f %z",
+        "%Y-%m-%dT%H:%M:%S%.f%z",
+        "%Y-%m-%dT%H:%M%:z",
+        "%Y-%m-%d %H:%M%:z",
+    ] {
         if let Ok(dt) = DateTime::parse_from_str(s, fmt) {
             return Ok(dt.timestamp());
         }
@@ -196,6 +202,9 @@ mod tests {
             "2026-11-20 10:00:00",
             "2026-11-20T10:00:00.5",
             "2026-11-20 10:00:00 UTC",
+            "2026-11-20 10:00:00 +0000",
+            "2026-11-20 11:00:00 +0100",
+            "2026-11-20T11:00:00+0100",
             "1795168800",
             "1795168800000",
         ] {

@@ -11,14 +11,25 @@ use clap::{Args, ValueEnum};
   csf import nps survey.csv --map score='How likely are you to recommend us?'
   csf import billing invoices.csv --skip-invalid --rejects rejected.csv
   cat tickets.csv | csf import tickets - --dry-run
+  csf import billing unified_payments.csv --from stripe-payments --create-missing
+  csf import --list-presets
 
 Validation is all or nothing: any bad row and nothing is written, unless --skip-invalid.
 Re-importing the same rows replaces them (natural keys), so overlapping exports never double count.")]
 pub struct ImportArgs {
     /// What the file holds
-    pub kind: ImportKind,
+    #[arg(required_unless_present = "list_presets")]
+    pub kind: Option<ImportKind>,
     /// The CSV file; `-` reads standard input
-    pub file: PathBuf,
+    #[arg(required_unless_present = "list_presets")]
+    pub file: Option<PathBuf>,
+    /// Read a known export as it is: stripe-payments, stripe-invoices,
+    /// stripe-customers, posthog, amplitude, zendesk, freshdesk
+    #[arg(long = "from", value_name = "PRESET")]
+    pub from: Option<String>,
+    /// List the presets with the kind and headers each expects, and exit
+    #[arg(long)]
+    pub list_presets: bool,
     /// Map a field to a header of your file: FIELD=HEADER (repeatable)
     #[arg(long = "map", value_name = "FIELD=HEADER")]
     pub map: Vec<String>,

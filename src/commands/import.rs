@@ -8,9 +8,38 @@ use anyhow::{anyhow, bail, Context, Result};
 
 use crate::cli::import::ImportArgs;
 use crate::context::Ctx;
-use crate::import::{self, ImportOptions};
+use crate::import::{self, presets, ImportOptions};
+use crate::render::Rows;
 
 pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<()> {
+    if args.list_presets {
+        return list_presets(ctx);
+    }
+    let (Some(kind), Some(file)) = (args.kind, args.file.clone()) else {
+        bail!("say what to import: csf import KIND FILE (or csf import --list-presets)");
+    };
+    let preset = match &args.from {
+        None => None,
+        Some(name) => {
+            let p = presets::find(name).ok_or_else(|| {
+                anyhow!(
+                    "no preset \"{name}\"; the presets are {} (csf import --list-presets)",
+                    presets::PRESETS.iter().map(|p| p.name).collect::<Vec<_>>().join(", ")
+                )
+            })?;
+            if p.kind != kind {
+                bail!(
+                    "the {} preset imports {}, not {}: csf import {} FILE --from {}",
+                    p.name,
+                    p.kind.name(),
+                    kind.name(),
+                    p.kind.name(),
+                    p.name
+                );
+            }
+            Some(p)
+        }
+    };
     let opts = ImportOptions {
         map: args
             .map
@@ -26,13 +55,14 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<()> {
         skip_invalid: args.skip_invalid,
         rejects: args.rejects.clone(),
         dry_run: args.dry_run,
+        preset,
     };
-    let stdin = args.file.as_os_str() == "-";
-    let source = if stdin { "<stdin>".to_string() } else { args.file.display().to_string() };
+    let stdin = file.as_os_str() == "-";
+    let source = if stdin { "<stdin>".to_string() } else { file.display().to_string() };
     let (input, size): (Box<dyn Read>, Option<u64>) = if stdin {
         (Box::new(std::io::stdin().lock()), None)
     } else {
-        let f = File::open(&args.file).with_context(|| {
+        let f = File::open(&file).with_context(|| {
             format!("could not open {source}; check the path (use - to read standard input)")
         })?;
         if f.metadata()?.is_dir() {
@@ -48,12 +78,12 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<()> {
                 .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
                 .progress_chars("=> "),
         );
-        pb.set_message(format!("importing {}", args.kind.name()));
+        pb.set_message(format!("importing {}", kind.name()));
         pb
     });
     let mut conn = ctx.open()?;
     let started = Instant::now();
-    let result = import::import(&mut conn, args.kind, input, &source, &opts, ctx.now, progress.as_ref());
+    let result = import::import(&mut conn, kind, input, &source, &opts, ctx.now, progress.as_ref());
     if let Some(pb) = &progress {
         pb.finish_and_clear();
     }
@@ -64,7 +94,7 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<()> {
         String::new()
     };
     let took = started.elapsed().as_secs_f64();
-    let kind = args.kind.name();
+    let kind = kind.name();
     ctx.info(if opts.dry_run {
         format!(
             "{kind} (dry run, nothing written): {} rows read, would insert {}, update {}, skip {}{created} ({source})",
@@ -82,6 +112,16 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<()> {
         }
     }
     Ok(())
+}
+
+fn list_presets(ctx: &Ctx) -> Result<()> {
+    let mut rows = Rows::new(&["preset", "kind", "export", "headers"]);
+    for p in presets::PRESETS {
+        let headers: Vec<String> =
+            p.headers.iter().map(|(f, h)| format!("{f} ← {}", h.join(" | "))).collect();
+        rows.push(vec![p.name.into(), p.kind.name().into(), p.about.into(), headers.join("; ").into()]);
+    }
+    ctx.print_rows(&rows)
 }
 
 fn delimiter(s: &str) -> Result<u8> {

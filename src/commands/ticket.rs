@@ -26,7 +26,7 @@ pub fn run(ctx: &Ctx, cmd: TicketCmd) -> Result<()> {
             if subject.is_empty() {
                 bail!("a ticket needs a subject, e.g. csf ticket open {customer} \"Export fails\"");
             }
-            let category = category.map(|c| c.trim().to_lowercase()).filter(|c| !c.is_empty());
+            let category = category.map(|c| crate::import::category_key(&c)).filter(|c| !c.is_empty());
             let id = store::write(&mut conn, |tx| {
                 let c = customers::get(tx, &customer)?;
                 let id = st::next_id(tx)?;
@@ -119,7 +119,7 @@ pub fn run(ctx: &Ctx, cmd: TicketCmd) -> Result<()> {
         TicketCmd::Followups => followups(ctx, &conn),
         TicketCmd::Plan { category, text } => match (category, text) {
             (Some(c), Some(p)) if !p.trim().is_empty() => {
-                let c = c.trim().to_lowercase();
+                let c = crate::import::category_key(&c);
                 st::set_plan(&conn, &c, p.trim(), now)?;
                 ctx.info(format!("Plan for {c} stored; it feeds the Top Issues of `csf report plan`"));
                 Ok(())
@@ -137,7 +137,7 @@ pub fn run(ctx: &Ctx, cmd: TicketCmd) -> Result<()> {
         },
         TicketCmd::Doc { category, url } => match (category, url) {
             (Some(c), Some(u)) if !u.trim().is_empty() => {
-                let c = c.trim().to_lowercase();
+                let c = crate::import::category_key(&c);
                 st::add_doc(&conn, &c, u.trim(), now)?;
                 ctx.info(format!("Doc for {c} recorded"));
                 Ok(())

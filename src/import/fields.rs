@@ -2,6 +2,7 @@
 //! data, not code paths. Presets extend these tables, they do not branch.
 
 use crate::cli::import::ImportKind;
+use crate::import::presets::Preset;
 
 pub struct Field {
     pub name: &'static str,
@@ -114,17 +115,28 @@ pub fn normalize(h: &str) -> String {
     out
 }
 
-/// Where each field of `kind` is in `headers`: `--map` first, then the field's
-/// name, then its aliases. Returns one column index (or None) per field, or
-/// the error a user reads.
+/// Where each field's values come from in a file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Resolved {
+    /// Per field, the columns to read, in order: the first non-empty cell wins.
+    pub cols: Vec<Vec<usize>>,
+    /// A preset's computed field: (field index, base field index, minutes column).
+    pub minutes_after: Option<(usize, usize, usize)>,
+}
+
+/// Where each field of `kind` is in `headers`: `--map` first, then the
+/// preset's spellings (all present ones, in order), then the field's name and
+/// aliases. Returns the error a user reads when a required field is missing.
 pub fn resolve(
     kind: ImportKind,
     headers: &[String],
     map: &[(String, String)],
+    preset: Option<&Preset>,
     source: &str,
-) -> Result<Vec<Option<usize>>, String> {
+) -> Result<Resolved, String> {
     let fs = fields(kind);
     let norm: Vec<String> = headers.iter().map(|h| normalize(h)).collect();
+    let find = |h: &str| norm.iter().position(|n| *n == normalize(h));
     for (field, _) in map {
         if !fs.iter().any(|f| f.name == field) {
             return Err(format!(
@@ -134,13 +146,11 @@ pub fn resolve(
             ));
         }
     }
-    let mut out = Vec::with_capacity(fs.len());
-    let mut missing = Vec::new();
+    let mut cols = Vec::with_capacity(fs.len());
     for f in fs {
-        let idx = if let Some((_, h)) = map.iter().rev().find(|(name, _)| name == f.name) {
-            let want = normalize(h);
-            match norm.iter().position(|n| *n == want) {
-                Some(i) => Some(i),
+        let found: Vec<usize> = if let Some((_, h)) = map.iter().rev().find(|(name, _)| name == f.name) {
+            match find(h) {
+                Some(i) => vec![i],
                 None => {
                     return Err(format!(
                         "{source}: --map {}={h}: there is no column \"{h}\"; the headers found are: {}",
@@ -149,31 +159,43 @@ pub fn resolve(
                     ))
                 }
             }
+        } else if let Some(spellings) = preset.and_then(|p| p.spellings(f.name)) {
+            spellings.iter().filter_map(|h| find(h)).collect()
         } else {
-            std::iter::once(f.name)
-                .chain(f.aliases.iter().copied())
-                .find_map(|a| norm.iter().position(|n| *n == normalize(a)))
+            std::iter::once(f.name).chain(f.aliases.iter().copied()).find_map(find).into_iter().collect()
         };
-        if idx.is_none() && f.required {
-            missing.push(f);
-        }
-        out.push(idx);
+        cols.push(found);
     }
-    if let Some(f) = missing.first() {
-        let aka = if f.aliases.is_empty() {
+    let mut minutes_after = None;
+    if let Some((field, base, spellings)) = preset.and_then(|p| p.minutes_after) {
+        let fi = fs.iter().position(|f| f.name == field);
+        let bi = fs.iter().position(|f| f.name == base);
+        if let (Some(fi), Some(bi), Some(col)) = (fi, bi, spellings.iter().find_map(|h| find(h))) {
+            if cols[fi].is_empty() {
+                minutes_after = Some((fi, bi, col));
+            }
+        }
+    }
+    if let Some((f, _)) = fs.iter().zip(&cols).find(|(f, c)| f.required && c.is_empty()) {
+        let spellings: Vec<&str> = match preset.and_then(|p| p.spellings(f.name)) {
+            Some(s) => s.to_vec(),
+            None => f.aliases.to_vec(),
+        };
+        let aka = if spellings.is_empty() {
             String::new()
         } else {
-            format!(" (or one of: {})", f.aliases.join(", "))
+            format!(" (or one of: {})", spellings.join(", "))
         };
+        let by = preset.map_or(String::new(), |p| format!(" for the {} preset", p.name));
         return Err(format!(
-            "{source}: missing required column \"{}\"{aka}; the headers found are: {} — rename the \
+            "{source}: missing required column \"{}\"{aka}{by}; the headers found are: {} — rename the \
              column or pass --map {}=HEADER",
             f.name,
             headers.join(", "),
             f.name
         ));
     }
-    Ok(out)
+    Ok(Resolved { cols, minutes_after })
 }
 
 #[cfg(test)]
@@ -194,20 +216,25 @@ mod tests {
 
     #[test]
     fn aliases_and_map_resolve_columns() {
-        let cols = resolve(ImportKind::Usage, &h(&["User_Id", "Time", "Feature", "x"]), &[], "f").unwrap();
-        assert_eq!(cols, vec![Some(0), Some(1), Some(2), None]);
+        let r = resolve(ImportKind::Usage, &h(&["User_Id", "Time", "Feature", "x"]), &[], None, "f").unwrap();
+        assert_eq!(r.cols, vec![vec![0], vec![1], vec![2], vec![]]);
         let map = vec![("timestamp".to_string(), "When It Happened".to_string())];
-        let cols =
-            resolve(ImportKind::Usage, &h(&["customer", "when_it_happened", "event"]), &map, "f").unwrap();
-        assert_eq!(cols[1], Some(1));
+        let r = resolve(ImportKind::Usage, &h(&["customer", "when_it_happened", "event"]), &map, None, "f")
+            .unwrap();
+        assert_eq!(r.cols[1], vec![1]);
+        // a preset reads every spelling present, first non-empty wins
+        let p = crate::import::presets::find("stripe-payments");
+        let heads = h(&["id", "Created (UTC)", "Amount", "Status", "Customer Email", "Customer ID"]);
+        let r = resolve(ImportKind::Billing, &heads, &[], p, "f").unwrap();
+        assert_eq!(r.cols[0], vec![5, 4]);
     }
 
     #[test]
     fn a_missing_column_lists_the_headers_found() {
-        let e = resolve(ImportKind::Nps, &h(&["customer", "date"]), &[], "s.csv").unwrap_err();
+        let e = resolve(ImportKind::Nps, &h(&["customer", "date"]), &[], None, "s.csv").unwrap_err();
         assert!(e.starts_with("s.csv: missing required column \"score\" (or one of: nps, rating); the headers found are: customer, date"), "{e}");
-        let e =
-            resolve(ImportKind::Nps, &h(&["customer"]), &[("mood".into(), "x".into())], "s.csv").unwrap_err();
+        let e = resolve(ImportKind::Nps, &h(&["customer"]), &[("mood".into(), "x".into())], None, "s.csv")
+            .unwrap_err();
         assert!(e.contains("has no field \"mood\""), "{e}");
     }
 }

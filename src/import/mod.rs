@@ -3,6 +3,7 @@
 //! transaction with idempotent natural keys.
 
 pub mod fields;
+pub mod presets;
 pub mod values;
 
 use std::collections::{BTreeSet, HashMap};
@@ -27,6 +28,8 @@ pub struct ImportOptions {
     pub skip_invalid: bool,
     pub rejects: Option<PathBuf>,
     pub dry_run: bool,
+    /// `--from PRESET`.
+    pub preset: Option<&'static presets::Preset>,
 }
 
 impl Default for ImportOptions {
@@ -38,6 +41,7 @@ impl Default for ImportOptions {
             skip_invalid: false,
             rejects: None,
             dry_run: false,
+            preset: None,
         }
     }
 }
@@ -157,7 +161,7 @@ fn import_in_tx(
 ) -> Result<Summary> {
     let tx = Transaction::new(conn, rusqlite::TransactionBehavior::Immediate)
         .context("could not start a write transaction (is the database locked by a long job?)")?;
-    let counter = QuoteCounter { inner: input, quotes: 0, bytes: 0 };
+    let counter = Scanner::new(input, opts.delimiter);
     let mut rdr = csv::ReaderBuilder::new()
         .delimiter(opts.delimiter)
         .has_headers(false)
@@ -166,6 +170,7 @@ fn import_in_tx(
         .from_reader(counter);
     let mut rec = csv::ByteRecord::new();
     let has_header = rdr.read_byte_record(&mut rec).map_err(|e| read_error(source, e))?;
+    rdr.get_mut().starts.pop_front();
     if !has_header {
         bail!("{source} is empty: a CSV file needs a header row ({})", header_hint(kind));
     }
@@ -176,8 +181,8 @@ fn import_in_tx(
         })?;
         headers.push(if i == 0 { h.trim_start_matches('\u{feff}').to_string() } else { h.to_string() });
     }
-    let cols = fields::resolve(kind, &headers, &opts.map, source).map_err(|e| anyhow!(e))?;
-    let mut w = Writer::new(&tx, kind, &cols, opts.create_missing, now)?;
+    let resolved = fields::resolve(kind, &headers, &opts.map, opts.preset, source).map_err(|e| anyhow!(e))?;
+    let mut w = Writer::new(&tx, kind, resolved, opts.preset, opts.create_missing, now)?;
     let mut rejects = match &opts.rejects {
         Some(p) if !opts.dry_run => {
             let mut wr = csv::Writer::from_path(p)
@@ -192,15 +197,14 @@ fn import_in_tx(
     let mut summary = Summary::default();
     let mut problems: Vec<Problem> = Vec::new();
     let mut total_problems = 0u64;
-    let mut last_line = 1;
     loop {
         match rdr.read_byte_record(&mut rec) {
             Ok(true) => {}
             Ok(false) => break,
             Err(e) => return Err(read_error(source, e)),
         }
-        let line = rec.position().map_or(0, |p| p.line());
-        last_line = line;
+        // The scanner saw this record start first (it reads ahead of the parser).
+        let line = rdr.get_mut().starts.pop_front().unwrap_or(0);
         summary.rows_read += 1;
         if let Some(pb) = progress {
             if summary.rows_read % 4096 == 0 {
@@ -239,11 +243,11 @@ fn import_in_tx(
             }
         }
     }
-    // The csv parser accepts end of input inside quotes; an odd number of
-    // quote characters means a quoted field was never closed (a truncated file).
-    if rdr.get_ref().quotes % 2 == 1 {
+    // The csv parser accepts end of input inside quotes; the scanner knows
+    // whether a quoted field was left open (a truncated file), and where.
+    if let Some(open) = rdr.get_ref().unclosed_quote() {
         bail!(
-            "{source}:{last_line}: a quoted field that opens on this line is never closed (is the \
+            "{source}:{open}: a quoted field that opens on this line is never closed (is the \
              file truncated?); nothing was imported — close the quote or re-export the file"
         );
     }
@@ -305,17 +309,96 @@ fn read_error(source: &str, e: csv::Error) -> anyhow::Error {
     }
 }
 
-/// Counts bytes and quote characters as they stream past the CSV parser.
-struct QuoteCounter<R> {
+/// Follows the CSV quoting as bytes stream past the parser (RFC 4180, as
+/// the csv crate reads it): where each record starts (its physical line,
+/// blank lines skipped), whether a quoted field is still open at the end and
+/// on which line it opened, and how many bytes were read (for progress).
+struct Scanner<R> {
     inner: R,
-    quotes: u64,
+    delimiter: u8,
     bytes: u64,
+    line: u64,
+    /// Start lines of records seen but not yet taken by the importer.
+    starts: std::collections::VecDeque<u64>,
+    at_record_start: bool,
+    at_field_start: bool,
+    in_quotes: bool,
+    /// A `"` inside quotes: either an escaped quote or the closing one.
+    quote_pending: bool,
+    opened_on: u64,
 }
 
-impl<R: Read> Read for QuoteCounter<R> {
+impl<R> Scanner<R> {
+    fn new(inner: R, delimiter: u8) -> Self {
+        Scanner {
+            inner,
+            delimiter,
+            bytes: 0,
+            line: 1,
+            starts: std::collections::VecDeque::new(),
+            at_record_start: true,
+            at_field_start: true,
+            in_quotes: false,
+            quote_pending: false,
+            opened_on: 0,
+        }
+    }
+
+    fn scan(&mut self, buf: &[u8]) {
+        for &b in buf {
+            if self.in_quotes {
+                if self.quote_pending {
+                    self.quote_pending = false;
+                    if b == b'"' {
+                        continue; // "" is an escaped quote
+                    }
+                    self.in_quotes = false; // the quote closed the field; b is outside
+                } else {
+                    if b == b'"' {
+                        self.quote_pending = true;
+                    } else if b == b'\n' {
+                        self.line += 1;
+                    }
+                    continue;
+                }
+            }
+            match b {
+                b'\n' | b'\r' => {
+                    if b == b'\n' {
+                        self.line += 1;
+                    }
+                    self.at_record_start = true;
+                    self.at_field_start = true;
+                }
+                _ => {
+                    if self.at_record_start {
+                        self.starts.push_back(self.line);
+                        self.at_record_start = false;
+                    }
+                    if b == self.delimiter {
+                        self.at_field_start = true;
+                    } else {
+                        if self.at_field_start && b == b'"' {
+                            self.in_quotes = true;
+                            self.opened_on = self.line;
+                        }
+                        self.at_field_start = false;
+                    }
+                }
+            }
+        }
+    }
+
+    /// The line where a quoted field opened that never closed, at the end.
+    fn unclosed_quote(&self) -> Option<u64> {
+        (self.in_quotes && !self.quote_pending).then_some(self.opened_on)
+    }
+}
+
+impl<R: Read> Read for Scanner<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         let n = self.inner.read(buf)?;
-        self.quotes += buf[..n].iter().filter(|&&b| b == b'"').count() as u64;
+        self.scan(&buf[..n]);
         self.bytes += n as u64;
         Ok(n)
     }
@@ -330,7 +413,9 @@ enum Written {
 struct Writer<'t> {
     tx: &'t Transaction<'t>,
     kind: ImportKind,
-    cols: Vec<Option<usize>>,
+    cols: Vec<Vec<usize>>,
+    minutes_after: Option<(usize, usize, usize)>,
+    preset: Option<&'static presets::Preset>,
     create_missing: bool,
     now: i64,
     ids: HashMap<String, i64>,
@@ -388,7 +473,8 @@ impl<'t> Writer<'t> {
     fn new(
         tx: &'t Transaction<'t>,
         kind: ImportKind,
-        cols: &[Option<usize>],
+        resolved: fields::Resolved,
+        preset: Option<&'static presets::Preset>,
         create_missing: bool,
         now: i64,
     ) -> Result<Self> {
@@ -416,7 +502,9 @@ impl<'t> Writer<'t> {
         Ok(Writer {
             tx,
             kind,
-            cols: cols.to_vec(),
+            cols: resolved.cols,
+            minutes_after: resolved.minutes_after,
+            preset,
             create_missing,
             now,
             ids,
@@ -447,8 +535,21 @@ impl<'t> Writer<'t> {
         })
     }
 
+    /// A field's value in a row: the first non-empty of its columns, mapped
+    /// by the preset if there is one.
     fn get<'r>(&self, rec: &'r csv::ByteRecord, field: usize, line: u64) -> Result<&'r str, Problem> {
-        cell(rec, self.cols[field], line, fields(self.kind)[field].name)
+        let name = fields(self.kind)[field].name;
+        let mut v = "";
+        for &c in &self.cols[field] {
+            v = cell(rec, Some(c), line, name)?;
+            if !v.is_empty() {
+                break;
+            }
+        }
+        Ok(match self.preset {
+            Some(p) => p.map_value(name, v).trim(),
+            None => v,
+        })
     }
 
     /// The customer a row refers to, by id, else by email.
@@ -499,7 +600,7 @@ impl<'t> Writer<'t> {
         };
         let signed = opt_ts(self.get(rec, 5, line)?, line, "signed_up_at")?;
         let churned = opt_ts(self.get(rec, 6, line)?, line, "churned_at")?;
-        let has = |i: usize| self.cols[i].is_some();
+        let has = |i: usize| !self.cols[i].is_empty();
         let existing = self.ids.get(id).copied();
         match existing {
             Some(cid) => {
@@ -708,11 +809,22 @@ impl<'t> Writer<'t> {
         let key = self.get(rec, 1, line)?;
         let subject = opt_text(self.get(rec, 2, line)?);
         let lower = |s: &str| opt_text(s).map(str::to_lowercase);
-        let category = lower(self.get(rec, 3, line)?);
+        let category = opt_text(self.get(rec, 3, line)?).map(category_key);
         let priority = lower(self.get(rec, 4, line)?).unwrap_or_else(|| "normal".into());
         let channel = lower(self.get(rec, 5, line)?);
         let created = req_ts(self.get(rec, 6, line)?, line, "created_at")?;
-        let first = opt_ts(self.get(rec, 7, line)?, line, "first_response_at")?;
+        let mut first = opt_ts(self.get(rec, 7, line)?, line, "first_response_at")?;
+        if let Some((7, 6, col)) = self.minutes_after {
+            // A preset's "first reply time in minutes" after created_at.
+            let m = cell(rec, Some(col), line, "first_response_at")?;
+            if first.is_none() && !m.is_empty() {
+                let mins: f64 =
+                    m.parse().ok().filter(|v: &f64| v.is_finite() && *v >= 0.0).ok_or_else(|| {
+                        problem(line, "first_response_at", m, "is not a number of minutes (first reply time)")
+                    })?;
+                first = Some(created + (mins * 60.0).round() as i64);
+            }
+        }
         let resolved = opt_ts(self.get(rec, 8, line)?, line, "resolved_at")?;
         let csat_s = self.get(rec, 9, line)?;
         let csat = if csat_s.is_empty() {
@@ -786,6 +898,12 @@ impl<'t> Writer<'t> {
         }
         Ok(())
     }
+}
+
+/// A ticket category as stored: lower case, words joined by `-`
+/// ("Feature Request" → "feature-request").
+pub fn category_key(s: &str) -> String {
+    s.split_whitespace().map(str::to_lowercase).collect::<Vec<_>>().join("-")
 }
 
 enum RowError {

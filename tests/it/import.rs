@@ -398,3 +398,32 @@ fn two_imports_at_once_both_succeed() {
     assert!(p2.wait().unwrap().success());
     assert_eq!(w.count("SELECT count(*) FROM usage_events"), 40_000);
 }
+
+#[test]
+fn lines_are_physical_lines_with_crlf_quoted_newlines_and_blank_lines() {
+    let w = Work::new();
+    w.file("crlf.csv", "id,name\r\nacme,Acme\r\nbeta,\"Beta\r\nCo\"\r\n,missing id\r\n");
+    let r = w.run(&["import", "customers", "crlf.csv"]).fails(1);
+    assert!(r.stderr.starts_with("crlf.csv:5: column \"id\": \"\" is empty"), "{}", r.stderr);
+    let w = with_customers();
+    w.file("blank.csv", "customer,timestamp,event\nacme,2026-11-01,login\n\n\nacme,11/05/2026,login\n");
+    let r = w.run(&["import", "usage", "blank.csv"]).fails(1);
+    assert!(r.stderr.starts_with("blank.csv:5: column \"timestamp\""), "{}", r.stderr);
+}
+
+#[test]
+fn a_quote_inside_an_unquoted_field_is_text() {
+    let w = Work::new();
+    w.file("stray.csv", "id,name\nacme,Acme 27\" monitor\n");
+    w.run(&["import", "customers", "stray.csv"]).ok();
+    let name: String = w.conn().query_row("SELECT name FROM customers", [], |r| r.get(0)).unwrap();
+    assert_eq!(name, "Acme 27\" monitor");
+    // a truncated file names the line where the quote opened
+    w.file("cut.csv", "id,name\nb,\"Beta\nstill open\nc,Gamma\n");
+    let r = w.run(&["import", "customers", "cut.csv"]).fails(1);
+    assert!(
+        r.stderr.starts_with("error: cut.csv:2: a quoted field that opens on this line is never closed"),
+        "{}",
+        r.stderr
+    );
+}
