@@ -18,7 +18,18 @@ pub fn run(ctx: &Ctx, cmd: HealthCmd) -> Result<()> {
     match cmd {
         HealthCmd::Score { fail_on } => {
             let settings = ctx.settings(&conn)?;
-            let summary = score_all(&mut conn, &settings, ctx.now)?;
+            // A spinner on a terminal: scoring a large database takes seconds.
+            let spinner = ctx.show_progress().then(|| {
+                let pb = indicatif::ProgressBar::new_spinner();
+                pb.set_message("scoring customers…");
+                pb.enable_steady_tick(std::time::Duration::from_millis(120));
+                pb
+            });
+            let summary = score_all(&mut conn, &settings, ctx.now);
+            if let Some(pb) = spinner {
+                pb.finish_and_clear();
+            }
+            let summary = summary?;
             let counts: Vec<String> =
                 Band::ALL.iter().map(|b| format!("{} {}", summary.count(*b), b.name())).collect();
             ctx.info(format!(

@@ -24,3 +24,39 @@ fn init_example_loads_the_demo_data() {
     w.run(&["health", "score"]).ok();
     w.run(&["check"]).ok();
 }
+
+/// The sample files in examples/data import without a problem.
+#[test]
+fn example_files_import_cleanly() {
+    let w = Work::new();
+    let dir = format!("{}/examples/data", env!("CARGO_MANIFEST_DIR"));
+    for kind in ["customers", "usage", "nps", "billing", "tickets"] {
+        w.run(&["-q", "import", kind, &format!("{dir}/{kind}.csv")]).ok();
+    }
+    for (kind, preset) in [
+        ("customers", "stripe-customers"),
+        ("billing", "stripe-payments"),
+        ("billing", "stripe-invoices"),
+        ("usage", "posthog"),
+        ("usage", "amplitude"),
+        ("tickets", "zendesk"),
+        ("tickets", "freshdesk"),
+    ] {
+        w.run(&[
+            "-q",
+            "import",
+            kind,
+            &format!("{dir}/presets/{preset}.csv"),
+            "--from",
+            preset,
+            "--create-missing",
+        ])
+        .ok();
+    }
+    assert_eq!(
+        w.count("SELECT count(*) FROM customers WHERE id IN ('acme', 'globex', 'initech', 'stark')"),
+        4
+    );
+    w.run(&["health", "score"]).ok();
+    w.run(&["report", "plan"]).ok();
+}
