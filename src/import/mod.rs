@@ -584,6 +584,15 @@ impl<'t> Writer<'t> {
         Ok(cid)
     }
 
+    /// Inserts a row by its natural key, or replaces the stored one.
+    fn upsert(&self, insert: &str, update: &str, p: &[&dyn rusqlite::ToSql]) -> Result<Written, RowError> {
+        if self.tx.prepare_cached(insert)?.execute(p)? == 1 {
+            return Ok(Written::Inserted);
+        }
+        self.tx.prepare_cached(update)?.execute(p)?;
+        Ok(Written::Updated)
+    }
+
     fn customer(&mut self, rec: &csv::ByteRecord, line: u64) -> Result<Written, RowError> {
         let id = self.get(rec, 0, line)?;
         if id.is_empty() {
@@ -696,21 +705,11 @@ impl<'t> Writer<'t> {
         };
         let cid = self.customer_key(key, line)?;
         let event_id = self.event_id(event, ts)?;
-        let n = self
-            .tx
-            .prepare_cached(
-                "INSERT OR IGNORE INTO usage_events (cid, ts, event_id, count) VALUES (?1, ?2, ?3, ?4)",
-            )?
-            .execute(params![cid, ts, event_id, count])?;
-        if n == 1 {
-            return Ok(Written::Inserted);
-        }
-        self.tx
-            .prepare_cached(
-                "UPDATE usage_events SET count = ?4 WHERE cid = ?1 AND ts = ?2 AND event_id = ?3",
-            )?
-            .execute(params![cid, ts, event_id, count])?;
-        Ok(Written::Updated)
+        self.upsert(
+            "INSERT OR IGNORE INTO usage_events (cid, ts, event_id, count) VALUES (?1, ?2, ?3, ?4)",
+            "UPDATE usage_events SET count = ?4 WHERE cid = ?1 AND ts = ?2 AND event_id = ?3",
+            params![cid, ts, event_id, count],
+        )
     }
 
     fn nps(&mut self, rec: &csv::ByteRecord, line: u64) -> Result<Written, RowError> {
@@ -720,21 +719,11 @@ impl<'t> Writer<'t> {
         let score = parse_int_in(score_s, 0, 10).map_err(|m| problem(line, "score", score_s, m))?;
         let comment = opt_text(self.get(rec, 3, line)?);
         let cid = self.customer_key(key, line)?;
-        let n = self
-            .tx
-            .prepare_cached(
-                "INSERT OR IGNORE INTO nps_responses (cid, responded_at, score, comment) VALUES (?1, ?2, ?3, ?4)",
-            )?
-            .execute(params![cid, ts, score, comment])?;
-        if n == 1 {
-            return Ok(Written::Inserted);
-        }
-        self.tx
-            .prepare_cached(
-                "UPDATE nps_responses SET score = ?3, comment = ?4 WHERE cid = ?1 AND responded_at = ?2",
-            )?
-            .execute(params![cid, ts, score, comment])?;
-        Ok(Written::Updated)
+        self.upsert(
+            "INSERT OR IGNORE INTO nps_responses (cid, responded_at, score, comment) VALUES (?1, ?2, ?3, ?4)",
+            "UPDATE nps_responses SET score = ?3, comment = ?4 WHERE cid = ?1 AND responded_at = ?2",
+            params![cid, ts, score, comment],
+        )
     }
 
     fn billing(&mut self, rec: &csv::ByteRecord, line: u64) -> Result<Written, RowError> {

@@ -8,7 +8,7 @@ use rusqlite::{params, Connection};
 
 use crate::domain::health::{window_start, Facts, Payment};
 use crate::domain::settings::Settings;
-use crate::store::usage;
+use crate::store::{id_list, usage};
 use crate::time::{iso_date, DAY};
 
 /// A customer to score, with its facts.
@@ -48,14 +48,6 @@ fn pad(mut ids: Vec<i64>, n: usize) -> Vec<i64> {
         ids.push(-1);
     }
     ids
-}
-
-fn id_list(ids: &[i64]) -> String {
-    if ids.is_empty() {
-        "-1".into()
-    } else {
-        ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
-    }
 }
 
 /// Facts as of `now` for every active customer (signed up at or before now or

@@ -189,6 +189,16 @@ pub fn backup(conn: &Connection, dest: &Path) -> Result<()> {
     Ok(())
 }
 
+/// Integer ids as an SQL list for `IN (...)` (ids come from the database,
+/// never from user text); `-1`, which matches nothing, when empty.
+pub fn id_list(ids: &[i64]) -> String {
+    if ids.is_empty() {
+        "-1".into()
+    } else {
+        ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
+    }
+}
+
 /// Runs `f` in one IMMEDIATE transaction: everything or nothing.
 pub fn write<T>(conn: &mut Connection, f: impl FnOnce(&rusqlite::Transaction) -> Result<T>) -> Result<T> {
     let tx = rusqlite::Transaction::new(conn, rusqlite::TransactionBehavior::Immediate)

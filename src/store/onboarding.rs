@@ -5,15 +5,8 @@ use anyhow::Result;
 use rusqlite::{params, Connection};
 
 use crate::domain::onboarding::Member;
+use crate::store::id_list;
 use crate::time::DAY;
-
-fn id_list(ids: &[i64]) -> String {
-    if ids.is_empty() {
-        "-1".into()
-    } else {
-        ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
-    }
-}
 
 /// Customers who signed up in `[from, now]` with their funnel facts.
 pub fn cohort(
