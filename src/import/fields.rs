@@ -238,3 +238,22 @@ mod tests {
         assert!(e.contains("has no field \"mood\""), "{e}");
     }
 }
+
+#[cfg(test)]
+mod props {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    proptest! {
+        /// Any header text normalises without panicking, idempotently, and
+        /// spaces, `-` and `_` are alike.
+        #[test]
+        fn header_matching_is_loose_and_stable(h in "\\PC{0,30}") {
+            let n = normalize(&h);
+            prop_assert_eq!(normalize(&n), n.clone());
+            prop_assert_eq!(normalize(&h.replace('_', "-")), normalize(&h.replace('-', " ")));
+        }
+
+    }
+}

@@ -911,3 +911,45 @@ impl From<rusqlite::Error> for RowError {
         RowError::Db(e)
     }
 }
+
+#[cfg(test)]
+mod props {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    proptest! {
+        /// The scanner sees the same records as the csv parser, at the right
+        /// physical lines, whatever the quoting, CRLF and blank lines.
+        #[test]
+        fn the_scanner_agrees_with_the_csv_parser(
+            rows in proptest::collection::vec(proptest::collection::vec("[a-z ,\"\n]{0,8}", 1..4), 1..6),
+            crlf in any::<bool>(),
+            blank_after in 0usize..6,
+        ) {
+            let nl = if crlf { "\r\n" } else { "\n" };
+            let mut text = format!("h{nl}");
+            let mut want_lines = vec![1u64];
+            let mut line = 2u64;
+            for (i, r) in rows.iter().enumerate() {
+                want_lines.push(line);
+                let fields: Vec<String> = r.iter().map(|f| format!("\"{}\"", f.replace('"', "\"\""))).collect();
+                let rec = fields.join(",");
+                line += rec.matches('\n').count() as u64 + 1;
+                text.push_str(&rec);
+                text.push_str(nl);
+                if i == blank_after {
+                    text.push_str(nl);
+                    line += 1;
+                }
+            }
+            let mut sc = Scanner::new(text.as_bytes(), b',');
+            let mut sink = Vec::new();
+            sc.read_to_end(&mut sink).unwrap();
+            prop_assert_eq!(sc.unclosed_quote(), None);
+            prop_assert_eq!(sc.starts.iter().copied().collect::<Vec<_>>(), want_lines);
+            let parsed = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes()).records().count();
+            prop_assert_eq!(parsed, rows.len() + 1);
+        }
+    }
+}

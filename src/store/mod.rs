@@ -144,6 +144,14 @@ fn migrate(conn: &Connection, from: i64) -> Result<()> {
     Ok(())
 }
 
+/// A migrated in-memory database (for the fuzz target and experiments).
+pub fn open_memory() -> Result<Connection> {
+    let conn = Connection::open_in_memory()?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    migrate(&conn, 0)?;
+    Ok(conn)
+}
+
 /// `csf check`: integrity and foreign keys; returns the problems found.
 pub fn check(conn: &Connection) -> Result<Vec<String>> {
     let mut problems = Vec::new();

@@ -1,0 +1,84 @@
+//! csf: parse, open the database, dispatch, turn errors into exit codes.
+//! The binary is `src/main.rs`; the library exists so that the fuzz target
+//! (`fuzz/`) can drive the CSV import directly.
+
+pub mod cli;
+mod commands;
+mod context;
+pub mod domain;
+mod example;
+pub mod import;
+pub mod render;
+pub mod store;
+pub mod time;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use crate::cli::{Cli, Command};
+use crate::context::{Alert, Ctx};
+
+/// The whole program: what `main` runs.
+pub fn main_entry() -> ExitCode {
+    std::panic::set_hook(Box::new(|info| {
+        let at = info.location().map(|l| format!(" at {}:{}", l.file(), l.line())).unwrap_or_default();
+        eprintln!(
+            "error: csf hit an internal bug{at}; nothing half-done was saved. Please report it \
+             to the csf maintainers with the command you ran and `csf --version`"
+        );
+    }));
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+        }
+    };
+    let result = Ctx::from_global(&cli.global).and_then(|ctx| run(&ctx, cli.command));
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            if let Some(a) = e.downcast_ref::<Alert>() {
+                if !cli.global.quiet {
+                    eprintln!("alert: {a}");
+                }
+                return ExitCode::from(3);
+            }
+            if let Some(invalid) = e.downcast_ref::<import::Invalid>() {
+                eprintln!("{invalid}");
+                return ExitCode::from(1);
+            }
+            if is_broken_pipe(&e) {
+                return ExitCode::SUCCESS;
+            }
+            eprintln!("error: {e:#}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
+fn run(ctx: &Ctx, command: Command) -> anyhow::Result<()> {
+    match command {
+        Command::Demo => commands::demo::run(ctx),
+        Command::Init { example } => commands::admin::init(ctx, example),
+        Command::Import(args) => commands::import::run(ctx, args),
+        Command::Customer(cmd) => commands::customer::run(ctx, cmd),
+        Command::Health(cmd) => commands::health::run(ctx, cmd),
+        Command::Ticket(cmd) => commands::ticket::run(ctx, cmd),
+        Command::Churn(cmd) => commands::churn::run(ctx, cmd),
+        Command::Onboarding(cmd) => commands::onboarding::run(ctx, cmd),
+        Command::Report(cmd) => commands::report::run(ctx, cmd),
+        Command::Config(cmd) => commands::config::run(ctx, cmd),
+        Command::Backup { path } => commands::admin::backup(ctx, &path),
+        Command::Check => commands::admin::check(ctx),
+        Command::Completions { shell } => commands::admin::completions(shell),
+        Command::Man => commands::admin::man(),
+    }
+}
