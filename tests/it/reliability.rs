@@ -77,7 +77,27 @@ fn garbage_arguments_never_panic() {
         vec!["customer", "add", "x", "--mrr"],
         vec!["customer", "add", "y", "--signed-up"],
     ];
-    commands.push(vec!["check"]);
+    commands.extend([
+        vec!["check"],
+        vec!["health", "show"],
+        vec!["health", "list", "--status"],
+        vec!["health", "score", "--fail-on"],
+        vec!["ticket", "show"],
+        vec!["ticket", "close"],
+        vec!["ticket", "rate", "1"],
+        vec!["ticket", "open", "acme"],
+        vec!["ticket", "reply", "1", "--template"],
+        vec!["ticket", "plan", "billing"],
+        vec!["churn", "record"],
+        vec!["churn", "undo"],
+        vec!["churn", "risks", "--signal"],
+        vec!["churn", "rate", "--months"],
+        vec!["onboarding", "funnel", "--days"],
+        vec!["report", "plan", "--sections"],
+        vec!["report", "metrics", "--days"],
+        vec!["import", "usage"],
+        vec!["import", "nps", "-", "--map"],
+    ]);
     let mut tried = 0;
     for cmd in &commands {
         for g in garbage {
@@ -96,7 +116,7 @@ fn garbage_arguments_never_panic() {
             );
         }
     }
-    assert!(tried > 100);
+    assert!(tried > 300);
     assert_eq!(w.count("SELECT count(*) FROM customers WHERE id = 'acme'"), 1);
 }
 
