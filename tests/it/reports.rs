@@ -125,30 +125,18 @@ fn metrics_match_hand_computed_values() {
             2,b,email,2026-11-19T08:00:00Z,2026-11-19T13:30:00Z,2026-11-20T10:00:00Z,3\n"),
         ("nps", "customer,responded_at,score\na,2026-11-01,10\nb,2026-11-02,9\nc,2026-11-03,7\nd,2026-11-04,3\n"),
     ];
-    for (kind, csv) in files {
-        w.file(&format!("{kind}.csv"), csv);
-        w.run(&["-q", "import", kind, &format!("{kind}.csv")]).ok();
-    }
+    import(&w, &files);
     let j = w.run(&["report", "metrics", "-f", "json"]).ok().json();
-    let got: Vec<(String, serde_json::Value, String)> = j
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|m| {
-            (m["metric"].as_str().unwrap().into(), m["value"].clone(), m["status"].as_str().unwrap().into())
-        })
-        .collect();
-    let v = |x: f64| serde_json::json!(x);
     assert_eq!(
-        got,
-        [
-            ("first_response_time".into(), v(3.0), "green".into()),
-            ("resolution_time".into(), v(14.0), "green".into()),
-            ("csat".into(), v(50.0), "red".into()),
-            ("churn_rate".into(), v(25.0), "red".into()),
-            ("nps".into(), v(25.0), "red".into()),
-            ("support_load".into(), v(66.7), "red".into()),
-        ]
+        values(&j),
+        want(&[
+            ("first_response_time", 3.0, "green"),
+            ("resolution_time", 14.0, "green"),
+            ("csat", 50.0, "red"),
+            ("churn_rate", 25.0, "red"),
+            ("nps", 25.0, "red"),
+            ("support_load", 66.7, "red"),
+        ])
     );
     let keys: Vec<&String> = j[0].as_object().unwrap().keys().collect();
     assert_eq!(keys, ["metric", "value", "unit", "target", "status"]);
@@ -197,6 +185,7 @@ fn import(w: &Work, files: &[(&str, &str)]) {
     }
 }
 
+/// (metric, value, status) of each row of `report metrics -f json`.
 fn values(j: &serde_json::Value) -> Vec<(String, serde_json::Value, String)> {
     j.as_array()
         .unwrap()
@@ -205,6 +194,10 @@ fn values(j: &serde_json::Value) -> Vec<(String, serde_json::Value, String)> {
             (m["metric"].as_str().unwrap().into(), m["value"].clone(), m["status"].as_str().unwrap().into())
         })
         .collect()
+}
+
+fn want(rows: &[(&str, f64, &str)]) -> Vec<(String, serde_json::Value, String)> {
+    rows.iter().map(|(m, v, s)| (m.to_string(), serde_json::json!(v), s.to_string())).collect()
 }
 
 /// `--days 7` as of 2026-11-20T12:00:00Z is 2026-11-14T00:00:00Z .. now. On
@@ -247,22 +240,24 @@ fn the_period_is_the_last_n_days_today_included_and_the_future_is_ignored() {
         ],
     );
     let j = w.run(&["report", "metrics", "--days", "7", "-f", "json"]).ok().json();
-    let v = |x: f64| serde_json::json!(x);
     assert_eq!(
         values(&j),
-        [
-            ("first_response_time".into(), v(2.0), "green".into()),
-            ("resolution_time".into(), v(14.0), "green".into()),
-            ("csat".into(), v(50.0), "red".into()),
-            ("churn_rate".into(), v(20.0), "red".into()),
-            ("nps".into(), v(50.0), "green".into()),
-            ("support_load".into(), v(200.0), "red".into()),
-        ]
+        want(&[
+            ("first_response_time", 2.0, "green"),
+            ("resolution_time", 14.0, "green"),
+            ("csat", 50.0, "red"),
+            ("churn_rate", 20.0, "red"),
+            ("nps", 50.0, "green"),
+            ("support_load", 200.0, "red"),
+        ])
     );
     // The same data a day earlier: ticket 3, tomorrow's churn and answers are all in the future.
     let j = w.run_at("2026-11-19T12:00:00Z", &["report", "metrics", "--days", "6", "-f", "json"]).ok().json();
-    assert_eq!(values(&j)[0], ("first_response_time".into(), v(2.0), "green".into()));
-    assert_eq!(values(&j)[4], ("nps".into(), v(100.0), "green".into()));
+    let got = values(&j);
+    assert_eq!(
+        vec![got[0].clone(), got[4].clone()],
+        want(&[("first_response_time", 2.0, "green"), ("nps", 100.0, "green")])
+    );
 }
 
 #[test]
