@@ -48,14 +48,7 @@ fn show(ctx: &Ctx, dir: &std::path::Path) -> Result<()> {
     }
     demo.print_rows(&rows)?;
     out("\nAnd the plan that `csf report plan` writes for your docs:\n\n")?;
-    let plan = crate::commands::report::plan_markdown(
-        &conn,
-        &settings,
-        ctx.now,
-        30,
-        &crate::domain::plan::SECTIONS,
-        false,
-    )?;
+    let plan = crate::commands::report::plan_markdown(&conn, &settings, ctx.now, 30)?;
     out(&plan)?;
     ctx.info(format!(
         "\nThat was a temporary database, now deleted. To start with your own data:\n  \

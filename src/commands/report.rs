@@ -9,7 +9,10 @@ use crate::context::Ctx;
 use crate::domain::health::Band;
 use crate::domain::metrics;
 use crate::domain::onboarding;
-use crate::domain::plan::{self, PlanData, SECTIONS};
+use crate::domain::plan::{
+    self, CadenceSection, CategoryCount, CriticalCustomer, FunnelRow, HealthSection, OnboardingSection,
+    OverdueTicket, PlanData, RiskRow, SECTIONS,
+};
 use crate::domain::settings::Settings;
 use crate::domain::tickets as dt;
 use crate::render::{self, Cell, Format, Rows, Value};
@@ -65,14 +68,20 @@ pub fn run(ctx: &Ctx, cmd: ReportCmd) -> Result<()> {
             if !matches!(ctx.format_or(Format::Markdown), Format::Markdown) {
                 bail!("report plan is markdown only (-f markdown); use report metrics for JSON or CSV");
             }
-            let md = plan_markdown(&conn, &settings, ctx.now, days, &chosen, charts.is_some())?;
+            let md = plan_sections_markdown(&conn, &settings, ctx.now, days, &chosen, charts.is_some())?;
             render::out(&md)
         }
     }
 }
 
-/// The plan as markdown: gathers every section's data and renders it.
-pub fn plan_markdown(
+/// The whole plan as markdown (every section, no charts), for `csf demo`
+/// and anything else that wants the weekly plan.
+pub fn plan_markdown(conn: &Connection, settings: &Settings, now: i64, days: i64) -> Result<String> {
+    plan_sections_markdown(conn, settings, now, days, &SECTIONS, false)
+}
+
+/// The plan as markdown: gathers the chosen sections' data and renders it.
+pub fn plan_sections_markdown(
     conn: &Connection,
     settings: &Settings,
     now: i64,
@@ -80,62 +89,55 @@ pub fn plan_markdown(
     sections: &[&str],
     charts: bool,
 ) -> Result<String> {
-    let today = now.div_euclid(DAY);
-    let from = reports::period_start(now, days);
     let on = |s: &str| sections.contains(&s);
     // The churn risks are the costliest part: on a file database they are
     // read on a second connection, in parallel with the rest (WAL readers
     // do not block each other).
     let path = conn.path().filter(|p| !p.is_empty()).map(std::path::PathBuf::from);
     std::thread::scope(|scope| -> Result<String> {
-        let risks_job = on("churn-risks").then(|| {
-            let path = path.clone();
-            scope.spawn(move || -> Result<Vec<(String, String, String, String)>> {
-                let own;
-                let c = match &path {
-                    Some(p) => {
-                        own = rusqlite::Connection::open_with_flags(
-                            p,
-                            rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
-                        )?;
-                        own.busy_timeout(std::time::Duration::from_millis(crate::store::BUSY_TIMEOUT_MS))?;
-                        &own
-                    }
-                    None => return Ok(Vec::new()),
-                };
-                risk_rows(c, now)
-            })
-        });
-        let mut data = gather(conn, settings, now, days, today, from, &on, charts)?;
+        let risks_job = match (&path, on("churn-risks")) {
+            (Some(p), true) => Some(scope.spawn(move || -> Result<Vec<RiskRow>> {
+                let c = rusqlite::Connection::open_with_flags(p, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+                c.busy_timeout(std::time::Duration::from_millis(crate::store::BUSY_TIMEOUT_MS))?;
+                risk_rows(&c, now)
+            })),
+            _ => None,
+        };
+        let mut data = gather(conn, settings, now, days, &on, charts)?;
         data.risks = match risks_job {
-            Some(job) if path.is_some() => {
-                job.join().map_err(|_| anyhow::anyhow!("the churn risk reader failed"))??
-            }
-            _ if on("churn-risks") => risk_rows(conn, now)?,
-            _ => Vec::new(),
+            Some(job) => job.join().map_err(|_| anyhow::anyhow!("the churn risk reader failed"))??,
+            None if on("churn-risks") => risk_rows(conn, now)?,
+            None => Vec::new(),
         };
         Ok(plan::render(&data, sections, charts))
     })
 }
 
-fn risk_rows(conn: &Connection, now: i64) -> Result<Vec<(String, String, String, String)>> {
+/// The warning signs of §6.1, as `csf churn risks` finds them.
+fn risk_rows(conn: &Connection, now: i64) -> Result<Vec<RiskRow>> {
     Ok(churn_cmd::risks(conn, now, &[])?
         .into_iter()
-        .map(|(id, name, r)| (name.unwrap_or(id), r.signal.to_string(), r.detail, r.response.to_string()))
+        .map(|(customer_id, name, r)| RiskRow {
+            customer_id,
+            name,
+            signal: r.signal.to_string(),
+            detail: r.detail,
+            response: r.response.to_string(),
+        })
         .collect())
 }
 
-#[allow(clippy::too_many_arguments)]
+/// Every section's data but the churn risks, read only for the sections shown.
 fn gather(
     conn: &Connection,
     settings: &Settings,
     now: i64,
     days: i64,
-    today: i64,
-    from: i64,
     on: &dyn Fn(&str) -> bool,
     charts: bool,
 ) -> Result<PlanData> {
+    let today = now.div_euclid(DAY);
+    let from = reports::period_start(now, days);
     let mut data = PlanData { days, ..PlanData::default() };
     if on("current-state") || on("improvements") {
         data.metrics = metrics::metrics(&reports::inputs(conn, now, days)?, settings);
@@ -146,46 +148,32 @@ fn gather(
         data.tickets_in_period = counts.iter().map(|(_, n)| n).sum();
         data.categories = counts
             .into_iter()
-            .map(|(c, n)| {
-                let p = plans.iter().find(|(k, _)| *k == c).map(|(_, p)| p.clone());
-                (c, n, p)
+            .map(|(category, tickets)| {
+                let plan = plans.iter().find(|(k, _)| *k == category).map(|(_, p)| p.clone());
+                CategoryCount { category, tickets, plan }
             })
             .collect();
         data.documented = st::docs(conn)?.into_iter().map(|(c, _)| c).collect();
     }
     if on("health") {
-        for (id, name, score) in hstore::latest_scores(conn, now)? {
-            let b = Band::of(score);
-            data.bands[Band::ALL.iter().position(|x| *x == b).unwrap_or(3)] += 1;
-            if b == Band::Critical {
-                data.critical.push((id.clone(), name.unwrap_or(id), score));
-            }
-        }
-        data.critical.sort_by_key(|c| c.2);
+        data.health = health_section(conn, now)?;
     }
     if on("onboarding") {
-        let f = onboarding::funnel(&onb_cmd::members(conn, settings, now, 30)?, today);
-        data.cohort_size = f.cohort_size;
-        data.funnel = onb_cmd::funnel_figures(&f, settings);
+        let f = onboarding::funnel(&onb_cmd::members(conn, settings, now, ONBOARDING_DAYS)?, today);
+        data.onboarding = OnboardingSection {
+            cohort_days: ONBOARDING_DAYS,
+            cohort_size: f.cohort_size,
+            rows: onb_cmd::funnel_figures(&f, settings)
+                .into_iter()
+                .map(|(label, value, goal, status)| FunnelRow { label, value, goal, status })
+                .collect(),
+        };
     }
     if on("support-scaling") {
         data.tickets_4_weeks = reports::tickets_last_4_weeks(conn, now)?;
     }
     if on("cadence") {
-        data.last_scored_day = hstore::last_scored_day(conn, now)?;
-        data.days_since_scored = data
-            .last_scored_day
-            .as_deref()
-            .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
-            .map(|d| today - time::day_of_date(d));
-        data.nps_90_days = reports::nps_last_90_days(conn, now)?;
-        for t in st::list_unanswered(conn, now)? {
-            let target = ticket_cmd::target_at(&t, settings);
-            if dt::overdue(target, t.first_response_at, t.resolved_at, now) {
-                let who = t.customer_name.clone().unwrap_or(t.customer_id.clone());
-                data.overdue.push((t.id.clone(), who, time::duration(now - target.unwrap_or(now))));
-            }
-        }
+        data.cadence = cadence_section(conn, settings, now, today)?;
     }
     if charts && on("churn-risks") {
         data.churn_by_month = churn_cmd::month_windows(now, 6)
@@ -197,4 +185,43 @@ fn gather(
             .collect::<Result<Vec<_>>>()?;
     }
     Ok(data)
+}
+
+/// The onboarding funnel's cohort in the plan: the default of `csf onboarding funnel`.
+const ONBOARDING_DAYS: i64 = 30;
+
+/// Customers per band of their latest score, and the critical ones.
+fn health_section(conn: &Connection, now: i64) -> Result<HealthSection> {
+    let mut h = HealthSection::default();
+    for (customer_id, name, score) in hstore::latest_scores(conn, now)? {
+        let band = Band::of(score);
+        if let Some(k) = Band::ALL.iter().position(|b| *b == band) {
+            h.bands[k] += 1;
+        }
+        if band == Band::Critical {
+            h.critical.push(CriticalCustomer { customer_id, name, score });
+        }
+    }
+    h.critical.sort_by(|a, b| (a.score, &a.customer_id).cmp(&(b.score, &b.customer_id)));
+    Ok(h)
+}
+
+/// What is overdue by the tracking cadence (§9.4).
+fn cadence_section(conn: &Connection, settings: &Settings, now: i64, today: i64) -> Result<CadenceSection> {
+    let last_scored = hstore::last_scored_day(conn, now)?.and_then(|day| {
+        let d = chrono::NaiveDate::parse_from_str(&day, "%Y-%m-%d").ok()?;
+        Some((day, today - time::day_of_date(d)))
+    });
+    let mut overdue = Vec::new();
+    for t in st::list_unanswered(conn, now)? {
+        let target = ticket_cmd::target_at(&t, settings);
+        if dt::overdue(target, t.first_response_at, t.resolved_at, now) {
+            overdue.push(OverdueTicket {
+                customer: t.customer_name.clone().unwrap_or(t.customer_id.clone()),
+                past: time::duration(now - target.unwrap_or(now)),
+                id: t.id,
+            });
+        }
+    }
+    Ok(CadenceSection { last_scored, nps_90_days: reports::nps_last_90_days(conn, now)?, overdue })
 }

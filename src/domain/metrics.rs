@@ -188,4 +188,43 @@ mod tests {
         let t = improvement(&metrics(&i, &s)[0]);
         assert!(t.starts_with("Turn on auto-responder acknowledgments and offer in-app chat (Avg first response is 6.2 hours against a target of < 4 hours)"), "{t}");
     }
+
+    /// Every metric at its default target: exactly on it meets it (green);
+    /// just past it, up to 25% of the target's magnitude off, is yellow; just
+    /// past that is red. Judged at the shown precision: a churn of 6.25%
+    /// shows as 6.3%, more than 25% off 5%, so red.
+    #[test]
+    fn every_metric_changes_colour_at_its_boundaries() {
+        let s = Settings::from_stored(vec![]);
+        let cases = [
+            // (metric, better, on target, just past, 25% off, just past 25%)
+            ("first_response_time", 3.9, 4.0, 4.1, 5.0, 5.1),
+            ("resolution_time", 23.9, 24.0, 24.1, 30.0, 30.1),
+            ("csat", 90.1, 90.0, 89.9, 67.5, 67.4),
+            ("churn_rate", 4.9, 5.0, 5.1, 6.2, 6.25),
+            ("nps", 40.1, 40.0, 39.9, 30.0, 29.9),
+            ("support_load", 9.9, 10.0, 10.1, 12.5, 12.6),
+        ];
+        let ms = metrics(&Inputs::default(), &s);
+        assert_eq!(ms.iter().map(|m| m.id).collect::<Vec<_>>(), cases.map(|c| c.0));
+        for (m, (id, better, on, past, off25, beyond)) in ms.iter().zip(cases) {
+            let at = |v: f64| targets::status(Some(v), m.target, m.higher_is_better);
+            assert_eq!(
+                [at(better), at(on), at(past), at(off25), at(beyond)],
+                [Status::Green, Status::Green, Status::Yellow, Status::Yellow, Status::Red],
+                "{id}"
+            );
+        }
+    }
+
+    #[test]
+    fn values_show_one_decimal_and_whole_numbers_plainly() {
+        let s = Settings::from_stored(vec![]);
+        let i =
+            Inputs { first_response_hours: Some(3.04), csat: (2, 3), nps: (1, 3, 3), ..Default::default() };
+        let m = metrics(&i, &s);
+        assert_eq!((m[0].value_text(), m[0].status), ("3.0 hours".into(), Status::Green));
+        assert_eq!(m[2].value_text(), "66.7%");
+        assert_eq!(m[4].value_text(), "-66.7");
+    }
 }

@@ -125,30 +125,18 @@ fn metrics_match_hand_computed_values() {
             2,b,email,2026-11-19T08:00:00Z,2026-11-19T13:30:00Z,2026-11-20T10:00:00Z,3\n"),
         ("nps", "customer,responded_at,score\na,2026-11-01,10\nb,2026-11-02,9\nc,2026-11-03,7\nd,2026-11-04,3\n"),
     ];
-    for (kind, csv) in files {
-        w.file(&format!("{kind}.csv"), csv);
-        w.run(&["-q", "import", kind, &format!("{kind}.csv")]).ok();
-    }
+    import(&w, &files);
     let j = w.run(&["report", "metrics", "-f", "json"]).ok().json();
-    let got: Vec<(String, serde_json::Value, String)> = j
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|m| {
-            (m["metric"].as_str().unwrap().into(), m["value"].clone(), m["status"].as_str().unwrap().into())
-        })
-        .collect();
-    let v = |x: f64| serde_json::json!(x);
     assert_eq!(
-        got,
-        [
-            ("first_response_time".into(), v(3.0), "green".into()),
-            ("resolution_time".into(), v(14.0), "green".into()),
-            ("csat".into(), v(50.0), "red".into()),
-            ("churn_rate".into(), v(25.0), "red".into()),
-            ("nps".into(), v(25.0), "red".into()),
-            ("support_load".into(), v(66.7), "red".into()),
-        ]
+        values(&j),
+        want(&[
+            ("first_response_time", 3.0, "green"),
+            ("resolution_time", 14.0, "green"),
+            ("csat", 50.0, "red"),
+            ("churn_rate", 25.0, "red"),
+            ("nps", 25.0, "red"),
+            ("support_load", 66.7, "red"),
+        ])
     );
     let keys: Vec<&String> = j[0].as_object().unwrap().keys().collect();
     assert_eq!(keys, ["metric", "value", "unit", "target", "status"]);
@@ -187,4 +175,181 @@ fn an_empty_database_gives_a_valid_plan_with_every_metric_na() {
     assert!(r.stdout.contains("No tickets in the last 30 days."));
     assert!(r.stdout.contains("Health scores have never been computed"));
     insta::assert_snapshot!("plan_empty", r.stdout);
+}
+
+/// Imports `(kind, csv)` pairs in order.
+fn import(w: &Work, files: &[(&str, &str)]) {
+    for (kind, csv) in files {
+        w.file(&format!("{kind}.csv"), csv);
+        w.run(&["-q", "import", kind, &format!("{kind}.csv")]).ok();
+    }
+}
+
+/// (metric, value, status) of each row of `report metrics -f json`.
+fn values(j: &serde_json::Value) -> Vec<(String, serde_json::Value, String)> {
+    j.as_array()
+        .unwrap()
+        .iter()
+        .map(|m| {
+            (m["metric"].as_str().unwrap().into(), m["value"].clone(), m["status"].as_str().unwrap().into())
+        })
+        .collect()
+}
+
+fn want(rows: &[(&str, f64, &str)]) -> Vec<(String, serde_json::Value, String)> {
+    rows.iter().map(|(m, v, s)| (m.to_string(), serde_json::json!(v), s.to_string())).collect()
+}
+
+/// `--days 7` as of 2026-11-20T12:00:00Z is 2026-11-14T00:00:00Z .. now. On
+/// each side of both edges, one row that counts and one that does not:
+/// first response: ticket 1 only (2 h; ticket 2 was created a second early,
+/// ticket 3 is answered after now) = 2.0. Resolution: tickets 1 (4 h) and 2
+/// (24 h 1 s) = 14.0. CSAT: 5 and 2 = 50%. NPS: 10 and 8 of the period = 50.
+/// Churn: active at the start a, b, c, d, f (e churned a second early, g
+/// signed up later, f churns after now); d churned → 1 / 5 = 20%. Load:
+/// tickets 1 and 3 / users a = 200%.
+#[test]
+fn the_period_is_the_last_n_days_today_included_and_the_future_is_ignored() {
+    let w = Work::new();
+    import(
+        &w,
+        &[
+            (
+                "customers",
+                "id,signed_up_at,churned_at\na,2026-01-01,\nb,2026-01-01,\nc,2026-01-01,\n\
+                 d,2026-01-01,2026-11-14T00:00:00Z\ne,2026-01-01,2026-11-13T23:59:59Z\n\
+                 f,2026-01-01,2026-11-21T00:00:00Z\ng,2026-11-15,2026-11-16\n",
+            ),
+            (
+                "usage",
+                "customer,timestamp,event\na,2026-11-14T00:00:00Z,x\nb,2026-11-13T23:59:59Z,x\nc,2026-11-20T12:00:01Z,x\n",
+            ),
+            (
+                "tickets",
+                "id,customer,created_at,first_response_at,resolved_at,csat\n\
+                 1,a,2026-11-14T00:00:00Z,2026-11-14T02:00:00Z,2026-11-14T04:00:00Z,5\n\
+                 2,b,2026-11-13T23:59:59Z,2026-11-14T05:59:59Z,2026-11-15T00:00:00Z,2\n\
+                 3,c,2026-11-20T10:00:00Z,2026-11-20T13:00:00Z,,\n\
+                 4,a,2026-11-20T12:00:01Z,2026-11-20T12:00:02Z,2026-11-20T12:00:03Z,1\n",
+            ),
+            (
+                "nps",
+                "customer,responded_at,score\na,2026-11-14T00:00:00Z,10\nb,2026-11-13T23:59:59Z,0\n\
+                 c,2026-11-21,0\nd,2026-11-20,8\n",
+            ),
+        ],
+    );
+    let j = w.run(&["report", "metrics", "--days", "7", "-f", "json"]).ok().json();
+    assert_eq!(
+        values(&j),
+        want(&[
+            ("first_response_time", 2.0, "green"),
+            ("resolution_time", 14.0, "green"),
+            ("csat", 50.0, "red"),
+            ("churn_rate", 20.0, "red"),
+            ("nps", 50.0, "green"),
+            ("support_load", 200.0, "red"),
+        ])
+    );
+    // The same data a day earlier: ticket 3, tomorrow's churn and answers are all in the future.
+    let j = w.run_at("2026-11-19T12:00:00Z", &["report", "metrics", "--days", "6", "-f", "json"]).ok().json();
+    let got = values(&j);
+    assert_eq!(
+        vec![got[0].clone(), got[4].clone()],
+        want(&[("first_response_time", 2.0, "green"), ("nps", 100.0, "green")])
+    );
+}
+
+#[test]
+fn metrics_as_csv_and_in_colour() {
+    let w = example();
+    let csv = w.run(&["report", "metrics", "-f", "csv"]).ok();
+    assert_eq!(
+        csv.stdout,
+        "metric,value,unit,target,status\n\
+         first_response_time,6.7,hours,4.0,red\n\
+         resolution_time,15.3,hours,24.0,green\n\
+         csat,71.4,percent,90.0,yellow\n\
+         churn_rate,12.5,percent,5.0,red\n\
+         nps,0.0,score,40.0,red\n\
+         support_load,155.6,percent,10.0,red\n"
+    );
+    let empty = Work::new();
+    let csv = empty.run(&["report", "metrics", "-f", "csv"]).ok();
+    assert!(csv.stdout.contains("\ncsat,,percent,90.0,n/a\n"), "{}", csv.stdout);
+    let table = w.run(&["--color", "always", "report", "metrics"]).ok();
+    assert!(table.stdout.contains("\x1b[31mred\x1b[0m"), "{}", table.stdout);
+    assert!(table.stdout.contains("\x1b[32mgreen\x1b[0m"), "{}", table.stdout);
+    assert!(table.stdout.contains("\x1b[33myellow\x1b[0m"), "{}", table.stdout);
+    insta::assert_snapshot!("metrics_stderr", table.stderr);
+}
+
+#[test]
+fn targets_come_from_config() {
+    let w = example();
+    w.run(&["-q", "config", "set", "targets.first_response_hours", "8"]).ok();
+    w.run(&["-q", "config", "set", "--", "targets.nps", "-10"]).ok();
+    let r = w.run(&["report", "plan", "--sections", "current-state"]).ok();
+    assert!(r.stdout.contains("| Avg first response | 6.7 hours | < 8 hours | 🟢 |\n"), "{}", r.stdout);
+    assert!(r.stdout.contains("| NPS | 0 | > -10 | 🟢 |\n"), "{}", r.stdout);
+    let j = w.run(&["report", "metrics", "-f", "json"]).ok().json();
+    assert_eq!(j[0]["target"], 8.0);
+}
+
+#[test]
+fn plan_with_charts_snapshot() {
+    let w = example();
+    let r = w.run(&["report", "plan", "--sections", "health,churn-risks", "--charts", "mermaid"]).ok();
+    assert_valid_tables(&r.stdout);
+    insta::assert_snapshot!("plan_charts", r.stdout);
+    insta::assert_snapshot!("plan_charts_stderr", r.stderr);
+}
+
+#[test]
+fn data_that_looks_like_markdown_blocks_stays_text() {
+    let w = Work::new();
+    w.file(
+        "customers.csv",
+        "id,name,signed_up_at\nx,\"- 1. &copy; <b>bold</b>\",2026-01-01\ny,\"   indented\",2026-01-01\n",
+    );
+    w.run(&["-q", "import", "customers", "customers.csv"]).ok();
+    w.file(
+        "tickets.csv",
+        "id,customer,category,created_at\n1,x,1) list,2026-11-19\n2,x,1) list,2026-11-19\n3,x,1) list,2026-11-19\n",
+    );
+    w.run(&["-q", "import", "tickets", "tickets.csv"]).ok();
+    w.run(&["-q", "ticket", "plan", "1) list", "Reply & link [the guide](http://x) | *now*"]).ok();
+    w.run(&["-q", "health", "score"]).ok();
+    let r = w.run(&["report", "plan"]).ok();
+    assert_valid_tables(&r.stdout);
+    let md = &r.stdout;
+    assert!(
+        md.contains(
+            "1. 1\\)-list: 3 tickets (100%) - Reply \\& link \\[the guide\\](http://x) \\| \\*now\\*\n"
+        ),
+        "{md}"
+    );
+    assert!(md.contains("1. 1\\)-list guide: 3 tickets"), "{md}");
+    assert!(md.contains("- \\- 1. \\&copy; \\<b\\>bold\\</b\\> (`x`): "), "{md}");
+    assert!(md.contains("\n- indented (`y`): "), "{md}");
+}
+
+#[test]
+fn plan_refuses_other_formats_and_unknown_charts() {
+    let w = example();
+    let before = w.dump();
+    let r = w.run(&["report", "plan", "-f", "json"]).fails(1);
+    assert_eq!(
+        r.stderr,
+        "error: report plan is markdown only (-f markdown); use report metrics for JSON or CSV\n"
+    );
+    assert_eq!(r.stdout, "");
+    let r = w.run(&["report", "plan", "--sections", ","]).fails(1);
+    assert!(
+        r.stderr.starts_with("error: --sections is empty; the sections are current-state, "),
+        "{}",
+        r.stderr
+    );
+    w.run(&["report", "plan", "--charts", "ascii"]).fails(2);
+    assert_eq!(w.dump(), before);
 }
