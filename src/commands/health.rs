@@ -78,6 +78,7 @@ pub fn score_all(conn: &mut Connection, settings: &Settings, now: i64) -> Result
     let weights = settings.weights();
     let today = now.div_euclid(time::DAY);
     let day = iso_date(now);
+    let weights_text = weights.map(|w| w.to_string()).join(",");
     store::write(conn, |tx| {
         let feats = Features::load(tx, settings, now)?;
         let subjects = hstore::facts(tx, &feats, now, None, false)?;
@@ -97,6 +98,7 @@ pub fn score_all(conn: &mut Connection, settings: &Settings, now: i64) -> Result
                 payment: c.payment,
                 score,
                 status: band.name().into(),
+                weights: weights_text.clone(),
             });
         }
         hstore::save(tx, &snaps, now).context("could not store the health snapshots")?;

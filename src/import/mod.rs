@@ -846,7 +846,7 @@ impl<'t> Writer<'t> {
                     )?
                     .execute(params![tid, cid, subject, category, priority, channel, status, resolved, created, first, csat, csat_at])?;
                 self.tx
-                    .prepare_cached("DELETE FROM ticket_events WHERE tid = ?1 AND body LIKE 'imported%'")?
+                    .prepare_cached("DELETE FROM ticket_events WHERE tid = ?1 AND imported = 1")?
                     .execute([tid])?;
                 (tid, Written::Updated)
             }
@@ -861,9 +861,9 @@ impl<'t> Writer<'t> {
                 (self.tx.last_insert_rowid(), Written::Inserted)
             }
         };
-        let mut ev = self
-            .tx
-            .prepare_cached("INSERT INTO ticket_events (tid, ts, kind, body) VALUES (?1, ?2, ?3, ?4)")?;
+        let mut ev = self.tx.prepare_cached(
+            "INSERT INTO ticket_events (tid, ts, kind, body, imported) VALUES (?1, ?2, ?3, ?4, 1)",
+        )?;
         ev.execute(params![tid, created, "opened", "imported"])?;
         if let Some(t) = first {
             ev.execute(params![tid, t, "replied", "imported"])?;

@@ -183,16 +183,18 @@ pub struct Snapshot {
     pub payment: f64,
     pub score: i64,
     pub status: String,
+    /// The weights it was computed with, `U,E,S,P` (SPEC §12.2).
+    pub weights: String,
 }
 
 /// Stores snapshots for `day`, replacing that day's.
 pub fn save(conn: &Connection, snaps: &[Snapshot], now: i64) -> Result<()> {
     let mut st = conn.prepare_cached(
-        "INSERT INTO health_snapshots (cid, day, usage, engagement, satisfaction, payment, score, status, computed_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+        "INSERT INTO health_snapshots (cid, day, usage, engagement, satisfaction, payment, score, status, computed_at, weights)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
          ON CONFLICT (cid, day) DO UPDATE SET usage = excluded.usage, engagement = excluded.engagement,
            satisfaction = excluded.satisfaction, payment = excluded.payment, score = excluded.score,
-           status = excluded.status, computed_at = excluded.computed_at",
+           status = excluded.status, computed_at = excluded.computed_at, weights = excluded.weights",
     )?;
     for s in snaps {
         st.execute(params![
@@ -204,7 +206,8 @@ pub fn save(conn: &Connection, snaps: &[Snapshot], now: i64) -> Result<()> {
             s.payment,
             s.score,
             s.status,
-            now
+            now,
+            s.weights
         ])?;
     }
     Ok(())
@@ -227,6 +230,7 @@ pub fn latest(conn: &Connection, now: i64) -> Result<Vec<Latest>> {
            SELECT h.cid, MAX(h.day) AS day FROM health_snapshots h WHERE h.day <= ?1 GROUP BY h.cid
          )
          SELECT c.id, c.name, h.cid, h.day, h.usage, h.engagement, h.satisfaction, h.payment, h.score, h.status,
+           h.weights,
            (SELECT p.score FROM health_snapshots p
              WHERE p.cid = h.cid AND p.day <= date(h.day, '-7 days') ORDER BY p.day DESC LIMIT 1)
          FROM last JOIN health_snapshots h ON h.cid = last.cid AND h.day = last.day
@@ -247,8 +251,9 @@ pub fn latest(conn: &Connection, now: i64) -> Result<Vec<Latest>> {
                 payment: r.get(7)?,
                 score: r.get(8)?,
                 status: r.get(9)?,
+                weights: r.get(10)?,
             },
-            score_7d_before: r.get(10)?,
+            score_7d_before: r.get(11)?,
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)

@@ -20,7 +20,8 @@ use rusqlite::{Connection, OpenFlags};
 
 /// Numbered schema steps; `user_version` is the count applied.
 /// Never edit a released step: add the next one.
-const MIGRATIONS: &[&str] = &[include_str!("migrations/001_initial.sql")];
+const MIGRATIONS: &[&str] =
+    &[include_str!("migrations/001_initial.sql"), include_str!("migrations/002_reliance.sql")];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 

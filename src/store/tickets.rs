@@ -98,8 +98,8 @@ pub struct NewTicket<'a> {
 
 pub fn insert(conn: &Connection, t: &NewTicket, now: i64) -> Result<i64> {
     conn.execute(
-        "INSERT INTO tickets (id, cid, subject, category, priority, channel, status, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'open', ?7)",
+        "INSERT INTO tickets (id, cid, subject, category, priority, channel, status, created_at, origin)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'open', ?7, 'csf')",
         params![t.id, t.cid, t.subject, t.category, t.priority, t.channel, now],
     )?;
     let tid = conn.last_insert_rowid();

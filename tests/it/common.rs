@@ -146,3 +146,42 @@ pub fn dump(db: &Path) -> String {
     }
     out
 }
+
+/// The rows of every table of `db`, restricted to the columns each table has
+/// in `old` (a database written by an earlier release): what an upgrade must keep.
+pub fn rows_in_old_columns(old: &Path, db: &Path) -> Vec<(String, Vec<String>)> {
+    let o = Connection::open(old).unwrap();
+    let tables: Vec<String> = o
+        .prepare("SELECT name FROM sqlite_schema WHERE type='table' ORDER BY name")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    let c = Connection::open(db).unwrap();
+    tables
+        .into_iter()
+        .map(|t| {
+            let cols: Vec<String> = o
+                .prepare(&format!("SELECT name FROM pragma_table_info('{t}')"))
+                .unwrap()
+                .query_map([], |r| r.get(0))
+                .unwrap()
+                .map(Result::unwrap)
+                .collect();
+            let list = cols.iter().map(|c| format!("\"{c}\"")).collect::<Vec<_>>().join(", ");
+            let mut st = c.prepare(&format!("SELECT {list} FROM \"{t}\" ORDER BY {list}")).unwrap();
+            let rows = st
+                .query_map([], |r| {
+                    Ok((0..cols.len())
+                        .map(|i| format!("{:?}", r.get_ref(i).unwrap()))
+                        .collect::<Vec<_>>()
+                        .join("|"))
+                })
+                .unwrap()
+                .map(Result::unwrap)
+                .collect();
+            (t, rows)
+        })
+        .collect()
+}

@@ -16,3 +16,4 @@ mod reliability;
 mod reports;
 mod storage;
 mod tickets;
+mod upgrade;

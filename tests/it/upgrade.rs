@@ -1,0 +1,79 @@
+//! Upgrades keep every row (SPEC §2): a database written by the 0.1.0 release
+//! (`tests/fixtures/v0.1.0.db`, made by `tests/fixtures/make-v0.1.0.sh`)
+//! opens in this csf with every row of every table.
+
+use crate::common::{rows_in_old_columns, Work};
+
+const V010: &[u8] = include_bytes!("../fixtures/v0.1.0.db");
+
+fn with_v010() -> (Work, std::path::PathBuf) {
+    let w = Work::new();
+    std::fs::write(&w.db, V010).unwrap();
+    let old = w.path("v0.1.0-untouched.db");
+    std::fs::write(&old, V010).unwrap();
+    (w, old)
+}
+
+#[test]
+fn a_v010_database_upgrades_with_every_row_kept_and_check_clean() {
+    let (w, old) = with_v010();
+    let before = rows_in_old_columns(&old, &old);
+    assert!(before.iter().all(|(_, rows)| !rows.is_empty()), "the fixture has rows in every table");
+    w.run(&["health", "list", "-f", "json"]).ok();
+    assert_eq!(w.count("PRAGMA user_version"), 2);
+    let after = rows_in_old_columns(&old, &w.db);
+    assert_eq!(after, before);
+    let r = w.run(&["check"]).ok();
+    assert!(r.stdout.contains("ok") || r.stderr.contains("ok"), "{}{}", r.stdout, r.stderr);
+}
+
+#[test]
+fn upgraded_snapshots_carry_the_weights_in_force_and_new_ones_their_own() {
+    let (w, _) = with_v010();
+    w.run(&["check"]).ok();
+    // The fixture's config sets 50,20,20,10 after scoring; the upgrade records what was configured.
+    assert_eq!(w.count("SELECT count(*) FROM health_snapshots WHERE weights <> '50,20,20,10'"), 0);
+    w.run(&["config", "set", "health.weights", "40,30,20,10"]).ok();
+    w.run_at("2026-11-21T09:00:00Z", &["health", "score"]).ok();
+    assert!(
+        w.count("SELECT count(*) FROM health_snapshots WHERE day = '2026-11-21' AND weights = '40,30,20,10'")
+            > 0
+    );
+    assert_eq!(
+        w.count(
+            "SELECT count(*) FROM health_snapshots WHERE day < '2026-11-21' AND weights <> '50,20,20,10'"
+        ),
+        0
+    );
+}
+
+#[test]
+fn upgraded_tickets_know_who_opened_them_and_which_events_were_imported() {
+    let (w, _) = with_v010();
+    w.run(&["check"]).ok();
+    let csf_ticket: String = w
+        .conn()
+        .query_row(
+            "SELECT t.id FROM tickets t JOIN customers c ON c.cid = t.cid WHERE c.id = 'fixture-co'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let origin: String =
+        w.conn().query_row("SELECT origin FROM tickets WHERE id = ?1", [&csf_ticket], |r| r.get(0)).unwrap();
+    assert_eq!(origin, "csf");
+    assert_eq!(w.count("SELECT count(*) FROM tickets WHERE origin = 'csf'"), 1);
+    // A note a person wrote is not marked imported, whatever its words.
+    assert_eq!(w.count("SELECT imported FROM ticket_events WHERE body = 'Imported data looks wrong'"), 0);
+    assert_eq!(w.count("SELECT count(*) FROM ticket_events WHERE imported = 1"), 40);
+}
+
+#[test]
+fn a_newer_database_is_still_refused_untouched() {
+    let (w, _) = with_v010();
+    w.conn().execute_batch("PRAGMA user_version = 3").unwrap();
+    let before = std::fs::read(&w.db).unwrap();
+    let r = w.run(&["health", "list"]).fails(1);
+    assert!(r.stderr.contains("schema version 3, newer than this csf understands (2)"), "{}", r.stderr);
+    assert_eq!(std::fs::read(&w.db).unwrap(), before);
+}
