@@ -41,7 +41,7 @@ impl Ctx {
         Ok(Ctx {
             db_path,
             now,
-            format: g.format,
+            format: g.format.map(Format::from),
             color: color_on(g.color),
             quiet: g.quiet,
             stderr_tty: std::io::stderr().is_terminal(),

@@ -2,8 +2,8 @@
 //! with usage, NPS, billing and tickets dated relative to `now`, written as
 //! CSV text so that it goes through the same import path as a user's files.
 
-use crate::cli::import::ImportKind;
 use crate::import;
+use crate::import::ImportKind;
 use crate::time::{rfc3339, DAY};
 
 /// One example customer and the shape of its story.
@@ -332,9 +332,9 @@ fn quote(s: &str) -> String {
 
 /// Loads the example files into the database through the import path.
 pub fn load(conn: &mut rusqlite::Connection, now: i64) -> anyhow::Result<()> {
-    use clap::ValueEnum;
     for (kind, text) in files(now) {
-        let kind = ImportKind::from_str(kind, true).map_err(|e| anyhow::anyhow!(e))?;
+        let kind =
+            ImportKind::from_name(kind).ok_or_else(|| anyhow::anyhow!("unknown example kind {kind}"))?;
         import::import_text(conn, kind, &text, now)?;
     }
     Ok(())

@@ -2,8 +2,7 @@
 //! returns Ok or an error, never panics, and a failed import writes nothing.
 #![no_main]
 
-use csf::cli::import::ImportKind;
-use csf::import::{import, ImportOptions};
+use csf::import::{import, ImportKind, ImportOptions};
 use libfuzzer_sys::fuzz_target;
 
 const KINDS: [ImportKind; 5] =

@@ -4,6 +4,8 @@ use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
 
+use crate::import::ImportKind;
+
 #[derive(Args, Debug)]
 #[command(after_help = "Examples:
   csf import customers customers.csv
@@ -19,7 +21,7 @@ Re-importing the same rows replaces them (natural keys), so overlapping exports 
 pub struct ImportArgs {
     /// What the file holds
     #[arg(required_unless_present = "list_presets")]
-    pub kind: Option<ImportKind>,
+    pub kind: Option<KindArg>,
     /// The CSV file; `-` reads standard input
     #[arg(required_unless_present = "list_presets")]
     pub file: Option<PathBuf>,
@@ -50,8 +52,9 @@ pub struct ImportArgs {
     pub dry_run: bool,
 }
 
+/// The kinds as clap values; `import::ImportKind` is what the program uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ImportKind {
+pub enum KindArg {
     Customers,
     Usage,
     Nps,
@@ -59,14 +62,14 @@ pub enum ImportKind {
     Tickets,
 }
 
-impl ImportKind {
-    pub fn name(self) -> &'static str {
-        match self {
-            ImportKind::Customers => "customers",
-            ImportKind::Usage => "usage",
-            ImportKind::Nps => "nps",
-            ImportKind::Billing => "billing",
-            ImportKind::Tickets => "tickets",
+impl From<KindArg> for ImportKind {
+    fn from(k: KindArg) -> ImportKind {
+        match k {
+            KindArg::Customers => ImportKind::Customers,
+            KindArg::Usage => ImportKind::Usage,
+            KindArg::Nps => ImportKind::Nps,
+            KindArg::Billing => ImportKind::Billing,
+            KindArg::Tickets => ImportKind::Tickets,
         }
     }
 }

@@ -42,13 +42,33 @@ pub struct Global {
     pub now: Option<String>,
     /// Output format [default: table; markdown for `report plan`]
     #[arg(long, short = 'f', global = true, value_name = "FMT")]
-    pub format: Option<Format>,
+    pub format: Option<FormatArg>,
     /// When to colour tables: auto (a terminal without NO_COLOR), always, never
     #[arg(long, global = true, value_name = "WHEN", default_value = "auto")]
     pub color: ColorWhen,
     /// Only errors and the requested output: no progress, hints or summaries
     #[arg(long, short = 'q', global = true)]
     pub quiet: bool,
+}
+
+/// The output formats as clap values; `render::Format` is what the program uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FormatArg {
+    Table,
+    Markdown,
+    Json,
+    Csv,
+}
+
+impl From<FormatArg> for Format {
+    fn from(f: FormatArg) -> Format {
+        match f {
+            FormatArg::Table => Format::Table,
+            FormatArg::Markdown => Format::Markdown,
+            FormatArg::Json => Format::Json,
+            FormatArg::Csv => Format::Csv,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -244,12 +244,14 @@ pub fn rate_rows(conn: &Connection, settings: &Settings, now: i64, months: u32) 
             Value::Int(active).into(),
             Value::Int(churned).into(),
             match rate {
-                Some(r) => Cell::from(Value::Num(r, 1)).shown(format!("{r:.1}%")).tone(st.tone()),
-                None => Cell::from(Value::Null).shown("n/a").tone(st.tone()),
+                Some(r) => {
+                    Cell::from(Value::Num(r, 1)).shown(format!("{r:.1}%")).tone(crate::render::Tone::of(st))
+                }
+                None => Cell::from(Value::Null).shown("n/a").tone(crate::render::Tone::of(st)),
             },
             Value::Int(same).into(),
             Cell::from(Value::Num(target, 1)).shown(format!("< {target}%")),
-            Cell::from(st.name()).tone(st.tone()),
+            Cell::from(st.name()).tone(crate::render::Tone::of(st)),
         ]);
     }
     Ok(rows)

@@ -8,14 +8,14 @@ use anyhow::{anyhow, bail, Context, Result};
 
 use crate::cli::import::ImportArgs;
 use crate::context::Ctx;
-use crate::import::{self, presets, ImportOptions};
+use crate::import::{self, presets, ImportKind, ImportOptions};
 use crate::render::Rows;
 
 pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<()> {
     if args.list_presets {
         return list_presets(ctx);
     }
-    let (Some(kind), Some(file)) = (args.kind, args.file.clone()) else {
+    let (Some(kind), Some(file)) = (args.kind.map(ImportKind::from), args.file.clone()) else {
         bail!("say what to import: csf import KIND FILE (or csf import --list-presets)");
     };
     let preset = match &args.from {

@@ -61,7 +61,7 @@ pub fn run(ctx: &Ctx, cmd: OnboardingCmd) -> Result<()> {
                     for (metric, v) in figures(&f) {
                         let (target, higher, unit) = target_of(&settings, metric);
                         let st = targets::status(v, target, higher);
-                        row.push(figure_cell(v, unit).tone(st.tone()));
+                        row.push(figure_cell(v, unit).tone(crate::render::Tone::of(st)));
                     }
                     rows.push(row);
                 }
@@ -155,10 +155,10 @@ pub fn funnel_rows(f: &Funnel, settings: &Settings) -> Rows {
         let shown_target = if higher { format!("> {target}{suffix}") } else { format!("< {target}{suffix}") };
         rows.push(vec![
             metric.into(),
-            figure_cell(v, unit).tone(st.tone()),
+            figure_cell(v, unit).tone(crate::render::Tone::of(st)),
             unit.into(),
             Cell::from(Value::Num(target, 1)).shown(shown_target),
-            Cell::from(st.name()).tone(st.tone()),
+            Cell::from(st.name()).tone(crate::render::Tone::of(st)),
             Value::Int(f.cohort_size as i64).into(),
         ]);
     }

@@ -10,7 +10,7 @@ use crate::domain::health::Band;
 use crate::domain::metrics;
 use crate::domain::onboarding;
 use crate::domain::plan::{
-    self, CadenceSection, CategoryCount, CriticalCustomer, FunnelRow, HealthSection, OnboardingSection,
+    CadenceSection, CategoryCount, CriticalCustomer, FunnelRow, HealthSection, OnboardingSection,
     OverdueTicket, PlanData, RiskRow, SECTIONS,
 };
 use crate::domain::settings::Settings;
@@ -30,14 +30,14 @@ pub fn run(ctx: &Ctx, cmd: ReportCmd) -> Result<()> {
             let mut rows = Rows::new(&["metric", "value", "unit", "target", "status"]);
             for m in &ms {
                 let status = match format {
-                    Format::Markdown => Cell::from(m.status.name()).shown(m.status.emoji()),
-                    _ => Cell::from(m.status.name()).tone(m.status.tone()),
+                    Format::Markdown => Cell::from(m.status.name()).shown(crate::render::emoji(m.status)),
+                    _ => Cell::from(m.status.name()).tone(crate::render::Tone::of(m.status)),
                 };
                 rows.push(vec![
                     Cell::from(m.id).shown(m.label),
                     Cell::from(m.value.map_or(Value::Null, |v| Value::Num(v, 1)))
                         .shown(m.value_text())
-                        .tone(m.status.tone()),
+                        .tone(crate::render::Tone::of(m.status)),
                     m.unit.into(),
                     Cell::from(Value::Num(m.target, 1)).shown(m.target_text()),
                     status,
@@ -109,7 +109,7 @@ pub fn plan_sections_markdown(
             None if on("churn-risks") => risk_rows(conn, now)?,
             None => Vec::new(),
         };
-        Ok(plan::render(&data, sections, charts))
+        Ok(crate::render::plan::render(&data, sections, charts))
     })
 }
 

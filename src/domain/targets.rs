@@ -1,8 +1,6 @@
 //! The status of a figure against its target (SPEC §9.1), shared by reports,
 //! the onboarding funnel and churn rate.
 
-use crate::render::Tone;
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Status {
     Green,
@@ -18,24 +16,6 @@ impl Status {
             Status::Yellow => "yellow",
             Status::Red => "red",
             Status::NoData => "n/a",
-        }
-    }
-
-    pub fn emoji(self) -> &'static str {
-        match self {
-            Status::Green => "🟢",
-            Status::Yellow => "🟡",
-            Status::Red => "🔴",
-            Status::NoData => "⚪",
-        }
-    }
-
-    pub fn tone(self) -> Tone {
-        match self {
-            Status::Green => Tone::Green,
-            Status::Yellow => Tone::Yellow,
-            Status::Red => Tone::Red,
-            Status::NoData => Tone::Dim,
         }
     }
 }

@@ -1,8 +1,8 @@
 //! The fields of each import kind with their header aliases (SPEC §3.2):
 //! data, not code paths. Presets extend these tables, they do not branch.
 
-use crate::cli::import::ImportKind;
 use crate::import::presets::Preset;
+use crate::import::ImportKind;
 
 pub struct Field {
     pub name: &'static str,

@@ -2,7 +2,7 @@
 //! spellings of each field (several export versions), value maps and a few
 //! declared transforms — applied by the one generic importer.
 
-use crate::cli::import::ImportKind;
+use crate::import::ImportKind;
 
 #[derive(Debug)]
 pub struct Preset {

@@ -1,180 +1,30 @@
 //! Output: commands build [`Rows`]; this module turns them into a table,
 //! markdown, JSON or CSV. Colour is a hint (`Tone`) applied only to tables
-//! on a colour-capable stdout.
+//! on a colour-capable stdout. One file per writer: `table`, `markdown`,
+//! `machine` (CSV; JSON is the values' own), `plan` (the Customer Success Plan).
+
+mod machine;
+mod markdown;
+pub mod plan;
+mod table;
+mod value;
 
 use std::io::Write;
 
 use anyhow::Result;
-use comfy_table::{presets, Cell as TCell, ContentArrangement, Table};
-use serde_json::{json, Map, Value as Json};
+use comfy_table::Cell as TCell;
+use serde_json::{Map, Value as Json};
 
-use crate::time;
+pub use markdown::{markdown_table, md_escape};
+pub use table::{header_label, new_table};
+pub use value::{emoji, money, money_json, Cell, Tone, Value};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     Table,
     Markdown,
     Json,
     Csv,
-}
-
-/// A typed value: JSON and CSV print the value, tables and markdown its display text.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Value {
-    Null,
-    Int(i64),
-    /// A number printed with a fixed count of decimals in tables.
-    Num(f64, usize),
-    Text(String),
-    /// Integer cents, printed as a decimal amount.
-    Money(i64),
-    /// A `YYYY-MM-DD` date.
-    Date(String),
-    /// Unix seconds, printed as RFC 3339 UTC.
-    Time(i64),
-    Bool(bool),
-}
-
-impl Value {
-    pub fn text(s: impl Into<String>) -> Value {
-        Value::Text(s.into())
-    }
-    pub fn opt_text(s: Option<impl Into<String>>) -> Value {
-        s.map_or(Value::Null, |s| Value::Text(s.into()))
-    }
-    pub fn opt_int(v: Option<i64>) -> Value {
-        v.map_or(Value::Null, Value::Int)
-    }
-    pub fn opt_time(v: Option<i64>) -> Value {
-        v.map_or(Value::Null, Value::Time)
-    }
-    pub fn opt_money(v: Option<i64>) -> Value {
-        v.map_or(Value::Null, Value::Money)
-    }
-
-    pub fn to_json(&self) -> Json {
-        match self {
-            Value::Null => Json::Null,
-            Value::Int(i) => json!(i),
-            Value::Num(f, d) => {
-                let p = 10f64.powi(*d as i32);
-                json!((f * p).round() / p)
-            }
-            Value::Text(s) | Value::Date(s) => json!(s),
-            Value::Money(c) => money_json(*c),
-            Value::Time(t) => json!(time::rfc3339(*t)),
-            Value::Bool(b) => json!(b),
-        }
-    }
-
-    /// The plain text of the value (CSV cells, default display).
-    pub fn plain(&self) -> String {
-        match self {
-            Value::Null => String::new(),
-            Value::Int(i) => i.to_string(),
-            Value::Num(f, d) => format!("{f:.d$}", d = *d),
-            Value::Text(s) | Value::Date(s) => s.clone(),
-            Value::Money(c) => money(*c),
-            Value::Time(t) => time::rfc3339(*t),
-            Value::Bool(b) => b.to_string(),
-        }
-    }
-
-    fn display(&self) -> String {
-        match self {
-            Value::Null => "-".into(),
-            Value::Time(t) => time::short(*t),
-            v => v.plain(),
-        }
-    }
-}
-
-/// Cents as a decimal string: `4900` → `49.00`, `-1250` → `-12.50`.
-pub fn money(cents: i64) -> String {
-    let sign = if cents < 0 { "-" } else { "" };
-    let a = cents.unsigned_abs();
-    format!("{sign}{}.{:02}", a / 100, a % 100)
-}
-
-/// Cents as a JSON number in currency units, printed exactly (`49.9`, not `49.900000001`).
-pub fn money_json(cents: i64) -> Json {
-    serde_json::from_str(&money(cents)).unwrap_or(Json::Null)
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Tone {
-    Plain,
-    Green,
-    Yellow,
-    Red,
-    Dim,
-}
-
-impl Tone {
-    /// ANSI-wrap `s` when colour is on.
-    pub fn paint(self, s: &str, color: bool) -> String {
-        let code = match self {
-            Tone::Plain => return s.to_string(),
-            Tone::Green => "32",
-            Tone::Yellow => "33",
-            Tone::Red => "31",
-            Tone::Dim => "2",
-        };
-        if color {
-            format!("\x1b[{code}m{s}\x1b[0m")
-        } else {
-            s.to_string()
-        }
-    }
-}
-
-/// One cell: a typed value, an optional display override for tables and
-/// markdown (e.g. "3 days ago"), and a colour hint.
-#[derive(Debug, Clone)]
-pub struct Cell {
-    pub value: Value,
-    pub display: Option<String>,
-    pub tone: Tone,
-}
-
-impl Cell {
-    pub fn shown(mut self, display: impl Into<String>) -> Cell {
-        self.display = Some(display.into());
-        self
-    }
-    pub fn tone(mut self, tone: Tone) -> Cell {
-        self.tone = tone;
-        self
-    }
-    fn text(&self) -> String {
-        self.display.clone().unwrap_or_else(|| self.value.display())
-    }
-}
-
-impl From<Value> for Cell {
-    fn from(value: Value) -> Cell {
-        Cell { value, display: None, tone: Tone::Plain }
-    }
-}
-impl From<&str> for Cell {
-    fn from(s: &str) -> Cell {
-        Value::text(s).into()
-    }
-}
-impl From<String> for Cell {
-    fn from(s: String) -> Cell {
-        Value::Text(s).into()
-    }
-}
-impl From<i64> for Cell {
-    fn from(i: i64) -> Cell {
-        Value::Int(i).into()
-    }
-}
-impl From<Option<String>> for Cell {
-    fn from(s: Option<String>) -> Cell {
-        Value::opt_text(s).into()
-    }
 }
 
 /// A result set: column names (the JSON/CSV field names) and rows.
@@ -243,7 +93,7 @@ impl Rows {
         let mut w = csv::Writer::from_writer(Vec::new());
         w.write_record(&self.columns)?;
         for r in &self.rows {
-            w.write_record(r.iter().map(|c| csv_cell(&c.value)))?;
+            w.write_record(r.iter().map(|c| machine::csv_cell(&c.value)))?;
         }
         Ok(String::from_utf8(w.into_inner()?)?)
     }
@@ -257,88 +107,6 @@ impl Rows {
             Format::Csv => self.to_csv()?,
         })
     }
-}
-
-/// A comfy-table in the house style. Cells carry their own ANSI colour
-/// (`Tone::paint`), which comfy-table measures correctly (`custom_styling`).
-pub fn new_table(_color: bool) -> Table {
-    let mut t = Table::new();
-    t.load_style(presets::UTF8_FULL_CONDENSED);
-    t.set_content_arrangement(ContentArrangement::Disabled);
-    t.force_no_tty();
-    t
-}
-
-/// `change_7d` → `Change 7d`.
-pub fn header_label(col: &str) -> String {
-    let words: Vec<String> = col
-        .split('_')
-        .map(|w| match w {
-            "mrr" | "nps" | "csat" | "d1" => w.to_uppercase(),
-            w => w.to_string(),
-        })
-        .collect();
-    let s = words.join(" ");
-    let mut c = s.chars();
-    match c.next() {
-        Some(f) => f.to_uppercase().chain(c).collect(),
-        None => s,
-    }
-}
-
-/// A CSV cell. Text that a spreadsheet would run as a formula (`=`, `+`, `-`, `@`)
-/// is prefixed with `'`; numbers are written as they are.
-fn csv_cell(v: &Value) -> String {
-    match v {
-        Value::Text(s) if s.starts_with(['=', '+', '-', '@']) => format!("'{s}"),
-        v => v.plain(),
-    }
-}
-
-/// Escapes text for a GitHub-flavoured markdown table cell or inline text:
-/// `|`, backslashes and markdown punctuation are escaped, newlines become `<br>`.
-pub fn md_escape(s: &str) -> String {
-    let mut o = String::with_capacity(s.len());
-    let mut chars = s.chars().peekable();
-    while let Some(ch) = chars.next() {
-        match ch {
-            '\r' => {
-                if chars.peek() == Some(&'\n') {
-                    chars.next();
-                }
-                o.push_str("<br>");
-            }
-            '\n' => o.push_str("<br>"),
-            '|' | '\\' | '*' | '_' | '`' | '[' | ']' | '<' | '>' | '#' | '~' => {
-                o.push('\\');
-                o.push(ch);
-            }
-            c => o.push(c),
-        }
-    }
-    o
-}
-
-/// A GFM table; every cell is escaped.
-pub fn markdown_table(head: &[String], body: &[Vec<String>]) -> String {
-    let mut o = String::new();
-    o.push('|');
-    for h in head {
-        o.push_str(&format!(" {} |", md_escape(h)));
-    }
-    o.push_str("\n|");
-    for _ in head {
-        o.push_str("---|");
-    }
-    o.push('\n');
-    for r in body {
-        o.push('|');
-        for c in r {
-            o.push_str(&format!(" {} |", md_escape(c)));
-        }
-        o.push('\n');
-    }
-    o
 }
 
 /// Writes the answer to stdout. A closed pipe (`csf ... | head`) ends the
@@ -355,23 +123,6 @@ pub fn out(s: &str) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn money_is_exact() {
-        assert_eq!(money(4900), "49.00");
-        assert_eq!(money(-1250), "-12.50");
-        assert_eq!(money(5), "0.05");
-        assert_eq!(money_json(4990).to_string(), "49.9");
-        assert_eq!(money_json(-5).to_string(), "-0.05");
-    }
-
-    #[test]
-    fn markdown_escapes_pipes_and_newlines() {
-        assert_eq!(md_escape("a|b\nc"), "a\\|b<br>c");
-        assert_eq!(md_escape("*x*"), "\\*x\\*");
-        let t = markdown_table(&["Name".into()], &[vec!["A | B\r\nC".into()]]);
-        assert_eq!(t, "| Name |\n|---|\n| A \\| B<br>C |\n");
-    }
 
     #[test]
     fn csv_escapes_formulas_but_not_numbers() {

@@ -1,0 +1,294 @@
+//! The five kinds of rows (SPEC §3.2): each validates its cells and writes
+//! by its natural key.
+
+use rusqlite::{params, OptionalExtension};
+
+use super::fields::BILLING_STATUS;
+use super::values::{parse_int_in, parse_money};
+use super::writer::{category_key, cell, opt_text, opt_ts, problem, req_ts, RowError, Writer, Written};
+
+impl Writer<'_> {
+    pub(super) fn customer(&mut self, rec: &csv::ByteRecord, line: u64) -> Result<Written, RowError> {
+        let id = self.get(rec, 0, line)?;
+        if id.is_empty() {
+            return Err(problem(line, "id", id, "is empty; this column is required").into());
+        }
+        let name = self.get(rec, 1, line)?;
+        let email = self.get(rec, 2, line)?;
+        let plan = self.get(rec, 3, line)?;
+        let mrr_s = self.get(rec, 4, line)?;
+        let mrr = if mrr_s.is_empty() {
+            None
+        } else {
+            Some(parse_money(mrr_s).map_err(|m| problem(line, "mrr", mrr_s, m))?)
+        };
+        let signed = opt_ts(self.get(rec, 5, line)?, line, "signed_up_at")?;
+        let churned = opt_ts(self.get(rec, 6, line)?, line, "churned_at")?;
+        let has = |i: usize| !self.cols[i].is_empty();
+        let existing = self.ids.get(id).copied();
+        match existing {
+            Some(cid) => {
+                // Columns the file has replace the stored values; others are kept.
+                self.tx
+                    .prepare_cached(
+                        "UPDATE customers SET
+                           name = CASE WHEN ?2 THEN ?3 ELSE name END,
+                           email = CASE WHEN ?4 THEN ?5 ELSE email END,
+                           plan = CASE WHEN ?6 THEN ?7 ELSE plan END,
+                           mrr_cents = CASE WHEN ?8 THEN ?9 ELSE mrr_cents END,
+                           signed_up_at = CASE WHEN ?10 THEN ?11 ELSE signed_up_at END,
+                           churned_at = CASE WHEN ?12 THEN ?13 ELSE churned_at END,
+                           updated_at = ?14
+                         WHERE cid = ?1",
+                    )?
+                    .execute(params![
+                        cid,
+                        has(1),
+                        opt_text(name),
+                        has(2),
+                        opt_text(email),
+                        has(3),
+                        opt_text(plan),
+                        has(4),
+                        mrr,
+                        has(5),
+                        signed,
+                        has(6),
+                        churned,
+                        self.now
+                    ])?;
+                if has(2) && !email.is_empty() {
+                    self.emails.insert(email.to_lowercase(), cid);
+                }
+                Ok(Written::Updated)
+            }
+            None => {
+                self.tx
+                    .prepare_cached(
+                        "INSERT INTO customers (id, name, email, plan, mrr_cents, signed_up_at, churned_at, created_at, updated_at)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)",
+                    )?
+                    .execute(params![
+                        id,
+                        opt_text(name),
+                        opt_text(email),
+                        opt_text(plan),
+                        mrr,
+                        signed,
+                        churned,
+                        self.now
+                    ])?;
+                let cid = self.tx.last_insert_rowid();
+                self.ids.insert(id.to_string(), cid);
+                if !email.is_empty() {
+                    self.emails.entry(email.to_lowercase()).or_insert(cid);
+                }
+                Ok(Written::Inserted)
+            }
+        }
+    }
+
+    pub(super) fn event_id(&mut self, name: &str, ts: i64) -> Result<i64, RowError> {
+        if let Some(e) = self.events.get_mut(name) {
+            if ts < e.1 {
+                e.1 = ts;
+                e.2 = true;
+            }
+            return Ok(e.0);
+        }
+        self.tx
+            .prepare_cached("INSERT INTO event_names (name, first_seen) VALUES (?1, ?2)")?
+            .execute(params![name, ts])?;
+        let id = self.tx.last_insert_rowid();
+        self.events.insert(name.to_string(), (id, ts, false));
+        Ok(id)
+    }
+
+    pub(super) fn usage(&mut self, rec: &csv::ByteRecord, line: u64) -> Result<Written, RowError> {
+        let key = self.get(rec, 0, line)?;
+        let ts = req_ts(self.get(rec, 1, line)?, line, "timestamp")?;
+        let event = self.get(rec, 2, line)?;
+        if event.is_empty() {
+            return Err(problem(line, "event", event, "is empty; this column is required").into());
+        }
+        let count_s = self.get(rec, 3, line)?;
+        let count = if count_s.is_empty() {
+            1
+        } else {
+            parse_int_in(count_s, 1, i64::MAX)
+                .map_err(|_| problem(line, "count", count_s, "is not a whole number of at least 1"))?
+        };
+        let cid = self.customer_key(key, line)?;
+        let event_id = self.event_id(event, ts)?;
+        self.upsert(
+            "INSERT OR IGNORE INTO usage_events (cid, ts, event_id, count) VALUES (?1, ?2, ?3, ?4)",
+            "UPDATE usage_events SET count = ?4 WHERE cid = ?1 AND ts = ?2 AND event_id = ?3",
+            params![cid, ts, event_id, count],
+        )
+    }
+
+    pub(super) fn nps(&mut self, rec: &csv::ByteRecord, line: u64) -> Result<Written, RowError> {
+        let key = self.get(rec, 0, line)?;
+        let ts = req_ts(self.get(rec, 1, line)?, line, "responded_at")?;
+        let score_s = self.get(rec, 2, line)?;
+        let score = parse_int_in(score_s, 0, 10).map_err(|m| problem(line, "score", score_s, m))?;
+        let comment = opt_text(self.get(rec, 3, line)?);
+        let cid = self.customer_key(key, line)?;
+        self.upsert(
+            "INSERT OR IGNORE INTO nps_responses (cid, responded_at, score, comment) VALUES (?1, ?2, ?3, ?4)",
+            "UPDATE nps_responses SET score = ?3, comment = ?4 WHERE cid = ?1 AND responded_at = ?2",
+            params![cid, ts, score, comment],
+        )
+    }
+
+    pub(super) fn billing(&mut self, rec: &csv::ByteRecord, line: u64) -> Result<Written, RowError> {
+        let key = self.get(rec, 0, line)?;
+        let date = req_ts(self.get(rec, 1, line)?, line, "date")?;
+        let amount_s = self.get(rec, 2, line)?;
+        let amount = parse_money(amount_s).map_err(|m| problem(line, "amount", amount_s, m))?;
+        let currency = amount_s
+            .rsplit_once(' ')
+            .map(|(_, c)| c)
+            .filter(|c| c.len() == 3 && c.bytes().all(|b| b.is_ascii_alphabetic()))
+            .map(str::to_uppercase);
+        let status_s = self.get(rec, 3, line)?;
+        let status = BILLING_STATUS
+            .iter()
+            .find(|(k, _)| {
+                k.eq_ignore_ascii_case(status_s) || k.replace('_', " ").eq_ignore_ascii_case(status_s)
+            })
+            .map(|(_, v)| *v)
+            .ok_or_else(|| {
+                problem(
+                    line,
+                    "status",
+                    status_s,
+                    "is not a billing status; use paid, late, failed, refunded or void (or \
+                     succeeded, open, past_due, unpaid, overdue, uncollectible, declined, canceled, draft)",
+                )
+            })?;
+        let invoice = opt_text(self.get(rec, 4, line)?);
+        let cid = self.customer_key(key, line)?;
+        let existing: Option<i64> = match invoice {
+            Some(inv) => self
+                .tx
+                .prepare_cached("SELECT id FROM billing_records WHERE invoice_id = ?1")?
+                .query_row([inv], |r| r.get(0))
+                .optional()?,
+            None => self
+                .tx
+                .prepare_cached(
+                    "SELECT id FROM billing_records WHERE cid = ?1 AND date = ?2 AND invoice_id IS NULL",
+                )?
+                .query_row(params![cid, date], |r| r.get(0))
+                .optional()?,
+        };
+        match existing {
+            Some(id) => {
+                self.tx
+                    .prepare_cached(
+                        "UPDATE billing_records SET cid = ?2, date = ?3, amount_cents = ?4, currency = ?5, status = ?6
+                         WHERE id = ?1",
+                    )?
+                    .execute(params![id, cid, date, amount, currency, status])?;
+                Ok(Written::Updated)
+            }
+            None => {
+                self.tx
+                    .prepare_cached(
+                        "INSERT INTO billing_records (cid, date, amount_cents, currency, status, invoice_id)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                    )?
+                    .execute(params![cid, date, amount, currency, status, invoice])?;
+                Ok(Written::Inserted)
+            }
+        }
+    }
+
+    pub(super) fn ticket(&mut self, rec: &csv::ByteRecord, line: u64) -> Result<Written, RowError> {
+        let id = self.get(rec, 0, line)?;
+        if id.is_empty() {
+            return Err(problem(line, "id", id, "is empty; this column is required").into());
+        }
+        let key = self.get(rec, 1, line)?;
+        let subject = opt_text(self.get(rec, 2, line)?);
+        let lower = |s: &str| opt_text(s).map(str::to_lowercase);
+        let category = opt_text(self.get(rec, 3, line)?).map(category_key);
+        let priority = lower(self.get(rec, 4, line)?).unwrap_or_else(|| "normal".into());
+        let channel = lower(self.get(rec, 5, line)?);
+        let created = req_ts(self.get(rec, 6, line)?, line, "created_at")?;
+        let mut first = opt_ts(self.get(rec, 7, line)?, line, "first_response_at")?;
+        if let Some((7, 6, col)) = self.minutes_after {
+            // A preset's "first reply time in minutes" after created_at.
+            let m = cell(rec, Some(col), line, "first_response_at")?;
+            if first.is_none() && !m.is_empty() {
+                let mins: f64 =
+                    m.parse().ok().filter(|v: &f64| v.is_finite() && *v >= 0.0).ok_or_else(|| {
+                        problem(line, "first_response_at", m, "is not a number of minutes (first reply time)")
+                    })?;
+                first = Some(created + (mins * 60.0).round() as i64);
+            }
+        }
+        let resolved = opt_ts(self.get(rec, 8, line)?, line, "resolved_at")?;
+        let csat_s = self.get(rec, 9, line)?;
+        let csat = if csat_s.is_empty() {
+            None
+        } else {
+            Some(parse_int_in(csat_s, 1, 5).map_err(|m| problem(line, "csat", csat_s, m))?)
+        };
+        let cid = self.customer_key(key, line)?;
+        let status = if resolved.is_some() {
+            "resolved"
+        } else if first.is_some() {
+            "acknowledged"
+        } else {
+            "open"
+        };
+        let csat_at = csat.map(|_| resolved.unwrap_or(created));
+        let existing: Option<i64> = self
+            .tx
+            .prepare_cached("SELECT tid FROM tickets WHERE id = ?1")?
+            .query_row([id], |r| r.get(0))
+            .optional()?;
+        let (tid, written) = match existing {
+            Some(tid) => {
+                self.tx
+                    .prepare_cached(
+                        "UPDATE tickets SET cid = ?2, subject = ?3, category = ?4, priority = ?5, channel = ?6,
+                           status = CASE WHEN status = 'closed' AND ?8 IS NOT NULL THEN 'closed' ELSE ?7 END,
+                           created_at = ?9, first_response_at = ?10, resolved_at = ?8, csat = ?11, csat_at = ?12
+                         WHERE tid = ?1",
+                    )?
+                    .execute(params![tid, cid, subject, category, priority, channel, status, resolved, created, first, csat, csat_at])?;
+                self.tx
+                    .prepare_cached("DELETE FROM ticket_events WHERE tid = ?1 AND imported = 1")?
+                    .execute([tid])?;
+                (tid, Written::Updated)
+            }
+            None => {
+                self.tx
+                    .prepare_cached(
+                        "INSERT INTO tickets (id, cid, subject, category, priority, channel, status, created_at,
+                           first_response_at, resolved_at, csat, csat_at)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+                    )?
+                    .execute(params![id, cid, subject, category, priority, channel, status, created, first, resolved, csat, csat_at])?;
+                (self.tx.last_insert_rowid(), Written::Inserted)
+            }
+        };
+        let mut ev = self.tx.prepare_cached(
+            "INSERT INTO ticket_events (tid, ts, kind, body, imported) VALUES (?1, ?2, ?3, ?4, 1)",
+        )?;
+        ev.execute(params![tid, created, "opened", "imported"])?;
+        if let Some(t) = first {
+            ev.execute(params![tid, t, "replied", "imported"])?;
+        }
+        if let Some(t) = resolved {
+            ev.execute(params![tid, t, "resolved", "imported"])?;
+        }
+        if let (Some(c), Some(t)) = (csat, csat_at) {
+            ev.execute(params![tid, t, "rated", format!("imported: {c}")])?;
+        }
+        Ok(written)
+    }
+}

@@ -1,0 +1,246 @@
+//! Validating and writing rows inside the import's transaction: the
+//! customer lookup shared by every kind, natural-key upserts, and the cell
+//! helpers. The per-kind rows are in `kinds.rs`.
+
+use std::collections::{BTreeSet, HashMap};
+
+use anyhow::Result;
+use rusqlite::{params, Transaction};
+
+use super::fields::{self, fields};
+use super::{presets, ImportKind, Problem};
+use crate::time::parse_timestamp;
+
+pub(super) enum Written {
+    Inserted,
+    Updated,
+}
+
+/// Validates and writes rows of one kind inside the import's transaction.
+pub(super) struct Writer<'t> {
+    pub(super) tx: &'t Transaction<'t>,
+    pub(super) kind: ImportKind,
+    pub(super) cols: Vec<Vec<usize>>,
+    pub(super) minutes_after: Option<(usize, usize, usize)>,
+    pub(super) preset: Option<&'static presets::Preset>,
+    pub(super) create_missing: bool,
+    pub(super) now: i64,
+    pub(super) ids: HashMap<String, i64>,
+    pub(super) emails: HashMap<String, i64>,
+    /// Event name → (id, first_seen, changed).
+    pub(super) events: HashMap<String, (i64, i64, bool)>,
+    pub(super) unknown: BTreeSet<String>,
+    pub(super) created: u64,
+    pub(super) lower: String,
+}
+
+/// A cell's text, or a UTF-8 problem.
+pub(super) fn cell<'r>(
+    rec: &'r csv::ByteRecord,
+    col: Option<usize>,
+    line: u64,
+    name: &'static str,
+) -> Result<&'r str, Problem> {
+    let Some(i) = col else { return Ok("") };
+    let raw = rec.get(i).unwrap_or(b"");
+    std::str::from_utf8(raw).map(str::trim).map_err(|e| Problem {
+        line,
+        column: Some(name),
+        value: String::from_utf8_lossy(raw).into_owned(),
+        message: format!(
+            "is not valid UTF-8 (byte {} of the cell) — save the file as UTF-8 and import it again",
+            e.valid_up_to() + 1
+        ),
+    })
+}
+
+pub(super) fn problem(line: u64, column: &'static str, value: &str, message: impl Into<String>) -> Problem {
+    Problem { line, column: Some(column), value: value.to_string(), message: message.into() }
+}
+
+pub(super) fn opt_ts(v: &str, line: u64, col: &'static str) -> Result<Option<i64>, Problem> {
+    if v.is_empty() {
+        return Ok(None);
+    }
+    parse_timestamp(v).map(Some).map_err(|m| problem(line, col, v, m))
+}
+
+pub(super) fn req_ts(v: &str, line: u64, col: &'static str) -> Result<i64, Problem> {
+    if v.is_empty() {
+        return Err(problem(line, col, v, "is empty; this column is required"));
+    }
+    parse_timestamp(v).map_err(|m| problem(line, col, v, m))
+}
+
+pub(super) fn opt_text(v: &str) -> Option<&str> {
+    (!v.is_empty()).then_some(v)
+}
+
+impl<'t> Writer<'t> {
+    pub(super) fn new(
+        tx: &'t Transaction<'t>,
+        kind: ImportKind,
+        resolved: fields::Resolved,
+        preset: Option<&'static presets::Preset>,
+        create_missing: bool,
+        now: i64,
+    ) -> Result<Self> {
+        let mut ids = HashMap::new();
+        let mut emails = HashMap::new();
+        {
+            let mut st = tx.prepare("SELECT cid, id, email FROM customers ORDER BY cid")?;
+            let mut rows = st.query([])?;
+            while let Some(r) = rows.next()? {
+                let cid: i64 = r.get(0)?;
+                ids.insert(r.get::<_, String>(1)?, cid);
+                if let Some(e) = r.get::<_, Option<String>>(2)? {
+                    emails.entry(e.to_lowercase()).or_insert(cid);
+                }
+            }
+        }
+        let mut events = HashMap::new();
+        if kind == ImportKind::Usage {
+            let mut st = tx.prepare("SELECT id, name, first_seen FROM event_names")?;
+            let mut rows = st.query([])?;
+            while let Some(r) = rows.next()? {
+                events.insert(r.get::<_, String>(1)?, (r.get(0)?, r.get(2)?, false));
+            }
+        }
+        Ok(Writer {
+            tx,
+            kind,
+            cols: resolved.cols,
+            minutes_after: resolved.minutes_after,
+            preset,
+            create_missing,
+            now,
+            ids,
+            emails,
+            events,
+            unknown: BTreeSet::new(),
+            created: 0,
+            lower: String::new(),
+        })
+    }
+
+    pub(super) fn row(&mut self, rec: &csv::ByteRecord, line: u64) -> Result<Written, Problem> {
+        let r = match self.kind {
+            ImportKind::Customers => self.customer(rec, line),
+            ImportKind::Usage => self.usage(rec, line),
+            ImportKind::Nps => self.nps(rec, line),
+            ImportKind::Billing => self.billing(rec, line),
+            ImportKind::Tickets => self.ticket(rec, line),
+        };
+        r.map_err(|e| match e {
+            RowError::Problem(p) => p,
+            RowError::Db(e) => Problem {
+                line,
+                column: None,
+                value: String::new(),
+                message: format!("could not be stored: {e}"),
+            },
+        })
+    }
+
+    /// A field's value in a row: the first non-empty of its columns, mapped
+    /// by the preset if there is one.
+    pub(super) fn get<'r>(
+        &self,
+        rec: &'r csv::ByteRecord,
+        field: usize,
+        line: u64,
+    ) -> Result<&'r str, Problem> {
+        let name = fields(self.kind)[field].name;
+        let mut v = "";
+        for &c in &self.cols[field] {
+            v = cell(rec, Some(c), line, name)?;
+            if !v.is_empty() {
+                break;
+            }
+        }
+        Ok(match self.preset {
+            Some(p) => p.map_value(name, v).trim(),
+            None => v,
+        })
+    }
+
+    /// The customer a row refers to, by id, else by email.
+    pub(super) fn customer_key(&mut self, key: &str, line: u64) -> Result<i64, RowError> {
+        if key.is_empty() {
+            return Err(problem(line, "customer", key, "is empty; this column is required").into());
+        }
+        if let Some(&cid) = self.ids.get(key) {
+            return Ok(cid);
+        }
+        self.lower.clear();
+        self.lower.extend(key.chars().flat_map(char::to_lowercase));
+        if let Some(&cid) = self.emails.get(&self.lower) {
+            return Ok(cid);
+        }
+        if !self.create_missing {
+            self.unknown.insert(key.to_string());
+            return Err(problem(line, "customer", key, "is not a known customer id or email").into());
+        }
+        let email = key.contains('@').then_some(key);
+        self.tx
+            .prepare_cached(
+                "INSERT INTO customers (id, email, created_at, updated_at) VALUES (?1, ?2, ?3, ?3)",
+            )?
+            .execute(params![key, email, self.now])?;
+        let cid = self.tx.last_insert_rowid();
+        self.ids.insert(key.to_string(), cid);
+        if let Some(e) = email {
+            self.emails.insert(e.to_lowercase(), cid);
+        }
+        self.created += 1;
+        Ok(cid)
+    }
+
+    /// Inserts a row by its natural key, or replaces the stored one.
+    pub(super) fn upsert(
+        &self,
+        insert: &str,
+        update: &str,
+        p: &[&dyn rusqlite::ToSql],
+    ) -> Result<Written, RowError> {
+        if self.tx.prepare_cached(insert)?.execute(p)? == 1 {
+            return Ok(Written::Inserted);
+        }
+        self.tx.prepare_cached(update)?.execute(p)?;
+        Ok(Written::Updated)
+    }
+
+    /// Writes what was kept in memory: event names' earliest times.
+    pub(super) fn finish(&mut self) -> Result<()> {
+        let mut st = self.tx.prepare_cached("UPDATE event_names SET first_seen = ?2 WHERE id = ?1")?;
+        for (id, first, changed) in self.events.values() {
+            if *changed {
+                st.execute(params![id, first])?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A ticket category as stored: lower case, words joined by `-`
+/// ("Feature Request" → "feature-request").
+pub fn category_key(s: &str) -> String {
+    s.split_whitespace().map(str::to_lowercase).collect::<Vec<_>>().join("-")
+}
+
+pub(super) enum RowError {
+    Problem(Problem),
+    Db(rusqlite::Error),
+}
+
+impl From<Problem> for RowError {
+    fn from(p: Problem) -> Self {
+        RowError::Problem(p)
+    }
+}
+
+impl From<rusqlite::Error> for RowError {
+    fn from(e: rusqlite::Error) -> Self {
+        RowError::Db(e)
+    }
+}

@@ -1,0 +1,60 @@
+//! GitHub-flavoured markdown: escaping and tables.
+
+/// Escapes text for a GitHub-flavoured markdown table cell or inline text:
+/// `|`, backslashes and markdown punctuation are escaped, newlines become `<br>`.
+pub fn md_escape(s: &str) -> String {
+    let mut o = String::with_capacity(s.len());
+    let mut chars = s.chars().peekable();
+    while let Some(ch) = chars.next() {
+        match ch {
+            '\r' => {
+                if chars.peek() == Some(&'\n') {
+                    chars.next();
+                }
+                o.push_str("<br>");
+            }
+            '\n' => o.push_str("<br>"),
+            '|' | '\\' | '*' | '_' | '`' | '[' | ']' | '<' | '>' | '#' | '~' => {
+                o.push('\\');
+                o.push(ch);
+            }
+            c => o.push(c),
+        }
+    }
+    o
+}
+
+/// A GFM table; every cell is escaped.
+pub fn markdown_table(head: &[String], body: &[Vec<String>]) -> String {
+    let mut o = String::new();
+    o.push('|');
+    for h in head {
+        o.push_str(&format!(" {} |", md_escape(h)));
+    }
+    o.push_str("\n|");
+    for _ in head {
+        o.push_str("---|");
+    }
+    o.push('\n');
+    for r in body {
+        o.push('|');
+        for c in r {
+            o.push_str(&format!(" {} |", md_escape(c)));
+        }
+        o.push('\n');
+    }
+    o
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markdown_escapes_pipes_and_newlines() {
+        assert_eq!(md_escape("a|b\nc"), "a\\|b<br>c");
+        assert_eq!(md_escape("*x*"), "\\*x\\*");
+        let t = markdown_table(&["Name".into()], &[vec!["A | B\r\nC".into()]]);
+        assert_eq!(t, "| Name |\n|---|\n| A \\| B<br>C |\n");
+    }
+}

@@ -1,0 +1,378 @@
+//! The Customer Success Plan as GitHub-flavoured markdown, written from the
+//! plain structs of `domain::plan`. Every data-derived text is escaped.
+
+use crate::domain::metrics::{self, Metric};
+use crate::domain::plan::*;
+use crate::domain::targets::Status;
+use crate::render::md_escape;
+
+/// The plan as markdown: the title, then the chosen sections in the order of
+/// [`SECTIONS`]; `charts` adds the mermaid blocks to health and churn risks.
+pub fn render(d: &PlanData, sections: &[&str], charts: bool) -> String {
+    let mut o = String::from("## Customer Success Plan\n");
+    for s in SECTIONS.iter().filter(|s| sections.contains(s)) {
+        o.push('\n');
+        match *s {
+            "current-state" => current_state(&mut o, d),
+            "top-issues" => top_issues(&mut o, d),
+            "improvements" => improvements(&mut o, d),
+            "documentation" => documentation(&mut o, d),
+            "health" => health(&mut o, &d.health, charts),
+            "churn-risks" => churn_risks(&mut o, d, charts),
+            "onboarding" => onboarding(&mut o, &d.onboarding),
+            "support-scaling" => support_scaling(&mut o, d.tickets_4_weeks),
+            _ => cadence(&mut o, &d.cadence),
+        }
+    }
+    o
+}
+
+fn current_state(o: &mut String, d: &PlanData) {
+    o.push_str(
+        "### Current State\n| Metric | Value | Target | Status |\n|--------|-------|--------|--------|\n",
+    );
+    for m in &d.metrics {
+        o.push_str(&format!(
+            "| {} | {} | {} | {} |\n",
+            m.label,
+            m.value_text(),
+            m.target_text(),
+            crate::render::emoji(m.status)
+        ));
+    }
+}
+
+fn top_issues(o: &mut String, d: &PlanData) {
+    o.push_str("### Top Issues\n");
+    if d.categories.is_empty() {
+        o.push_str(&format!("No tickets in the last {} days.\n", d.days));
+    }
+    for (i, c) in d.categories.iter().take(3).enumerate() {
+        let share = c.tickets as f64 * 100.0 / d.tickets_in_period.max(1) as f64;
+        let plan = match &c.plan {
+            Some(p) => text(p),
+            None => {
+                format!("{} (suggested; store yours with `csf ticket plan`)", suggested_plan(&c.category))
+            }
+        };
+        o.push_str(&format!(
+            "{}. {}: {} ticket{} ({share:.0}%) - {plan}\n",
+            i + 1,
+            item_start(&c.category),
+            c.tickets,
+            if c.tickets == 1 { "" } else { "s" }
+        ));
+    }
+}
+
+fn improvements(o: &mut String, d: &PlanData) {
+    o.push_str("### Improvements\n");
+    let off: Vec<&Metric> =
+        d.metrics.iter().filter(|m| matches!(m.status, Status::Yellow | Status::Red)).collect();
+    if off.is_empty() {
+        if d.metrics.iter().all(|m| m.status == Status::NoData) {
+            o.push_str("1. Start measuring: import tickets, NPS answers and usage (`csf import`): every metric needs data to be judged\n");
+        } else {
+            o.push_str("1. Keep the weekly review: every measured metric is on target\n");
+        }
+    }
+    for (i, m) in off.iter().enumerate() {
+        o.push_str(&format!("{}. {}\n", i + 1, metrics::improvement(m)));
+    }
+}
+
+fn documentation(o: &mut String, d: &PlanData) {
+    o.push_str("### Documentation Needed\n");
+    let documented = |c: &str| d.documented.iter().any(|k| k == c);
+    let mut items: Vec<String> = d
+        .categories
+        .iter()
+        .filter(|c| c.tickets >= 3 && !documented(&c.category))
+        .map(|c| {
+            format!(
+                "{} guide: {} tickets in the last {} days and no doc recorded (`csf ticket doc {} URL` once published)",
+                item_start(&c.category),
+                c.tickets,
+                d.days,
+                code(&c.category)
+            )
+        })
+        .collect();
+    if !documented("getting-started") {
+        items.push(
+            "Getting started guide: the first steps to first value (`csf ticket doc getting-started URL`)"
+                .into(),
+        );
+    }
+    if !documented("faq") {
+        items.push("FAQ: answers to the most common questions (`csf ticket doc faq URL`)".into());
+    }
+    if items.is_empty() {
+        o.push_str("Nothing missing: every common category has a doc.\n");
+    }
+    for (i, it) in items.iter().enumerate() {
+        o.push_str(&format!("{}. {it}\n", i + 1));
+    }
+}
+
+fn health(o: &mut String, h: &HealthSection, charts: bool) {
+    o.push_str("### Customer Health\n");
+    if h.bands.iter().sum::<i64>() == 0 {
+        o.push_str("No health scores yet: run `csf health score` (nightly, from cron).\n");
+        return;
+    }
+    o.push_str("| Status | Customers | Action |\n|--------|-----------|--------|\n");
+    let names = [
+        ("Healthy (80-100)", "Expansion opportunity"),
+        ("Neutral (60-79)", "Monitor, engage"),
+        ("At-risk (40-59)", "Proactive outreach"),
+        ("Critical (0-39)", "Intervention required"),
+    ];
+    for ((label, action), n) in names.iter().zip(h.bands) {
+        o.push_str(&format!("| {label} | {n} | {action} |\n"));
+    }
+    if !h.critical.is_empty() {
+        o.push_str("\nCritical customers (intervention required):\n");
+        for c in &h.critical {
+            let name = item_start(c.name.as_deref().unwrap_or(&c.customer_id));
+            o.push_str(&format!("- {name} (`{}`): {}\n", code(&c.customer_id), c.score));
+        }
+    }
+    if charts {
+        o.push_str("\n```mermaid\npie title Customer health\n");
+        for (b, n) in ["healthy", "neutral", "at-risk", "critical"].iter().zip(h.bands) {
+            o.push_str(&format!("    \"{b}\" : {n}\n"));
+        }
+        o.push_str("```\n");
+    }
+}
+
+fn churn_risks(o: &mut String, d: &PlanData, charts: bool) {
+    o.push_str("### Churn Risks\n");
+    if d.risks.is_empty() {
+        o.push_str("No warning signs.\n");
+    } else {
+        o.push_str("| Customer | Signal | Detail | Response |\n|----------|--------|--------|----------|\n");
+        for r in d.risks.iter().take(25) {
+            o.push_str(&format!(
+                "| {} | {} | {} | {} |\n",
+                text(r.name.as_deref().unwrap_or(&r.customer_id)),
+                text(&r.signal),
+                text(&r.detail),
+                text(&r.response)
+            ));
+        }
+        if d.risks.len() > 25 {
+            o.push_str(&format!("\n… and {} more: `csf churn risks`.\n", d.risks.len() - 25));
+        }
+    }
+    if charts {
+        o.push_str(&churn_chart(&d.churn_by_month));
+    }
+}
+
+/// A bar per month; a pie saying so when there are no months to show.
+fn churn_chart(months: &[(String, Option<f64>)]) -> String {
+    if months.is_empty() {
+        return "\n```mermaid\npie title Churn rate by month: no months yet\n    \"no data\" : 1\n```\n"
+            .into();
+    }
+    let labels: Vec<String> = months.iter().map(|(m, _)| format!("\"{}\"", m.replace('"', "'"))).collect();
+    let rates: Vec<String> = months.iter().map(|(_, r)| format!("{:.1}", r.unwrap_or(0.0))).collect();
+    let max = months.iter().filter_map(|(_, r)| *r).fold(5.0_f64, f64::max).ceil();
+    format!(
+        "\n```mermaid\nxychart-beta\n    title \"Churn rate by month (%)\"\n    x-axis [{}]\n    y-axis \"Churn %\" 0 --> {max}\n    bar [{}]\n```\n",
+        labels.join(", "),
+        rates.join(", ")
+    )
+}
+
+fn onboarding(o: &mut String, f: &OnboardingSection) {
+    o.push_str(&format!(
+        "### Onboarding\nSignups in the last {} days: {}.\n\n",
+        f.cohort_days, f.cohort_size
+    ));
+    o.push_str("| Metric | Value | Goal | Status |\n|--------|-------|------|--------|\n");
+    for r in &f.rows {
+        o.push_str(&format!(
+            "| {} | {} | {} | {} |\n",
+            r.label,
+            r.value,
+            r.goal,
+            crate::render::emoji(r.status)
+        ));
+    }
+}
+
+fn support_scaling(o: &mut String, tickets_4_weeks: i64) {
+    let per_week = tickets_4_weeks as f64 / 4.0;
+    o.push_str(&format!(
+        "### Support Scaling\n{per_week:.1} tickets per week (mean of the last 4 weeks): {}.\n",
+        scaling(per_week)
+    ));
+}
+
+fn cadence(o: &mut String, c: &CadenceSection) {
+    o.push_str("### Tracking Cadence\n");
+    let mut late = Vec::new();
+    match &c.last_scored {
+        Some((day, n)) if *n >= 7 => late.push(format!(
+            "Health scores are {n} days old (last {day}): run `csf health score`, and nightly from cron"
+        )),
+        None => late.push(
+            "Health scores have never been computed: run `csf health score`, and nightly from cron".into(),
+        ),
+        _ => {}
+    }
+    if c.nps_90_days == 0 {
+        late.push("No NPS responses in the last 90 days: send the quarterly NPS survey".into());
+    }
+    if !c.overdue.is_empty() {
+        let list: Vec<String> = c
+            .overdue
+            .iter()
+            .take(10)
+            .map(|t| format!("#{} ({}, {} past target)", text(&t.id), text(&t.customer), text(&t.past)))
+            .collect();
+        let more = if c.overdue.len() > 10 { ", … (`csf ticket list --overdue`)" } else { "" };
+        late.push(format!(
+            "{} ticket(s) open past their response target: {}{more}",
+            c.overdue.len(),
+            list.join(", ")
+        ));
+    }
+    if late.is_empty() {
+        o.push_str("Nothing overdue: health scored this week, NPS collected this quarter, no ticket past its target.\n");
+    }
+    for l in late {
+        o.push_str(&format!("- {l}\n"));
+    }
+}
+
+/// Data inside a line: [`md_escape`], and `&` too so that data never turns
+/// into an HTML entity (`&copy;` stays as written).
+fn text(s: &str) -> String {
+    md_escape(s).replace('&', "\\&")
+}
+
+/// Data at the start of a list item, where it could otherwise open a nested
+/// block: a list marker (`- `, `+ `, `1. `, `1) `) gets a backslash and
+/// leading spaces (an indented code block) are dropped.
+fn item_start(s: &str) -> String {
+    let t = text(s.trim_start());
+    let digits = t.bytes().take_while(u8::is_ascii_digit).count();
+    if t.starts_with(['-', '+', '=']) {
+        format!("\\{t}")
+    } else if digits > 0 && t[digits..].starts_with(['.', ')']) {
+        format!("{}\\{}", &t[..digits], &t[digits..])
+    } else {
+        t
+    }
+}
+
+/// Data inside a code span: on one line, without backticks.
+fn code(s: &str) -> String {
+    s.replace(['\r', '\n'], " ").replace('`', "'")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_empty_plan_is_still_a_plan() {
+        let d = PlanData {
+            days: 30,
+            metrics: metrics::metrics(
+                &Default::default(),
+                &crate::domain::settings::Settings::from_stored(vec![]),
+            ),
+            ..Default::default()
+        };
+        let md = render(&d, &SECTIONS, false);
+        assert!(md.starts_with("## Customer Success Plan\n\n### Current State\n| Metric | Value | Target | Status |\n|--------|-------|--------|--------|\n| Avg first response | n/a | < 4 hours | ⚪ |\n"), "{md}");
+        assert!(md.contains("No tickets in the last 30 days."));
+        assert!(md.contains("### Support Scaling\n0.0 tickets per week"));
+    }
+
+    #[test]
+    fn data_at_the_start_of_a_list_item_cannot_open_a_block() {
+        assert_eq!(item_start("- not a list"), "\\- not a list");
+        assert_eq!(item_start("+1"), "\\+1");
+        assert_eq!(item_start("12. twelve"), "12\\. twelve");
+        assert_eq!(item_start("3) three"), "3\\) three");
+        assert_eq!(item_start("2026 plans"), "2026 plans");
+        assert_eq!(item_start("     indented"), "indented");
+        assert_eq!(item_start("a|b *c* &copy;\nd"), "a\\|b \\*c\\* \\&copy;<br>d");
+        assert_eq!(code("a`b\r\nc"), "a'b  c");
+    }
+
+    #[test]
+    fn every_section_renders_from_plain_structs() {
+        let s = crate::domain::settings::Settings::from_stored(vec![]);
+        let d = PlanData {
+            days: 7,
+            metrics: metrics::metrics(&metrics::Inputs { csat: (1, 2), ..Default::default() }, &s),
+            categories: vec![CategoryCount {
+                category: "- a|b".into(),
+                tickets: 3,
+                plan: Some("see [docs](x)".into()),
+            }],
+            tickets_in_period: 3,
+            health: HealthSection {
+                bands: [1, 0, 0, 1],
+                critical: vec![CriticalCustomer {
+                    customer_id: "x`1".into(),
+                    name: Some("1. X | Y".into()),
+                    score: 9,
+                }],
+            },
+            risks: vec![RiskRow {
+                customer_id: "x".into(),
+                name: None,
+                signal: "usage-drop".into(),
+                detail: "a|b\nc".into(),
+                response: "Re-engagement email".into(),
+            }],
+            onboarding: OnboardingSection {
+                cohort_days: 30,
+                cohort_size: 2,
+                rows: vec![FunnelRow {
+                    label: "Activation rate".into(),
+                    value: "50.0%".into(),
+                    goal: "> 40%".into(),
+                    status: Status::Green,
+                }],
+            },
+            tickets_4_weeks: 44,
+            cadence: CadenceSection {
+                last_scored: Some(("2026-11-01".into(), 19)),
+                nps_90_days: 0,
+                overdue: vec![OverdueTicket { id: "7".into(), customer: "X | Y".into(), past: "2 h".into() }],
+            },
+            ..Default::default()
+        };
+        let md = render(&d, &SECTIONS, true);
+        for want in [
+            "1. \\- a\\|b: 3 tickets (100%) - see \\[docs\\](x)\n",
+            "(CSAT is 50% against a target of > 90%): ",
+            "1. \\- a\\|b guide: 3 tickets in the last 7 days and no doc recorded (`csf ticket doc - a|b URL` once published)\n",
+            "| Critical (0-39) | 1 | Intervention required |\n",
+            "- 1\\. X \\| Y (`x'1`): 9\n",
+            "| x | usage-drop | a\\|b<br>c | Re-engagement email |\n",
+            "Signups in the last 30 days: 2.",
+            "| Activation rate | 50.0% | > 40% | 🟢 |\n",
+            "11.0 tickets per week (mean of the last 4 weeks): a VA for tier 1, the founder for tier 2.",
+            "- Health scores are 19 days old (last 2026-11-01)",
+            "- No NPS responses in the last 90 days",
+            "- 1 ticket(s) open past their response target: #7 (X \\| Y, 2 h past target)\n",
+            "```mermaid\npie title Customer health\n    \"healthy\" : 1\n",
+            "```mermaid\npie title Churn rate by month: no months yet\n",
+        ] {
+            assert!(md.contains(want), "missing {want:?} in:\n{md}");
+        }
+        let only = render(&d, &["support-scaling", "current-state"], false);
+        let heads: Vec<&str> = only.lines().filter(|l| l.starts_with('#')).collect();
+        assert_eq!(heads, ["## Customer Success Plan", "### Current State", "### Support Scaling"]);
+    }
+}
