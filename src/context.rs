@@ -70,6 +70,18 @@ impl Ctx {
         render::out(&rows.render(self.format_or(Format::Table), self.color)?)
     }
 
+    /// Refuses a `-f` the command has no form for, naming the forms it has
+    /// (every command honours `-f` or says so, never ignores it).
+    pub fn only_formats(&self, command: &str, forms: &[Format], hint: &str) -> Result<()> {
+        match self.format {
+            Some(f) if !forms.contains(&f) => {
+                let names: Vec<&str> = forms.iter().map(|f| f.name()).collect();
+                anyhow::bail!("{command} has no {} form; use -f {}{hint}", f.name(), names.join(" or -f "))
+            }
+            _ => Ok(()),
+        }
+    }
+
     /// A summary or hint on stderr (not with --quiet).
     pub fn info(&self, msg: impl AsRef<str>) {
         if !self.quiet {

@@ -9,10 +9,10 @@ use rusqlite::Connection;
 use crate::cli::churn::{ChurnCmd, RiskSignal};
 use crate::context::{Alert, Ctx};
 use crate::domain::churn::{self, Risk, REASONS, RETURN_ANSWERS};
+use crate::domain::metrics::Metric;
 use crate::domain::sequence::{Step, WINBACK};
 use crate::domain::settings::Settings;
-use crate::domain::targets;
-use crate::render::{self, Cell, Rows, Value};
+use crate::render::{self, figure, Cell, Format, Rows, Value};
 use crate::store::churn::{self as cs, ChurnRecord};
 use crate::store::{self, customers};
 use crate::time::{self, date_of_day, iso_date};
@@ -92,7 +92,14 @@ pub fn run(ctx: &Ctx, cmd: ChurnCmd) -> Result<()> {
             ctx.info(format!("{id} is active again"));
             Ok(())
         }
-        ChurnCmd::Survey => render::out(&churn::survey_markdown()),
+        ChurnCmd::Survey => {
+            ctx.only_formats(
+                "churn survey",
+                &[Format::Markdown, Format::Table],
+                " (the survey is markdown)",
+            )?;
+            render::out(&churn::survey_markdown())
+        }
         ChurnCmd::Reasons => reasons(ctx, &conn),
         ChurnCmd::Winback { mark_done, customer } => winback(ctx, &mut conn, mark_done, customer.as_deref()),
         ChurnCmd::Rate { months } => {
@@ -230,31 +237,65 @@ pub fn print_due(ctx: &Ctx, sequence: &str, due: &[DueStep]) -> Result<()> {
     ctx.print_rows(&rows)
 }
 
-/// Churn per calendar month, `months` months ending with the current one.
+/// Churn per calendar month, `months` months ending with the current one:
+/// logo churn (§6.4) and revenue churn (§14.2) beside it, each against the
+/// churn target.
 pub fn rate_rows(conn: &Connection, settings: &Settings, now: i64, months: u32) -> Result<Rows> {
     let target = settings.number("targets.churn_rate_percent");
-    let mut rows =
-        Rows::new(&["month", "active_at_start", "churned", "rate", "same_month_churns", "target", "status"]);
+    let mut rows = Rows::new(&[
+        "month",
+        "active_at_start",
+        "churned",
+        "rate",
+        "same_month_churns",
+        "target",
+        "status",
+        "mrr_at_start",
+        "mrr_churned",
+        "revenue_churn",
+        "revenue_status",
+    ]);
     for (label, start, end) in month_windows(now, months) {
-        let (active, churned, same) = cs::month_counts(conn, start, end, now)?;
-        let rate = churn::rate(churned, active);
-        let st = targets::status(rate, target, false);
+        let m = cs::month_counts(conn, start, end, now)?;
+        let logo = Metric::judged(
+            "churn_rate",
+            "Churn",
+            churn::rate(m.churned, m.active),
+            "percent",
+            target,
+            false,
+            Some(m.active),
+        );
+        let revenue = Metric::judged(
+            "revenue_churn",
+            "Revenue churn",
+            (m.mrr_active_cents > 0).then(|| m.mrr_churned_cents as f64 * 100.0 / m.mrr_active_cents as f64),
+            "percent",
+            target,
+            false,
+            Some(m.active),
+        );
+        let cells = |x: &Metric| {
+            let c = figure::metric_cells(x, Format::Table);
+            (c[1].clone(), c[4].clone())
+        };
+        let (rate, status) = cells(&logo);
+        let (rev, rev_status) = cells(&revenue);
         rows.push(vec![
             label.into(),
-            Value::Int(active).into(),
-            Value::Int(churned).into(),
-            match rate {
-                Some(r) => {
-                    Cell::from(Value::Num(r, 1)).shown(format!("{r:.1}%")).tone(crate::render::Tone::of(st))
-                }
-                None => Cell::from(Value::Null).shown("n/a").tone(crate::render::Tone::of(st)),
-            },
-            Value::Int(same).into(),
-            Cell::from(Value::Num(target, 1)).shown(format!("< {target}%")),
-            Cell::from(st.name()).tone(crate::render::Tone::of(st)),
+            Value::Int(m.active).into(),
+            Value::Int(m.churned).into(),
+            rate,
+            Value::Int(m.same_period).into(),
+            Cell::from(Value::Num(target, 1)).shown(figure::target_text(&logo)),
+            status,
+            Value::Money(m.mrr_active_cents).into(),
+            Value::Money(m.mrr_churned_cents).into(),
+            rev,
+            rev_status,
         ]);
     }
-    Ok(rows)
+    Ok(rows.hide(&["mrr_at_start", "mrr_churned"]))
 }
 
 /// (YYYY-MM, start, end) of the `months` calendar months ending with now's.

@@ -151,7 +151,7 @@ fn list(ctx: &Ctx, conn: &Connection, stage_filter: Option<&str>) -> Result<()> 
         .map(|l| (l.snap.cid, (l.snap.score, l.snap.status)))
         .collect();
     let mut rows = Rows::new(&[
-        "id",
+        "customer_id",
         "name",
         "email",
         "plan",
@@ -199,6 +199,11 @@ fn stage_of(c: &Customer, facts: Option<&health::Facts>, now: i64) -> Stage {
 }
 
 fn show(ctx: &Ctx, conn: &Connection, key: &str) -> Result<()> {
+    ctx.only_formats(
+        "customer show",
+        &[Format::Table, Format::Json],
+        " (a profile is nested; `csf customer list -f csv` has one row per customer)",
+    )?;
     let c = customers::get(conn, key)?;
     let settings = ctx.settings(conn)?;
     let live = health_cmd::live(conn, &settings, ctx.now, &c)?;

@@ -162,10 +162,10 @@ fn list(ctx: &Ctx, conn: &Connection, status: Option<&str>, sort: SortBy) -> Res
             l.name.clone().into(),
             Cell::from(Value::Int(l.snap.score)).tone(tone),
             Cell::from(l.snap.status.clone()).tone(tone),
-            Value::Int(health::round(l.snap.usage)).into(),
-            Value::Int(health::round(l.snap.engagement)).into(),
-            Value::Int(health::round(l.snap.satisfaction)).into(),
-            Value::Int(health::round(l.snap.payment)).into(),
+            component_cell(l.snap.usage),
+            component_cell(l.snap.engagement),
+            component_cell(l.snap.satisfaction),
+            component_cell(l.snap.payment),
             match ch {
                 Some(d) => Cell::from(Value::Int(d))
                     .shown(if d > 0 { format!("+{d}") } else { d.to_string() })
@@ -183,8 +183,18 @@ fn list(ctx: &Ctx, conn: &Connection, status: Option<&str>, sort: SortBy) -> Res
     }
     if all.is_empty() && status.is_none() {
         ctx.info("No health scores yet: run `csf health score` (nightly, from cron).");
+    } else if let Some(day) = all.iter().map(|l| l.snap.day.as_str()).max() {
+        // Stored, not live: say so (`health show` computes as of now).
+        ctx.info(format!(
+            "Stored scores: each customer's latest snapshot (newest {day}); `csf health show ID` computes one live."
+        ));
     }
     ctx.print_rows(&rows)
+}
+
+/// A component: full precision in JSON and CSV, rounded half up in tables.
+fn component_cell(v: f64) -> Cell {
+    Cell::from(Value::Num(v, 0)).shown(health::round(v).to_string())
 }
 
 /// A customer's health computed live as of now.
@@ -233,9 +243,10 @@ impl Live {
             "status": self.band.name(),
             "action": self.band.action(),
             "components": self.component_rows().iter().map(|(n, v, w)| json!({
-                "component": n, "value": health::round(*v), "weight": w,
-                "contribution": (v * *w as f64).round() / 100.0,
+                "component": n, "value": v, "weight": w,
+                "contribution": v * *w as f64 / 100.0,
             })).collect::<Vec<_>>(),
+            "weights": self.weights,
             "signals": self.signals.iter().map(|s| json!({
                 "signal": s.name, "status": s.level.name(), "label": s.label,
             })).collect::<Vec<_>>(),
@@ -277,11 +288,13 @@ impl Live {
 }
 
 fn show(ctx: &Ctx, conn: &Connection, key: &str) -> Result<()> {
+    ctx.only_formats("health show", &[Format::Table, Format::Json, Format::Csv], "")?;
     let c = customers::get(conn, key)?;
     let settings = ctx.settings(conn)?;
     let l = live(conn, &settings, ctx.now, &c)?;
     let hist = hstore::history(conn, c.cid, ctx.now, 30)?;
     let scores: Vec<i64> = hist.iter().map(|(_, s)| *s).collect();
+    let stored = hstore::latest_of(conn, c.cid, ctx.now)?;
     match ctx.format_or(Format::Table) {
         Format::Json => {
             let mut j = json!({ "customer_id": c.id, "name": c.name });
@@ -292,30 +305,74 @@ fn show(ctx: &Ctx, conn: &Connection, key: &str) -> Result<()> {
                     json!(hist.iter().map(|(d, s)| json!({"day": d, "score": s})).collect::<Vec<_>>()),
                 );
                 o.insert("sparkline".into(), json!(health::sparkline(&scores)));
+                o.insert("computed".into(), json!("live"));
+                o.insert("as_of".into(), json!(time::rfc3339(ctx.now)));
+                o.insert(
+                    "stored".into(),
+                    stored.as_ref().map_or(
+                        serde_json::Value::Null,
+                        |(day, score, w)| json!({"day": day, "score": score, "weights": w}),
+                    ),
+                );
             }
             render::out(&format!("{}\n", serde_json::to_string_pretty(&j)?))
         }
         Format::Csv => {
-            let mut rows = Rows::new(&["component", "value", "weight"]);
+            // Flat: one row per component, signal and the score itself.
+            let mut rows =
+                Rows::new(&["customer_id", "part", "name", "value", "weight", "status", "reading"]);
             for (n, v, w) in l.component_rows() {
-                rows.push(vec![n.into(), Value::Int(health::round(v)).into(), Value::Int(w as i64).into()]);
+                rows.push(vec![
+                    c.id.clone().into(),
+                    "component".into(),
+                    n.into(),
+                    Value::Num(v, 0).into(),
+                    Value::Int(w as i64).into(),
+                    Value::Null.into(),
+                    Value::Null.into(),
+                ]);
             }
+            for sig in &l.signals {
+                rows.push(vec![
+                    c.id.clone().into(),
+                    "signal".into(),
+                    sig.name.into(),
+                    Value::Null.into(),
+                    Value::Null.into(),
+                    sig.level.name().into(),
+                    sig.label.into(),
+                ]);
+            }
+            rows.push(vec![
+                c.id.clone().into(),
+                "health".into(),
+                "score".into(),
+                Value::Int(l.score).into(),
+                Value::Null.into(),
+                l.band.name().into(),
+                l.band.action().into(),
+            ]);
             ctx.print_rows(&rows)
         }
         _ => {
             let mut out = format!(
-                "{} ({}) — health {} {}: {}\n",
+                "{} ({}) — health {} {}: {}\nComputed live as of {} with weights {}; `csf health list` shows the stored nightly scores.\n",
                 c.label(),
                 c.id,
                 l.score,
                 l.band.name(),
-                l.band.action()
+                l.band.action(),
+                time::short(ctx.now),
+                l.weights.map(|w| w.to_string()).join(",")
             );
             if !l.scored {
                 out.push_str("(not scored by `health score`: churned or not yet signed up)\n");
             }
             out.push('\n');
             out.push_str(&l.text(ctx.color));
+            if let Some((day, score, w)) = &stored {
+                out.push_str(&format!("\nLatest stored snapshot: {score} on {day}, weights {w}\n"));
+            }
             if scores.is_empty() {
                 out.push_str("\nTrend: no snapshots yet (`csf health score` stores one a day)\n");
             } else {

@@ -11,8 +11,7 @@ use crate::context::Ctx;
 use crate::domain::onboarding::{self, Funnel, Member};
 use crate::domain::sequence::ONBOARDING;
 use crate::domain::settings::Settings;
-use crate::domain::targets;
-use crate::render::{Cell, Rows, Value};
+use crate::render::{figure, Cell, Format, Rows, Value};
 use crate::store::churn as cs;
 use crate::store::health::Features;
 use crate::store::{self, onboarding as os, usage};
@@ -58,16 +57,15 @@ pub fn run(ctx: &Ctx, cmd: OnboardingCmd) -> Result<()> {
                 for (month, ms) in by_month {
                     let f = onboarding::funnel(&ms, today);
                     let mut row: Vec<Cell> = vec![month.into(), Value::Int(f.cohort_size as i64).into()];
-                    for (metric, v) in figures(&f) {
-                        let (target, higher, unit) = target_of(&settings, metric);
-                        let st = targets::status(v, target, higher);
-                        row.push(figure_cell(v, unit).tone(crate::render::Tone::of(st)));
+                    for m in onboarding::funnel_metrics(&f, &settings) {
+                        row.push(figure::metric_cells(&m, ctx.format_or(Format::Table))[1].clone());
                     }
                     rows.push(row);
                 }
                 ctx.print_rows(&rows)
             } else {
-                ctx.print_rows(&funnel_rows(&onboarding::funnel(&members, today), &settings))
+                let f = onboarding::funnel(&members, today);
+                ctx.print_rows(&funnel_rows(&f, &settings, ctx.format_or(Format::Table)))
             }
         }
     }
@@ -96,71 +94,13 @@ pub fn members(conn: &Connection, settings: &Settings, now: i64, days: i64) -> R
     os::cohort(conn, from, now, &feats.value_ids, &setup_ids)
 }
 
-fn figures(f: &Funnel) -> [(&'static str, Option<f64>); 4] {
-    [
-        ("time_to_first_value", f.time_to_first_value),
-        ("activation_rate", f.activation_rate),
-        ("setup_completion", f.setup_completion),
-        ("d1_retention", f.d1_retention),
-    ]
-}
-
-/// (target, higher is better, unit)
-fn target_of(s: &Settings, metric: &str) -> (f64, bool, &'static str) {
-    match metric {
-        "time_to_first_value" => (s.number("targets.time_to_first_value_minutes"), false, "minutes"),
-        "activation_rate" => (s.number("targets.activation_rate_percent"), true, "percent"),
-        "setup_completion" => (s.number("targets.setup_completion_percent"), true, "percent"),
-        _ => (s.number("targets.d1_retention_percent"), true, "percent"),
-    }
-}
-
-fn figure_cell(v: Option<f64>, unit: &str) -> Cell {
-    match v {
-        Some(v) => Cell::from(Value::Num(v, 1)).shown(if unit == "percent" {
-            format!("{v:.1}%")
-        } else {
-            format!("{v:.1} min")
-        }),
-        None => Cell::from(Value::Null).shown("n/a"),
-    }
-}
-
-/// The funnel for the plan: (label, value, goal, status) per metric.
-pub fn funnel_figures(f: &Funnel, settings: &Settings) -> Vec<(String, String, String, targets::Status)> {
-    figures(f)
-        .iter()
-        .map(|(metric, v)| {
-            let (target, higher, unit) = target_of(settings, metric);
-            let label = match *metric {
-                "time_to_first_value" => "Time to first value",
-                "activation_rate" => "Activation rate",
-                "setup_completion" => "Setup completion",
-                _ => "D1 retention",
-            };
-            let fmt = |x: f64| if unit == "percent" { format!("{x:.1}%") } else { format!("{x:.1} min") };
-            let goal = format!("{} {}", if higher { ">" } else { "<" }, fmt(target).replace(".0", ""));
-            (label.to_string(), v.map_or("n/a".into(), fmt), goal, targets::status(*v, target, higher))
-        })
-        .collect()
-}
-
 /// The funnel as rows of `metric, value, unit, target, status, cohort_size`.
-pub fn funnel_rows(f: &Funnel, settings: &Settings) -> Rows {
+pub fn funnel_rows(f: &Funnel, settings: &Settings, format: Format) -> Rows {
     let mut rows = Rows::new(&["metric", "value", "unit", "target", "status", "cohort_size"]);
-    for (metric, v) in figures(f) {
-        let (target, higher, unit) = target_of(settings, metric);
-        let st = targets::status(v, target, higher);
-        let suffix = if unit == "percent" { "%" } else { " min" };
-        let shown_target = if higher { format!("> {target}{suffix}") } else { format!("< {target}{suffix}") };
-        rows.push(vec![
-            metric.into(),
-            figure_cell(v, unit).tone(crate::render::Tone::of(st)),
-            unit.into(),
-            Cell::from(Value::Num(target, 1)).shown(shown_target),
-            Cell::from(st.name()).tone(crate::render::Tone::of(st)),
-            Value::Int(f.cohort_size as i64).into(),
-        ]);
+    for m in onboarding::funnel_metrics(f, settings) {
+        let mut cells = figure::metric_cells(&m, format);
+        cells.push(Value::Int(f.cohort_size as i64).into());
+        rows.push(cells);
     }
     rows
 }

@@ -10,12 +10,12 @@ use crate::domain::health::Band;
 use crate::domain::metrics;
 use crate::domain::onboarding;
 use crate::domain::plan::{
-    CadenceSection, CategoryCount, CriticalCustomer, FunnelRow, HealthSection, OnboardingSection,
-    OverdueTicket, PlanData, RiskRow, SECTIONS,
+    CadenceSection, CategoryCount, CriticalCustomer, HealthSection, OnboardingSection, OverdueTicket,
+    PlanData, RiskRow, SECTIONS,
 };
 use crate::domain::settings::Settings;
 use crate::domain::tickets as dt;
-use crate::render::{self, Cell, Format, Rows, Value};
+use crate::render::{self, figure, Format};
 use crate::store::{health as hstore, reports, tickets as st};
 use crate::time::{self, DAY};
 
@@ -25,25 +25,13 @@ pub fn run(ctx: &Ctx, cmd: ReportCmd) -> Result<()> {
     match cmd {
         ReportCmd::Metrics { days } => {
             let inputs = reports::inputs(&conn, ctx.now, days)?;
-            let ms = metrics::metrics(&inputs, &settings);
+            let mut ms = metrics::metrics(&inputs, &settings);
+            ms.extend(revenue_metrics(&conn, &settings, &inputs, ctx.now)?);
             let format = ctx.format_or(Format::Table);
-            let mut rows = Rows::new(&["metric", "value", "unit", "target", "status"]);
-            for m in &ms {
-                let status = match format {
-                    Format::Markdown => Cell::from(m.status.name()).shown(crate::render::emoji(m.status)),
-                    _ => Cell::from(m.status.name()).tone(crate::render::Tone::of(m.status)),
-                };
-                rows.push(vec![
-                    Cell::from(m.id).shown(m.label),
-                    Cell::from(m.value.map_or(Value::Null, |v| Value::Num(v, 1)))
-                        .shown(m.value_text())
-                        .tone(crate::render::Tone::of(m.status)),
-                    m.unit.into(),
-                    Cell::from(Value::Num(m.target, 1)).shown(m.target_text()),
-                    status,
-                ]);
+            if matches!(format, Format::Table | Format::Markdown) {
+                render::out(&format!("{}\n\n", period_caption(ctx.now, days)))?;
             }
-            ctx.print_rows(&rows)
+            ctx.print_rows(&figure::metric_rows(&ms, format))
         }
         ReportCmd::Plan { days, sections, charts } => {
             let chosen: Vec<&str> = match &sections {
@@ -72,6 +60,38 @@ pub fn run(ctx: &Ctx, cmd: ReportCmd) -> Result<()> {
             render::out(&md)
         }
     }
+}
+
+/// "Last 30 days: 2026-10-22 to 2026-11-20" — the window a figure depends on.
+pub fn period_caption(now: i64, days: i64) -> String {
+    format!(
+        "Last {days} days: {} to {}",
+        time::iso_date(reports::period_start(now, days)),
+        time::iso_date(now)
+    )
+}
+
+/// MRR at risk and revenue churn (SPEC §14.2): after the six framework
+/// metrics, never inside the framework's table.
+pub fn revenue_metrics(
+    conn: &Connection,
+    settings: &Settings,
+    inputs: &metrics::Inputs,
+    now: i64,
+) -> Result<Vec<metrics::Metric>> {
+    let (cents, customers, _without_mrr) = hstore::mrr_at_risk(conn, now)?;
+    let scored = hstore::last_scored_day(conn, now)?.is_some();
+    let at_risk = metrics::Metric {
+        id: "mrr_at_risk",
+        label: "MRR at risk",
+        value: scored.then_some(cents as f64 / 100.0),
+        unit: "currency",
+        target: None,
+        higher_is_better: false,
+        status: crate::domain::targets::Status::NoData,
+        sample: Some(customers),
+    };
+    Ok(vec![at_risk, metrics::revenue_churn(inputs, settings)])
 }
 
 /// The whole plan as markdown (every section, no charts), for `csf demo`
@@ -138,7 +158,12 @@ fn gather(
 ) -> Result<PlanData> {
     let today = now.div_euclid(DAY);
     let from = reports::period_start(now, days);
-    let mut data = PlanData { days, ..PlanData::default() };
+    let mut data = PlanData {
+        days,
+        period_from: time::iso_date(from),
+        period_to: time::iso_date(now),
+        ..PlanData::default()
+    };
     if on("current-state") || on("improvements") {
         data.metrics = metrics::metrics(&reports::inputs(conn, now, days)?, settings);
     }
@@ -163,10 +188,7 @@ fn gather(
         data.onboarding = OnboardingSection {
             cohort_days: ONBOARDING_DAYS,
             cohort_size: f.cohort_size,
-            rows: onb_cmd::funnel_figures(&f, settings)
-                .into_iter()
-                .map(|(label, value, goal, status)| FunnelRow { label, value, goal, status })
-                .collect(),
+            metrics: onboarding::funnel_metrics(&f, settings),
         };
     }
     if on("support-scaling") {
@@ -179,8 +201,8 @@ fn gather(
         data.churn_by_month = churn_cmd::month_windows(now, 6)
             .into_iter()
             .map(|(m, s, e)| {
-                let (a, c, _) = crate::store::churn::month_counts(conn, s, e, now)?;
-                Ok((m, crate::domain::churn::rate(c, a)))
+                let c = crate::store::churn::month_counts(conn, s, e, now)?;
+                Ok((m, crate::domain::churn::rate(c.churned, c.active)))
             })
             .collect::<Result<Vec<_>>>()?;
     }

@@ -311,6 +311,11 @@ pub fn print_open(ctx: &Ctx, conn: &Connection) -> Result<()> {
 }
 
 fn show(ctx: &Ctx, conn: &Connection, id: &str) -> Result<()> {
+    ctx.only_formats(
+        "ticket show",
+        &[Format::Table, Format::Json],
+        " (a timeline is nested; `csf ticket list -f csv` has one row per ticket)",
+    )?;
     let now = ctx.now;
     let t = st::get(conn, id, now)?;
     let settings = ctx.settings(conn)?;
@@ -336,8 +341,8 @@ fn show(ctx: &Ctx, conn: &Connection, id: &str) -> Result<()> {
             "csat": t.csat.filter(|_| t.csat_at.is_some_and(|c| c <= now)),
             "target_at": target.map(time::rfc3339),
             "overdue": dt::overdue(target, t.first_response_at, t.resolved_at, now),
-            "first_response_hours": first.map(|f| round2(dt::hours(t.created_at, f))),
-            "resolution_hours": resolved.map(|r| round2(dt::hours(t.created_at, r))),
+            "first_response_hours": first.map(|f| dt::hours(t.created_at, f)),
+            "resolution_hours": resolved.map(|r| dt::hours(t.created_at, r)),
             "events": events.iter().map(|(ts, k, b)| json!({"at": time::rfc3339(*ts), "kind": k, "body": b})).collect::<Vec<_>>(),
         });
         return render::out(&format!("{}\n", serde_json::to_string_pretty(&j)?));
@@ -367,10 +372,6 @@ fn show(ctx: &Ctx, conn: &Connection, id: &str) -> Result<()> {
     }
     out.push_str(&format!("{tb}\n"));
     render::out(&out)
-}
-
-fn round2(v: f64) -> f64 {
-    (v * 100.0).round() / 100.0
 }
 
 fn followups(ctx: &Ctx, conn: &Connection) -> Result<()> {

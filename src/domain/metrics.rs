@@ -7,10 +7,11 @@ use crate::domain::targets::{self, Status};
 /// Raw figures over the period, as the store counts them.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Inputs {
-    /// Mean hours created → first response over tickets created in the period that have one.
-    pub first_response_hours: Option<f64>,
-    /// Mean hours created → resolved over tickets resolved in the period.
-    pub resolution_hours: Option<f64>,
+    /// (mean hours created → first response, tickets counted) over tickets
+    /// created in the period that have one.
+    pub first_response: (Option<f64>, i64),
+    /// (mean hours created → resolved, tickets counted) over tickets resolved in the period.
+    pub resolution: (Option<f64>, i64),
     /// (ratings of 4–5, all ratings) given in the period.
     pub csat: (i64, i64),
     /// (promoters, detractors, responses) in the period.
@@ -19,45 +20,39 @@ pub struct Inputs {
     pub churn: (i64, i64),
     /// (tickets created in the period, customers with usage in the period).
     pub load: (i64, i64),
+    /// (MRR cents of those active at the start, MRR cents of those who churned in it).
+    pub revenue: (i64, i64),
 }
 
+/// A measured figure against its target: the value at full precision, the
+/// verdict, and how many data points it rests on.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Metric {
     pub id: &'static str,
     pub label: &'static str,
     pub value: Option<f64>,
+    /// `hours`, `minutes`, `percent`, `score` or `currency`.
     pub unit: &'static str,
-    pub target: f64,
+    pub target: Option<f64>,
     pub higher_is_better: bool,
     pub status: Status,
+    /// The count the figure rests on (tickets, ratings, answers, customers).
+    pub sample: Option<i64>,
 }
 
 impl Metric {
-    /// "3.2 hours", "88%", "42", "n/a".
-    pub fn value_text(&self) -> String {
-        match self.value {
-            None => "n/a".into(),
-            Some(v) => self.format(v, false),
-        }
-    }
-
-    /// "< 4 hours", "> 90%", "> 40".
-    pub fn target_text(&self) -> String {
-        format!("{} {}", if self.higher_is_better { ">" } else { "<" }, self.format(self.target, true))
-    }
-
-    /// Values keep one decimal of hours ("3.0 hours"); whole percents, scores
-    /// and targets print without decimals ("88%", "< 4 hours").
-    fn format(&self, v: f64, is_target: bool) -> String {
-        let v = (v * 10.0).round() / 10.0;
-        let whole = (v - v.round()).abs() < 1e-9;
-        let n =
-            if whole && (is_target || self.unit != "hours") { format!("{v:.0}") } else { format!("{v:.1}") };
-        match self.unit {
-            "hours" => format!("{n} hours"),
-            "percent" => format!("{n}%"),
-            _ => n,
-        }
+    /// A figure judged against `target` by the strict rule (SPEC §9.1).
+    pub fn judged(
+        id: &'static str,
+        label: &'static str,
+        value: Option<f64>,
+        unit: &'static str,
+        target: f64,
+        higher_is_better: bool,
+        sample: Option<i64>,
+    ) -> Metric {
+        let status = targets::status(value, target, higher_is_better);
+        Metric { id, label, value, unit, target: Some(target), higher_is_better, status, sample }
     }
 }
 
@@ -65,38 +60,40 @@ fn ratio(part: i64, whole: i64) -> Option<f64> {
     (whole > 0).then(|| part as f64 * 100.0 / whole as f64)
 }
 
+/// The six framework metrics of §9.1, in the plan's order.
 pub fn metrics(i: &Inputs, s: &Settings) -> Vec<Metric> {
-    let m = |id, label, value: Option<f64>, unit, key: &str, higher| {
-        let target = s.number(key);
-        Metric {
-            id,
-            label,
-            value,
-            unit,
-            target,
-            higher_is_better: higher,
-            status: targets::status(value, target, higher),
-        }
+    let m = |id, label, value: Option<f64>, unit, key: &str, higher, n: i64| {
+        Metric::judged(id, label, value, unit, s.number(key), higher, Some(n))
     };
     vec![
         m(
             "first_response_time",
             "Avg first response",
-            i.first_response_hours,
+            i.first_response.0,
             "hours",
             "targets.first_response_hours",
             false,
+            i.first_response.1,
         ),
         m(
             "resolution_time",
             "Resolution time",
-            i.resolution_hours,
+            i.resolution.0,
             "hours",
             "targets.resolution_hours",
             false,
+            i.resolution.1,
         ),
-        m("csat", "CSAT", ratio(i.csat.0, i.csat.1), "percent", "targets.csat_percent", true),
-        m("churn_rate", "Churn", ratio(i.churn.1, i.churn.0), "percent", "targets.churn_rate_percent", false),
+        m("csat", "CSAT", ratio(i.csat.0, i.csat.1), "percent", "targets.csat_percent", true, i.csat.1),
+        m(
+            "churn_rate",
+            "Churn",
+            ratio(i.churn.1, i.churn.0),
+            "percent",
+            "targets.churn_rate_percent",
+            false,
+            i.churn.0,
+        ),
         m(
             "nps",
             "NPS",
@@ -104,6 +101,7 @@ pub fn metrics(i: &Inputs, s: &Settings) -> Vec<Metric> {
             "score",
             "targets.nps",
             true,
+            i.nps.2,
         ),
         m(
             "support_load",
@@ -112,14 +110,29 @@ pub fn metrics(i: &Inputs, s: &Settings) -> Vec<Metric> {
             "percent",
             "targets.support_load_percent",
             false,
+            i.load.1,
         ),
     ]
 }
 
+/// Revenue churn (SPEC §14.2): MRR of the customers who churned in the
+/// period ÷ MRR of those active at its start × 100, against the churn target.
+pub fn revenue_churn(i: &Inputs, s: &Settings) -> Metric {
+    Metric::judged(
+        "revenue_churn",
+        "Revenue churn",
+        ratio(i.revenue.1, i.revenue.0),
+        "percent",
+        s.number("targets.churn_rate_percent"),
+        false,
+        Some(i.churn.0),
+    )
+}
+
 /// The framework's step for a metric off target, and what it should move.
-pub fn improvement(m: &Metric) -> String {
-    let now = format!("{} is {} against a target of {}", m.label, m.value_text(), m.target_text());
-    let (step, impact) = match m.id {
+/// Returns (step, expected impact); `render` names the figure between them.
+pub fn improvement(m: &Metric) -> (&'static str, &'static str) {
+    match m.id {
         "first_response_time" => (
             "Turn on auto-responder acknowledgments and offer in-app chat",
             "every customer hears back within minutes, bringing the average first response under target",
@@ -144,8 +157,7 @@ pub fn improvement(m: &Metric) -> String {
             "Grow self-serve: docs for the top categories, in-app guides and the onboarding emails",
             "fewer tickets per active customer",
         ),
-    };
-    format!("{step} ({now}): {impact}")
+    }
 }
 
 #[cfg(test)]
@@ -153,78 +165,59 @@ mod tests {
     use super::*;
 
     #[test]
-    fn metrics_from_counts() {
+    fn metrics_from_counts_at_full_precision() {
         let s = Settings::from_stored(vec![]);
         let i = Inputs {
-            first_response_hours: Some(3.2),
-            resolution_hours: Some(30.06),
+            first_response: (Some(4.75), 4),
+            resolution: (Some(30.06), 3),
             csat: (22, 25),
             nps: (5, 2, 10),
             churn: (49, 2),
-            load: (8, 100),
+            load: (2, 3),
+            revenue: (10_000, 2_500),
         };
         let m = metrics(&i, &s);
-        let shown: Vec<(String, String, &str)> =
-            m.iter().map(|m| (m.value_text(), m.target_text(), m.status.name())).collect();
+        let got: Vec<(&str, Option<f64>, &str, Option<i64>)> =
+            m.iter().map(|m| (m.id, m.value, m.status.name(), m.sample)).collect();
         assert_eq!(
-            shown,
+            got,
             [
-                ("3.2 hours".into(), "< 4 hours".into(), "green"),
-                ("30.1 hours".into(), "< 24 hours".into(), "red"),
-                ("88%".into(), "> 90%".into(), "yellow"),
-                ("4.1%".into(), "< 5%".into(), "green"),
-                ("30".into(), "> 40".into(), "yellow"),
-                ("8%".into(), "< 10%".into(), "green"),
+                ("first_response_time", Some(4.75), "yellow", Some(4)),
+                ("resolution_time", Some(30.06), "red", Some(3)),
+                ("csat", Some(88.0), "yellow", Some(25)),
+                ("churn_rate", Some(200.0 / 49.0), "green", Some(49)),
+                ("nps", Some(30.0), "yellow", Some(10)),
+                ("support_load", Some(200.0 / 3.0), "red", Some(3)),
             ]
         );
+        assert_eq!(revenue_churn(&i, &s).value, Some(25.0));
         let none = metrics(&Inputs::default(), &s);
         assert!(none.iter().all(|m| m.value.is_none() && m.status == Status::NoData));
     }
 
-    #[test]
-    fn improvements_name_the_figure_and_the_step() {
-        let s = Settings::from_stored(vec![]);
-        let i = Inputs { first_response_hours: Some(6.2), ..Default::default() };
-        let t = improvement(&metrics(&i, &s)[0]);
-        assert!(t.starts_with("Turn on auto-responder acknowledgments and offer in-app chat (Avg first response is 6.2 hours against a target of < 4 hours)"), "{t}");
-    }
-
-    /// Every metric at its default target: exactly on it meets it (green);
-    /// just past it, up to 25% of the target's magnitude off, is yellow; just
-    /// past that is red. Judged at the shown precision: a churn of 6.25%
-    /// shows as 6.3%, more than 25% off 5%, so red.
+    /// Every metric at its default target: exactly on it misses (strict);
+    /// up to 25% of the target's magnitude off is yellow; past that is red.
     #[test]
     fn every_metric_changes_colour_at_its_boundaries() {
         let s = Settings::from_stored(vec![]);
         let cases = [
-            // (metric, better, on target, just past, 25% off, just past 25%)
-            ("first_response_time", 3.9, 4.0, 4.1, 5.0, 5.1),
-            ("resolution_time", 23.9, 24.0, 24.1, 30.0, 30.1),
-            ("csat", 90.1, 90.0, 89.9, 67.5, 67.4),
-            ("churn_rate", 4.9, 5.0, 5.1, 6.2, 6.25),
-            ("nps", 40.1, 40.0, 39.9, 30.0, 29.9),
-            ("support_load", 9.9, 10.0, 10.1, 12.5, 12.6),
+            // (metric, just better, on target, 25% off, just past 25%)
+            ("first_response_time", 3.999, 4.0, 5.0, 5.001),
+            ("resolution_time", 23.999, 24.0, 30.0, 30.001),
+            ("csat", 90.001, 90.0, 67.5, 67.499),
+            ("churn_rate", 4.999, 5.0, 6.25, 6.251),
+            ("nps", 40.001, 40.0, 30.0, 29.999),
+            ("support_load", 9.999, 10.0, 12.5, 12.501),
         ];
         let ms = metrics(&Inputs::default(), &s);
         assert_eq!(ms.iter().map(|m| m.id).collect::<Vec<_>>(), cases.map(|c| c.0));
-        for (m, (id, better, on, past, off25, beyond)) in ms.iter().zip(cases) {
-            let at = |v: f64| targets::status(Some(v), m.target, m.higher_is_better);
+        for (m, (id, better, on, off25, beyond)) in ms.iter().zip(cases) {
+            let at = |v: f64| targets::status(Some(v), m.target.unwrap(), m.higher_is_better);
             assert_eq!(
-                [at(better), at(on), at(past), at(off25), at(beyond)],
-                [Status::Green, Status::Green, Status::Yellow, Status::Yellow, Status::Red],
+                [at(better), at(on), at(off25), at(beyond)],
+                [Status::Green, Status::Yellow, Status::Yellow, Status::Red],
                 "{id}"
             );
         }
-    }
-
-    #[test]
-    fn values_show_one_decimal_and_whole_numbers_plainly() {
-        let s = Settings::from_stored(vec![]);
-        let i =
-            Inputs { first_response_hours: Some(3.04), csat: (2, 3), nps: (1, 3, 3), ..Default::default() };
-        let m = metrics(&i, &s);
-        assert_eq!((m[0].value_text(), m[0].status), ("3.0 hours".into(), Status::Green));
-        assert_eq!(m[2].value_text(), "66.7%");
-        assert_eq!(m[4].value_text(), "-66.7");
     }
 }

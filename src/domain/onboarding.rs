@@ -1,5 +1,7 @@
 //! The activation funnel (SPEC §8.2) from per-customer facts — pure.
 
+use crate::domain::metrics::Metric;
+use crate::domain::settings::Settings;
 use crate::time::DAY;
 
 /// One cohort member, as of now.
@@ -23,6 +25,10 @@ pub struct Funnel {
     pub setup_completion: Option<f64>,
     /// Over members who signed up before today.
     pub d1_retention: Option<f64>,
+    /// Members who reached the value event (the time-to-value sample).
+    pub reached_value: usize,
+    /// Members who signed up before today (the D1 sample).
+    pub signed_up_before_today: usize,
 }
 
 pub fn funnel(members: &[Member], today: i64) -> Funnel {
@@ -43,7 +49,53 @@ pub fn funnel(members: &[Member], today: i64) -> Funnel {
         activation_rate: pct(activated, n),
         setup_completion: pct(members.iter().filter(|m| m.setup_done).count(), n),
         d1_retention: pct(before_today.iter().filter(|m| m.active_day_after).count(), before_today.len()),
+        reached_value: minutes.len(),
+        signed_up_before_today: before_today.len(),
     }
+}
+
+/// The funnel's four figures against the onboarding goals (SPEC §8.2),
+/// judged by the same strict rule as the key metrics.
+pub fn funnel_metrics(f: &Funnel, s: &Settings) -> Vec<Metric> {
+    let n = f.cohort_size as i64;
+    vec![
+        Metric::judged(
+            "time_to_first_value",
+            "Time to first value",
+            f.time_to_first_value,
+            "minutes",
+            s.number("targets.time_to_first_value_minutes"),
+            false,
+            Some(f.reached_value as i64),
+        ),
+        Metric::judged(
+            "activation_rate",
+            "Activation rate",
+            f.activation_rate,
+            "percent",
+            s.number("targets.activation_rate_percent"),
+            true,
+            Some(n),
+        ),
+        Metric::judged(
+            "setup_completion",
+            "Setup completion",
+            f.setup_completion,
+            "percent",
+            s.number("targets.setup_completion_percent"),
+            true,
+            Some(n),
+        ),
+        Metric::judged(
+            "d1_retention",
+            "D1 retention",
+            f.d1_retention,
+            "percent",
+            s.number("targets.d1_retention_percent"),
+            true,
+            Some(f.signed_up_before_today as i64),
+        ),
+    ]
 }
 
 fn median(sorted: &[f64]) -> Option<f64> {

@@ -3,7 +3,6 @@
 //! writes it as markdown.
 
 use crate::domain::metrics::Metric;
-use crate::domain::targets::Status;
 
 pub const SECTIONS: [&str; 9] = [
     "current-state",
@@ -21,8 +20,11 @@ pub const SECTIONS: [&str; 9] = [
 /// and the other features; each section reads only its own part.
 #[derive(Debug, Clone, Default)]
 pub struct PlanData {
-    /// The period of the metrics and the ticket counts: the last `days` days.
+    /// The period of the metrics and the ticket counts: the last `days` days,
+    /// from `period_from` to `period_to` (`YYYY-MM-DD`).
     pub days: i64,
+    pub period_from: String,
+    pub period_to: String,
     pub metrics: Vec<Metric>,
     /// Ticket categories in the period, most tickets first.
     pub categories: Vec<CategoryCount>,
@@ -79,17 +81,8 @@ pub struct OnboardingSection {
     /// The cohort: signups in the last `cohort_days` days.
     pub cohort_days: i64,
     pub cohort_size: usize,
-    pub rows: Vec<FunnelRow>,
-}
-
-/// One funnel figure as shown: "Activation rate", "66.7%", "> 40%", green.
-/// The texts are the program's own wording and figures, written as they are.
-#[derive(Debug, Clone, PartialEq)]
-pub struct FunnelRow {
-    pub label: String,
-    pub value: String,
-    pub goal: String,
-    pub status: Status,
+    /// Time to first value, activation, setup completion, D1 retention.
+    pub metrics: Vec<Metric>,
 }
 
 /// What the tracking cadence (§9.4) needs to say what is overdue.

@@ -3,6 +3,7 @@
 //! on a colour-capable stdout. One file per writer: `table`, `markdown`,
 //! `machine` (CSV; JSON is the values' own), `plan` (the Customer Success Plan).
 
+pub mod figure;
 mod machine;
 mod markdown;
 pub mod plan;
@@ -25,6 +26,17 @@ pub enum Format {
     Markdown,
     Json,
     Csv,
+}
+
+impl Format {
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Table => "table",
+            Format::Markdown => "markdown",
+            Format::Json => "json",
+            Format::Csv => "csv",
+        }
+    }
 }
 
 /// A result set: column names (the JSON/CSV field names) and rows.
@@ -135,6 +147,6 @@ mod tests {
     fn json_uses_typed_values() {
         let mut r = Rows::new(&["t", "n", "x"]);
         r.push(vec![Value::Time(0).into(), Value::Null.into(), Value::Num(1.2345, 1).into()]);
-        assert_eq!(r.to_json().to_string(), r#"[{"t":"1970-01-01T00:00:00Z","n":null,"x":1.2}]"#);
+        assert_eq!(r.to_json().to_string(), r#"[{"t":"1970-01-01T00:00:00Z","n":null,"x":1.2345}]"#);
     }
 }

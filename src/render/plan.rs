@@ -1,9 +1,10 @@
 //! The Customer Success Plan as GitHub-flavoured markdown, written from the
 //! plain structs of `domain::plan`. Every data-derived text is escaped.
 
-use crate::domain::metrics::{self, Metric};
+use crate::domain::metrics::Metric;
 use crate::domain::plan::*;
 use crate::domain::targets::Status;
+use crate::render::figure;
 use crate::render::md_escape;
 
 /// The plan as markdown: the title, then the chosen sections in the order of
@@ -35,10 +36,13 @@ fn current_state(o: &mut String, d: &PlanData) {
         o.push_str(&format!(
             "| {} | {} | {} | {} |\n",
             m.label,
-            m.value_text(),
-            m.target_text(),
+            figure::value_text(m),
+            figure::target_text(m),
             crate::render::emoji(m.status)
         ));
+    }
+    if !d.period_from.is_empty() {
+        o.push_str(&format!("\nLast {} days: {} to {}.\n", d.days, d.period_from, d.period_to));
     }
 }
 
@@ -77,7 +81,7 @@ fn improvements(o: &mut String, d: &PlanData) {
         }
     }
     for (i, m) in off.iter().enumerate() {
-        o.push_str(&format!("{}. {}\n", i + 1, metrics::improvement(m)));
+        o.push_str(&format!("{}. {}\n", i + 1, figure::improvement(m)));
     }
 }
 
@@ -193,13 +197,13 @@ fn onboarding(o: &mut String, f: &OnboardingSection) {
         f.cohort_days, f.cohort_size
     ));
     o.push_str("| Metric | Value | Goal | Status |\n|--------|-------|------|--------|\n");
-    for r in &f.rows {
+    for m in &f.metrics {
         o.push_str(&format!(
             "| {} | {} | {} | {} |\n",
-            r.label,
-            r.value,
-            r.goal,
-            crate::render::emoji(r.status)
+            m.label,
+            figure::value_text(m),
+            figure::target_text(m),
+            crate::render::emoji(m.status)
         ));
     }
 }
@@ -278,6 +282,7 @@ fn code(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::metrics;
 
     #[test]
     fn an_empty_plan_is_still_a_plan() {
@@ -337,12 +342,15 @@ mod tests {
             onboarding: OnboardingSection {
                 cohort_days: 30,
                 cohort_size: 2,
-                rows: vec![FunnelRow {
-                    label: "Activation rate".into(),
-                    value: "50.0%".into(),
-                    goal: "> 40%".into(),
-                    status: Status::Green,
-                }],
+                metrics: vec![Metric::judged(
+                    "activation_rate",
+                    "Activation rate",
+                    Some(50.0),
+                    "percent",
+                    40.0,
+                    true,
+                    Some(40),
+                )],
             },
             tickets_4_weeks: 44,
             cadence: CadenceSection {
@@ -355,13 +363,13 @@ mod tests {
         let md = render(&d, &SECTIONS, true);
         for want in [
             "1. \\- a\\|b: 3 tickets (100%) - see \\[docs\\](x)\n",
-            "(CSAT is 50% against a target of > 90%): ",
+            "(CSAT is 50% (n=2) against a target of > 90%): ",
             "1. \\- a\\|b guide: 3 tickets in the last 7 days and no doc recorded (`csf ticket doc - a|b URL` once published)\n",
             "| Critical (0-39) | 1 | Intervention required |\n",
             "- 1\\. X \\| Y (`x'1`): 9\n",
             "| x | usage-drop | a\\|b<br>c | Re-engagement email |\n",
             "Signups in the last 30 days: 2.",
-            "| Activation rate | 50.0% | > 40% | 🟢 |\n",
+            "| Activation rate | 50% | > 40% | 🟢 |\n",
             "11.0 tickets per week (mean of the last 4 weeks): a VA for tier 1, the founder for tier 2.",
             "- Health scores are 19 days old (last 2026-11-01)",
             "- No NPS responses in the last 90 days",

@@ -11,7 +11,7 @@ use crate::time;
 pub enum Value {
     Null,
     Int(i64),
-    /// A number printed with a fixed count of decimals in tables.
+    /// A measured number: full precision in JSON and CSV, this many decimals in tables.
     Num(f64, usize),
     Text(String),
     /// Integer cents, printed as a decimal amount.
@@ -44,10 +44,9 @@ impl Value {
         match self {
             Value::Null => Json::Null,
             Value::Int(i) => json!(i),
-            Value::Num(f, d) => {
-                let p = 10f64.powi(*d as i32);
-                json!((f * p).round() / p)
-            }
+            // Full precision (SPEC §1): only tables and markdown round.
+            Value::Num(f, _) if f.is_finite() => json!(f),
+            Value::Num(..) => Json::Null,
             Value::Text(s) | Value::Date(s) => json!(s),
             Value::Money(c) => money_json(*c),
             Value::Time(t) => json!(time::rfc3339(*t)),
@@ -60,7 +59,8 @@ impl Value {
         match self {
             Value::Null => String::new(),
             Value::Int(i) => i.to_string(),
-            Value::Num(f, d) => format!("{f:.d$}", d = *d),
+            Value::Num(f, _) if f.is_finite() => f.to_string(),
+            Value::Num(..) => String::new(),
             Value::Text(s) | Value::Date(s) => s.clone(),
             Value::Money(c) => money(*c),
             Value::Time(t) => time::rfc3339(*t),
@@ -71,6 +71,7 @@ impl Value {
     fn display(&self) -> String {
         match self {
             Value::Null => "-".into(),
+            Value::Num(f, d) => format!("{f:.d$}", d = *d),
             Value::Time(t) => time::short(*t),
             v => v.plain(),
         }

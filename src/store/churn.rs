@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use anyhow::Result;
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, Connection};
 
 use crate::domain::churn::RiskFacts;
 use crate::time::DAY;
@@ -211,24 +211,42 @@ pub fn mark_done(
     Ok(())
 }
 
-/// For the month [start, end): customers active at its start, those of them
-/// who churned in it (by `now`), and sign-up-and-churn-within-the-month ones.
-pub fn month_counts(conn: &Connection, start: i64, end: i64, now: i64) -> Result<(i64, i64, i64)> {
+/// Churn counts of a period [`start`, `end`) as of `now` (SPEC §6.4, §14.2).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct MonthCounts {
+    /// Signed up before the start and not churned before it.
+    pub active: i64,
+    /// Of those, churned in the period.
+    pub churned: i64,
+    /// Signed up and churned within the period (not in the rate).
+    pub same_period: i64,
+    /// MRR cents of the active ones, and of those who churned (no MRR counts as 0).
+    pub mrr_active_cents: i64,
+    pub mrr_churned_cents: i64,
+}
+
+pub fn month_counts(conn: &Connection, start: i64, end: i64, now: i64) -> Result<MonthCounts> {
     Ok(conn
         .prepare_cached(
-            "SELECT
-               SUM((signed_up_at IS NULL OR signed_up_at < ?1) AND (churned_at IS NULL OR churned_at >= ?1 OR churned_at > ?3)),
-               SUM((signed_up_at IS NULL OR signed_up_at < ?1) AND churned_at >= ?1 AND churned_at < ?2 AND churned_at <= ?3),
-               SUM(signed_up_at >= ?1 AND signed_up_at < ?2 AND churned_at >= ?1 AND churned_at < ?2 AND churned_at <= ?3)
-             FROM customers WHERE signed_up_at IS NULL OR signed_up_at <= ?3",
+            "WITH f AS (
+               SELECT (signed_up_at IS NULL OR signed_up_at < ?1) AND (churned_at IS NULL OR churned_at >= ?1 OR churned_at > ?3) AS active,
+                      churned_at >= ?1 AND churned_at < ?2 AND churned_at <= ?3 AS churned_in,
+                      signed_up_at >= ?1 AND signed_up_at < ?2 AS signed_in,
+                      COALESCE(mrr_cents, 0) AS mrr
+               FROM customers WHERE signed_up_at IS NULL OR signed_up_at <= ?3)
+             SELECT COALESCE(SUM(active), 0), COALESCE(SUM(active AND churned_in), 0),
+                    COALESCE(SUM(signed_in AND churned_in), 0),
+                    COALESCE(SUM(CASE WHEN active THEN mrr END), 0),
+                    COALESCE(SUM(CASE WHEN active AND churned_in THEN mrr END), 0)
+             FROM f",
         )?
         .query_row(params![start, end, now], |r| {
-            Ok((
-                r.get::<_, Option<i64>>(0)?.unwrap_or(0),
-                r.get::<_, Option<i64>>(1)?.unwrap_or(0),
-                r.get::<_, Option<i64>>(2)?.unwrap_or(0),
-            ))
-        })
-        .optional()?
-        .unwrap_or((0, 0, 0)))
+            Ok(MonthCounts {
+                active: r.get(0)?,
+                churned: r.get(1)?,
+                same_period: r.get(2)?,
+                mrr_active_cents: r.get(3)?,
+                mrr_churned_cents: r.get(4)?,
+            })
+        })?)
 }

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use anyhow::Result;
-use rusqlite::{params, Connection};
+use rusqlite::{params, Connection, OptionalExtension};
 
 use crate::domain::health::{window_start, Facts, Payment};
 use crate::domain::settings::Settings;
@@ -211,6 +211,31 @@ pub fn save(conn: &Connection, snaps: &[Snapshot], now: i64) -> Result<()> {
         ])?;
     }
     Ok(())
+}
+
+/// One customer's latest stored snapshot on or before today: (day, score, weights).
+pub fn latest_of(conn: &Connection, cid: i64, now: i64) -> Result<Option<(String, i64, String)>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT day, score, weights FROM health_snapshots WHERE cid = ?1 AND day <= ?2 ORDER BY day DESC LIMIT 1",
+        )?
+        .query_row(params![cid, iso_date(now)], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .optional()?)
+}
+
+/// MRR at risk (SPEC §14.2): the MRR cents of active customers whose latest
+/// score is at-risk or critical, how many they are, and how many of them have
+/// no MRR recorded (counted as 0).
+pub fn mrr_at_risk(conn: &Connection, now: i64) -> Result<(i64, i64, i64)> {
+    Ok(conn
+        .prepare_cached(
+            "WITH last AS (SELECT cid, MAX(day) AS day FROM health_snapshots WHERE day <= ?1 GROUP BY cid)
+         SELECT COALESCE(SUM(c.mrr_cents), 0), count(*), COALESCE(SUM(c.mrr_cents IS NULL), 0)
+         FROM last JOIN health_snapshots h ON h.cid = last.cid AND h.day = last.day
+         JOIN customers c ON c.cid = h.cid
+         WHERE h.score < 60 AND (c.churned_at IS NULL OR c.churned_at > ?2)",
+        )?
+        .query_row(params![iso_date(now), now], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?)
 }
 
 /// The latest snapshot (on or before `today`) of every active customer, with

@@ -13,50 +13,54 @@ pub fn period_start(now: i64, days: i64) -> i64 {
 }
 
 pub fn inputs(conn: &Connection, now: i64, days: i64) -> Result<Inputs> {
-    let from = period_start(now, days);
-    let first_response_hours: Option<f64> = conn.query_row(
-        "SELECT AVG((first_response_at - created_at) / 3600.0) FROM tickets
-         WHERE created_at >= ?1 AND created_at <= ?2 AND first_response_at IS NOT NULL AND first_response_at <= ?2",
-        params![from, now],
-        |r| r.get(0),
-    )?;
-    let resolution_hours: Option<f64> = conn.query_row(
-        "SELECT AVG((resolved_at - created_at) / 3600.0) FROM tickets WHERE resolved_at >= ?1 AND resolved_at <= ?2",
-        params![from, now],
-        |r| r.get(0),
-    )?;
-    let csat = conn.query_row(
-        "SELECT COALESCE(SUM(csat >= 4), 0), count(*) FROM tickets
-         WHERE csat IS NOT NULL AND csat_at >= ?1 AND csat_at <= ?2",
-        params![from, now],
-        |r| Ok((r.get(0)?, r.get(1)?)),
-    )?;
-    let nps = conn.query_row(
-        "SELECT COALESCE(SUM(score >= 9), 0), COALESCE(SUM(score <= 6), 0), count(*) FROM nps_responses
-         WHERE responded_at >= ?1 AND responded_at <= ?2",
-        params![from, now],
-        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-    )?;
-    let (active, churned, _) = churn::month_counts(conn, from, now + 1, now)?;
-    let tickets: i64 = conn.query_row(
-        "SELECT count(*) FROM tickets WHERE created_at >= ?1 AND created_at <= ?2",
-        params![from, now],
-        |r| r.get(0),
-    )?;
+    period_inputs(conn, period_start(now, days), now + 1, now)
+}
+
+/// The counts of §9.1 over the period [`from`, `end`), data stamped after
+/// `now` ignored: the same formulas for `report metrics` and every period of
+/// `report trends`.
+pub fn period_inputs(conn: &Connection, from: i64, end: i64, now: i64) -> Result<Inputs> {
+    let until = end.min(now + 1);
+    let first_response = conn.prepare_cached(
+        "SELECT AVG((first_response_at - created_at) / 3600.0), count(*) FROM tickets
+         WHERE created_at >= ?1 AND created_at < ?2 AND first_response_at IS NOT NULL AND first_response_at <= ?3",
+    )?
+    .query_row(params![from, until, now], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    let resolution = conn.prepare_cached(
+        "SELECT AVG((resolved_at - created_at) / 3600.0), count(*) FROM tickets WHERE resolved_at >= ?1 AND resolved_at < ?2",
+    )?
+    .query_row(params![from, until], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    let csat = conn
+        .prepare_cached(
+            "SELECT COALESCE(SUM(csat >= 4), 0), count(*) FROM tickets
+         WHERE csat IS NOT NULL AND csat_at >= ?1 AND csat_at < ?2",
+        )?
+        .query_row(params![from, until], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    let nps = conn
+        .prepare_cached(
+            "SELECT COALESCE(SUM(score >= 9), 0), COALESCE(SUM(score <= 6), 0), count(*) FROM nps_responses
+         WHERE responded_at >= ?1 AND responded_at < ?2",
+        )?
+        .query_row(params![from, until], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+    let m = churn::month_counts(conn, from, until, now)?;
+    let tickets: i64 = conn
+        .prepare_cached("SELECT count(*) FROM tickets WHERE created_at >= ?1 AND created_at < ?2")?
+        .query_row(params![from, until], |r| r.get(0))?;
     // A range seek per customer on the (customer, time) key.
-    let users: i64 = conn.query_row(
-        "SELECT count(*) FROM customers c
-         WHERE EXISTS (SELECT 1 FROM usage_events u WHERE u.cid = c.cid AND u.ts >= ?1 AND u.ts <= ?2)",
-        params![from, now],
-        |r| r.get(0),
-    )?;
+    let users: i64 = conn
+        .prepare_cached(
+            "SELECT count(*) FROM customers c
+         WHERE EXISTS (SELECT 1 FROM usage_events u WHERE u.cid = c.cid AND u.ts >= ?1 AND u.ts < ?2)",
+        )?
+        .query_row(params![from, until], |r| r.get(0))?;
     Ok(Inputs {
-        first_response_hours,
-        resolution_hours,
+        first_response,
+        resolution,
         csat,
         nps,
-        churn: (active, churned),
+        churn: (m.active, m.churned),
         load: (tickets, users),
+        revenue: (m.mrr_active_cents, m.mrr_churned_cents),
     })
 }
 

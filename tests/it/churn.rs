@@ -127,13 +127,13 @@ fn churn_rate_with_mid_month_signups() {
          f,2026-08-01,\ng,2026-08-01,\nh,2026-08-01,\ni,2026-08-01,\nj,2026-08-01,\n",
     );
     let j = w.run(&["churn", "rate", "--months", "3", "-f", "json"]).ok().json();
-    // October: active at 10-01 = a, b, f..j (7; e churned in September); b churned → 1/7 = 14.3 %.
+    // October: active at 10-01 = a, b, f..j (7; e churned in September); b churned → 1/7 = 100.0 / 7.0 %.
     // c signed up and churned in October: a separate count. d joined mid-month: not in the base.
     let oct = &j[1];
     assert_eq!(oct["month"], "2026-10");
     assert_eq!(oct["active_at_start"], 7);
     assert_eq!(oct["churned"], 1);
-    assert_eq!(oct["rate"], 14.3);
+    assert_eq!(oct["rate"], 100.0 / 7.0);
     assert_eq!(oct["same_month_churns"], 1);
     assert_eq!(oct["status"], "red");
     // September: active at 09-01 = f..j (5) and e? e signed up 09-01, not before it → 5; none of them churned.
@@ -143,7 +143,19 @@ fn churn_rate_with_mid_month_signups() {
     let keys: Vec<&String> = j[0].as_object().unwrap().keys().collect();
     assert_eq!(
         keys,
-        ["month", "active_at_start", "churned", "rate", "same_month_churns", "target", "status"]
+        [
+            "month",
+            "active_at_start",
+            "churned",
+            "rate",
+            "same_month_churns",
+            "target",
+            "status",
+            "mrr_at_start",
+            "mrr_churned",
+            "revenue_churn",
+            "revenue_status"
+        ]
     );
     // no active customers → n/a
     let j = w.run(&["churn", "rate", "--months", "6", "-f", "json"]).ok().json();

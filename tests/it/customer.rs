@@ -72,13 +72,13 @@ fn list_json_and_csv_fields() {
     w.run(&["customer", "add", "b", "--name", "=cmd()", "--signed-up", "2026-01-01T10:00:00Z"]).ok();
     w.run(&["customer", "add", "a", "--mrr", "10"]).ok();
     let j = w.run(&["customer", "list", "-f", "json"]).ok().json();
-    assert_eq!(j[0]["id"], "a");
+    assert_eq!(j[0]["customer_id"], "a");
     assert_eq!(j[1]["signed_up_at"], "2026-01-01T10:00:00Z");
     let csv = w.run(&["customer", "list", "-f", "csv"]).ok().stdout;
     let mut lines = csv.lines();
     assert_eq!(
         lines.next().unwrap(),
-        "id,name,email,plan,mrr,stage,goal,health,status,signed_up_at,churned_at"
+        "customer_id,name,email,plan,mrr,stage,goal,health,status,signed_up_at,churned_at"
     );
     assert!(csv.contains("b,'=cmd(),"), "{csv}");
 }

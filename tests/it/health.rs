@@ -38,10 +38,10 @@ fn scores_match_the_hand_computed_ones() {
     assert_eq!(
         j,
         serde_json::json!([
-            {"customer_id": "a", "name": "Alpha", "score": 53, "status": "at-risk", "usage": 50, "engagement": 67,
-             "satisfaction": 65, "payment": 0, "change_7d": null, "scored_on": "2026-11-20"},
-            {"customer_id": "b", "name": "Beta", "score": 70, "status": "neutral", "usage": 100, "engagement": 33,
-             "satisfaction": 50, "payment": 100, "change_7d": null, "scored_on": "2026-11-20"},
+            {"customer_id": "a", "name": "Alpha", "score": 53, "status": "at-risk", "usage": 50.0,
+             "engagement": 200.0 / 3.0, "satisfaction": 65.0, "payment": 0.0, "change_7d": null, "scored_on": "2026-11-20"},
+            {"customer_id": "b", "name": "Beta", "score": 70, "status": "neutral", "usage": 100.0,
+             "engagement": 100.0 / 3.0, "satisfaction": 50.0, "payment": 100.0, "change_7d": null, "scored_on": "2026-11-20"},
         ])
     );
     // the JSON field order is the documented interface
@@ -92,8 +92,8 @@ fn the_past_is_reproduced_exactly() {
     w.run_at("2026-11-12", &["health", "score"]).ok();
     let j = w.run_at("2026-11-12", &["health", "list", "-f", "json"]).ok().json();
     assert_eq!(j.as_array().unwrap().len(), 1);
-    assert_eq!(j[0]["usage"], 25);
-    assert_eq!(j[0]["engagement"], 50);
+    assert_eq!(j[0]["usage"], 25.0);
+    assert_eq!(j[0]["engagement"], 50.0);
     assert_eq!(j[0]["score"], 38);
     assert_eq!(j[0]["status"], "critical");
     assert_eq!(j[0]["scored_on"], "2026-11-12");
@@ -126,10 +126,13 @@ fn show_breaks_the_score_down() {
     let j = w.run(&["health", "show", "a", "-f", "json"]).ok().json();
     assert_eq!(j["score"], 53);
     assert_eq!(j["action"], "Proactive outreach");
-    assert_eq!(
-        j["components"][1],
-        serde_json::json!({"component": "engagement", "value": 67, "weight": 30, "contribution": 20.0})
-    );
+    // Full precision: the component unrounded, its contribution value × weight / 100.
+    let e = &j["components"][1];
+    assert_eq!((e["component"].as_str(), e["weight"].as_i64()), (Some("engagement"), Some(30)));
+    assert!((e["value"].as_f64().unwrap() - 200.0 / 3.0).abs() < 1e-9, "{e}");
+    assert!((e["contribution"].as_f64().unwrap() - 20.0).abs() < 1e-9, "{e}");
+    assert_eq!(j["weights"], serde_json::json!([40, 30, 20, 10]));
+    assert_eq!(j["computed"], "live");
     let signals: Vec<(&str, &str)> = j["signals"]
         .as_array()
         .unwrap()
@@ -194,7 +197,9 @@ fn customer_stage_and_goal() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|c| (c["id"].as_str().unwrap(), c["stage"].as_str().unwrap(), c["goal"].as_str().unwrap()))
+        .map(|c| {
+            (c["customer_id"].as_str().unwrap(), c["stage"].as_str().unwrap(), c["goal"].as_str().unwrap())
+        })
         .collect();
     assert_eq!(
         stage,

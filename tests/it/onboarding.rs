@@ -43,7 +43,7 @@ fn funnel_figures_are_the_hand_computed_ones() {
             {"metric": "time_to_first_value", "value": 10.0, "unit": "minutes", "target": 5.0, "status": "red", "cohort_size": 4},
             {"metric": "activation_rate", "value": 50.0, "unit": "percent", "target": 40.0, "status": "green", "cohort_size": 4},
             {"metric": "setup_completion", "value": 25.0, "unit": "percent", "target": 60.0, "status": "red", "cohort_size": 4},
-            {"metric": "d1_retention", "value": 33.3, "unit": "percent", "target": 30.0, "status": "green", "cohort_size": 4},
+            {"metric": "d1_retention", "value": 100.0 / 3.0, "unit": "percent", "target": 30.0, "status": "green", "cohort_size": 4},
         ])
     );
     // a configured value event changes who reached value

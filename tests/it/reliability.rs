@@ -13,7 +13,7 @@ fn a_schema_v1_database_opens_with_every_row() {
     }
     let r = w.run(&["customer", "list", "-f", "json"]).ok();
     let ids: Vec<String> =
-        r.json().as_array().unwrap().iter().map(|o| o["id"].as_str().unwrap().into()).collect();
+        r.json().as_array().unwrap().iter().map(|o| o["customer_id"].as_str().unwrap().into()).collect();
     assert_eq!(ids, ["acme", "globex"]);
     w.run(&["check"]).ok();
     assert_eq!(w.run(&["config", "get", "health.weights"]).ok().stdout, "50,20,20,10\n");

@@ -65,7 +65,7 @@ fn resolve_before_any_reply_sets_no_first_response() {
     let j = w.run_at("2026-11-20T10:00:00Z", &["ticket", "show", &id, "-f", "json"]).ok().json();
     assert_eq!(j["status"], "resolved");
     assert!(j["first_response_at"].is_null());
-    assert_eq!(j["resolution_hours"], 0.33);
+    assert_eq!(j["resolution_hours"], 20.0 / 60.0);
     let r = w.run_at("2026-11-20T10:00:00Z", &["ticket", "resolve", &id]).fails(1);
     assert_eq!(r.stderr, format!("error: ticket {id} is already resolved\n"));
 }
