@@ -49,7 +49,11 @@ impl Ctx {
     }
 
     pub fn open(&self) -> Result<Connection> {
-        store::open(&self.db_path)
+        let conn = store::open(&self.db_path)?;
+        if let Some(code) = store::config::get(&conn, "currency")? {
+            render::set_currency(&code);
+        }
+        Ok(conn)
     }
 
     pub fn settings(&self, conn: &Connection) -> Result<Settings> {

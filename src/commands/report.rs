@@ -53,9 +53,11 @@ pub fn run(ctx: &Ctx, cmd: ReportCmd) -> Result<()> {
                     v
                 }
             };
-            if !matches!(ctx.format_or(Format::Markdown), Format::Markdown) {
-                bail!("report plan is markdown only (-f markdown); use report metrics for JSON or CSV");
-            }
+            ctx.only_formats(
+                "report plan",
+                &[Format::Markdown],
+                " (the plan is markdown only; `csf report metrics -f json` has its figures)",
+            )?;
             let md = plan_sections_markdown(&conn, &settings, ctx.now, days, &chosen, charts.is_some())?;
             render::out(&md)
         }

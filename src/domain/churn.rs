@@ -9,6 +9,10 @@ pub struct RiskFacts {
     /// Sum of usage `count` in the last 14 days (D-13..D) and the 14 before.
     pub recent: i64,
     pub prior: i64,
+    /// Sum of usage `count` in the 28 days before the last 14 (D-41..D-14).
+    pub prior_28: i64,
+    /// The latest usage event at or before now, if within the last 42 days.
+    pub last_active: Option<i64>,
     /// Tickets created in the last 7 days.
     pub tickets_7d: i64,
     /// The latest NPS ≤ 6 in the last 30 days: (time, score).
@@ -44,8 +48,18 @@ pub fn risks(f: &RiskFacts) -> Vec<Risk> {
     let mut out = Vec::new();
     let mut add =
         |signal: &'static str, detail: String| out.push(Risk { signal, detail, response: response(signal) });
-    // A drop: under half of the prior 14 days, which had at least 4.
-    if f.prior >= 4 && 2 * f.recent < f.prior {
+    // Went quiet: nothing in the last 14 days after at least 4 in the 28
+    // before them. Else a drop: under half of the prior 14 days, which had at least 4.
+    if f.recent == 0 && f.prior_28 >= 4 {
+        let last = f.last_active.map_or("unknown".to_string(), iso_date);
+        add(
+            "usage-drop",
+            format!(
+                "went quiet: no activity in 14 days after {} in the 28 before; last active {last}",
+                f.prior_28
+            ),
+        );
+    } else if f.prior >= 4 && 2 * f.recent < f.prior {
         let change = (f.recent - f.prior) as f64 * 100.0 / f.prior as f64;
         add("usage-drop", format!("activity {} vs {}, {}%", f.recent, f.prior, format_pct(change)));
     }
@@ -141,6 +155,28 @@ mod tests {
         let r = risks(&RiskFacts { recent: 3, prior: 19, ..Default::default() });
         assert_eq!(r[0].detail, "activity 3 vs 19, \u{2212}84%");
         assert_eq!(r[0].response, "Re-engagement email");
+    }
+
+    #[test]
+    fn a_customer_who_went_quiet_is_a_usage_drop_naming_the_last_active_day() {
+        // Nothing in 14 days, 4 in the 28 before: went quiet.
+        let f = RiskFacts {
+            recent: 0,
+            prior: 0,
+            prior_28: 4,
+            last_active: Some(86_400 * 3),
+            ..Default::default()
+        };
+        let r = risks(&f);
+        assert_eq!(r[0].signal, "usage-drop");
+        assert_eq!(
+            r[0].detail,
+            "went quiet: no activity in 14 days after 4 in the 28 before; last active 1970-01-04"
+        );
+        // 3 in the 28 days before is too little to call it quiet.
+        assert!(risks(&RiskFacts { prior_28: 3, last_active: Some(0), ..Default::default() }).is_empty());
+        // Any activity in the last 14 days: judged as a drop instead.
+        assert!(risks(&RiskFacts { recent: 1, prior: 0, prior_28: 40, ..Default::default() }).is_empty());
     }
 
     #[test]

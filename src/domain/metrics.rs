@@ -220,4 +220,25 @@ mod tests {
             );
         }
     }
+
+    /// From counts, each framework target hit exactly: 4.00 h, 24.00 h,
+    /// 90%, 40, 5%, 10% — none is green.
+    #[test]
+    fn every_target_exactly_at_its_value_from_counts_is_not_green() {
+        let s = Settings::from_stored(vec![]);
+        let i = Inputs {
+            first_response: (Some(4.0), 5),
+            resolution: (Some(24.0), 5),
+            csat: (9, 10),
+            nps: (5, 1, 10),
+            churn: (20, 1),
+            load: (1, 10),
+            revenue: (1000, 50),
+        };
+        let m = metrics(&i, &s);
+        let values: Vec<Option<f64>> = m.iter().map(|m| m.value).collect();
+        assert_eq!(values, [Some(4.0), Some(24.0), Some(90.0), Some(5.0), Some(40.0), Some(10.0)]);
+        assert!(m.iter().all(|m| m.status == Status::Yellow), "{m:?}");
+        assert_eq!(revenue_churn(&i, &s).status, Status::Yellow);
+    }
 }

@@ -144,4 +144,26 @@ mod tests {
         assert!((f.d1_retention.unwrap() - 100.0 / 3.0).abs() < 1e-9);
         assert_eq!(funnel(&[], TODAY).activation_rate, None);
     }
+
+    /// Every goal exactly at its value misses it (strict, SPEC §9.1):
+    /// 5 min, 40%, 60%, 30%; just better meets it.
+    #[test]
+    fn every_onboarding_goal_exactly_at_its_value_is_not_green() {
+        use crate::domain::targets::Status;
+        let s = Settings::from_stored(vec![]);
+        let at = |ttfv: f64, act: f64, setup: f64, d1: f64| {
+            let f = Funnel {
+                cohort_size: 10,
+                time_to_first_value: Some(ttfv),
+                activation_rate: Some(act),
+                setup_completion: Some(setup),
+                d1_retention: Some(d1),
+                reached_value: 10,
+                signed_up_before_today: 10,
+            };
+            funnel_metrics(&f, &s).iter().map(|m| m.status).collect::<Vec<_>>()
+        };
+        assert_eq!(at(5.0, 40.0, 60.0, 30.0), [Status::Yellow; 4]);
+        assert_eq!(at(4.999, 40.001, 60.001, 30.001), [Status::Green; 4]);
+    }
 }

@@ -13,6 +13,7 @@ pub struct Key {
 
 #[derive(Clone, Copy)]
 enum Kind {
+    Currency,
     Weights,
     List,
     Name,
@@ -20,6 +21,12 @@ enum Kind {
 }
 
 pub const KEYS: &[Key] = &[
+    Key {
+        name: "currency",
+        default: Some("USD"),
+        kind: Kind::Currency,
+        help: "ISO 4217 code of your prices (USD, EUR, GBP...): money is shown as $49.00, €49.00, 49.00 CHF",
+    },
     Key {
         name: "health.weights",
         default: Some("40,30,20,10"),
@@ -139,6 +146,15 @@ pub fn validate(name: &str, value: &str) -> Result<String, String> {
     })?;
     let v = value.trim();
     match k.kind {
+        Kind::Currency => {
+            if v.len() == 3 && v.chars().all(|c| c.is_ascii_alphabetic()) {
+                Ok(v.to_ascii_uppercase())
+            } else {
+                Err(format!(
+                    "currency must be a three-letter ISO 4217 code such as USD or EUR, got \"{value}\""
+                ))
+            }
+        }
         Kind::Weights => parse_weights(v).map(|w| format!("{},{},{},{}", w[0], w[1], w[2], w[3])),
         Kind::List => {
             let items = split_list(v);

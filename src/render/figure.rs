@@ -3,7 +3,7 @@
 //! sample size beside a small sample — and never a rounding that contradicts
 //! the status. JSON and CSV take the figures as they are.
 
-use super::{emoji, money, Cell, Format, Rows, Tone, Value};
+use super::{emoji, money_shown, Cell, Format, Rows, Tone, Value};
 use crate::domain::metrics::{self, Metric};
 
 /// Below this many data points a figure shows its count ("−33 (n=3)").
@@ -58,7 +58,7 @@ pub fn unit_text(v: f64, unit: &str, target: Option<f64>) -> String {
         "hours" => format!("{} hours", number(v, target, false)),
         "minutes" => minutes_text(v, target),
         "percent" => format!("{}%", number(v, target, true)),
-        "currency" => money((v * 100.0).round() as i64),
+        "currency" => money_shown((v * 100.0).round() as i64),
         _ => number(v, target, true),
     }
 }

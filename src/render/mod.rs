@@ -18,7 +18,7 @@ use serde_json::{Map, Value as Json};
 
 pub use markdown::{markdown_table, md_escape};
 pub use table::{header_label, new_table};
-pub use value::{emoji, money, money_json, Cell, Tone, Value};
+pub use value::{emoji, money, money_json, money_shown, set_currency, Cell, Tone, Value};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {

@@ -1,14 +1,34 @@
 //! Tables for the terminal (comfy-table) and their header labels.
 
+use std::io::IsTerminal;
+
 use comfy_table::{presets, ContentArrangement, Table};
 
 /// A comfy-table in the house style. Cells carry their own ANSI colour
 /// (`Tone::paint`), which comfy-table measures correctly (`custom_styling`).
+///
+/// Width: `COLUMNS` when set, else the terminal's; long cells wrap to fit
+/// (comfy-table's dynamic arrangement). Piped into another program with no
+/// `COLUMNS`, lines are never wrapped, so scripts read whole rows.
 pub fn new_table(_color: bool) -> Table {
     let mut t = Table::new();
     t.load_style(presets::UTF8_FULL_CONDENSED);
-    t.set_content_arrangement(ContentArrangement::Disabled);
-    t.force_no_tty();
+    let columns =
+        std::env::var("COLUMNS").ok().and_then(|c| c.trim().parse::<u16>().ok()).filter(|w| *w >= 20);
+    match columns {
+        Some(w) => {
+            t.force_no_tty();
+            t.set_width(w);
+            t.set_content_arrangement(ContentArrangement::Dynamic);
+        }
+        None if std::io::stdout().is_terminal() => {
+            t.set_content_arrangement(ContentArrangement::Dynamic);
+        }
+        None => {
+            t.force_no_tty();
+            t.set_content_arrangement(ContentArrangement::Disabled);
+        }
+    }
     t
 }
 

@@ -47,17 +47,22 @@ pub fn risk_facts(conn: &Connection, now: i64) -> Result<Vec<AtRisk>> {
         }
     }
     let at = |cid: i64| index.get(&cid).copied();
-    // Usage in D-27..D-14 and D-13..D: a range seek per customer on (cid, ts).
+    // Usage in D-13..D, D-27..D-14 and D-41..D-14, and the last active time:
+    // a range seek per customer on (cid, ts).
     let mut st = conn.prepare_cached(
-        "SELECT c.cid, SUM(CASE WHEN u.ts >= ?3 THEN u.count ELSE 0 END), SUM(CASE WHEN u.ts < ?3 THEN u.count ELSE 0 END)
+        "SELECT c.cid, SUM(CASE WHEN u.ts >= ?3 THEN u.count ELSE 0 END),
+                SUM(CASE WHEN u.ts >= ?4 AND u.ts < ?3 THEN u.count ELSE 0 END),
+                SUM(CASE WHEN u.ts < ?3 THEN u.count ELSE 0 END), MAX(u.ts)
          FROM customers c CROSS JOIN usage_events u ON u.cid = c.cid AND u.ts >= ?2 AND u.ts <= ?1
          GROUP BY c.cid",
     )?;
-    let mut rows = st.query(params![now, (today - 27) * DAY, (today - 13) * DAY])?;
+    let mut rows = st.query(params![now, (today - 41) * DAY, (today - 13) * DAY, (today - 27) * DAY])?;
     while let Some(r) = rows.next()? {
         if let Some(i) = at(r.get(0)?) {
             out[i].facts.recent = r.get(1)?;
             out[i].facts.prior = r.get(2)?;
+            out[i].facts.prior_28 = r.get(3)?;
+            out[i].facts.last_active = r.get(4)?;
         }
     }
     let mut st = conn.prepare_cached(

@@ -22,3 +22,12 @@ pub fn set(conn: &Connection, key: &str, value: &str) -> Result<()> {
 pub fn unset(conn: &Connection, key: &str) -> Result<bool> {
     Ok(conn.execute("DELETE FROM config WHERE key = ?", [key])? > 0)
 }
+
+/// One stored value, if set.
+pub fn get(conn: &Connection, key: &str) -> Result<Option<String>> {
+    use rusqlite::OptionalExtension;
+    Ok(conn
+        .prepare_cached("SELECT value FROM config WHERE key = ?1")?
+        .query_row([key], |r| r.get(0))
+        .optional()?)
+}

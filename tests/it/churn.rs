@@ -42,6 +42,51 @@ fn usage_drop_at_and_just_past_the_threshold() {
     assert!(risk_pairs(&w).contains(&("few".into(), "usage-drop".into())), "4 prior events is the minimum");
 }
 
+/// A critical customer silent for 35 days (last event 2026-10-16) with a
+/// late invoice: no activity in the last 14 days after 5 in the 28 before
+/// (10-09..11-06) — "went quiet". Silent 45 days (all before 10-09): too
+/// long ago to be read as a drop.
+#[test]
+fn a_customer_silent_for_35_days_is_in_churn_risks_with_the_last_active_day() {
+    let w = Work::new();
+    import(
+        &w,
+        "customers",
+        "id,name,signed_up_at
+quiet,Quiet Co,2026-01-01
+long,Long Gone,2026-01-01
+",
+    );
+    import(
+        &w,
+        "usage",
+        "customer,timestamp,event,count
+         quiet,2026-10-12,reports,2
+quiet,2026-10-16T15:00:00Z,export,3
+         long,2026-10-06,reports,9
+",
+    );
+    import(
+        &w,
+        "billing",
+        "customer,date,amount,status
+quiet,2026-11-01,49,late
+",
+    );
+    w.run(&["-q", "health", "score"]).ok();
+    let h = w.run(&["health", "list", "-f", "json"]).ok().json();
+    assert_eq!(h[0]["customer_id"], "quiet");
+    assert_eq!(h[0]["status"], "critical");
+    let j = w.run(&["churn", "risks", "-f", "json"]).ok().json();
+    assert_eq!(
+        j,
+        serde_json::json!([{"customer_id": "quiet", "name": "Quiet Co", "signal": "usage-drop",
+            "detail": "went quiet: no activity in 14 days after 5 in the 28 before; last active 2026-10-16",
+            "response": "Re-engagement email"}])
+    );
+    w.run(&["churn", "risks", "--fail-on", "any"]).fails(3);
+}
+
 #[test]
 fn support_feedback_payment_and_feature_request_signs() {
     let w = Work::new();

@@ -8,6 +8,7 @@ mod cli;
 mod config;
 mod customer;
 mod demo;
+mod formats;
 mod health;
 mod import;
 mod onboarding;

@@ -345,7 +345,7 @@ fn plan_refuses_other_formats_and_unknown_charts() {
     let r = w.run(&["report", "plan", "-f", "json"]).fails(1);
     assert_eq!(
         r.stderr,
-        "error: report plan is markdown only (-f markdown); use report metrics for JSON or CSV\n"
+        "error: report plan has no json form; use -f markdown (the plan is markdown only; `csf report metrics -f json` has its figures)\n"
     );
     assert_eq!(r.stdout, "");
     let r = w.run(&["report", "plan", "--sections", ","]).fails(1);
