@@ -181,7 +181,7 @@ pub fn best_weights(fit: &[Sample], grid: &[[u32; 4]], current: [u32; 4]) -> Opt
     let mut best: Option<([u32; 4], Auc)> = None;
     for &w in grid {
         let (c, r) = histogram(fit, w);
-        let Some(a) = auc_of_histogram(&c, &r) else { return None };
+        let a = auc_of_histogram(&c, &r)?;
         best = match best {
             None => Some((w, a)),
             Some((bw, ba)) => match a.cmp_exact(ba) {

@@ -91,7 +91,10 @@ impl History {
         each(
             "SELECT cid, ts, event_id FROM usage_events WHERE ts >= ?1 AND ts <= ?2 ORDER BY cid, ts",
             window_start(first_day) * DAY,
-            &mut |c, r| Ok(c.usage.push((r.get(1)?, r.get(2)?))),
+            &mut |c, r| {
+                c.usage.push((r.get(1)?, r.get(2)?));
+                Ok(())
+            },
         )?;
         // The latest answer before the window still decides "latest" (and
         // is then too old to count), so NPS is loaded from the beginning.
@@ -99,13 +102,19 @@ impl History {
             "SELECT cid, responded_at, score FROM nps_responses WHERE responded_at >= ?1 AND responded_at <= ?2
              ORDER BY cid, responded_at",
             i64::MIN,
-            &mut |c, r| Ok(c.nps.push((r.get(1)?, r.get(2)?))),
+            &mut |c, r| {
+                c.nps.push((r.get(1)?, r.get(2)?));
+                Ok(())
+            },
         )?;
         each(
             "SELECT cid, csat_at, created_at, 25 * (csat - 1) FROM tickets
              WHERE csat IS NOT NULL AND csat_at >= ?1 AND csat_at <= ?2 ORDER BY cid, csat_at",
             (first_day - 89) * DAY,
-            &mut |c, r| Ok(c.csat.push((r.get(1)?, r.get(2)?, r.get(3)?))),
+            &mut |c, r| {
+                c.csat.push((r.get(1)?, r.get(2)?, r.get(3)?));
+                Ok(())
+            },
         )?;
         each(
             "SELECT cid, date, id, status FROM billing_records
