@@ -1,6 +1,6 @@
 //! `csf health ...`
 
-use clap::{Subcommand, ValueEnum};
+use clap::{Args, Subcommand, ValueEnum};
 
 #[derive(Subcommand, Debug)]
 pub enum HealthCmd {
@@ -38,6 +38,54 @@ pub enum HealthCmd {
         #[arg(long, value_name = "BAND", value_parser = ["healthy", "neutral", "at-risk", "critical"])]
         status: Option<String>,
     },
+    /// Replay past cutoffs and measure how well the score foretold churn (AUC, lift, bands)
+    #[command(
+        after_help = "Cutoffs are --from, --from + every, ... up to --to, each at 23:59:59 UTC; a sample is a\ncustomer active at a cutoff, scored as `csf --now CUTOFF health score` would; it churned\nwhen churned within --horizon days after. Nothing is written.\n\nExample:\n  csf health backtest\n  csf health backtest --from 2025-01-31 --to 2025-12-31 --every 30 --weights 25,25,25,25 --missed"
+    )]
+    Backtest {
+        #[command(flatten)]
+        window: WindowArgs,
+        /// Score with these weights (U,E,S,P) instead of the configured ones
+        #[arg(long, value_name = "U,E,S,P")]
+        weights: Option<String>,
+        /// List the churned samples that were scored healthy
+        #[arg(long)]
+        missed: bool,
+        /// Also list every sample with its components (JSON `sample_list`; for checking)
+        #[arg(long, hide = true)]
+        samples: bool,
+    },
+    /// Search the weight grid for the weights that best foretold churn (fit on older cutoffs, check on newer)
+    #[command(
+        after_help = "Example:\n  csf health tune\n  csf health tune --step 10 --apply   # set health.weights only if the check AUC improves"
+    )]
+    Tune {
+        #[command(flatten)]
+        window: WindowArgs,
+        /// Grid step: weights are multiples of it summing to 100 (must divide 100)
+        #[arg(long, default_value_t = 5, value_name = "N")]
+        step: u32,
+        /// Set health.weights to the best weights when their check AUC beats the current ones'
+        #[arg(long)]
+        apply: bool,
+    },
+}
+
+/// The backtest window (SPEC §12.1).
+#[derive(Args, Debug, Clone)]
+pub struct WindowArgs {
+    /// First cutoff date [default: --to minus 11 × --every]
+    #[arg(long, value_name = "DATE")]
+    pub from: Option<String>,
+    /// Last cutoff date [default: today minus --horizon]
+    #[arg(long, value_name = "DATE")]
+    pub to: Option<String>,
+    /// Days between cutoffs [default: 30]
+    #[arg(long, value_name = "DAYS")]
+    pub every: Option<i64>,
+    /// Days after a cutoff in which a churn counts [default: 90]
+    #[arg(long, value_name = "DAYS")]
+    pub horizon: Option<i64>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

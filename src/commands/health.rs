@@ -58,6 +58,9 @@ pub fn run(ctx: &Ctx, cmd: HealthCmd) -> Result<()> {
         HealthCmd::List { status, sort } => list(ctx, &conn, status.as_deref(), sort),
         HealthCmd::Show { customer } => show(ctx, &conn, &customer),
         HealthCmd::Alerts { status } => alerts(ctx, &conn, status.as_deref()),
+        cmd @ (HealthCmd::Backtest { .. } | HealthCmd::Tune { .. }) => {
+            super::backtest::run(ctx, &mut conn, cmd)
+        }
     }
 }
 

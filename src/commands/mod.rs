@@ -2,6 +2,7 @@
 //! and the store, and hands rows to render.
 
 pub mod admin;
+pub mod backtest;
 pub mod churn;
 pub mod config;
 pub mod customer;

@@ -1,5 +1,6 @@
 //! Pure logic on plain structs and `now`: no I/O, unit-tested with hand-computed cases.
 
+pub mod backtest;
 pub mod churn;
 pub mod health;
 pub mod metrics;

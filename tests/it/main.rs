@@ -3,6 +3,7 @@
 
 mod common;
 
+mod backtest;
 mod churn;
 mod cli;
 mod config;

@@ -1,0 +1,206 @@
+//! The history a backtest replays (SPEC §12): every customer who could be
+//! active at some cutoff, with the usage, NPS, CSAT and billing rows the
+//! score can look at, loaded once (one pass per table) so that the cutoffs
+//! are swept in memory. [`History::facts_at`] gives the same facts as
+//! `store::health::facts` would as of that cutoff.
+
+use std::collections::HashMap;
+
+use anyhow::Result;
+use rusqlite::{params, Connection};
+
+use crate::domain::health::{window_start, Facts, Payment};
+use crate::domain::settings::Settings;
+use crate::time::DAY;
+
+/// One customer's rows, each list sorted by time.
+#[derive(Debug, Clone, Default)]
+pub struct CustomerHistory {
+    pub cid: i64,
+    pub id: String,
+    pub signed_up_at: Option<i64>,
+    pub churned_at: Option<i64>,
+    /// (ts, event id)
+    usage: Vec<(i64, i64)>,
+    /// (responded_at, score)
+    nps: Vec<(i64, i64)>,
+    /// (csat_at, created_at, 25 × (rating − 1))
+    csat: Vec<(i64, i64, i64)>,
+    /// (date, billing id, status) among paid/late/failed
+    billing: Vec<(i64, i64, Payment)>,
+}
+
+impl CustomerHistory {
+    /// Active as of `now`: signed up on or before it (or unknown), not churned.
+    pub fn active_at(&self, now: i64) -> bool {
+        self.signed_up_at.is_none_or(|t| t <= now) && self.churned_at.is_none_or(|t| t > now)
+    }
+}
+
+pub struct History {
+    pub customers: Vec<CustomerHistory>,
+    /// (id, name, first_seen) of every event name.
+    events: Vec<(i64, String, i64)>,
+}
+
+/// The core features in force at one cutoff: sorted ids and their count
+/// (configured names never seen count without an id).
+pub struct Core {
+    ids: Vec<i64>,
+    pub count: usize,
+}
+
+impl History {
+    /// Loads what the cutoffs `first..=last` can see: customers who might be
+    /// active at one of them, and their rows up to `last` (usage from the
+    /// first 28-day window, NPS from 180 days, CSAT from 90 days before).
+    pub fn load(conn: &Connection, first: i64, last: i64) -> Result<History> {
+        let first_day = first.div_euclid(DAY);
+        let mut customers = Vec::new();
+        let mut index = HashMap::new();
+        {
+            let mut st = conn.prepare(
+                "SELECT cid, id, signed_up_at, churned_at FROM customers
+                 WHERE (signed_up_at IS NULL OR signed_up_at <= ?2) AND (churned_at IS NULL OR churned_at > ?1)
+                 ORDER BY cid",
+            )?;
+            let mut rows = st.query(params![first, last])?;
+            while let Some(r) = rows.next()? {
+                let cid: i64 = r.get(0)?;
+                index.insert(cid, customers.len());
+                customers.push(CustomerHistory {
+                    cid,
+                    id: r.get(1)?,
+                    signed_up_at: r.get(2)?,
+                    churned_at: r.get(3)?,
+                    ..CustomerHistory::default()
+                });
+            }
+        }
+        let mut each =
+            |sql: &str, from: i64, f: &mut dyn FnMut(&mut CustomerHistory, &rusqlite::Row) -> Result<()>| {
+                let mut st = conn.prepare(sql)?;
+                let mut rows = st.query(params![from, last])?;
+                while let Some(r) = rows.next()? {
+                    if let Some(&i) = index.get(&r.get::<_, i64>(0)?) {
+                        f(&mut customers[i], r)?;
+                    }
+                }
+                anyhow::Ok(())
+            };
+        each(
+            "SELECT cid, ts, event_id FROM usage_events WHERE ts >= ?1 AND ts <= ?2 ORDER BY cid, ts",
+            window_start(first_day) * DAY,
+            &mut |c, r| {
+                c.usage.push((r.get(1)?, r.get(2)?));
+                Ok(())
+            },
+        )?;
+        // The latest answer before the window still decides "latest" (and
+        // is then too old to count), so NPS is loaded from the beginning.
+        each(
+            "SELECT cid, responded_at, score FROM nps_responses WHERE responded_at >= ?1 AND responded_at <= ?2
+             ORDER BY cid, responded_at",
+            i64::MIN,
+            &mut |c, r| {
+                c.nps.push((r.get(1)?, r.get(2)?));
+                Ok(())
+            },
+        )?;
+        each(
+            "SELECT cid, csat_at, created_at, 25 * (csat - 1) FROM tickets
+             WHERE csat IS NOT NULL AND csat_at >= ?1 AND csat_at <= ?2 ORDER BY cid, csat_at",
+            (first_day - 89) * DAY,
+            &mut |c, r| {
+                c.csat.push((r.get(1)?, r.get(2)?, r.get(3)?));
+                Ok(())
+            },
+        )?;
+        each(
+            "SELECT cid, date, id, status FROM billing_records
+             WHERE status IN ('paid', 'late', 'failed') AND date >= ?1 AND date <= ?2 ORDER BY cid, date, id",
+            i64::MIN,
+            &mut |c, r| {
+                if let Some(p) = Payment::parse(&r.get::<_, String>(3)?) {
+                    c.billing.push((r.get(1)?, r.get(2)?, p));
+                }
+                Ok(())
+            },
+        )?;
+        let mut events = Vec::new();
+        {
+            let mut st = conn.prepare("SELECT id, name, first_seen FROM event_names ORDER BY name")?;
+            let mut rows = st.query([])?;
+            while let Some(r) = rows.next()? {
+                events.push((r.get(0)?, r.get(1)?, r.get(2)?));
+            }
+        }
+        Ok(History { customers, events })
+    }
+
+    /// The core features as of `now`, as `store::usage::core_features` and
+    /// `Features::load` find them.
+    pub fn core_at(&self, settings: &Settings, now: i64) -> Core {
+        let (mut ids, count): (Vec<i64>, usize) = match settings.core_features() {
+            Some(mut list) => {
+                list.sort();
+                list.dedup();
+                let ids = list
+                    .iter()
+                    .filter_map(|n| self.events.iter().find(|(_, name, _)| name == n).map(|e| e.0))
+                    .collect();
+                (ids, list.len())
+            }
+            None => {
+                let ignore = settings.ignore_events();
+                let ids: Vec<i64> = self
+                    .events
+                    .iter()
+                    .filter(|(_, name, first)| *first <= now && !ignore.iter().any(|i| i == name))
+                    .map(|e| e.0)
+                    .collect();
+                let n = ids.len();
+                (ids, n)
+            }
+        };
+        ids.sort_unstable();
+        Core { ids, count }
+    }
+}
+
+/// The facts of one customer as of `now` (the fields the score needs).
+pub fn facts_at(c: &CustomerHistory, core: &Core, now: i64) -> Facts {
+    let today = now.div_euclid(DAY);
+    let start28 = window_start(today) * DAY;
+    let mut f = Facts { signup_day: c.signed_up_at.map(|t| t.div_euclid(DAY)), ..Facts::default() };
+
+    let lo = c.usage.partition_point(|(ts, _)| *ts < start28);
+    let hi = c.usage.partition_point(|(ts, _)| *ts <= now);
+    let mut used: Vec<i64> = Vec::new();
+    for &(ts, ev) in &c.usage[lo..hi] {
+        let k = ((ts - start28) / (7 * DAY)).min(3) as usize;
+        f.active_blocks[k] = true;
+        if core.ids.binary_search(&ev).is_ok() && !used.contains(&ev) {
+            used.push(ev);
+        }
+    }
+    f.core_used = used.len();
+    f.last_event = c.usage[..hi].last().map(|(ts, _)| *ts);
+
+    let n = c.nps.partition_point(|(t, _)| *t <= now);
+    f.latest_nps = n.checked_sub(1).map(|i| c.nps[i]);
+
+    let start90 = (today - 89) * DAY;
+    let lo = c.csat.partition_point(|(t, _, _)| *t < start90);
+    let hi = c.csat.partition_point(|(t, _, _)| *t <= now);
+    for &(_, created, part) in &c.csat[lo..hi] {
+        if created <= now {
+            f.csat.0 += part;
+            f.csat.1 += 1;
+        }
+    }
+
+    let b = c.billing.partition_point(|(d, _, _)| *d <= now);
+    f.payment = b.checked_sub(1).map(|i| c.billing[i].2);
+    f
+}
