@@ -337,6 +337,14 @@ pub fn load(conn: &mut rusqlite::Connection, now: i64) -> anyhow::Result<()> {
             ImportKind::from_name(kind).ok_or_else(|| anyhow::anyhow!("unknown example kind {kind}"))?;
         import::import_text(conn, kind, &text, now)?;
     }
+    // What the outreach drafts are signed and filled with (`csf today`).
+    for (key, value) in [
+        ("product.name", "Metricly"),
+        ("founder.name", "Sam"),
+        ("product.first_step", "connect your first data source"),
+    ] {
+        crate::store::config::set(conn, key, value)?;
+    }
     Ok(())
 }
 

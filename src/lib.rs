@@ -66,6 +66,10 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
 
 fn run(ctx: &Ctx, command: Command) -> anyhow::Result<()> {
     match command {
+        Command::Today(args) => commands::today::today(ctx, args),
+        Command::Done(args) => commands::today::done(ctx, args),
+        Command::Touch(args) => commands::today::touch(ctx, args),
+        Command::Template(cmd) => commands::template::run(ctx, cmd),
         Command::Demo => commands::demo::run(ctx),
         Command::Init { example } => commands::admin::init(ctx, example),
         Command::Import(args) => commands::import::run(ctx, args),

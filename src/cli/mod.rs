@@ -7,6 +7,7 @@ pub mod import;
 pub mod onboarding;
 pub mod report;
 pub mod ticket;
+pub mod today;
 
 use std::path::PathBuf;
 
@@ -80,6 +81,15 @@ pub enum ColorWhen {
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
+    /// What to do this morning: every action due, most urgent first, with drafts
+    Today(today::TodayArgs),
+    /// Mark actions of `csf today` done (records replies and steps, logs touches)
+    Done(today::DoneArgs),
+    /// Log a touch with a customer by hand (a call, a meeting, an email)
+    Touch(today::TouchArgs),
+    /// Message templates: list, show, set, reset
+    #[command(subcommand)]
+    Template(today::TemplateCmd),
     /// Build an example database in a temporary folder and show what csf does
     #[command(after_help = "Example:\n  csf demo\n  csf demo --now 2026-11-20")]
     Demo,

@@ -208,6 +208,7 @@ fn show(ctx: &Ctx, conn: &Connection, key: &str) -> Result<()> {
     let settings = ctx.settings(conn)?;
     let live = health_cmd::live(conn, &settings, ctx.now, &c)?;
     let p = profile::load(conn, c.cid, ctx.now)?;
+    let touches = crate::store::touches::of_customer(conn, c.cid, ctx.now)?;
     let mut j = profile_json(&c, ctx.now);
     if let Some(o) = j.as_object_mut() {
         o.insert("stage".into(), json!(live.stage.name()));
@@ -238,6 +239,15 @@ fn show(ctx: &Ctx, conn: &Connection, key: &str) -> Result<()> {
         o.insert("last_event_at".into(), json!(live.subject.facts.last_event.map(time::rfc3339)));
         o.insert("events_30d".into(), json!(p.events_30d));
         o.insert(
+            "touches".into(),
+            json!(touches
+                .iter()
+                .map(
+                    |t| json!({"at": time::rfc3339(t.ts), "kind": t.kind, "action": t.action, "note": t.note})
+                )
+                .collect::<Vec<_>>()),
+        );
+        o.insert(
             "recent_activity".into(),
             json!(p
                 .recent
@@ -257,7 +267,7 @@ fn show(ctx: &Ctx, conn: &Connection, key: &str) -> Result<()> {
     let mut facts = Vec::new();
     facts.push(("Email", c.email.clone().unwrap_or_else(|| "-".into())));
     facts.push(("Plan", c.plan.clone().unwrap_or_else(|| "-".into())));
-    facts.push(("MRR", c.mrr_cents.map_or("-".into(), render::money)));
+    facts.push(("MRR", c.mrr_cents.map_or("-".into(), render::money_shown)));
     facts.push((
         "Signed up",
         c.signed_up_at
@@ -311,6 +321,19 @@ fn show(ctx: &Ctx, conn: &Connection, key: &str) -> Result<()> {
                 tk.subject.clone().unwrap_or_default(),
                 tk.status.clone(),
                 time::relative(tk.created_at, ctx.now),
+            ]);
+        }
+        out.push_str(&format!("{t}\n"));
+    }
+    if !touches.is_empty() {
+        let mut t = render::new_table(color);
+        t.set_header(["Touch", "When", "Action", "Note"]);
+        for tc in touches.iter().take(10) {
+            t.add_row([
+                tc.kind.clone(),
+                format!("{} ({})", time::short(tc.ts), time::relative(tc.ts, ctx.now)),
+                tc.action.clone().unwrap_or_else(|| "-".into()),
+                tc.note.clone().unwrap_or_default(),
             ]);
         }
         out.push_str(&format!("{t}\n"));

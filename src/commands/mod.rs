@@ -11,4 +11,6 @@ pub mod health;
 pub mod import;
 pub mod onboarding;
 pub mod report;
+pub mod template;
 pub mod ticket;
+pub mod today;

@@ -1,9 +1,8 @@
 //! `csf ticket ...` (SPEC §7): the ticket handling SOP.
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
 
-use anyhow::{anyhow, bail, Context as _, Result};
+use anyhow::{anyhow, bail, Result};
 use rusqlite::Connection;
 use serde_json::json;
 
@@ -53,7 +52,7 @@ pub fn run(ctx: &Ctx, cmd: TicketCmd) -> Result<()> {
                     bail!("ticket {} is closed; open a new ticket to continue the conversation", t.id);
                 }
                 let text = match (template, message) {
-                    (Some(name), None) => fill_template(&name, &set, &t)?,
+                    (Some(name), None) => fill_template(tx, &name, &set, &t)?,
                     (None, Some(m)) if !m.trim().is_empty() => m,
                     _ => bail!("say what to reply: --template NAME [--set KEY=VALUE]... or --message TEXT"),
                 };
@@ -191,34 +190,8 @@ pub fn target_at(t: &Ticket, s: &Settings) -> Option<i64> {
     .map(|secs| t.created_at + secs)
 }
 
-/// The template text: a file in the config dir overrides a built-in one.
-fn template_text(name: &str) -> Result<String> {
-    if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
-        bail!("template names are letters, digits, - and _; got \"{name}\"");
-    }
-    if let Some(p) = template_dir().map(|d| d.join(format!("{name}.txt"))) {
-        if p.exists() {
-            return std::fs::read_to_string(&p)
-                .with_context(|| format!("could not read the template {}", p.display()));
-        }
-    }
-    dt::BUILT_IN.iter().find(|(n, _)| *n == name).map(|(_, t)| t.to_string()).ok_or_else(|| {
-        anyhow!(
-            "no template \"{name}\"; built in: ack, resolution, escalation; add your own as {}",
-            template_dir().map_or("<config dir>/csf/templates/NAME.txt".into(), |d| d
-                .join("NAME.txt")
-                .display()
-                .to_string())
-        )
-    })
-}
-
-pub fn template_dir() -> Option<PathBuf> {
-    dirs::config_dir().map(|d| d.join("csf").join("templates"))
-}
-
-fn fill_template(name: &str, set: &[String], t: &Ticket) -> Result<String> {
-    let text = template_text(name)?;
+fn fill_template(conn: &Connection, name: &str, set: &[String], t: &Ticket) -> Result<String> {
+    let (text, _) = crate::commands::template::text(conn, name)?;
     let used = dt::placeholders(&text);
     let mut values = BTreeMap::new();
     values.insert("customer".to_string(), t.customer_name.clone().unwrap_or_else(|| t.customer_id.clone()));

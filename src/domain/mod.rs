@@ -9,4 +9,6 @@ pub mod plan;
 pub mod sequence;
 pub mod settings;
 pub mod targets;
+pub mod templates;
 pub mod tickets;
+pub mod today;

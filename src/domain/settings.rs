@@ -13,6 +13,7 @@ pub struct Key {
 
 #[derive(Clone, Copy)]
 enum Kind {
+    Text,
     Currency,
     Weights,
     List,
@@ -26,6 +27,24 @@ pub const KEYS: &[Key] = &[
         default: Some("USD"),
         kind: Kind::Currency,
         help: "ISO 4217 code of your prices (USD, EUR, GBP...): money is shown as $49.00, €49.00, 49.00 CHF",
+    },
+    Key {
+        name: "product.name",
+        default: None,
+        kind: Kind::Text,
+        help: "your product's name, for {product} in outreach drafts (csf today, csf template)",
+    },
+    Key {
+        name: "product.first_step",
+        default: None,
+        kind: Kind::Text,
+        help: "the first thing a new customer should do, for {first_step} in the welcome email",
+    },
+    Key {
+        name: "founder.name",
+        default: None,
+        kind: Kind::Text,
+        help: "who signs the outreach drafts, for {founder}",
     },
     Key {
         name: "health.weights",
@@ -146,6 +165,13 @@ pub fn validate(name: &str, value: &str) -> Result<String, String> {
     })?;
     let v = value.trim();
     match k.kind {
+        Kind::Text => {
+            if v.is_empty() {
+                Err(format!("{name} is empty; use `csf config unset {name}` to remove it"))
+            } else {
+                Ok(v.to_string())
+            }
+        }
         Kind::Currency => {
             if v.len() == 3 && v.chars().all(|c| c.is_ascii_alphabetic()) {
                 Ok(v.to_ascii_uppercase())

@@ -166,7 +166,7 @@ fn a_missing_placeholder_is_refused_and_nothing_recorded() {
     );
     let r = w.run(&["ticket", "reply", &id, "--template", "nope"]).fails(1);
     assert!(
-        r.stderr.starts_with("error: no template \"nope\"; built in: ack, resolution, escalation"),
+        r.stderr.starts_with("error: no template \"nope\"; `csf template list` shows them, and a file "),
         "{}",
         r.stderr
     );

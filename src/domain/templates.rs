@@ -1,0 +1,132 @@
+//! Message templates (SPEC §7.2, §13.1): the defaults shipped with csf, one
+//! text file per message under `src/templates/`, so the words can be edited
+//! without touching code. Overrides live in the database (`csf template set`).
+
+/// A shipped template: its name, what it is for, and its text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Template {
+    pub name: &'static str,
+    pub about: &'static str,
+    pub text: &'static str,
+}
+
+macro_rules! template {
+    ($name:literal, $about:literal) => {
+        Template { name: $name, about: $about, text: include_str!(concat!("../templates/", $name, ".txt")) }
+    };
+}
+
+pub const DEFAULTS: &[Template] = &[
+    template!("ack", "ticket reply: acknowledgment (csf ticket reply --template ack; csf today)"),
+    template!("resolution", "ticket reply: resolution"),
+    template!("escalation", "ticket reply: escalation"),
+    template!("onboarding-0", "onboarding day 0: Welcome — set expectations, first step"),
+    template!("onboarding-1", "onboarding day 1: Quick win — show one valuable feature"),
+    template!("onboarding-3", "onboarding day 3: Tips — help them go deeper"),
+    template!("onboarding-7", "onboarding day 7: Check-in — ask if they need help"),
+    template!("onboarding-14", "onboarding day 14: Success story — social proof, inspiration"),
+    template!("onboarding-21", "onboarding day 21: Upgrade/expand — show additional value"),
+    template!("winback-1", "win-back day 1: We noticed you haven't been around..."),
+    template!("winback-7", "win-back day 7: Here's what you're missing..."),
+    template!("winback-14", "win-back day 14: Direct message from founder"),
+    template!("winback-30", "win-back day 30: Discount or extended trial"),
+    template!("winback-60", "win-back day 60: Help us understand what happened"),
+    template!("rescue", "csf today: a personal check-in for an at-risk or critical customer"),
+    template!("expand", "csf today: an expansion conversation with a healthy customer"),
+];
+
+pub fn default(name: &str) -> Option<&'static Template> {
+    DEFAULTS.iter().find(|t| t.name == name)
+}
+
+/// The template of a sequence step: `onboarding-7`, `winback-30`.
+pub fn step_name(sequence: &str, day: i64) -> String {
+    format!("{sequence}-{day}")
+}
+
+/// "Jane" from `jane.doe@acme.com`; `None` for a role address
+/// (`support@`, `info@`...) or one that is not a name.
+pub fn first_name_from_email(email: &str) -> Option<String> {
+    let local = email.split('@').next()?.trim();
+    let first = local.split(['.', '_', '-', '+']).next()?;
+    const ROLES: &[&str] = &[
+        "admin", "billing", "contact", "finance", "hello", "help", "hi", "info", "mail", "no", "noreply",
+        "office", "ops", "sales", "support", "team", "accounts", "it", "dev", "founders", "founder", "me",
+    ];
+    if first.len() < 2
+        || !first.chars().all(|c| c.is_alphabetic())
+        || ROLES.contains(&first.to_lowercase().as_str())
+    {
+        return None;
+    }
+    let mut c = first.chars();
+    c.next().map(|f| f.to_uppercase().chain(c.flat_map(char::to_lowercase)).collect())
+}
+
+/// The name to greet: the first name in the email address, unless it is the
+/// company's own name (`acme@acme.com`), else "there" ("Hi there").
+pub fn greeting_name(email: Option<&str>, company: &str) -> String {
+    let company: Vec<String> = company
+        .split(|c: char| !c.is_alphanumeric())
+        .map(str::to_lowercase)
+        .filter(|w| !w.is_empty())
+        .collect();
+    email
+        .and_then(first_name_from_email)
+        .filter(|n| !company.contains(&n.to_lowercase()))
+        .unwrap_or_else(|| "there".into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::sequence::{ONBOARDING, WINBACK};
+    use crate::domain::tickets::placeholders;
+
+    #[test]
+    fn every_sequence_step_has_a_default_template() {
+        for seq in [ONBOARDING, WINBACK] {
+            for s in seq.steps {
+                assert!(default(&step_name(seq.name, s.day)).is_some(), "{} day {}", seq.name, s.day);
+            }
+        }
+    }
+
+    #[test]
+    fn the_reply_templates_keep_the_framework_placeholders() {
+        let p = |n: &str| placeholders(default(n).unwrap().text);
+        assert_eq!(p("ack"), ["customer", "issue", "timeframe"]);
+        assert_eq!(p("resolution"), ["customer", "issue", "explanation", "tip"]);
+        assert_eq!(p("escalation"), ["customer", "issue", "team", "timeframe", "workaround"]);
+    }
+
+    #[test]
+    fn outreach_templates_use_only_placeholders_csf_can_fill() {
+        let known = ["name", "company", "product", "founder", "first_step", "feature"];
+        for t in DEFAULTS.iter().filter(|t| !["ack", "resolution", "escalation"].contains(&t.name)) {
+            for p in placeholders(t.text) {
+                assert!(known.contains(&p.as_str()), "{}: {{{p}}}", t.name);
+            }
+        }
+    }
+
+    #[test]
+    fn the_win_back_messages_start_from_the_framework_lines() {
+        assert!(default("winback-1").unwrap().text.contains("We noticed you haven't been around"));
+        assert!(default("winback-7").unwrap().text.contains("Here's what you're missing"));
+        assert!(default("winback-60").unwrap().text.contains("Help us understand what happened"));
+    }
+
+    #[test]
+    fn first_names_come_from_personal_addresses_only() {
+        assert_eq!(first_name_from_email("jane.doe@acme.com").as_deref(), Some("Jane"));
+        assert_eq!(first_name_from_email("BOB@x.io").as_deref(), Some("Bob"));
+        assert_eq!(first_name_from_email("support@acme.com"), None);
+        assert_eq!(first_name_from_email("j@acme.com"), None);
+        assert_eq!(first_name_from_email("ops2@acme.com"), None);
+        assert_eq!(greeting_name(None, "Acme"), "there");
+        assert_eq!(greeting_name(Some("initech@example.com"), "Initech"), "there");
+        assert_eq!(greeting_name(Some("piedpiper@example.com"), "piedpiper"), "there");
+        assert_eq!(greeting_name(Some("jane@acme.com"), "Acme Inc"), "Jane");
+    }
+}
