@@ -48,7 +48,18 @@ impl Ctx {
         })
     }
 
+    /// Opens the existing database; a missing file is refused (SPEC §1), so a
+    /// mistyped `--db` never passes silently.
     pub fn open(&self) -> Result<Connection> {
+        if !self.db_path.exists() {
+            anyhow::bail!("no database at {}; run `csf init` or check --db/CSF_DB", self.db_path.display());
+        }
+        store::open(&self.db_path)
+    }
+
+    /// Opens the database, creating it (mode 0600) if missing: only for
+    /// `init`, `import`, `customer add` and `ticket open`.
+    pub fn open_or_create(&self) -> Result<Connection> {
         store::open(&self.db_path)
     }
 

@@ -81,7 +81,7 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<()> {
         pb.set_message(format!("importing {}", kind.name()));
         pb
     });
-    let mut conn = ctx.open()?;
+    let mut conn = ctx.open_or_create()?;
     let started = Instant::now();
     let result = import::import(&mut conn, kind, input, &source, &opts, ctx.now, progress.as_ref());
     if let Some(pb) = &progress {

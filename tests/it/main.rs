@@ -11,6 +11,7 @@ mod demo;
 mod health;
 mod import;
 mod onboarding;
+mod ownership;
 mod presets;
 mod reliability;
 mod reports;
