@@ -254,7 +254,7 @@ fn import_in_tx(
                 ),
             })
         } else {
-            w.row(&rec, line)
+            w.row(&rec, line).map_err(|e| storage_error(source, line, e))?
         };
         match outcome {
             Ok(Written::Inserted) => summary.inserted += 1,
@@ -292,7 +292,7 @@ fn import_in_tx(
         .into());
     }
     summary.customers_created = w.created;
-    w.finish()?;
+    w.finish().map_err(|e| storage_error(source, 0, e))?;
     drop(w);
     if let Some(mut wr) = rejects {
         wr.flush()?;
@@ -322,7 +322,20 @@ fn import_in_tx(
             summary.updated as i64,
             summary.skipped as i64
         ],
-    )?;
-    tx.commit().context("could not commit the import")?;
+    )
+    .map_err(|e| storage_error(source, 0, e))?;
+    tx.commit().map_err(|e| storage_error(source, 0, e))?;
     Ok(summary)
+}
+
+/// A write the database refused (disk full, I/O error, lock): named as a
+/// storage problem, never as bad rows. The transaction is rolled back.
+fn storage_error(source: &str, line: u64, e: impl Into<anyhow::Error>) -> anyhow::Error {
+    let e: anyhow::Error = e.into();
+    let at =
+        if line > 0 { format!(" while storing {source}:{line}") } else { format!(" while storing {source}") };
+    anyhow!(
+        "storage error{at}: {e}; nothing was imported (the transaction was rolled back) — free disk \
+         space or check the database's folder, then import again"
+    )
 }

@@ -46,3 +46,41 @@ fn a_missing_database_is_refused_by_commands_that_do_not_create_one() {
     }
     w.run(&["demo"]).ok();
 }
+
+/// A write error part-way (here a file-size limit: the database's journal
+/// cannot grow) stops the import at once, is named as a storage error, and
+/// leaves nothing behind.
+#[test]
+fn a_storage_error_mid_import_stops_at_once_and_leaves_nothing() {
+    let w = Work::new();
+    w.run(&["init"]).ok();
+    w.run(&["customer", "add", "acme"]).ok();
+    let before = w.dump();
+    // 38 MB of rows: more than the 32 MB page cache, so pages reach the WAL mid-import.
+    let big = "x".repeat(128 * 1024);
+    let mut csv = String::from("id,name\n");
+    for i in 0..300 {
+        csv.push_str(&format!("c{i},{big}\n"));
+    }
+    let input = w.file("big.csv", &csv);
+    let bin = assert_cmd::cargo::cargo_bin("csf");
+    // 16384 blocks: 8 or 16 MB, whichever the shell's unit; SIGXFSZ ignored
+    // so that the write fails with EFBIG, as on a full disk.
+    let out = std::process::Command::new("sh")
+        .arg("-c")
+        .arg("trap '' XFSZ; ulimit -f 16384; exec \"$0\" \"$@\"")
+        .arg(&bin)
+        .args(["--db".as_ref(), w.db.as_os_str(), "--now".as_ref(), crate::common::NOW.as_ref()])
+        .args(["import".as_ref(), "customers".as_ref(), input.as_os_str()])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.starts_with("error: storage error while storing"), "{stderr}");
+    assert!(stderr.contains("nothing was imported"), "{stderr}");
+    assert!(!stderr.contains("invalid row"), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert_eq!(w.dump(), before);
+    w.run(&["check"]).ok();
+    assert_eq!(std::fs::read_to_string(&input).unwrap(), csv);
+}
