@@ -84,3 +84,48 @@ fn a_storage_error_mid_import_stops_at_once_and_leaves_nothing() {
     w.run(&["check"]).ok();
     assert_eq!(std::fs::read_to_string(&input).unwrap(), csv);
 }
+
+/// `--rejects` never overwrites the database, the input or an existing file
+/// (unless `--force`); it is private and its cells are formula-safe.
+#[test]
+fn rejects_never_overwrites_the_database_the_input_or_an_existing_file() {
+    use std::os::unix::fs::PermissionsExt;
+    let w = Work::new();
+    w.run(&["customer", "add", "acme"]).ok();
+    let text = "customer,responded_at,score\nacme,2026-11-01,9\n=HYPERLINK(\"http://x\"),2026-11-02,-3\n";
+    let input = w.file("n.csv", text);
+    let db = w.db.to_str().unwrap().to_string();
+    let before = w.dump();
+    let db_bytes = std::fs::read(&w.db).unwrap();
+    for (target, want) in [
+        (db.as_str(), "is the database; nothing was imported"),
+        ("n.csv", "is the file being imported; nothing was imported"),
+        ("./n.csv", "is the file being imported"),
+    ] {
+        let r = w.run(&["import", "nps", "n.csv", "--skip-invalid", "--rejects", target, "--force"]).fails(1);
+        assert!(
+            r.stderr.starts_with("error: --rejects ") && r.stderr.contains(want),
+            "{target}: {}",
+            r.stderr
+        );
+        assert_eq!(r.stderr.lines().count(), 1, "{}", r.stderr);
+        assert_eq!(w.dump(), before);
+        assert_eq!(std::fs::read(&w.db).unwrap(), db_bytes);
+        assert_eq!(std::fs::read_to_string(&input).unwrap(), text);
+    }
+    let old = w.file("old.csv", "keep me\n");
+    let r = w.run(&["import", "nps", "n.csv", "--skip-invalid", "--rejects", "old.csv"]).fails(1);
+    assert!(r.stderr.contains("already exists; nothing was imported"), "{}", r.stderr);
+    assert!(r.stderr.contains("pass --force to replace it"), "{}", r.stderr);
+    assert_eq!(std::fs::read_to_string(&old).unwrap(), "keep me\n");
+    assert_eq!(w.dump(), before);
+    // A new file: private, cells defused like -f csv.
+    w.run(&["import", "nps", "n.csv", "--skip-invalid", "--rejects", "rej.csv"]).ok();
+    let rej = w.path("rej.csv");
+    assert_eq!(std::fs::metadata(&rej).unwrap().permissions().mode() & 0o777, 0o600);
+    let got = std::fs::read_to_string(&rej).unwrap();
+    assert!(got.contains("\n\"'=HYPERLINK(\"\"http://x\"\")\",2026-11-02,-3,"), "{got}");
+    // --force replaces an existing rejects file.
+    w.run(&["import", "nps", "n.csv", "--skip-invalid", "--rejects", "old.csv", "--force"]).ok();
+    assert!(std::fs::read_to_string(&old).unwrap().starts_with("customer,responded_at,score,reason\n"));
+}
