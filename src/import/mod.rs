@@ -18,7 +18,7 @@ use rusqlite::{params, Connection, Transaction};
 
 use reader::{header_hint, read_error, Scanner};
 pub use writer::category_key;
-use writer::{Writer, Written};
+use writer::{RowFatal, Writer, Written};
 
 /// What a file holds (SPEC §3.2).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -268,7 +268,11 @@ fn import_in_tx(
                 ),
             })
         } else {
-            w.row(&rec, line).map_err(|e| storage_error(source, line, e))?
+            match w.row(&rec, line) {
+                Ok(outcome) => outcome,
+                Err(RowFatal::Db(e)) => return Err(storage_error(source, line, e)),
+                Err(RowFatal::Conflict(m)) => bail!("{source}:{line}: {m}"),
+            }
         };
         match outcome {
             Ok(Written::Inserted) => summary.inserted += 1,

@@ -130,7 +130,7 @@ impl<'t> Writer<'t> {
         &mut self,
         rec: &csv::ByteRecord,
         line: u64,
-    ) -> Result<Result<Written, Problem>, rusqlite::Error> {
+    ) -> Result<Result<Written, Problem>, RowFatal> {
         let r = match self.kind {
             ImportKind::Customers => self.customer(rec, line),
             ImportKind::Usage => self.usage(rec, line),
@@ -152,7 +152,8 @@ impl<'t> Writer<'t> {
                     message: format!("could not be stored: {e}"),
                 }))
             }
-            Err(RowError::Db(e)) => Err(e),
+            Err(RowError::Db(e)) => Err(RowFatal::Db(e)),
+            Err(RowError::Conflict(m)) => Err(RowFatal::Conflict(m)),
         }
     }
 
@@ -245,6 +246,15 @@ pub fn category_key(s: &str) -> String {
 pub(super) enum RowError {
     Problem(Problem),
     Db(rusqlite::Error),
+    /// The row would replace data csf owns (a ticket opened in csf): the
+    /// whole import stops, whatever `--skip-invalid` says.
+    Conflict(String),
+}
+
+/// What stops an import at once.
+pub(super) enum RowFatal {
+    Db(rusqlite::Error),
+    Conflict(String),
 }
 
 impl From<Problem> for RowError {

@@ -129,3 +129,38 @@ fn rejects_never_overwrites_the_database_the_input_or_an_existing_file() {
     w.run(&["import", "nps", "n.csv", "--skip-invalid", "--rejects", "old.csv", "--force"]).ok();
     assert!(std::fs::read_to_string(&old).unwrap().starts_with("customer,responded_at,score,reason\n"));
 }
+
+/// An import never replaces a ticket opened in csf: the collision is an
+/// error naming both, and nothing is imported (with --dry-run too).
+#[test]
+fn an_import_never_replaces_a_ticket_opened_in_csf() {
+    let w = Work::new();
+    w.run(&["customer", "add", "acme"]).ok();
+    w.run(&["customer", "add", "globex"]).ok();
+    assert_eq!(w.run(&["ticket", "open", "acme", "Export fails"]).ok().stdout, "1\n");
+    let text = "id,customer,subject,created_at\nZD-7,globex,Other,2026-11-01\n1,globex,Hijack,2026-11-02\n";
+    let input = w.file("t.csv", text);
+    let before = w.dump();
+    for extra in [&[][..], &["--dry-run"], &["--skip-invalid"]] {
+        let mut args = vec!["import", "tickets", "t.csv"];
+        args.extend_from_slice(extra);
+        let r = w.run(&args).fails(1);
+        assert_eq!(
+            r.stderr,
+            "error: t.csv:3: ticket id \"1\" is already the ticket opened in csf for customer \"acme\" \
+             (\"Export fails\"); an import never replaces it, so nothing was imported — give the imported \
+             tickets other ids (e.g. a prefix such as zd-1)\n",
+            "{extra:?}"
+        );
+        assert_eq!(w.dump(), before);
+        assert_eq!(std::fs::read_to_string(&input).unwrap(), text);
+    }
+    // csf's next number never takes an imported id.
+    w.file("t2.csv", "id,customer,created_at\n7,globex,2026-11-01\n");
+    w.run(&["-q", "import", "tickets", "t2.csv"]).ok();
+    assert_eq!(w.run(&["ticket", "open", "acme", "Next"]).ok().stdout, "8\n");
+    // Re-importing an imported id still updates it.
+    w.file("t3.csv", "id,customer,subject,created_at\n7,globex,Renamed,2026-11-01\n");
+    let r = w.run(&["import", "tickets", "t3.csv"]).ok();
+    assert!(r.stderr.contains("0 inserted, 1 updated"), "{}", r.stderr);
+}
