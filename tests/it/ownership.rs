@@ -164,3 +164,19 @@ fn an_import_never_replaces_a_ticket_opened_in_csf() {
     let r = w.run(&["import", "tickets", "t3.csv"]).ok();
     assert!(r.stderr.contains("0 inserted, 1 updated"), "{}", r.stderr);
 }
+
+/// A note a person wrote survives a re-import of its ticket, whatever it says.
+#[test]
+fn a_note_mentioning_imported_survives_a_reimport() {
+    let w = Work::new();
+    w.run(&["customer", "add", "acme"]).ok();
+    w.file("t.csv", "id,customer,created_at,resolved_at\nZD-1,acme,2026-11-01,2026-11-02\n");
+    w.run(&["-q", "import", "tickets", "t.csv"]).ok();
+    w.run(&["ticket", "note", "ZD-1", "Imported data looks wrong"]).ok();
+    w.run(&["ticket", "note", "ZD-1", "imported"]).ok();
+    w.run(&["-q", "import", "tickets", "t.csv"]).ok();
+    let r = w.run(&["ticket", "show", "ZD-1"]).ok();
+    assert!(r.stdout.contains("Imported data looks wrong"), "{}", r.stdout);
+    assert_eq!(w.count("SELECT count(*) FROM ticket_events WHERE imported = 0"), 2);
+    assert_eq!(w.count("SELECT count(*) FROM ticket_events WHERE imported = 1"), 2);
+}
