@@ -180,3 +180,48 @@ fn a_note_mentioning_imported_survives_a_reimport() {
     assert_eq!(w.count("SELECT count(*) FROM ticket_events WHERE imported = 0"), 2);
     assert_eq!(w.count("SELECT count(*) FROM ticket_events WHERE imported = 1"), 2);
 }
+
+/// Files csf does not own are refused before any pragma changes them; an
+/// empty file becomes private; a backup never writes through a symlink or
+/// over a file.
+#[test]
+fn foreign_files_are_untouched_and_backups_never_overwrite() {
+    use std::os::unix::fs::PermissionsExt;
+    for (setup, want) in [
+        ("PRAGMA user_version = -5;", "schema version -5, which no csf writes"),
+        ("CREATE TABLE notes (x); INSERT INTO notes VALUES (1); PRAGMA user_version = 1;", "not a csf one"),
+        ("CREATE TABLE customers (x); PRAGMA user_version = 2;", ""),
+    ] {
+        let w = Work::new();
+        {
+            let c = rusqlite::Connection::open(&w.db).unwrap();
+            c.execute_batch(&format!("CREATE TABLE IF NOT EXISTS pad (x); {setup}")).unwrap();
+        }
+        let bytes = std::fs::read(&w.db).unwrap();
+        let r = w.run(&["customer", "list"]).fails(1);
+        assert!(r.stderr.contains("left untouched"), "{setup}: {}", r.stderr);
+        assert!(r.stderr.contains(want), "{setup}: {}", r.stderr);
+        assert_eq!(std::fs::read(&w.db).unwrap(), bytes, "{setup}");
+        assert!(!w.path("csf.db-wal").exists());
+    }
+    let w = Work::new();
+    w.file("csf.db", "");
+    std::fs::set_permissions(&w.db, std::fs::Permissions::from_mode(0o644)).unwrap();
+    w.run(&["init"]).ok();
+    assert_eq!(std::fs::metadata(&w.db).unwrap().permissions().mode() & 0o777, 0o600);
+    let before = w.dump();
+    let target = w.file("target.txt", "mine\n");
+    std::os::unix::fs::symlink(&target, w.path("link.db")).unwrap();
+    std::os::unix::fs::symlink(w.path("nowhere"), w.path("dangling.db")).unwrap();
+    for (dest, want) in [
+        ("link.db", "is a symbolic link"),
+        ("dangling.db", "is a symbolic link"),
+        ("target.txt", "already exists"),
+    ] {
+        let r = w.run(&["backup", dest]).fails(1);
+        assert!(r.stderr.contains(want) && r.stderr.contains("left untouched"), "{dest}: {}", r.stderr);
+    }
+    assert_eq!(std::fs::read_to_string(&target).unwrap(), "mine\n");
+    assert!(!w.path("nowhere").exists());
+    assert_eq!(w.dump(), before);
+}
