@@ -62,7 +62,9 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<()> {
     let stdin = file.as_os_str() == "-";
     let source = if stdin { "<stdin>".to_string() } else { file.display().to_string() };
     let (input, size): (Box<dyn Read>, Option<u64>) = if stdin {
-        (Box::new(std::io::stdin().lock()), None)
+        // Spooled to a private temporary file first, so that the write lock
+        // is not held while a slow producer is still writing.
+        (Box::new(spool_stdin()?), None)
     } else {
         let f = File::open(&file).with_context(|| {
             format!("could not open {source}; check the path (use - to read standard input)")
@@ -133,6 +135,26 @@ fn list_presets(ctx: &Ctx) -> Result<()> {
         rows.push(vec![p.name.into(), p.kind.name().into(), p.about.into(), headers.join("; ").into()]);
     }
     ctx.print_rows(&rows)
+}
+
+/// Standard input copied to an unlinked, private temporary file.
+fn spool_stdin() -> Result<File> {
+    use std::io::{Seek, SeekFrom};
+    let path = std::env::temp_dir().join(format!(
+        "csf-stdin-{}-{}",
+        std::process::id(),
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos())
+    ));
+    let mut o = std::fs::OpenOptions::new();
+    o.read(true).write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut o, 0o600);
+    let mut f =
+        o.open(&path).with_context(|| format!("could not create a temporary file {}", path.display()))?;
+    let _ = std::fs::remove_file(&path); // the open handle keeps it until csf exits
+    std::io::copy(&mut std::io::stdin().lock(), &mut f).context("could not read standard input")?;
+    f.seek(SeekFrom::Start(0))?;
+    Ok(f)
 }
 
 /// `--rejects` never overwrites the database or the input, nor an existing

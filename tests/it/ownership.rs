@@ -225,3 +225,31 @@ fn foreign_files_are_untouched_and_backups_never_overwrite() {
     assert!(!w.path("nowhere").exists());
     assert_eq!(w.dump(), before);
 }
+
+/// An import reading standard input holds no lock while it waits for input:
+/// the nightly score runs meanwhile.
+#[test]
+fn an_import_waiting_on_stdin_does_not_hold_the_write_lock() {
+    use std::io::Write;
+    let w = Work::new();
+    w.run(&["customer", "add", "acme", "--signed-up", "2026-01-01"]).ok();
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("csf"))
+        .arg("--db")
+        .arg(&w.db)
+        .args(["--now", crate::common::NOW, "import", "usage", "-"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let t = std::time::Instant::now();
+    w.run(&["-q", "health", "score"]).ok();
+    assert!(t.elapsed() < std::time::Duration::from_secs(5), "{:?}", t.elapsed());
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(b"customer,timestamp,event\nacme,2026-11-19,login\n").unwrap();
+    drop(stdin);
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(w.count("SELECT count(*) FROM usage_events"), 1);
+}
