@@ -48,8 +48,23 @@ impl Ctx {
         })
     }
 
+    /// Opens the existing database; a missing file is refused (SPEC §1), so a
+    /// mistyped `--db` never passes silently.
     pub fn open(&self) -> Result<Connection> {
-        let conn = store::open(&self.db_path)?;
+        if !self.db_path.exists() {
+            anyhow::bail!("no database at {}; run `csf init` or check --db/CSF_DB", self.db_path.display());
+        }
+        self.opened(store::open(&self.db_path)?)
+    }
+
+    /// Opens the database, creating it (mode 0600) if missing: only for
+    /// `init`, `import`, `customer add` and `ticket open`.
+    pub fn open_or_create(&self) -> Result<Connection> {
+        self.opened(store::open(&self.db_path)?)
+    }
+
+    /// What every command needs from the file once open: the currency money is shown in.
+    fn opened(&self, conn: Connection) -> Result<Connection> {
         if let Some(code) = store::config::get(&conn, "currency")? {
             render::set_currency(&code);
         }

@@ -47,6 +47,9 @@ pub struct ImportArgs {
     /// With --skip-invalid: write the skipped rows, with a `reason` column, to this CSV file
     #[arg(long, value_name = "OUT.csv", requires = "skip_invalid")]
     pub rejects: Option<PathBuf>,
+    /// With --rejects: replace an existing rejects file (never the database or the input)
+    #[arg(long, requires = "rejects")]
+    pub force: bool,
     /// Validate and report what would change, writing nothing
     #[arg(long)]
     pub dry_run: bool,

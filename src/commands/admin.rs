@@ -12,7 +12,7 @@ use crate::{example, store};
 
 pub fn init(ctx: &Ctx, with_example: bool) -> Result<()> {
     let existed = ctx.db_path.exists();
-    let mut conn = ctx.open()?;
+    let mut conn = ctx.open_or_create()?;
     if with_example {
         example::load(&mut conn, ctx.now)?;
     }
@@ -35,9 +35,6 @@ pub fn backup(ctx: &Ctx, path: &Path) -> Result<()> {
 }
 
 pub fn check(ctx: &Ctx) -> Result<()> {
-    if !ctx.db_path.exists() {
-        bail!("{} does not exist; nothing to check (pass --db PATH)", ctx.db_path.display());
-    }
     let conn = ctx.open()?;
     let problems = store::check(&conn)?;
     if problems.is_empty() {

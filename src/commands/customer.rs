@@ -18,7 +18,7 @@ use crate::store::{self, profile};
 use crate::time;
 
 pub fn run(ctx: &Ctx, cmd: CustomerCmd) -> Result<()> {
-    let mut conn = ctx.open()?;
+    let mut conn = if matches!(cmd, CustomerCmd::Add { .. }) { ctx.open_or_create()? } else { ctx.open()? };
     match cmd {
         CustomerCmd::Add { id, fields } => add(ctx, &mut conn, id, fields),
         CustomerCmd::List { stage } => list(ctx, &conn, stage.as_deref()),

@@ -2,6 +2,7 @@
 
 use std::fs::File;
 use std::io::Read;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use anyhow::{anyhow, bail, Context, Result};
@@ -54,13 +55,16 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<()> {
         create_missing: args.create_missing,
         skip_invalid: args.skip_invalid,
         rejects: args.rejects.clone(),
+        force_rejects: args.force,
         dry_run: args.dry_run,
         preset,
     };
     let stdin = file.as_os_str() == "-";
     let source = if stdin { "<stdin>".to_string() } else { file.display().to_string() };
     let (input, size): (Box<dyn Read>, Option<u64>) = if stdin {
-        (Box::new(std::io::stdin().lock()), None)
+        // Spooled to a private temporary file first, so that the write lock
+        // is not held while a slow producer is still writing.
+        (Box::new(spool_stdin()?), None)
     } else {
         let f = File::open(&file).with_context(|| {
             format!("could not open {source}; check the path (use - to read standard input)")
@@ -71,6 +75,10 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<()> {
         let size = f.metadata().ok().map(|m| m.len());
         (Box::new(f), size)
     };
+    if let Some(p) = &args.rejects {
+        check_rejects_path(p, &ctx.db_path, (!stdin).then_some(file.as_path()), args.force)?;
+    }
+    let rejects_existed = args.rejects.as_ref().is_some_and(|p| p.exists());
     let progress = (ctx.show_progress() && size.is_some_and(|s| s > 4 << 20)).then(|| {
         let pb = indicatif::ProgressBar::new(size.unwrap_or(0));
         pb.set_style(
@@ -81,11 +89,16 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<()> {
         pb.set_message(format!("importing {}", kind.name()));
         pb
     });
-    let mut conn = ctx.open()?;
+    let mut conn = ctx.open_or_create()?;
     let started = Instant::now();
     let result = import::import(&mut conn, kind, input, &source, &opts, ctx.now, progress.as_ref());
     if let Some(pb) = &progress {
         pb.finish_and_clear();
+    }
+    if result.is_err() && !rejects_existed {
+        if let Some(p) = &args.rejects {
+            let _ = std::fs::remove_file(p); // nothing was imported: no rejects either
+        }
     }
     let s = result?;
     let created = if s.customers_created > 0 {
@@ -122,6 +135,68 @@ fn list_presets(ctx: &Ctx) -> Result<()> {
         rows.push(vec![p.name.into(), p.kind.name().into(), p.about.into(), headers.join("; ").into()]);
     }
     ctx.print_rows(&rows)
+}
+
+/// Standard input copied to an unlinked, private temporary file.
+fn spool_stdin() -> Result<File> {
+    use std::io::{Seek, SeekFrom};
+    let path = std::env::temp_dir().join(format!(
+        "csf-stdin-{}-{}",
+        std::process::id(),
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos())
+    ));
+    let mut o = std::fs::OpenOptions::new();
+    o.read(true).write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut o, 0o600);
+    let mut f =
+        o.open(&path).with_context(|| format!("could not create a temporary file {}", path.display()))?;
+    let _ = std::fs::remove_file(&path); // the open handle keeps it until csf exits
+    std::io::copy(&mut std::io::stdin().lock(), &mut f).context("could not read standard input")?;
+    f.seek(SeekFrom::Start(0))?;
+    Ok(f)
+}
+
+/// `--rejects` never overwrites the database or the input, nor an existing
+/// file without `--force`, nor writes through a symlink.
+fn check_rejects_path(p: &Path, db: &Path, input: Option<&Path>, force: bool) -> Result<()> {
+    let Ok(meta) = std::fs::symlink_metadata(p) else { return Ok(()) };
+    let same = |other: &Path| {
+        std::fs::metadata(other).is_ok_and(|m| {
+            use std::os::unix::fs::MetadataExt;
+            std::fs::metadata(p).is_ok_and(|pm| pm.dev() == m.dev() && pm.ino() == m.ino())
+        })
+    };
+    let side = |suffix: &str| {
+        let mut s = db.as_os_str().to_owned();
+        s.push(suffix);
+        PathBuf::from(s)
+    };
+    if same(db) || ["-wal", "-shm", "-journal"].iter().any(|x| same(&side(x))) {
+        bail!(
+            "--rejects {} is the database; nothing was imported — choose another path for the rejects",
+            p.display()
+        );
+    }
+    if input.is_some_and(same) {
+        bail!(
+            "--rejects {} is the file being imported; nothing was imported — choose another path for the rejects",
+            p.display()
+        );
+    }
+    if meta.file_type().is_symlink() {
+        bail!("--rejects {} is a symbolic link; nothing was imported — choose a new path", p.display());
+    }
+    if !meta.is_file() {
+        bail!("--rejects {} is not a regular file; nothing was imported — choose a new path", p.display());
+    }
+    if !force {
+        bail!(
+            "--rejects {} already exists; nothing was imported — choose a new path, or pass --force to replace it",
+            p.display()
+        );
+    }
+    Ok(())
 }
 
 fn delimiter(s: &str) -> Result<u8> {

@@ -17,7 +17,7 @@ use crate::store::{self, customers};
 use crate::time;
 
 pub fn run(ctx: &Ctx, cmd: TicketCmd) -> Result<()> {
-    let mut conn = ctx.open()?;
+    let mut conn = if matches!(cmd, TicketCmd::Open { .. }) { ctx.open_or_create()? } else { ctx.open()? };
     let now = ctx.now;
     match cmd {
         TicketCmd::Open { customer, subject, category, priority, channel } => {

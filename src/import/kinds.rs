@@ -245,12 +245,25 @@ impl Writer<'_> {
             "open"
         };
         let csat_at = csat.map(|_| resolved.unwrap_or(created));
-        let existing: Option<i64> = self
+        let existing: Option<(i64, String, String, Option<String>)> = self
             .tx
-            .prepare_cached("SELECT tid FROM tickets WHERE id = ?1")?
-            .query_row([id], |r| r.get(0))
+            .prepare_cached(
+                "SELECT t.tid, t.origin, c.id, t.subject FROM tickets t JOIN customers c ON c.cid = t.cid
+                 WHERE t.id = ?1",
+            )?
+            .query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
             .optional()?;
-        let (tid, written) = match existing {
+        if let Some((_, origin, owner, subj)) = &existing {
+            if origin == "csf" {
+                return Err(RowError::Conflict(format!(
+                    "ticket id \"{id}\" is already the ticket opened in csf for customer \"{owner}\" \
+                     (\"{}\"); an import never replaces it, so nothing was imported — give the \
+                     imported tickets other ids (e.g. a prefix such as zd-{id})",
+                    subj.as_deref().unwrap_or("")
+                )));
+            }
+        }
+        let (tid, written) = match existing.map(|e| e.0) {
             Some(tid) => {
                 self.tx
                     .prepare_cached(

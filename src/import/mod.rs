@@ -18,7 +18,7 @@ use rusqlite::{params, Connection, Transaction};
 
 use reader::{header_hint, read_error, Scanner};
 pub use writer::category_key;
-use writer::{Writer, Written};
+use writer::{RowFatal, Writer, Written};
 
 /// What a file holds (SPEC §3.2).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -58,6 +58,8 @@ pub struct ImportOptions {
     pub create_missing: bool,
     pub skip_invalid: bool,
     pub rejects: Option<PathBuf>,
+    /// `--force`: the rejects file may replace an existing one.
+    pub force_rejects: bool,
     pub dry_run: bool,
     /// `--from PRESET`.
     pub preset: Option<&'static presets::Preset>,
@@ -71,6 +73,7 @@ impl Default for ImportOptions {
             create_missing: false,
             skip_invalid: false,
             rejects: None,
+            force_rejects: false,
             dry_run: false,
             preset: None,
         }
@@ -216,8 +219,19 @@ fn import_in_tx(
     let mut w = Writer::new(&tx, kind, resolved, opts.preset, opts.create_missing, now)?;
     let mut rejects = match &opts.rejects {
         Some(p) if !opts.dry_run => {
-            let mut wr = csv::Writer::from_path(p)
-                .with_context(|| format!("could not create the rejects file {}", p.display()))?;
+            let mut o = std::fs::OpenOptions::new();
+            o.write(true);
+            if opts.force_rejects {
+                o.create(true).truncate(true);
+            } else {
+                o.create_new(true);
+            }
+            #[cfg(unix)]
+            std::os::unix::fs::OpenOptionsExt::mode(&mut o, 0o600);
+            let f = o.open(p).with_context(|| {
+                format!("could not create the rejects file {} (pass --force to replace it)", p.display())
+            })?;
+            let mut wr = csv::Writer::from_writer(f);
             let mut head = headers.clone();
             head.push("reason".into());
             wr.write_record(&head)?;
@@ -254,7 +268,11 @@ fn import_in_tx(
                 ),
             })
         } else {
-            w.row(&rec, line)
+            match w.row(&rec, line) {
+                Ok(outcome) => outcome,
+                Err(RowFatal::Db(e)) => return Err(storage_error(source, line, e)),
+                Err(RowFatal::Conflict(m)) => bail!("{source}:{line}: {m}"),
+            }
         };
         match outcome {
             Ok(Written::Inserted) => summary.inserted += 1,
@@ -263,7 +281,7 @@ fn import_in_tx(
                 total_problems += 1;
                 summary.skipped += 1;
                 if let Some(wr) = rejects.as_mut() {
-                    let mut row: Vec<Vec<u8>> = rec.iter().map(<[u8]>::to_vec).collect();
+                    let mut row: Vec<Vec<u8>> = rec.iter().map(defuse).collect();
                     row.resize(headers.len(), Vec::new());
                     row.push(p.render(source).into_bytes());
                     wr.write_record(&row)?;
@@ -292,7 +310,7 @@ fn import_in_tx(
         .into());
     }
     summary.customers_created = w.created;
-    w.finish()?;
+    w.finish().map_err(|e| storage_error(source, 0, e))?;
     drop(w);
     if let Some(mut wr) = rejects {
         wr.flush()?;
@@ -322,7 +340,36 @@ fn import_in_tx(
             summary.updated as i64,
             summary.skipped as i64
         ],
-    )?;
-    tx.commit().context("could not commit the import")?;
+    )
+    .map_err(|e| storage_error(source, 0, e))?;
+    tx.commit().map_err(|e| storage_error(source, 0, e))?;
     Ok(summary)
+}
+
+/// A rejected cell as written to the rejects file (opened in spreadsheets):
+/// text a spreadsheet would run as a formula (`=`, `+`, `-`, `@`) gets a
+/// leading `'`, as `-f csv` does; numbers are left alone.
+fn defuse(cell: &[u8]) -> Vec<u8> {
+    let risky = matches!(cell.first(), Some(b'=' | b'+' | b'-' | b'@'));
+    let number = std::str::from_utf8(cell).is_ok_and(|s| s.parse::<f64>().is_ok_and(f64::is_finite));
+    if risky && !number {
+        let mut v = Vec::with_capacity(cell.len() + 1);
+        v.push(b'\'');
+        v.extend_from_slice(cell);
+        v
+    } else {
+        cell.to_vec()
+    }
+}
+
+/// A write the database refused (disk full, I/O error, lock): named as a
+/// storage problem, never as bad rows. The transaction is rolled back.
+fn storage_error(source: &str, line: u64, e: impl Into<anyhow::Error>) -> anyhow::Error {
+    let e: anyhow::Error = e.into();
+    let at =
+        if line > 0 { format!(" while storing {source}:{line}") } else { format!(" while storing {source}") };
+    anyhow!(
+        "storage error{at}: {e}; nothing was imported (the transaction was rolled back) — free disk \
+         space or check the database's folder, then import again"
+    )
 }

@@ -123,7 +123,14 @@ impl<'t> Writer<'t> {
         })
     }
 
-    pub(super) fn row(&mut self, rec: &csv::ByteRecord, line: u64) -> Result<Written, Problem> {
+    /// Validates and writes one row. `Ok(Err(problem))` is a bad row; `Err`
+    /// is a storage error (disk full, I/O, lock): the import must stop at
+    /// once, since SQLite may already have rolled the transaction back.
+    pub(super) fn row(
+        &mut self,
+        rec: &csv::ByteRecord,
+        line: u64,
+    ) -> Result<Result<Written, Problem>, RowFatal> {
         let r = match self.kind {
             ImportKind::Customers => self.customer(rec, line),
             ImportKind::Usage => self.usage(rec, line),
@@ -131,15 +138,23 @@ impl<'t> Writer<'t> {
             ImportKind::Billing => self.billing(rec, line),
             ImportKind::Tickets => self.ticket(rec, line),
         };
-        r.map_err(|e| match e {
-            RowError::Problem(p) => p,
-            RowError::Db(e) => Problem {
-                line,
-                column: None,
-                value: String::new(),
-                message: format!("could not be stored: {e}"),
-            },
-        })
+        match r {
+            Ok(w) => Ok(Ok(w)),
+            Err(RowError::Problem(p)) => Ok(Err(p)),
+            // A constraint is about the row's values; anything else is storage.
+            Err(RowError::Db(e))
+                if e.sqlite_error_code() == Some(rusqlite::ErrorCode::ConstraintViolation) =>
+            {
+                Ok(Err(Problem {
+                    line,
+                    column: None,
+                    value: String::new(),
+                    message: format!("could not be stored: {e}"),
+                }))
+            }
+            Err(RowError::Db(e)) => Err(RowFatal::Db(e)),
+            Err(RowError::Conflict(m)) => Err(RowFatal::Conflict(m)),
+        }
     }
 
     /// A field's value in a row: the first non-empty of its columns, mapped
@@ -231,6 +246,15 @@ pub fn category_key(s: &str) -> String {
 pub(super) enum RowError {
     Problem(Problem),
     Db(rusqlite::Error),
+    /// The row would replace data csf owns (a ticket opened in csf): the
+    /// whole import stops, whatever `--skip-invalid` says.
+    Conflict(String),
+}
+
+/// What stops an import at once.
+pub(super) enum RowFatal {
+    Db(rusqlite::Error),
+    Conflict(String),
 }
 
 impl From<Problem> for RowError {

@@ -48,6 +48,13 @@ pub fn open(path: &Path) -> Result<Connection> {
     let version: i64 = conn
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .with_context(|| format!("{} is not a usable SQLite database", path.display()))?;
+    if version < 0 {
+        bail!(
+            "{} has schema version {version}, which no csf writes; it was left untouched — pass \
+             --db with the path of a csf database",
+            path.display()
+        );
+    }
     if version > SCHEMA_VERSION {
         bail!(
             "{} has schema version {version}, newer than this csf understands ({SCHEMA_VERSION}); \
@@ -55,7 +62,7 @@ pub fn open(path: &Path) -> Result<Connection> {
             path.display()
         );
     }
-    if version == 0 && exists && has_foreign_tables(&conn)? {
+    if exists && has_foreign_tables(&conn, version)? {
         bail!(
             "{} is a SQLite database but not a csf one (it has other tables); it was left \
              untouched — pass --db with a new path",
@@ -83,7 +90,11 @@ fn check_is_sqlite(path: &Path) -> Result<()> {
     let mut head = [0u8; 16];
     let n = f.read(&mut head)?;
     if n == 0 {
-        return Ok(()); // an empty file becomes a new database
+        // An empty file becomes a new database: private, like a created one.
+        #[cfg(unix)]
+        std::fs::set_permissions(path, std::os::unix::fs::PermissionsExt::from_mode(0o600))
+            .with_context(|| format!("could not make {} private (mode 0600)", path.display()))?;
+        return Ok(());
     }
     if n < 16 || &head != b"SQLite format 3\0" {
         bail!(
@@ -95,13 +106,25 @@ fn check_is_sqlite(path: &Path) -> Result<()> {
     Ok(())
 }
 
-fn has_foreign_tables(conn: &Connection) -> Result<bool> {
-    let n: i64 = conn.query_row(
-        "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
-        [],
-        |r| r.get(0),
-    )?;
-    Ok(n > 0)
+/// Tables that csf did not create: any table in a file at version 0, or
+/// one no migration up to `version` creates.
+fn has_foreign_tables(conn: &Connection, version: i64) -> Result<bool> {
+    let ours: Vec<String> = MIGRATIONS
+        .iter()
+        .take(version.max(0) as usize)
+        .flat_map(|m| m.split("CREATE TABLE ").skip(1))
+        .filter_map(|rest| rest.split(|c: char| c.is_whitespace() || c == '(').next())
+        .map(str::to_string)
+        .collect();
+    let mut st =
+        conn.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")?;
+    let names = st.query_map([], |r| r.get::<_, String>(0))?;
+    for n in names {
+        if !ours.contains(&n?) {
+            return Ok(true);
+        }
+    }
+    Ok(false)
 }
 
 /// Creates an empty file readable only by its owner (it holds customer data),
@@ -183,10 +206,15 @@ pub fn check(conn: &Connection) -> Result<Vec<String>> {
 
 /// `csf backup`: a consistent copy through SQLite's backup API, mode 0600.
 pub fn backup(conn: &Connection, dest: &Path) -> Result<()> {
-    if dest.exists() {
-        bail!("{} already exists; choose a new path for the backup", dest.display());
+    if let Ok(m) = std::fs::symlink_metadata(dest) {
+        let what = if m.file_type().is_symlink() { "is a symbolic link" } else { "already exists" };
+        bail!("{} {what}; it was left untouched — choose a new path for the backup", dest.display());
     }
-    create_private_file(dest)?;
+    let mut o = OpenOptions::new();
+    o.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut o, 0o600);
+    o.open(dest).with_context(|| format!("could not create the backup {}", dest.display()))?;
     let result = (|| -> Result<()> {
         let mut dst = Connection::open(dest)?;
         let b = rusqlite::backup::Backup::new(conn, &mut dst)?;

@@ -272,6 +272,7 @@ fn record_reasons_and_undo() {
 #[test]
 fn survey_is_markdown() {
     let w = Work::new();
+    w.run(&["init"]).ok();
     let r = w.run(&["churn", "survey"]).ok();
     assert!(r.stdout.starts_with("## Exit survey\n"));
     assert!(r.stdout.contains("- [ ] Too expensive (`too-expensive`)"));

@@ -5,6 +5,7 @@ use crate::common::Work;
 #[test]
 fn set_get_unset_round_trip() {
     let w = Work::new();
+    w.run(&["init"]).ok();
     assert_eq!(w.run(&["config", "get", "health.weights"]).ok().stdout, "40,30,20,10\n");
     w.run(&["config", "set", "health.weights", "50, 20, 20, 10"]).ok();
     assert_eq!(w.run(&["config", "get", "health.weights"]).ok().stdout, "50,20,20,10\n");
@@ -15,6 +16,7 @@ fn set_get_unset_round_trip() {
 #[test]
 fn invalid_weights_are_refused_and_nothing_changes() {
     let w = Work::new();
+    w.run(&["init"]).ok();
     w.run(&["config", "set", "health.weights", "50,20,20,10"]).ok();
     let before = w.dump();
     let r = w.run(&["config", "set", "health.weights", "50,30,20,10"]).fails(1);
@@ -29,6 +31,7 @@ fn invalid_weights_are_refused_and_nothing_changes() {
 #[test]
 fn unknown_key_lists_the_known_ones() {
     let w = Work::new();
+    w.run(&["init"]).ok();
     let r = w.run(&["config", "set", "health.colour", "red"]).fails(1);
     assert!(r.stderr.contains("unknown config key \"health.colour\""), "{}", r.stderr);
     assert!(r.stderr.contains("health.core_features"), "{}", r.stderr);
@@ -38,6 +41,7 @@ fn unknown_key_lists_the_known_ones() {
 #[test]
 fn list_in_json_has_every_key() {
     let w = Work::new();
+    w.run(&["init"]).ok();
     w.run(&["config", "set", "targets.nps", "30"]).ok();
     let j = w.run(&["config", "list", "-f", "json"]).ok().json();
     let a = j.as_array().unwrap();

@@ -59,6 +59,7 @@ fn bad_mrr_and_dates_name_the_flag() {
 #[test]
 fn unknown_customer_is_a_clear_error() {
     let w = Work::new();
+    w.run(&["init"]).ok();
     let r = w.run(&["customer", "show", "ghost"]).fails(1);
     assert_eq!(
         r.stderr,

@@ -13,6 +13,7 @@ mod formats;
 mod health;
 mod import;
 mod onboarding;
+mod ownership;
 mod presets;
 mod reliability;
 mod reports;

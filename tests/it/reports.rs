@@ -164,6 +164,7 @@ fn names_with_pipes_and_newlines_keep_the_markdown_valid() {
 #[test]
 fn an_empty_database_gives_a_valid_plan_with_every_metric_na() {
     let w = Work::new();
+    w.run(&["init"]).ok();
     let j = w.run(&["report", "metrics", "-f", "json"]).ok().json();
     for m in j.as_array().unwrap() {
         assert!(m["value"].is_null(), "{m}");
@@ -279,6 +280,7 @@ fn metrics_as_csv_and_in_colour() {
          revenue_churn,15.402476780185758,percent,5,red\n"
     );
     let empty = Work::new();
+    empty.run(&["init"]).ok();
     let csv = empty.run(&["report", "metrics", "-f", "csv"]).ok();
     assert!(csv.stdout.contains("\ncsat,,percent,90,n/a\n"), "{}", csv.stdout);
     let table = w.run(&["--color", "always", "report", "metrics"]).ok();
