@@ -24,8 +24,8 @@ fn show(ctx: &Ctx, dir: &std::path::Path) -> Result<()> {
     let summary = health_cmd::score_all(&mut conn, &settings, ctx.now)?;
     out(&format!(
         "# csf demo — example customers as of {}\n\n\
-         A temporary database with 12 example customers, their usage, NPS answers,\n\
-         invoices and support tickets, dated relative to now and scored.\n\n\
+         A temporary database with example customers, their usage, NPS answers,\n\
+         invoices and support tickets over the past year, dated relative to now and scored.\n\n\
          ## Customer health (`csf health list`)\n\n",
         time::iso_date(ctx.now)
     ))?;
@@ -38,6 +38,21 @@ fn show(ctx: &Ctx, dir: &std::path::Path) -> Result<()> {
         summary.count(crate::domain::health::Band::AtRisk),
         summary.count(crate::domain::health::Band::Critical)
     ))?;
+    if let Some((auc, lift, samples)) = crate::commands::backtest::plan_summary(&conn, &settings, ctx.now)? {
+        out(&format!(
+            "Backtest (`csf health backtest`): over {samples} past scores, a customer who churned within 90 days \
+             had scored below one who stayed {:.0}% of the time (AUC {auc:.2}){}.\n",
+            auc * 100.0,
+            lift.map_or(String::new(), |l| format!("; at-risk and critical customers churned {l:.1}× as often"))
+        ))?;
+    }
+    out("\n## This morning (`csf today`)\n\n")?;
+    let actions = crate::commands::today::actions(&conn, &settings, ctx.now)?;
+    let mut rows = crate::render::Rows::new(&["id", "why", "action"]);
+    for a in &actions {
+        rows.push(vec![a.id.clone().into(), a.why.clone().into(), a.action.clone().into()]);
+    }
+    demo.print_rows(&rows)?;
     out("\n## Open tickets and their response targets (`csf ticket list --open`)\n\n")?;
     crate::commands::ticket::print_open(&demo, &conn)?;
     out("\n## Churn risks (`csf churn risks`)\n\n")?;

@@ -18,11 +18,29 @@ fn init_example_loads_the_demo_data() {
     let w = Work::new();
     let r = w.run(&["init", "--example"]).ok();
     assert!(r.stderr.starts_with("Created the database"), "{}", r.stderr);
-    assert_eq!(w.count("SELECT count(*) FROM customers"), 12);
+    assert_eq!(w.count("SELECT count(*) FROM customers"), 16);
+    assert_eq!(w.count("SELECT count(*) FROM customers WHERE churned_at IS NOT NULL"), 6);
     assert!(w.count("SELECT count(*) FROM usage_events") > 1000);
     assert_eq!(w.count("SELECT count(*) FROM tickets"), 14);
     w.run(&["health", "score"]).ok();
     w.run(&["check"]).ok();
+    // A year of history with churn in it: a backtest has both kinds, and the
+    // drafts of `csf today` are filled (product, founder, first step set).
+    let b = w.run(&["health", "backtest", "-f", "json"]).ok().json();
+    assert!(b["churned"].as_i64().unwrap() > 0 && b["auc"].as_f64().unwrap() > 0.5, "{b}");
+    let t = w.run(&["today", "-f", "json"]).ok().json();
+    for a in t.as_array().unwrap() {
+        assert!(!a["draft"].as_str().unwrap_or("").contains("NOT READY"), "{a}");
+    }
+}
+
+#[test]
+fn the_demo_shows_the_backtest_and_the_morning() {
+    let w = Work::new();
+    let r = w.run(&["demo"]).ok();
+    assert!(r.stdout.contains("Backtest (`csf health backtest`): over "), "{}", r.stdout);
+    assert!(r.stdout.contains("## This morning (`csf today`)"), "{}", r.stdout);
+    assert!(r.stdout.contains("rescue-initech"), "{}", r.stdout);
 }
 
 /// The sample files in examples/data import without a problem.
