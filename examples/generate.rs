@@ -57,11 +57,28 @@ struct Args {
     events: u64,
     seed: u64,
     now: i64,
+    order: Order,
     out: PathBuf,
 }
 
+/// The order of the usage rows: real exports (PostHog, Amplitude, Segment)
+/// arrive in time order, so that is the default.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Order {
+    Time,
+    Customer,
+    Random,
+}
+
 fn parse_args() -> Result<Args, String> {
-    let mut a = Args { customers: 1000, events: 100_000, seed: 1, now: 1_795_176_000, out: PathBuf::new() };
+    let mut a = Args {
+        customers: 1000,
+        events: 100_000,
+        seed: 1,
+        now: 1_795_176_000,
+        order: Order::Time,
+        out: PathBuf::new(),
+    };
     let mut it = std::env::args().skip(1);
     let mut out = None;
     while let Some(arg) = it.next() {
@@ -73,9 +90,17 @@ fn parse_args() -> Result<Args, String> {
             "--events" => a.events = val("--events")?.parse().map_err(|e| format!("--events: {e}"))?,
             "--seed" => a.seed = val("--seed")?.parse().map_err(|e| format!("--seed: {e}"))?,
             "--now" => a.now = val("--now")?.parse().map_err(|e| format!("--now (Unix seconds): {e}"))?,
+            "--order" => {
+                a.order = match val("--order")?.as_str() {
+                    "time" => Order::Time,
+                    "customer" => Order::Customer,
+                    "random" => Order::Random,
+                    o => return Err(format!("--order: \"{o}\" is not time, customer or random")),
+                }
+            }
             "-h" | "--help" => {
                 return Err(
-                    "usage: generate [--customers N] [--events M] [--seed S] [--now UNIX_SECONDS] OUT_DIR"
+                    "usage: generate [--customers N] [--events M] [--seed S] [--now UNIX_SECONDS] [--order time|customer|random] OUT_DIR"
                         .into(),
                 )
             }
@@ -166,8 +191,8 @@ fn run(a: &Args) -> std::io::Result<()> {
     // Usage: distribute `events` rows over customers by weight, each at a
     // random time between signup and last activity, biased to recent days.
     let total_weight: u64 = customers.iter().map(|c| c.weight).sum();
-    let mut w = writer(a, "usage.csv")?;
-    writeln!(w, "customer,timestamp,event,count")?;
+    // (time, customer, event, count), written in the chosen order at the end.
+    let mut rows: Vec<(i64, u32, u8, u8)> = Vec::with_capacity(a.events as usize);
     let mut written = 0u64;
     for (i, c) in customers.iter().enumerate() {
         let share = if i + 1 == customers.len() {
@@ -183,11 +208,25 @@ fn run(a: &Args) -> std::io::Result<()> {
             let ts = c.last_active - back;
             // Keep rows unique per (customer, time, event): the seconds carry k.
             let ts = ts - (ts % 60) + (k % 60) as i64;
-            let ev =
-                if k == 0 { "setup_complete" } else { EVENTS[rng.below(EVENTS.len() as u64 - 1) as usize] };
-            writeln!(w, "c{i:07},{},{ev},{}", iso(ts.max(c.signup)), 1 + rng.below(3))?;
+            let ev = if k == 0 { EVENTS.len() - 1 } else { rng.below(EVENTS.len() as u64 - 1) as usize };
+            rows.push((ts.max(c.signup), i as u32, ev as u8, 1 + rng.below(3) as u8));
         }
         written += share;
+    }
+    match a.order {
+        Order::Customer => {}
+        Order::Time => rows.sort_by_key(|r| (r.0, r.1)),
+        Order::Random => {
+            for i in (1..rows.len()).rev() {
+                let j = rng.below(i as u64 + 1) as usize;
+                rows.swap(i, j);
+            }
+        }
+    }
+    let mut w = writer(a, "usage.csv")?;
+    writeln!(w, "customer,timestamp,event,count")?;
+    for (ts, i, ev, count) in rows {
+        writeln!(w, "c{i:07},{},{},{count}", iso(ts), EVENTS[ev as usize])?;
     }
     w.flush()?;
 

@@ -120,11 +120,8 @@ impl Writer<'_> {
         };
         let cid = self.customer_key(key, line)?;
         let event_id = self.event_id(event, ts)?;
-        self.upsert(
-            "INSERT OR IGNORE INTO usage_events (cid, ts, event_id, count) VALUES (?1, ?2, ?3, ?4)",
-            "UPDATE usage_events SET count = ?4 WHERE cid = ?1 AND ts = ?2 AND event_id = ?3",
-            params![cid, ts, event_id, count],
-        )
+        self.usage.push(self.tx, cid, ts, event_id, count)?;
+        Ok(Written::Batched)
     }
 
     pub(super) fn nps(&mut self, rec: &csv::ByteRecord, line: u64) -> Result<Written, RowError> {

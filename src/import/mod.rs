@@ -6,6 +6,7 @@ pub mod fields;
 mod kinds;
 pub mod presets;
 mod reader;
+mod usage_batch;
 pub mod values;
 mod writer;
 
@@ -277,6 +278,7 @@ fn import_in_tx(
         match outcome {
             Ok(Written::Inserted) => summary.inserted += 1,
             Ok(Written::Updated) => summary.updated += 1,
+            Ok(Written::Batched) => {}
             Err(p) => {
                 total_problems += 1;
                 summary.skipped += 1;
@@ -311,6 +313,8 @@ fn import_in_tx(
     }
     summary.customers_created = w.created;
     w.finish().map_err(|e| storage_error(source, 0, e))?;
+    summary.inserted += w.usage.inserted;
+    summary.updated += w.usage.updated;
     drop(w);
     if let Some(mut wr) = rejects {
         wr.flush()?;

@@ -14,6 +14,8 @@ use crate::time::parse_timestamp;
 pub(super) enum Written {
     Inserted,
     Updated,
+    /// Held in a batch; counted when the batch is written (`UsageBatch`).
+    Batched,
 }
 
 /// Validates and writes rows of one kind inside the import's transaction.
@@ -32,6 +34,7 @@ pub(super) struct Writer<'t> {
     pub(super) unknown: BTreeSet<String>,
     pub(super) created: u64,
     pub(super) lower: String,
+    pub(super) usage: super::usage_batch::UsageBatch,
 }
 
 /// A cell's text, or a UTF-8 problem.
@@ -120,6 +123,7 @@ impl<'t> Writer<'t> {
             unknown: BTreeSet::new(),
             created: 0,
             lower: String::new(),
+            usage: Default::default(),
         })
     }
 
@@ -225,8 +229,10 @@ impl<'t> Writer<'t> {
         Ok(Written::Updated)
     }
 
-    /// Writes what was kept in memory: event names' earliest times.
+    /// Writes what was kept in memory: the last usage batch, event names'
+    /// earliest times.
     pub(super) fn finish(&mut self) -> Result<()> {
+        self.usage.flush(self.tx)?;
         let mut st = self.tx.prepare_cached("UPDATE event_names SET first_seen = ?2 WHERE id = ?1")?;
         for (id, first, changed) in self.events.values() {
             if *changed {

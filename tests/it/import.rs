@@ -104,6 +104,33 @@ fn usage_nps_billing_tickets_import_by_id_or_email() {
     );
 }
 
+/// Rows are written sorted by key a batch at a time (time-ordered exports
+/// land in order); among rows with the same key the last in the file still
+/// wins, and the counts are those of writing row by row.
+#[test]
+fn a_time_ordered_file_with_a_repeated_key_keeps_the_last_row() {
+    let w = with_customers();
+    w.file(
+        "u.csv",
+        "customer,timestamp,event,count
+         globex,2026-11-01T09:00:00Z,reports,1
+         acme,2026-11-01T10:00:00Z,reports,3
+         globex,2026-11-01T11:00:00Z,export,2
+         acme,2026-11-01T10:00:00Z,reports,7
+         acme,2026-11-01T12:00:00Z,export,1
+",
+    );
+    let r = w.run(&["import", "usage", "u.csv"]).ok();
+    assert!(r.stderr.starts_with("usage: 5 rows read, 4 inserted, 1 updated, 0 skipped"), "{}", r.stderr);
+    assert_eq!(
+        w.count("SELECT count FROM usage_events u JOIN customers c ON c.cid = u.cid WHERE c.id = 'acme' AND u.ts = 1793527200"),
+        7
+    );
+    assert_eq!(w.count("SELECT count(*) FROM usage_events"), 4);
+    let r = w.run(&["import", "usage", "u.csv", "--dry-run"]).ok();
+    assert!(r.stderr.contains("would insert 0, update 5"), "{}", r.stderr);
+}
+
 #[test]
 fn reimport_does_not_double_count() {
     let w = with_customers();
