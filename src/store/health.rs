@@ -223,17 +223,22 @@ pub fn latest_of(conn: &Connection, cid: i64, now: i64) -> Result<Option<(String
         .optional()?)
 }
 
+/// A customer's latest snapshot day on or before `?1`: an index seek on the
+/// `(cid, day)` key per customer, so a year of nightly snapshots costs no more
+/// than one night's (a `GROUP BY cid` over the table would read them all).
+const LATEST_DAY: &str = "SELECT MAX(x.day) FROM health_snapshots x WHERE x.cid = c.cid AND x.day <= ?1";
+
 /// MRR at risk (SPEC §14.2): the MRR cents of active customers whose latest
 /// score is at-risk or critical, how many they are, and how many of them have
 /// no MRR recorded (counted as 0).
 pub fn mrr_at_risk(conn: &Connection, now: i64) -> Result<(i64, i64, i64)> {
     Ok(conn
         .prepare_cached(
-            "WITH last AS (SELECT cid, MAX(day) AS day FROM health_snapshots WHERE day <= ?1 GROUP BY cid)
-         SELECT COALESCE(SUM(c.mrr_cents), 0), count(*), COALESCE(SUM(c.mrr_cents IS NULL), 0)
-         FROM last JOIN health_snapshots h ON h.cid = last.cid AND h.day = last.day
-         JOIN customers c ON c.cid = h.cid
-         WHERE h.score < 60 AND (c.churned_at IS NULL OR c.churned_at > ?2)",
+            "SELECT COALESCE(SUM(c.mrr_cents), 0), count(*), COALESCE(SUM(c.mrr_cents IS NULL), 0)
+         FROM customers c CROSS JOIN health_snapshots h ON h.cid = c.cid AND h.day = (LATEST_DAY)
+         WHERE h.score < 60 AND (c.churned_at IS NULL OR c.churned_at > ?2)"
+                .replace("LATEST_DAY", LATEST_DAY)
+                .as_str(),
         )?
         .query_row(params![iso_date(now), now], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?)
 }
@@ -251,17 +256,14 @@ pub struct Latest {
 pub fn latest(conn: &Connection, now: i64) -> Result<Vec<Latest>> {
     let today = iso_date(now);
     let mut st = conn.prepare_cached(
-        "WITH last AS (
-           SELECT h.cid, MAX(h.day) AS day FROM health_snapshots h WHERE h.day <= ?1 GROUP BY h.cid
-         )
-         SELECT c.id, c.name, h.cid, h.day, h.usage, h.engagement, h.satisfaction, h.payment, h.score, h.status,
+        &"SELECT c.id, c.name, h.cid, h.day, h.usage, h.engagement, h.satisfaction, h.payment, h.score, h.status,
            h.weights,
            (SELECT p.score FROM health_snapshots p
              WHERE p.cid = h.cid AND p.day <= date(h.day, '-7 days') ORDER BY p.day DESC LIMIT 1)
-         FROM last JOIN health_snapshots h ON h.cid = last.cid AND h.day = last.day
-         JOIN customers c ON c.cid = h.cid
+         FROM customers c CROSS JOIN health_snapshots h ON h.cid = c.cid AND h.day = (LATEST_DAY)
          WHERE (c.churned_at IS NULL OR c.churned_at > ?2)
-         ORDER BY c.id",
+         ORDER BY c.id"
+            .replace("LATEST_DAY", LATEST_DAY),
     )?;
     let rows = st.query_map(params![today, now], |r| {
         Ok(Latest {
@@ -288,11 +290,10 @@ pub fn latest(conn: &Connection, now: i64) -> Result<Vec<Latest>> {
 /// now: (id, name, score).
 pub fn latest_scores(conn: &Connection, now: i64) -> Result<Vec<(String, Option<String>, i64)>> {
     let mut st = conn.prepare_cached(
-        "SELECT c.id, c.name, h.score
-         FROM (SELECT cid, MAX(day) AS day FROM health_snapshots WHERE day <= ?1 GROUP BY cid) l
-         JOIN health_snapshots h ON h.cid = l.cid AND h.day = l.day
-         JOIN customers c ON c.cid = h.cid
-         WHERE c.churned_at IS NULL OR c.churned_at > ?2",
+        &"SELECT c.id, c.name, h.score
+         FROM customers c CROSS JOIN health_snapshots h ON h.cid = c.cid AND h.day = (LATEST_DAY)
+         WHERE c.churned_at IS NULL OR c.churned_at > ?2"
+            .replace("LATEST_DAY", LATEST_DAY),
     )?;
     let rows = st.query_map(params![iso_date(now), now], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
