@@ -12,3 +12,4 @@ pub mod import;
 pub mod onboarding;
 pub mod report;
 pub mod ticket;
+pub mod trends;

@@ -10,3 +10,4 @@ pub mod sequence;
 pub mod settings;
 pub mod targets;
 pub mod tickets;
+pub mod trends;

@@ -10,6 +10,7 @@ pub mod onboarding;
 pub mod profile;
 pub mod reports;
 pub mod tickets;
+pub mod trends;
 pub mod usage;
 
 use std::fs::OpenOptions;
