@@ -18,4 +18,5 @@ mod reliability;
 mod reports;
 mod storage;
 mod tickets;
+mod trends;
 mod upgrade;

@@ -13,7 +13,7 @@ fn example() -> Work {
 
 /// Every table in the markdown is well formed: the same number of cells
 /// (unescaped pipes) on each of its lines, and a separator line second.
-fn assert_valid_tables(md: &str) {
+pub fn assert_valid_tables(md: &str) {
     let cells = |l: &str| {
         let b = l.as_bytes();
         (0..b.len()).filter(|&i| b[i] == b'|' && (i == 0 || b[i - 1] != b'\\')).count()
