@@ -71,6 +71,7 @@ fn plan_begins_with_the_framework_format() {
             "### Top Issues",
             "### Improvements",
             "### Documentation Needed",
+            "### Trends",
             "### Customer Health",
             "### Churn Risks",
             "### Onboarding",
@@ -91,7 +92,7 @@ fn plan_with_mermaid_charts_and_sections() {
     let r = w.run(&["report", "plan", "--sections", "health,gossip"]).fails(1);
     assert_eq!(
         r.stderr,
-        "error: --sections: unknown section \"gossip\"; the sections are current-state, top-issues, improvements, documentation, health, churn-risks, onboarding, support-scaling, cadence\n"
+        "error: --sections: unknown section \"gossip\"; the sections are current-state, top-issues, improvements, documentation, trends, health, churn-risks, onboarding, support-scaling, cadence\n"
     );
     assert_eq!(w.dump(), before);
 }
