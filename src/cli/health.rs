@@ -21,7 +21,7 @@ pub enum HealthCmd {
         /// Only customers in this band
         #[arg(long, value_name = "BAND", value_parser = ["healthy", "neutral", "at-risk", "critical"])]
         status: Option<String>,
-        /// Order: score (lowest first), name, or change (biggest drop first)
+        /// Order: score (lowest first), name, change (biggest drop first) or mrr (highest first)
         #[arg(long, default_value = "score")]
         sort: SortBy,
     },
@@ -99,4 +99,5 @@ pub enum SortBy {
     Score,
     Name,
     Change,
+    Mrr,
 }

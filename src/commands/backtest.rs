@@ -139,8 +139,6 @@ impl Replay {
 
 /// The default-window backtest for the plan: (AUC, lift, samples), or `None`
 /// when there is no history to measure (no samples of both kinds).
-// Wired into the plan's Customer Health section by the plan work (issue 17).
-#[allow(dead_code)]
 pub fn plan_summary(
     conn: &Connection,
     settings: &Settings,

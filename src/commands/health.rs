@@ -143,6 +143,8 @@ fn list(ctx: &Ctx, conn: &Connection, status: Option<&str>, sort: SortBy) -> Res
             n(a).cmp(&n(b)).then(a.id.cmp(&b.id))
         }),
         SortBy::Change => all.sort_by_key(|l| (change(l).unwrap_or(i64::MAX), l.id.clone())),
+        // Highest MRR first; customers without MRR last.
+        SortBy::Mrr => all.sort_by(|a, b| b.mrr_cents.cmp(&a.mrr_cents).then(a.id.cmp(&b.id))),
     }
     let mut rows = Rows::new(&[
         "customer_id",
@@ -155,6 +157,7 @@ fn list(ctx: &Ctx, conn: &Connection, status: Option<&str>, sort: SortBy) -> Res
         "payment",
         "change_7d",
         "scored_on",
+        "mrr",
     ]);
     for l in &all {
         let band = Band::parse(&l.snap.status).unwrap_or(Band::of(l.snap.score));
@@ -182,6 +185,7 @@ fn list(ctx: &Ctx, conn: &Connection, status: Option<&str>, sort: SortBy) -> Res
                 None => Value::Null.into(),
             },
             Value::Date(l.snap.day.clone()).into(),
+            Value::opt_money(l.mrr_cents).into(),
         ]);
     }
     if all.is_empty() && status.is_none() {
@@ -399,7 +403,7 @@ fn alerts(ctx: &Ctx, conn: &Connection, status: Option<&str>) -> Result<()> {
         let band = |l: &hstore::Latest| Band::of(l.snap.score);
         band(a).cmp(&band(b)).then(a.snap.score.cmp(&b.snap.score)).then(a.id.cmp(&b.id))
     });
-    let mut rows = Rows::new(&["status", "customer_id", "name", "score", "action"]);
+    let mut rows = Rows::new(&["status", "customer_id", "name", "score", "mrr", "action"]);
     for l in &all {
         let band = Band::of(l.snap.score);
         let tone = band_tone(band);
@@ -408,6 +412,7 @@ fn alerts(ctx: &Ctx, conn: &Connection, status: Option<&str>) -> Result<()> {
             l.id.clone().into(),
             l.name.clone().into(),
             Cell::from(Value::Int(l.snap.score)).tone(tone),
+            Value::opt_money(l.mrr_cents).into(),
             band.action().into(),
         ]);
     }

@@ -14,3 +14,4 @@ pub mod report;
 pub mod template;
 pub mod ticket;
 pub mod today;
+pub mod trends;

@@ -33,6 +33,7 @@ pub fn run(ctx: &Ctx, cmd: ReportCmd) -> Result<()> {
             }
             ctx.print_rows(&figure::metric_rows(&ms, format))
         }
+        ReportCmd::Trends { by, periods } => super::trends::run(ctx, &conn, &settings, by.into(), periods),
         ReportCmd::Plan { days, sections, charts } => {
             let chosen: Vec<&str> = match &sections {
                 None => SECTIONS.to_vec(),
@@ -167,7 +168,12 @@ fn gather(
         ..PlanData::default()
     };
     if on("current-state") || on("improvements") {
-        data.metrics = metrics::metrics(&reports::inputs(conn, now, days)?, settings);
+        let inputs = reports::inputs(conn, now, days)?;
+        data.metrics = metrics::metrics(&inputs, settings);
+        data.revenue_churn = Some(metrics::revenue_churn(&inputs, settings));
+    }
+    if on("trends") {
+        data.trends = super::trends::figures(conn, settings, now, crate::domain::trends::By::Month, 6)?;
     }
     if on("top-issues") || on("documentation") {
         let plans = st::plans(conn)?;
@@ -184,6 +190,8 @@ fn gather(
     }
     if on("health") {
         data.health = health_section(conn, now)?;
+        data.health.mrr_at_risk = Some(hstore::mrr_at_risk(conn, now)?);
+        data.health.backtest = super::backtest::plan_summary(conn, settings, now)?;
     }
     if on("onboarding") {
         let f = onboarding::funnel(&onb_cmd::members(conn, settings, now, ONBOARDING_DAYS)?, today);

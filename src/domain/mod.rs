@@ -12,3 +12,4 @@ pub mod targets;
 pub mod templates;
 pub mod tickets;
 pub mod today;
+pub mod trends;

@@ -3,12 +3,14 @@
 //! writes it as markdown.
 
 use crate::domain::metrics::Metric;
+use crate::domain::trends::PeriodFigures;
 
-pub const SECTIONS: [&str; 9] = [
+pub const SECTIONS: [&str; 10] = [
     "current-state",
     "top-issues",
     "improvements",
     "documentation",
+    "trends",
     "health",
     "churn-risks",
     "onboarding",
@@ -26,6 +28,10 @@ pub struct PlanData {
     pub period_from: String,
     pub period_to: String,
     pub metrics: Vec<Metric>,
+    /// Revenue churn over the same period (SPEC §14.2), after the framework's table.
+    pub revenue_churn: Option<Metric>,
+    /// The last 6 calendar months (SPEC §14.1), oldest first.
+    pub trends: Vec<PeriodFigures>,
     /// Ticket categories in the period, most tickets first.
     pub categories: Vec<CategoryCount>,
     pub tickets_in_period: i64,
@@ -56,6 +62,11 @@ pub struct HealthSection {
     pub bands: [i64; 4],
     /// Lowest score first.
     pub critical: Vec<CriticalCustomer>,
+    /// MRR at risk (SPEC §14.2): (cents, customers in at-risk or critical,
+    /// of them without MRR, counted as 0).
+    pub mrr_at_risk: Option<(i64, i64, i64)>,
+    /// The default backtest (SPEC §12.1): (AUC, lift, samples).
+    pub backtest: Option<(f64, Option<f64>, usize)>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -8,6 +8,7 @@ mod machine;
 mod markdown;
 pub mod plan;
 mod table;
+pub mod trends;
 mod value;
 
 use std::io::Write;

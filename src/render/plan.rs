@@ -18,6 +18,7 @@ pub fn render(d: &PlanData, sections: &[&str], charts: bool) -> String {
             "top-issues" => top_issues(&mut o, d),
             "improvements" => improvements(&mut o, d),
             "documentation" => documentation(&mut o, d),
+            "trends" => crate::render::trends::plan_section(&mut o, &d.trends, charts),
             "health" => health(&mut o, &d.health, charts),
             "churn-risks" => churn_risks(&mut o, d, charts),
             "onboarding" => onboarding(&mut o, &d.onboarding),
@@ -36,6 +37,14 @@ fn current_state(o: &mut String, d: &PlanData) {
         o.push_str(&format!(
             "| {} | {} | {} | {} |\n",
             m.label,
+            figure::value_text(m),
+            figure::target_text(m),
+            crate::render::emoji(m.status)
+        ));
+    }
+    if let Some(m) = &d.revenue_churn {
+        o.push_str(&format!(
+            "\nRevenue churn: {} against a target of {} {} (MRR of the customers who churned ÷ MRR of those active at the start).\n",
             figure::value_text(m),
             figure::target_text(m),
             crate::render::emoji(m.status)
@@ -142,6 +151,15 @@ fn health(o: &mut String, h: &HealthSection, charts: bool) {
             o.push_str(&format!("- {name} (`{}`): {}\n", code(&c.customer_id), c.score));
         }
     }
+    if let Some((cents, n, without)) = h.mrr_at_risk {
+        o.push_str(&format!("\n{}\n", mrr_at_risk_line(cents, n, without)));
+    }
+    if let Some((auc, lift, samples)) = h.backtest {
+        let lift = lift.map_or(String::new(), |l| format!(" (lift {l:.1}×)"));
+        o.push_str(&format!(
+            "\nBacktest: the score foretold 90-day churn with AUC {auc:.2}{lift} over {samples} samples — `csf health backtest`.\n"
+        ));
+    }
     if charts {
         o.push_str("\n```mermaid\npie title Customer health\n");
         for (b, n) in ["healthy", "neutral", "at-risk", "critical"].iter().zip(h.bands) {
@@ -149,6 +167,25 @@ fn health(o: &mut String, h: &HealthSection, charts: bool) {
         }
         o.push_str("```\n");
     }
+}
+
+/// "MRR at risk: $1234.00 from 3 at-risk or critical customers (1 without MRR, counted as 0)."
+pub fn mrr_at_risk_line(cents: i64, customers: i64, without: i64) -> String {
+    if customers == 0 {
+        return format!(
+            "MRR at risk: {} (no customer in at-risk or critical).",
+            crate::render::money_shown(0)
+        );
+    }
+    let without = match without {
+        0 => String::new(),
+        n => format!(" ({n} without MRR, counted as 0)"),
+    };
+    format!(
+        "MRR at risk: {} from {customers} at-risk or critical customer{}{without}.",
+        crate::render::money_shown(cents),
+        if customers == 1 { "" } else { "s" }
+    )
 }
 
 fn churn_risks(o: &mut String, d: &PlanData, charts: bool) {
@@ -331,6 +368,8 @@ mod tests {
                     name: Some("1. X | Y".into()),
                     score: 9,
                 }],
+                mrr_at_risk: Some((4900, 2, 1)),
+                backtest: Some((0.7412, Some(2.14), 39)),
             },
             risks: vec![RiskRow {
                 customer_id: "x".into(),
@@ -367,6 +406,8 @@ mod tests {
             "1. \\- a\\|b guide: 3 tickets in the last 7 days and no doc recorded (`csf ticket doc - a|b URL` once published)\n",
             "| Critical (0-39) | 1 | Intervention required |\n",
             "- 1\\. X \\| Y (`x'1`): 9\n",
+            "\nMRR at risk: $49.00 from 2 at-risk or critical customers (1 without MRR, counted as 0).\n",
+            "\nBacktest: the score foretold 90-day churn with AUC 0.74 (lift 2.1×) over 39 samples — `csf health backtest`.\n",
             "| x | usage-drop | a\\|b<br>c | Re-engagement email |\n",
             "Signups in the last 30 days: 2.",
             "| Activation rate | 50% | > 40% | 🟢 |\n",

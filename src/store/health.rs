@@ -251,6 +251,8 @@ pub struct Latest {
     pub name: Option<String>,
     pub snap: Snapshot,
     pub score_7d_before: Option<i64>,
+    /// The customer's MRR in cents, if recorded.
+    pub mrr_cents: Option<i64>,
 }
 
 pub fn latest(conn: &Connection, now: i64) -> Result<Vec<Latest>> {
@@ -259,7 +261,8 @@ pub fn latest(conn: &Connection, now: i64) -> Result<Vec<Latest>> {
         &"SELECT c.id, c.name, h.cid, h.day, h.usage, h.engagement, h.satisfaction, h.payment, h.score, h.status,
            h.weights,
            (SELECT p.score FROM health_snapshots p
-             WHERE p.cid = h.cid AND p.day <= date(h.day, '-7 days') ORDER BY p.day DESC LIMIT 1)
+             WHERE p.cid = h.cid AND p.day <= date(h.day, '-7 days') ORDER BY p.day DESC LIMIT 1),
+           c.mrr_cents
          FROM customers c CROSS JOIN health_snapshots h ON h.cid = c.cid AND h.day = (LATEST_DAY)
          WHERE (c.churned_at IS NULL OR c.churned_at > ?2)
          ORDER BY c.id"
@@ -281,6 +284,7 @@ pub fn latest(conn: &Connection, now: i64) -> Result<Vec<Latest>> {
                 weights: r.get(10)?,
             },
             score_7d_before: r.get(11)?,
+            mrr_cents: r.get(12)?,
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)

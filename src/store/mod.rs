@@ -11,6 +11,7 @@ pub mod profile;
 pub mod reports;
 pub mod tickets;
 pub mod touches;
+pub mod trends;
 pub mod usage;
 
 use std::fs::OpenOptions;

@@ -39,9 +39,9 @@ fn scores_match_the_hand_computed_ones() {
         j,
         serde_json::json!([
             {"customer_id": "a", "name": "Alpha", "score": 53, "status": "at-risk", "usage": 50.0,
-             "engagement": 200.0 / 3.0, "satisfaction": 65.0, "payment": 0.0, "change_7d": null, "scored_on": "2026-11-20"},
+             "engagement": 200.0 / 3.0, "satisfaction": 65.0, "payment": 0.0, "change_7d": null, "scored_on": "2026-11-20", "mrr": null},
             {"customer_id": "b", "name": "Beta", "score": 70, "status": "neutral", "usage": 100.0,
-             "engagement": 100.0 / 3.0, "satisfaction": 50.0, "payment": 100.0, "change_7d": null, "scored_on": "2026-11-20"},
+             "engagement": 100.0 / 3.0, "satisfaction": 50.0, "payment": 100.0, "change_7d": null, "scored_on": "2026-11-20", "mrr": null},
         ])
     );
     // the JSON field order is the documented interface
@@ -58,7 +58,8 @@ fn scores_match_the_hand_computed_ones() {
             "satisfaction",
             "payment",
             "change_7d",
-            "scored_on"
+            "scored_on",
+            "mrr"
         ]
     );
 }

@@ -20,4 +20,5 @@ mod reports;
 mod storage;
 mod tickets;
 mod today;
+mod trends;
 mod upgrade;

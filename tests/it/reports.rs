@@ -13,7 +13,7 @@ fn example() -> Work {
 
 /// Every table in the markdown is well formed: the same number of cells
 /// (unescaped pipes) on each of its lines, and a separator line second.
-fn assert_valid_tables(md: &str) {
+pub fn assert_valid_tables(md: &str) {
     let cells = |l: &str| {
         let b = l.as_bytes();
         (0..b.len()).filter(|&i| b[i] == b'|' && (i == 0 || b[i - 1] != b'\\')).count()
@@ -71,6 +71,7 @@ fn plan_begins_with_the_framework_format() {
             "### Top Issues",
             "### Improvements",
             "### Documentation Needed",
+            "### Trends",
             "### Customer Health",
             "### Churn Risks",
             "### Onboarding",
@@ -91,7 +92,7 @@ fn plan_with_mermaid_charts_and_sections() {
     let r = w.run(&["report", "plan", "--sections", "health,gossip"]).fails(1);
     assert_eq!(
         r.stderr,
-        "error: --sections: unknown section \"gossip\"; the sections are current-state, top-issues, improvements, documentation, health, churn-risks, onboarding, support-scaling, cadence\n"
+        "error: --sections: unknown section \"gossip\"; the sections are current-state, top-issues, improvements, documentation, trends, health, churn-risks, onboarding, support-scaling, cadence\n"
     );
     assert_eq!(w.dump(), before);
 }

@@ -1,0 +1,179 @@
+//! `csf report trends` for the eye and for machines: a row per metric and a
+//! column per period with a sparkline (table, markdown), or a row per metric
+//! per period at full precision (JSON, CSV).
+
+use super::{emoji, figure, markdown_table, new_table, Cell, Rows, Tone, Value};
+use crate::domain::metrics::Metric;
+use crate::domain::trends::PeriodFigures;
+
+/// `▁▂▃▄▅▆▇█` from the lowest to the highest value of the row; a period
+/// without data is a space. A flat row is drawn at the middle.
+pub fn sparkline(values: &[Option<f64>]) -> String {
+    const BARS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+    let known: Vec<f64> = values.iter().flatten().copied().filter(|v| v.is_finite()).collect();
+    let lo = known.iter().copied().fold(f64::INFINITY, f64::min);
+    let hi = known.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    values
+        .iter()
+        .map(|v| match v {
+            Some(v) if v.is_finite() && hi > lo => BARS[(((v - lo) / (hi - lo)) * 7.0).round() as usize],
+            Some(v) if v.is_finite() => BARS[3],
+            _ => ' ',
+        })
+        .collect()
+}
+
+/// The metrics in row order (those of the first period), each with its figure per period.
+fn by_metric(figs: &[PeriodFigures]) -> Vec<Vec<&Metric>> {
+    let Some(first) = figs.first() else { return Vec::new() };
+    (0..first.metrics.len()).map(|i| figs.iter().filter_map(|f| f.metrics.get(i)).collect()).collect()
+}
+
+/// A figure as a markdown cell: its value and, against a target, the status emoji.
+pub fn md_cell(m: &Metric) -> String {
+    match m.target {
+        Some(_) => format!("{} {}", figure::value_text(m), emoji(m.status)),
+        None => figure::value_text(m),
+    }
+}
+
+fn head(figs: &[PeriodFigures]) -> Vec<String> {
+    let mut h = vec!["Metric".to_string()];
+    h.extend(figs.iter().map(|f| f.period.label.clone()));
+    h.push("Trend".into());
+    h
+}
+
+fn spark_of(ms: &[&Metric]) -> String {
+    sparkline(&ms.iter().map(|m| m.value).collect::<Vec<_>>())
+}
+
+/// A row per metric, a coloured column per period and the sparkline.
+pub fn table(figs: &[PeriodFigures], color: bool) -> String {
+    let mut t = new_table(color);
+    t.set_header(head(figs));
+    for ms in by_metric(figs) {
+        let mut row = vec![ms[0].label.to_string()];
+        for m in &ms {
+            let tone = if m.target.is_some() { Tone::of(m.status) } else { Tone::Plain };
+            row.push(tone.paint(&figure::value_text(m), color));
+        }
+        row.push(spark_of(&ms));
+        t.add_row(row);
+    }
+    format!("{t}\n")
+}
+
+/// The same as a markdown table, the status as emoji.
+pub fn markdown(figs: &[PeriodFigures]) -> String {
+    let body: Vec<Vec<String>> = by_metric(figs)
+        .into_iter()
+        .map(|ms| {
+            let mut row = vec![ms[0].label.to_string()];
+            row.extend(ms.iter().map(|m| md_cell(m)));
+            row.push(spark_of(&ms));
+            row
+        })
+        .collect();
+    markdown_table(&head(figs), &body)
+}
+
+/// `metric, period_start, value, unit, target, status`: one row per metric
+/// per period, full precision; no data is `null` / `n/a`; a figure without a
+/// target (customers per band, MRR at risk) has `target` and `status` null.
+pub fn rows(figs: &[PeriodFigures]) -> Rows {
+    let mut rows = Rows::new(&["metric", "period_start", "value", "unit", "target", "status"]);
+    for ms in by_metric(figs) {
+        for (m, f) in ms.iter().zip(figs) {
+            rows.push(vec![
+                Cell::from(m.id),
+                Value::Date(f.period.start_date.clone()).into(),
+                match (m.value, m.unit) {
+                    (Some(v), "currency") => Value::Money((v * 100.0).round() as i64).into(),
+                    (Some(v), "customers") => Value::Int(v as i64).into(),
+                    (Some(v), _) => Value::Num(v, 1).into(),
+                    (None, _) => Value::Null.into(),
+                },
+                m.unit.into(),
+                m.target.map_or(Value::Null, |t| Value::Num(t, 1)).into(),
+                match m.target {
+                    Some(_) => Cell::from(m.status.name()),
+                    None => Value::Null.into(),
+                },
+            ]);
+        }
+    }
+    rows
+}
+
+/// The rows of the plan's Trends section: the framework's metrics, revenue
+/// churn and MRR at risk (the bands are in Customer Health).
+const PLAN_ROWS: [&str; 8] = [
+    "first_response_time",
+    "resolution_time",
+    "csat",
+    "churn_rate",
+    "nps",
+    "support_load",
+    "revenue_churn",
+    "mrr_at_risk",
+];
+
+/// `### Trends` of the plan: a markdown table of the months with the status
+/// emoji per cell; with `charts`, a mermaid xychart of first response and churn.
+pub fn plan_section(o: &mut String, figs: &[PeriodFigures], charts: bool) {
+    o.push_str("### Trends\n");
+    if figs.is_empty() {
+        o.push_str("No periods to show.\n");
+        return;
+    }
+    let mut head = vec!["Metric".to_string()];
+    head.extend(figs.iter().map(|f| f.period.label.clone()));
+    let body: Vec<Vec<String>> = by_metric(figs)
+        .into_iter()
+        .filter(|ms| PLAN_ROWS.contains(&ms[0].id))
+        .map(|ms| {
+            let mut row = vec![ms[0].label.to_string()];
+            row.extend(ms.iter().map(|m| md_cell(m)));
+            row
+        })
+        .collect();
+    o.push_str(&markdown_table(&head, &body));
+    o.push_str(&format!(
+        "\nCalendar months, {} to {} (the last one up to today): the formulas of Current State over each month; MRR at risk from each month's last health scores (`csf report trends`).\n",
+        figs[0].period.label,
+        figs[figs.len() - 1].period.label
+    ));
+    if charts {
+        o.push_str(&trend_chart(figs));
+    }
+}
+
+/// First response (hours) and churn (%) per month as two lines.
+fn trend_chart(figs: &[PeriodFigures]) -> String {
+    let series = |id: &str| -> Vec<Option<f64>> {
+        figs.iter().map(|f| f.metrics.iter().find(|m| m.id == id).and_then(|m| m.value)).collect()
+    };
+    let (fr, churn) = (series("first_response_time"), series("churn_rate"));
+    let labels: Vec<String> = figs.iter().map(|f| format!("\"{}\"", f.period.label)).collect();
+    let line = |s: &[Option<f64>]| s.iter().map(|v| format!("{:.1}", v.unwrap_or(0.0))).collect::<Vec<_>>();
+    let max = fr.iter().chain(&churn).flatten().fold(5.0_f64, |a, b| a.max(*b)).ceil();
+    format!(
+        "\n```mermaid\nxychart-beta\n    title \"First response (hours) and churn (%) by month\"\n    x-axis [{}]\n    y-axis \"Hours / %\" 0 --> {max}\n    line [{}]\n    line [{}]\n```\n\nThe first line is the average first response in hours, the second the churn rate in %; a month without data is drawn at 0.\n",
+        labels.join(", "),
+        line(&fr).join(", "),
+        line(&churn).join(", ")
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sparkline_spans_the_row_and_leaves_gaps() {
+        assert_eq!(sparkline(&[Some(1.0), None, Some(3.0), Some(2.0)]), "▁ █▅");
+        assert_eq!(sparkline(&[Some(5.0), Some(5.0)]), "▄▄");
+        assert_eq!(sparkline(&[None, None]), "  ");
+    }
+}

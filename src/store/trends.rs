@@ -1,0 +1,50 @@
+//! Health bands and MRR at risk as they stood at the end of a past period
+//! (SPEC §14.1): per customer, their latest snapshot on or before that day.
+
+use anyhow::Result;
+use rusqlite::{params, Connection};
+
+use crate::time::iso_date;
+
+/// The health picture at `at` (a timestamp, the period's last second or now).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct BandsAt {
+    /// Customers per band: healthy, neutral, at-risk, critical.
+    pub bands: [i64; 4],
+    /// MRR cents of those in at-risk or critical (no MRR counts as 0).
+    pub mrr_at_risk_cents: i64,
+    /// How many customers are in at-risk or critical, and how many of them have no MRR.
+    pub at_risk: i64,
+    pub without_mrr: i64,
+}
+
+/// Every customer active at `at` (signed up on or before it, not churned by
+/// it) with a snapshot dated on or before its day, counted by the band of
+/// their latest such snapshot. `None` when no one has one.
+pub fn bands_at(conn: &Connection, at: i64) -> Result<Option<BandsAt>> {
+    let row: (i64, i64, i64, i64, i64, i64, i64) = conn
+        .prepare_cached(
+            "WITH last AS (SELECT cid, MAX(day) AS day FROM health_snapshots WHERE day <= ?1 GROUP BY cid)
+             SELECT count(*),
+                    COALESCE(SUM(h.score >= 80), 0),
+                    COALESCE(SUM(h.score >= 60 AND h.score < 80), 0),
+                    COALESCE(SUM(h.score >= 40 AND h.score < 60), 0),
+                    COALESCE(SUM(h.score < 40), 0),
+                    COALESCE(SUM(CASE WHEN h.score < 60 THEN COALESCE(c.mrr_cents, 0) END), 0),
+                    COALESCE(SUM(h.score < 60 AND c.mrr_cents IS NULL), 0)
+             FROM last JOIN health_snapshots h ON h.cid = last.cid AND h.day = last.day
+             JOIN customers c ON c.cid = h.cid
+             WHERE (c.signed_up_at IS NULL OR c.signed_up_at <= ?2)
+               AND (c.churned_at IS NULL OR c.churned_at > ?2)",
+        )?
+        .query_row(params![iso_date(at), at], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?))
+        })?;
+    let (n, h, ne, ar, cr, mrr, without) = row;
+    Ok((n > 0).then_some(BandsAt {
+        bands: [h, ne, ar, cr],
+        mrr_at_risk_cents: mrr,
+        at_risk: ar + cr,
+        without_mrr: without,
+    }))
+}
