@@ -162,14 +162,39 @@ pub fn distance(a: [u32; 4], b: [u32; 4]) -> u32 {
 
 /// Histograms of (churned, retained) counts per score for `samples`.
 pub fn histogram(samples: &[Sample], weights: [u32; 4]) -> ([u64; 101], [u64; 101]) {
-    let mut h = ([0u64; 101], [0u64; 101]);
+    histogram_of_groups(&grouped(samples), weights)
+}
+
+/// Samples with the same components, counted: (components, churned, retained).
+/// Components take few distinct values (usage in quarters, engagement in
+/// fractions of the core features, payment 0 or 100), so a grid of 1,771
+/// weight vectors scores thousands of groups instead of a million samples.
+pub fn grouped(samples: &[Sample]) -> Vec<(Components, u64, u64)> {
+    let mut index: std::collections::HashMap<[u64; 4], usize> = std::collections::HashMap::new();
+    let mut out: Vec<(Components, u64, u64)> = Vec::new();
     for s in samples {
-        let score = s.score(weights).clamp(0, 100) as usize;
+        let c = s.components;
+        let key = [c.usage.to_bits(), c.engagement.to_bits(), c.satisfaction.to_bits(), c.payment.to_bits()];
+        let i = *index.entry(key).or_insert_with(|| {
+            out.push((c, 0, 0));
+            out.len() - 1
+        });
         if s.churned {
-            h.0[score] += 1
+            out[i].1 += 1;
         } else {
-            h.1[score] += 1
+            out[i].2 += 1;
         }
+    }
+    out
+}
+
+/// Histograms of (churned, retained) counts per score for grouped samples.
+fn histogram_of_groups(groups: &[(Components, u64, u64)], weights: [u32; 4]) -> ([u64; 101], [u64; 101]) {
+    let mut h = ([0u64; 101], [0u64; 101]);
+    for (c, churned, retained) in groups {
+        let score = health::score(c, weights).clamp(0, 100) as usize;
+        h.0[score] += churned;
+        h.1[score] += retained;
     }
     h
 }
@@ -178,9 +203,10 @@ pub fn histogram(samples: &[Sample], weights: [u32; 4]) -> ([u64; 101], [u64; 10
 /// to the one nearest `current` (sum of absolute differences), then the
 /// first in the grid's lexical order. `None` when `fit` lacks either kind.
 pub fn best_weights(fit: &[Sample], grid: &[[u32; 4]], current: [u32; 4]) -> Option<([u32; 4], Auc)> {
+    let groups = grouped(fit);
     let mut best: Option<([u32; 4], Auc)> = None;
     for &w in grid {
-        let (c, r) = histogram(fit, w);
+        let (c, r) = histogram_of_groups(&groups, w);
         let a = auc_of_histogram(&c, &r)?;
         best = match best {
             None => Some((w, a)),
@@ -329,6 +355,23 @@ mod tests {
         // [25,25,25,25]; the first of them wins.
         assert_eq!(best_weights(&flat, &grid, [25, 25, 25, 25]).unwrap().0, [0, 0, 50, 50]);
         assert_eq!(best_weights(&flat[..1], &grid, [40, 30, 20, 10]), None);
+    }
+
+    #[test]
+    fn grouped_samples_give_the_histogram_of_the_samples() {
+        let samples = [
+            Sample { components: c(100.0, 50.0, 50.0, 0.0), churned: true },
+            Sample { components: c(100.0, 50.0, 50.0, 0.0), churned: false },
+            Sample { components: c(100.0, 50.0, 50.0, 0.0), churned: true },
+            Sample { components: c(25.0, 0.0, 50.0, 100.0), churned: false },
+        ];
+        let g = grouped(&samples);
+        assert_eq!(g.len(), 2);
+        assert_eq!((g[0].1, g[0].2), (2, 1));
+        let (churned, retained) = histogram(&samples, [40, 30, 20, 10]);
+        // 40 + 15 + 10 + 0 = 65; 10 + 0 + 10 + 10 = 30.
+        assert_eq!((churned[65], retained[65], retained[30]), (2, 1, 1));
+        assert_eq!(churned.iter().sum::<u64>() + retained.iter().sum::<u64>(), 4);
     }
 
     #[test]

@@ -4,14 +4,14 @@
 //! each row lands at a random place in the `(cid, ts, event_id)` B-tree and
 //! the page cache thrashes. Sorting a bounded batch by the key first turns
 //! each batch into one sequential sweep of the tree. Memory stays flat: at
-//! most `CAP` rows of 32 bytes (16 MiB) are held, whatever the file size.
+//! most `CAP` rows of 32 bytes (8 MiB) are held, whatever the file size.
 //! Within a batch, rows with the same key keep their file order, so the last
 //! one wins exactly as when rows are written one by one (SPEC §3.2).
 
 use rusqlite::{params, Transaction};
 
 /// Rows held before a batch is sorted and written.
-const CAP: usize = 1 << 19;
+const CAP: usize = 1 << 18;
 
 #[derive(Debug, Clone, Copy)]
 struct Row {
