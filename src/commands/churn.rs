@@ -98,7 +98,7 @@ pub fn run(ctx: &Ctx, cmd: ChurnCmd) -> Result<()> {
                 &[Format::Markdown, Format::Table],
                 " (the survey is markdown)",
             )?;
-            render::out(&churn::survey_markdown())
+            render::out(render::exit_survey())
         }
         ChurnCmd::Reasons => reasons(ctx, &conn),
         ChurnCmd::Winback { mark_done, customer } => winback(ctx, &mut conn, mark_done, customer.as_deref()),

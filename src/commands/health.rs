@@ -311,7 +311,7 @@ fn show(ctx: &Ctx, conn: &Connection, key: &str) -> Result<()> {
                     "trend".into(),
                     json!(hist.iter().map(|(d, s)| json!({"day": d, "score": s})).collect::<Vec<_>>()),
                 );
-                o.insert("sparkline".into(), json!(health::sparkline(&scores)));
+                o.insert("sparkline".into(), json!(crate::render::trends::score_sparkline(&scores)));
                 o.insert("computed".into(), json!("live"));
                 o.insert("as_of".into(), json!(time::rfc3339(ctx.now)));
                 o.insert(
@@ -388,7 +388,7 @@ fn show(ctx: &Ctx, conn: &Connection, key: &str) -> Result<()> {
                     scores.len(),
                     hist[0].0,
                     hist[hist.len() - 1].0,
-                    health::sparkline(&scores)
+                    crate::render::trends::score_sparkline(&scores)
                 ));
             }
             render::out(&out)

@@ -106,28 +106,6 @@ pub const REASONS: [&str; 6] =
     ["found-alternative", "no-longer-need", "too-expensive", "missing-features", "poor-experience", "other"];
 pub const RETURN_ANSWERS: [&str; 4] = ["yes", "maybe", "unlikely", "no"];
 
-/// The exit interview as markdown.
-pub fn survey_markdown() -> String {
-    "## Exit survey\n\n\
-     We're sorry to see you go. Two minutes of your time helps us get better.\n\n\
-     ### 1. What is the main reason you're leaving?\n\n\
-     - [ ] Found an alternative (`found-alternative`)\n\
-     - [ ] No longer need it (`no-longer-need`)\n\
-     - [ ] Too expensive (`too-expensive`)\n\
-     - [ ] Missing features (`missing-features`)\n\
-     - [ ] Poor experience (`poor-experience`)\n\
-     - [ ] Other: ______ (`other`)\n\n\
-     ### 2. What could we have done better?\n\n\
-     ______\n\n\
-     ### 3. Would you consider coming back?\n\n\
-     - [ ] Yes (`yes`)\n\
-     - [ ] Maybe (`maybe`)\n\
-     - [ ] Unlikely (`unlikely`)\n\
-     - [ ] No (`no`)\n\n\
-     Record the answers with `csf churn record ID --reason R [--reason-other TEXT] --better TEXT --return A`.\n"
-        .to_string()
-}
-
 /// Churn rate in percent; None when nobody was active at the start.
 pub fn rate(churned: i64, active_at_start: i64) -> Option<f64> {
     (active_at_start > 0).then(|| churned as f64 * 100.0 / active_at_start as f64)

@@ -267,12 +267,6 @@ pub fn stage(churned: bool, f: &Facts) -> Stage {
     }
 }
 
-/// A sparkline of scores 0–100: ▁▂▃▄▅▆▇█.
-pub fn sparkline(scores: &[i64]) -> String {
-    const BARS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
-    scores.iter().map(|&s| BARS[((s.clamp(0, 100) * 7 + 50) / 100) as usize]).collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -418,11 +412,6 @@ mod tests {
         f.latest_nps = Some((NOW, 9));
         assert_eq!(stage(false, &f), Stage::Advocacy);
         assert_eq!(Stage::Advocacy.goal(), "Referrals, testimonials");
-    }
-
-    #[test]
-    fn sparkline_spans_the_range() {
-        assert_eq!(sparkline(&[0, 50, 100]), "▁▅█");
     }
 }
 

@@ -1,5 +1,10 @@
 //! GitHub-flavoured markdown: escaping and tables.
 
+/// The exit interview (SPEC §6.2) as markdown: `src/templates/exit-survey.md`.
+pub fn exit_survey() -> &'static str {
+    include_str!("../templates/exit-survey.md")
+}
+
 /// Escapes text for a GitHub-flavoured markdown table cell or inline text:
 /// `|`, backslashes and markdown punctuation are escaped, newlines become `<br>`.
 pub fn md_escape(s: &str) -> String {

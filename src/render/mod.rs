@@ -17,7 +17,7 @@ use anyhow::Result;
 use comfy_table::Cell as TCell;
 use serde_json::{Map, Value as Json};
 
-pub use markdown::{markdown_table, md_escape};
+pub use markdown::{exit_survey, markdown_table, md_escape};
 pub use table::{header_label, new_table};
 pub use value::{emoji, money, money_json, money_shown, set_currency, Cell, Tone, Value};
 

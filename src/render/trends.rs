@@ -8,6 +8,12 @@ use crate::domain::trends::PeriodFigures;
 
 /// `▁▂▃▄▅▆▇█` from the lowest to the highest value of the row; a period
 /// without data is a space. A flat row is drawn at the middle.
+/// A sparkline of health scores on the fixed 0–100 scale: ▁▂▃▄▅▆▇█.
+pub fn score_sparkline(scores: &[i64]) -> String {
+    const BARS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+    scores.iter().map(|&s| BARS[((s.clamp(0, 100) * 7 + 50) / 100) as usize]).collect()
+}
+
 pub fn sparkline(values: &[Option<f64>]) -> String {
     const BARS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
     let known: Vec<f64> = values.iter().flatten().copied().filter(|v| v.is_finite()).collect();
@@ -169,6 +175,11 @@ fn trend_chart(figs: &[PeriodFigures]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn score_sparklines_use_the_fixed_scale() {
+        assert_eq!(score_sparkline(&[0, 50, 100]), "▁▅█");
+    }
 
     #[test]
     fn sparkline_spans_the_row_and_leaves_gaps() {
