@@ -113,24 +113,38 @@ pub fn plan_sections_markdown(
     charts: bool,
 ) -> Result<String> {
     let on = |s: &str| sections.contains(&s);
-    // The churn risks are the costliest part: on a file database they are
-    // read on a second connection, in parallel with the rest (WAL readers
-    // do not block each other).
+    // The churn risks and the backtest are the costliest parts: on a file
+    // database each is read on a connection of its own, in parallel with the
+    // rest (WAL readers do not block each other).
     let path = conn.path().filter(|p| !p.is_empty()).map(std::path::PathBuf::from);
+    let reader = |p: &std::path::Path| -> Result<Connection> {
+        let c = Connection::open_with_flags(p, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+        c.busy_timeout(std::time::Duration::from_millis(crate::store::BUSY_TIMEOUT_MS))?;
+        c.pragma_update(None, "cache_size", -32_768)?;
+        Ok(c)
+    };
     std::thread::scope(|scope| -> Result<String> {
         let risks_job = match (&path, on("churn-risks")) {
-            (Some(p), true) => Some(scope.spawn(move || -> Result<Vec<RiskRow>> {
-                let c = rusqlite::Connection::open_with_flags(p, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
-                c.busy_timeout(std::time::Duration::from_millis(crate::store::BUSY_TIMEOUT_MS))?;
-                risk_rows(&c, now)
-            })),
+            (Some(p), true) => Some(scope.spawn(move || risk_rows(&reader(p)?, now))),
+            _ => None,
+        };
+        let backtest_job = match (&path, on("health")) {
+            (Some(p), true) => {
+                Some(scope.spawn(move || super::backtest::plan_summary(&reader(p)?, settings, now)))
+            }
             _ => None,
         };
         let mut data = gather(conn, settings, now, days, &on, charts)?;
+        let failed = |what: &str| anyhow::anyhow!("the {what} reader failed");
         data.risks = match risks_job {
-            Some(job) => job.join().map_err(|_| anyhow::anyhow!("the churn risk reader failed"))??,
+            Some(job) => job.join().map_err(|_| failed("churn risk"))??,
             None if on("churn-risks") => risk_rows(conn, now)?,
             None => Vec::new(),
+        };
+        data.health.backtest = match backtest_job {
+            Some(job) => job.join().map_err(|_| failed("backtest"))??,
+            None if on("health") => super::backtest::plan_summary(conn, settings, now)?,
+            None => None,
         };
         Ok(crate::render::plan::render(&data, sections, charts))
     })
@@ -191,7 +205,6 @@ fn gather(
     if on("health") {
         data.health = health_section(conn, now)?;
         data.health.mrr_at_risk = Some(hstore::mrr_at_risk(conn, now)?);
-        data.health.backtest = super::backtest::plan_summary(conn, settings, now)?;
     }
     if on("onboarding") {
         let f = onboarding::funnel(&onb_cmd::members(conn, settings, now, ONBOARDING_DAYS)?, today);

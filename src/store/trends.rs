@@ -24,16 +24,15 @@ pub struct BandsAt {
 pub fn bands_at(conn: &Connection, at: i64) -> Result<Option<BandsAt>> {
     let row: (i64, i64, i64, i64, i64, i64, i64) = conn
         .prepare_cached(
-            "WITH last AS (SELECT cid, MAX(day) AS day FROM health_snapshots WHERE day <= ?1 GROUP BY cid)
-             SELECT count(*),
+            "SELECT count(*),
                     COALESCE(SUM(h.score >= 80), 0),
                     COALESCE(SUM(h.score >= 60 AND h.score < 80), 0),
                     COALESCE(SUM(h.score >= 40 AND h.score < 60), 0),
                     COALESCE(SUM(h.score < 40), 0),
                     COALESCE(SUM(CASE WHEN h.score < 60 THEN COALESCE(c.mrr_cents, 0) END), 0),
                     COALESCE(SUM(h.score < 60 AND c.mrr_cents IS NULL), 0)
-             FROM last JOIN health_snapshots h ON h.cid = last.cid AND h.day = last.day
-             JOIN customers c ON c.cid = h.cid
+             FROM customers c CROSS JOIN health_snapshots h ON h.cid = c.cid
+               AND h.day = (SELECT MAX(x.day) FROM health_snapshots x WHERE x.cid = c.cid AND x.day <= ?1)
              WHERE (c.signed_up_at IS NULL OR c.signed_up_at <= ?2)
                AND (c.churned_at IS NULL OR c.churned_at > ?2)",
         )?
