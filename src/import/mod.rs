@@ -17,6 +17,7 @@ use anyhow::{anyhow, bail, Context, Result};
 use rusqlite::{params, Connection, Transaction};
 
 use reader::{header_hint, read_error, Scanner};
+pub use reader::{too_long_message, MAX_RECORD};
 pub use writer::category_key;
 use writer::{RowFatal, Writer, Written};
 
@@ -203,7 +204,8 @@ fn import_in_tx(
         .buffer_capacity(1 << 16)
         .from_reader(counter);
     let mut rec = csv::ByteRecord::new();
-    let has_header = rdr.read_byte_record(&mut rec).map_err(|e| read_error(source, e))?;
+    let has_header =
+        rdr.read_byte_record(&mut rec).map_err(|e| read_error(source, e, rdr.get_ref().too_long.clone()))?;
     rdr.get_mut().starts.pop_front();
     if !has_header {
         bail!("{source} is empty: a CSV file needs a header row ({})", header_hint(kind));
@@ -246,7 +248,7 @@ fn import_in_tx(
         match rdr.read_byte_record(&mut rec) {
             Ok(true) => {}
             Ok(false) => break,
-            Err(e) => return Err(read_error(source, e)),
+            Err(e) => return Err(read_error(source, e, rdr.get_ref().too_long.clone())),
         }
         // The scanner saw this record start first (it reads ahead of the parser).
         let line = rdr.get_mut().starts.pop_front().unwrap_or(0);

@@ -15,7 +15,22 @@ pub(super) fn header_hint(kind: ImportKind) -> String {
     format!("{} needs at least: {}", kind.name(), names.join(", "))
 }
 
-pub(super) fn read_error(source: &str, e: csv::Error) -> anyhow::Error {
+/// The longest field or record csf reads (1 MiB): memory stays bounded on
+/// any input, such as a binary file or `/dev/zero`.
+pub const MAX_RECORD: u64 = 1 << 20;
+
+/// The wording of an over-long line or field, after `FILE:`.
+pub fn too_long_message(line: u64, what: &str) -> String {
+    format!(
+        "{line}: {what} longer than 1 MiB (csf reads at most {MAX_RECORD} bytes per field or line); \
+         nothing was imported — is this a CSV file?"
+    )
+}
+
+pub(super) fn read_error(source: &str, e: csv::Error, too_long: Option<String>) -> anyhow::Error {
+    if let Some(m) = too_long {
+        return anyhow!("{source}:{m}");
+    }
     let line = e.position().map(|p| p.line()).unwrap_or(0);
     match e.kind() {
         csv::ErrorKind::Io(io) => anyhow!("could not read {source}: {io}"),
@@ -40,6 +55,13 @@ pub(super) struct Scanner<R> {
     /// A `"` inside quotes: either an escaped quote or the closing one.
     quote_pending: bool,
     opened_on: u64,
+    /// Bytes of the current field and record (delimiters and quoted line
+    /// ends included), and the line the record started on.
+    field_len: u64,
+    record_len: u64,
+    record_line: u64,
+    /// Set when a field or record passed [`MAX_RECORD`]: the message.
+    pub(super) too_long: Option<String>,
 }
 
 impl<R> Scanner<R> {
@@ -55,11 +77,24 @@ impl<R> Scanner<R> {
             in_quotes: false,
             quote_pending: false,
             opened_on: 0,
+            field_len: 0,
+            record_len: 0,
+            record_line: 1,
+            too_long: None,
         }
     }
 
-    fn scan(&mut self, buf: &[u8]) {
+    /// Follows `buf`; false (with `too_long` set) as soon as a field or
+    /// record passes [`MAX_RECORD`].
+    fn scan(&mut self, buf: &[u8]) -> bool {
         for &b in buf {
+            self.field_len += 1;
+            self.record_len += 1;
+            if self.record_len > MAX_RECORD {
+                let what = if self.in_quotes || self.field_len > MAX_RECORD { "a field" } else { "a line" };
+                self.too_long = Some(too_long_message(self.record_line, what));
+                return false;
+            }
             if self.in_quotes {
                 if self.quote_pending {
                     self.quote_pending = false;
@@ -83,14 +118,19 @@ impl<R> Scanner<R> {
                     }
                     self.at_record_start = true;
                     self.at_field_start = true;
+                    self.field_len = 0;
+                    self.record_len = 0;
+                    self.record_line = self.line;
                 }
                 _ => {
                     if self.at_record_start {
                         self.starts.push_back(self.line);
                         self.at_record_start = false;
+                        self.record_line = self.line;
                     }
                     if b == self.delimiter {
                         self.at_field_start = true;
+                        self.field_len = 0;
                     } else {
                         if self.at_field_start && b == b'"' {
                             self.in_quotes = true;
@@ -101,6 +141,7 @@ impl<R> Scanner<R> {
                 }
             }
         }
+        true
     }
 
     /// The line where a quoted field opened that never closed, at the end.
@@ -111,9 +152,14 @@ impl<R> Scanner<R> {
 
 impl<R: Read> Read for Scanner<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.too_long.is_some() {
+            return Err(std::io::Error::new(std::io::ErrorKind::InvalidData, "a field or line is too long"));
+        }
         let n = self.inner.read(buf)?;
-        self.scan(&buf[..n]);
         self.bytes += n as u64;
+        if !self.scan(&buf[..n]) {
+            return Err(std::io::Error::new(std::io::ErrorKind::InvalidData, "a field or line is too long"));
+        }
         Ok(n)
     }
 }
