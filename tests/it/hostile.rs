@@ -46,3 +46,36 @@ fn an_endless_line_or_field_stops_the_import_at_its_line() {
     assert!(t.elapsed() < std::time::Duration::from_secs(20), "{:?}", t.elapsed());
     assert_eq!(w.dump(), before);
 }
+
+/// Problems name the physical line in files with old Mac line ends (a lone
+/// CR) and after a BOM before a quoted header that spans two lines.
+#[test]
+fn line_numbers_are_right_for_cr_only_files_and_a_bom_before_a_quoted_header() {
+    let w = Work::new();
+    w.run(&["customer", "add", "acme"]).ok();
+    let before = w.dump();
+    for (name, text, want) in [
+        (
+            "mac.csv",
+            "customer,timestamp,event\racme,2026-11-01,login\racme,11/05/2026,login\r",
+            "mac.csv:3: ",
+        ),
+        (
+            "bom.csv",
+            "\u{feff}\"notes\n(free text)\",customer,timestamp,event\nx,acme,2026-11-01,login\n\
+             \"two\r\nlines\",acme,2026-11-02,login\ny,acme,11/05/2026,login\n",
+            "bom.csv:6: ",
+        ),
+    ] {
+        let input = w.file(name, text);
+        let r = w.run(&["import", "usage", name]).fails(1);
+        assert!(r.stderr.starts_with(&format!("{want}column \"timestamp\": \"11/05/2026\"")), "{}", r.stderr);
+        assert!(r.stderr.contains("1 invalid row; nothing was imported"), "{}", r.stderr);
+        assert_eq!(w.dump(), before);
+        assert_eq!(std::fs::read_to_string(&input).unwrap(), text);
+    }
+    // Both import once fixed; the quoted header's BOM is not part of its name.
+    w.file("mac.csv", "customer,timestamp,event\racme,2026-11-01,login\racme,2026-11-05,login\r");
+    w.run(&["-q", "import", "usage", "mac.csv"]).ok();
+    assert_eq!(w.count("SELECT count(*) FROM usage_events"), 2);
+}
