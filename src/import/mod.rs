@@ -100,11 +100,14 @@ pub struct Problem {
 }
 
 impl Problem {
+    /// The problem as one line; control characters in the file's data
+    /// are shown as escapes (`\x1b`), never sent to the terminal.
     pub fn render(&self, source: &str) -> String {
-        match self.column {
+        let s = match self.column {
             Some(c) => format!("{source}:{}: column \"{c}\": \"{}\" {}", self.line, self.value, self.message),
             None => format!("{source}:{}: {}", self.line, self.message),
-        }
+        };
+        crate::render::visible(&s).into_owned()
     }
 }
 

@@ -79,3 +79,59 @@ fn line_numbers_are_right_for_cr_only_files_and_a_bom_before_a_quoted_header() {
     w.run(&["-q", "import", "usage", "mac.csv"]).ok();
     assert_eq!(w.count("SELECT count(*) FROM usage_events"), 2);
 }
+
+/// Control characters and bidi overrides in data never reach the terminal:
+/// tables, markdown, drafts and error messages show them escaped (`\x1b`,
+/// `\u{202e}`); JSON and CSV keep the data as it is.
+#[test]
+fn terminal_escapes_in_data_are_shown_escaped() {
+    let w = Work::new();
+    let evil = "\x1b]0;pwned\x07Evil\x1b[2J";
+    w.run(&["customer", "add", "evil", "--name", evil, "--mrr", "10", "--signed-up", "2026-11-18"]).ok();
+    w.run(&["ticket", "open", "evil", "Sub\u{202e}ject\r\x08\x7f\u{9b}"]).ok();
+    w.run(&["-q", "health", "score"]).ok();
+    let clean = |what: &str, s: &str| {
+        for bad in ['\x1b', '\x07', '\u{202e}', '\r', '\x08', '\0', '\x7f', '\u{9b}'] {
+            assert!(!s.contains(bad), "{what}: {bad:?} in {s:?}");
+        }
+    };
+    for args in [
+        &["customer", "list"][..],
+        &["customer", "list", "-f", "markdown"],
+        &["customer", "show", "evil"],
+        &["health", "list"],
+        &["ticket", "list"],
+        &["ticket", "list", "-f", "markdown"],
+        &["ticket", "show", "1"],
+        &["today"],
+        &["today", "-f", "markdown"],
+        &["report", "plan"],
+    ] {
+        let r = w.run(args).ok();
+        clean(&format!("{args:?} stdout"), &r.stdout);
+        clean(&format!("{args:?} stderr"), &r.stderr);
+    }
+    let r = w.run(&["customer", "show", "evil"]).ok();
+    assert!(r.stdout.starts_with("\\x1b]0;pwned\\x07Evil\\x1b[2J (evil)\n"), "{}", r.stdout);
+    let r = w.run(&["ticket", "list"]).ok();
+    assert!(r.stdout.contains("Sub\\u{202e}ject\\x0d\\x08\\x7f\\u{9b}"), "{}", r.stdout);
+    // JSON and CSV are data: kept as they are (JSON escapes controls itself).
+    let r = w.run(&["customer", "list", "-f", "json"]).ok();
+    assert_eq!(r.json()[0]["name"], evil);
+    assert!(w.run(&["customer", "list", "-f", "csv"]).ok().stdout.contains(evil));
+    // An import problem quoting a cell.
+    let before = w.dump();
+    let text = "customer,timestamp,event\nevil,\x1b[2J2026\u{202e}\0,login\n";
+    let input = w.file("u.csv", text);
+    let r = w.run(&["import", "usage", "u.csv"]).fails(1);
+    clean("import stderr", &r.stderr);
+    assert!(
+        r.stderr.starts_with("u.csv:2: column \"timestamp\": \"\\x1b[2J2026\\u{202e}\\x00\""),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(w.dump(), before);
+    assert_eq!(std::fs::read_to_string(&input).unwrap(), text);
+    let r = w.run(&["import", "usage", "u.csv", "--skip-invalid"]).ok();
+    clean("skip-invalid stderr", &r.stderr);
+}
