@@ -230,7 +230,7 @@ pub fn mrr_at_risk(conn: &Connection, now: i64) -> Result<(i64, i64, i64)> {
     Ok(conn
         .prepare_cached(
             "WITH last AS (SELECT cid, MAX(day) AS day FROM health_snapshots WHERE day <= ?1 GROUP BY cid)
-         SELECT COALESCE(SUM(c.mrr_cents), 0), count(*), COALESCE(SUM(c.mrr_cents IS NULL), 0)
+         SELECT CAST(TOTAL(c.mrr_cents) AS INTEGER), count(*), COALESCE(SUM(c.mrr_cents IS NULL), 0)
          FROM last JOIN health_snapshots h ON h.cid = last.cid AND h.day = last.day
          JOIN customers c ON c.cid = h.cid
          WHERE h.score < 60 AND (c.churned_at IS NULL OR c.churned_at > ?2)",

@@ -135,3 +135,79 @@ fn terminal_escapes_in_data_are_shown_escaped() {
     let r = w.run(&["import", "usage", "u.csv", "--skip-invalid"]).ok();
     clean("skip-invalid stderr", &r.stderr);
 }
+
+/// Counts and money are bounded at import; sums on a database crafted past
+/// the bounds neither fail with an overflow nor print a wrapped number.
+#[test]
+fn huge_counts_and_amounts_are_refused_and_sums_never_overflow() {
+    let w = Work::new();
+    w.run(&["customer", "add", "acme", "--mrr", "10", "--signed-up", "2026-01-01"]).ok();
+    w.run(&["customer", "add", "globex", "--mrr", "10", "--signed-up", "2026-01-01"]).ok();
+    let before = w.dump();
+    let max = i64::MAX.to_string();
+    let text =
+        format!("customer,timestamp,event,count\nacme,2026-11-18,login,{max}\nacme,2026-11-19,login,{max}\n");
+    let input = w.file("u.csv", &text);
+    let r = w.run(&["import", "usage", "u.csv"]).fails(1);
+    let want = format!(
+        "u.csv:2: column \"count\": \"{max}\" is not a whole number from 1 to 1,000,000,000 (the limit per row)\n"
+    );
+    assert!(r.stderr.starts_with(&want), "{}", r.stderr);
+    assert!(r.stderr.contains("2 invalid rows; nothing was imported"), "{}", r.stderr);
+    assert_eq!(w.dump(), before);
+    assert_eq!(std::fs::read_to_string(&input).unwrap(), text);
+    let text = "customer_id,mrr\nacme,92233720368547758.07\nglobex,-1000000000.01\n";
+    w.file("c.csv", text);
+    let r = w.run(&["import", "customers", "c.csv"]).fails(1);
+    assert!(
+        r.stderr.starts_with(
+            "c.csv:2: column \"mrr\": \"92233720368547758.07\" is above the limit of 1,000,000,000.00 (either way)"
+        ),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains("c.csv:3: column \"mrr\": \"-1000000000.01\" is above the limit"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(w.dump(), before);
+    let r = w.run(&["customer", "edit", "acme", "--mrr", "1000000000.01"]).fails(1);
+    assert!(r.stderr.contains("limit of 1,000,000,000.00"), "{}", r.stderr);
+    // The bounds themselves are accepted.
+    w.file("ok.csv", "customer,timestamp,event,count\nacme,2026-11-10,login,1000000000\n");
+    w.run(&["-q", "import", "usage", "ok.csv"]).ok();
+    // A database written past the bounds by another program.
+    {
+        let c = w.conn();
+        c.execute_batch(&format!(
+            "INSERT INTO usage_events (cid, ts, event_id, count)
+               SELECT cid, ts + 60, event_id, {max} FROM usage_events;
+             INSERT INTO usage_events (cid, ts, event_id, count)
+               SELECT cid, ts + 120, event_id, {max} FROM usage_events WHERE count = {max};
+             UPDATE customers SET mrr_cents = {max}, churned_at = 1790000000;"
+        ))
+        .unwrap();
+    }
+    w.run(&["-q", "health", "score"]).ok();
+    for args in [
+        &["customer", "show", "acme"][..],
+        &["customer", "list"],
+        &["report", "plan"],
+        &["report", "metrics"],
+        &["churn", "risks"],
+        &["churn", "rate"],
+        &["churn", "reasons"],
+        &["today"],
+    ] {
+        let r = w.run(args);
+        assert!(r.code == 0 || r.code == 1, "{args:?}: {}", r.stderr);
+        assert!(!r.stderr.contains("bug") && !r.stderr.contains("overflow"), "{args:?}: {}", r.stderr);
+        assert!(
+            !r.stdout.contains("$-") && !r.stdout.contains("-$") && !r.stdout.contains("-9"),
+            "{args:?}: {}",
+            r.stdout
+        );
+        assert_eq!(r.code, 0, "{args:?}: {}", r.stderr);
+    }
+}
