@@ -237,8 +237,9 @@ fn import_in_tx(
                 format!("could not create the rejects file {} (pass --force to replace it)", p.display())
             })?;
             let mut wr = csv::Writer::from_writer(f);
-            let mut head = headers.clone();
-            head.push("reason".into());
+            // The header is the file's data too: defused like the cells.
+            let mut head: Vec<Vec<u8>> = headers.iter().map(|h| defuse(h.as_bytes())).collect();
+            head.push(b"reason".to_vec());
             wr.write_record(&head)?;
             Some(wr)
         }
