@@ -104,7 +104,7 @@ impl Ctx {
     /// A summary or hint on stderr (not with --quiet).
     pub fn info(&self, msg: impl AsRef<str>) {
         if !self.quiet {
-            eprintln!("{}", msg.as_ref());
+            eprintln!("{}", render::visible(msg.as_ref())); // may quote data
         }
     }
 

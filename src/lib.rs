@@ -41,18 +41,19 @@ pub fn main_entry() -> ExitCode {
         Err(e) => {
             if let Some(a) = e.downcast_ref::<Alert>() {
                 if !cli.global.quiet {
-                    eprintln!("alert: {a}");
+                    eprintln!("alert: {}", render::visible(&a.to_string()));
                 }
                 return ExitCode::from(3);
             }
             if let Some(invalid) = e.downcast_ref::<import::Invalid>() {
-                eprintln!("{invalid}");
+                eprintln!("{}", render::visible(&invalid.to_string()));
                 return ExitCode::from(1);
             }
             if is_broken_pipe(&e) {
                 return ExitCode::SUCCESS;
             }
-            eprintln!("error: {e:#}");
+            // Errors may quote data (a name, a cell): never a raw control character.
+            eprintln!("error: {}", render::visible(&format!("{e:#}")));
             ExitCode::from(1)
         }
     }

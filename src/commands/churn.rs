@@ -128,20 +128,21 @@ pub fn risks(
 
 fn reasons(ctx: &Ctx, conn: &Connection) -> Result<()> {
     let all = cs::churned_with_reasons(conn, ctx.now)?;
-    let total_mrr: i64 = all.iter().map(|(_, _, m)| m).sum();
+    // Saturating: money is bounded at import, but a crafted file must not wrap.
+    let total_mrr: i64 = all.iter().fold(0i64, |a, (_, _, m)| a.saturating_add(*m));
     let mut by_reason: BTreeMap<String, (i64, i64)> = BTreeMap::new();
     let mut by_return: BTreeMap<String, i64> = BTreeMap::new();
     for (reason, ret, mrr) in &all {
         let e = by_reason.entry(reason.clone().unwrap_or_else(|| "unknown".into())).or_default();
         e.0 += 1;
-        e.1 += mrr;
+        e.1 = e.1.saturating_add(*mrr);
         *by_return.entry(ret.clone().unwrap_or_else(|| "unknown".into())).or_default() += 1;
     }
     let mut rows = Rows::new(&["question", "answer", "customers", "share", "mrr_lost", "mrr_share"]);
     let n = all.len() as f64;
     let order = |list: &[&str], key: &str| list.iter().position(|r| *r == key).unwrap_or(list.len());
     let mut reasons: Vec<_> = by_reason.into_iter().collect();
-    reasons.sort_by_key(|(k, (c, m))| (-c, -m, order(&REASONS, k)));
+    reasons.sort_by_key(|(k, (c, m))| (std::cmp::Reverse(*c), std::cmp::Reverse(*m), order(&REASONS, k)));
     for (reason, (count, mrr)) in reasons {
         rows.push(vec![
             "reason".into(),

@@ -263,10 +263,11 @@ fn show(ctx: &Ctx, conn: &Connection, key: &str) -> Result<()> {
     }
     let color = ctx.color;
     let mut out = String::new();
-    out.push_str(&format!("{} ({})\n", c.label(), c.id));
+    let v = |s: &str| render::visible(s).into_owned(); // data, shown safely
+    out.push_str(&v(&format!("{} ({})\n", c.label(), c.id)));
     let mut facts = Vec::new();
-    facts.push(("Email", c.email.clone().unwrap_or_else(|| "-".into())));
-    facts.push(("Plan", c.plan.clone().unwrap_or_else(|| "-".into())));
+    facts.push(("Email", c.email.as_deref().map_or("-".into(), v)));
+    facts.push(("Plan", c.plan.as_deref().map_or("-".into(), v)));
     facts.push(("MRR", c.mrr_cents.map_or("-".into(), render::money_shown)));
     facts.push((
         "Signed up",
@@ -296,7 +297,7 @@ fn show(ctx: &Ctx, conn: &Connection, key: &str) -> Result<()> {
     facts.push((
         "Billing",
         p.latest_billing.as_ref().map_or("no records".into(), |(t, st, a)| {
-            format!("{st} {} on {}", render::money(*a), time::iso_date(*t))
+            format!("{} {} on {}", v(st), render::money(*a), time::iso_date(*t))
         }),
     ));
     facts.push((
@@ -317,9 +318,9 @@ fn show(ctx: &Ctx, conn: &Connection, key: &str) -> Result<()> {
         t.set_header(["Open ticket", "Subject", "Status", "Opened"]);
         for tk in &p.open_tickets {
             t.add_row([
-                tk.id.clone(),
-                tk.subject.clone().unwrap_or_default(),
-                tk.status.clone(),
+                v(&tk.id),
+                v(tk.subject.as_deref().unwrap_or_default()),
+                v(&tk.status),
                 time::relative(tk.created_at, ctx.now),
             ]);
         }
@@ -330,10 +331,10 @@ fn show(ctx: &Ctx, conn: &Connection, key: &str) -> Result<()> {
         t.set_header(["Touch", "When", "Action", "Note"]);
         for tc in touches.iter().take(10) {
             t.add_row([
-                tc.kind.clone(),
+                v(&tc.kind),
                 format!("{} ({})", time::short(tc.ts), time::relative(tc.ts, ctx.now)),
-                tc.action.clone().unwrap_or_else(|| "-".into()),
-                tc.note.clone().unwrap_or_default(),
+                tc.action.as_deref().map_or("-".into(), v),
+                v(tc.note.as_deref().unwrap_or_default()),
             ]);
         }
         out.push_str(&format!("{t}\n"));
@@ -341,7 +342,7 @@ fn show(ctx: &Ctx, conn: &Connection, key: &str) -> Result<()> {
     if !p.recent.is_empty() {
         out.push_str("Recent activity: ");
         let items: Vec<String> =
-            p.recent.iter().map(|(t, e, _)| format!("{e} {}", time::relative(*t, ctx.now))).collect();
+            p.recent.iter().map(|(t, e, _)| format!("{} {}", v(e), time::relative(*t, ctx.now))).collect();
         out.push_str(&items.join(", "));
         out.push('\n');
     }

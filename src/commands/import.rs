@@ -152,9 +152,38 @@ fn spool_stdin() -> Result<File> {
     let mut f =
         o.open(&path).with_context(|| format!("could not create a temporary file {}", path.display()))?;
     let _ = std::fs::remove_file(&path); // the open handle keeps it until csf exits
-    std::io::copy(&mut std::io::stdin().lock(), &mut f).context("could not read standard input")?;
+    copy_lines_bounded(&mut std::io::stdin().lock(), &mut f)?;
     f.seek(SeekFrom::Start(0))?;
     Ok(f)
+}
+
+/// Copies standard input, stopping at once at a line longer than
+/// [`import::MAX_RECORD`] (the importer's own limit), so that endless input
+/// without line ends (`cat /dev/zero`) neither fills the disk nor waits.
+fn copy_lines_bounded(input: &mut impl Read, out: &mut impl std::io::Write) -> Result<()> {
+    let mut buf = vec![0u8; 1 << 16];
+    let (mut line, mut len, mut after_cr) = (1u64, 0u64, false);
+    loop {
+        let n = match input.read(&mut buf) {
+            Ok(0) => return Ok(()),
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e).context("could not read standard input"),
+        };
+        for &b in &buf[..n] {
+            match b {
+                b'\r' => (line, len) = (line + 1, 0),
+                b'\n' if after_cr => {}
+                b'\n' => (line, len) = (line + 1, 0),
+                _ => len += 1,
+            }
+            after_cr = b == b'\r';
+            if len > import::MAX_RECORD {
+                bail!("<stdin>:{}", import::too_long_message(line, "a line"));
+            }
+        }
+        out.write_all(&buf[..n]).context("could not spool standard input to a temporary file")?;
+    }
 }
 
 /// `--rejects` never overwrites the database or the input, nor an existing

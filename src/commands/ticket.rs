@@ -320,7 +320,7 @@ fn show(ctx: &Ctx, conn: &Connection, id: &str) -> Result<()> {
         });
         return render::out(&format!("{}\n", serde_json::to_string_pretty(&j)?));
     }
-    let mut out = format!(
+    let mut out = render::visible(&format!(
         "Ticket {} — {}\n  Customer   {} ({})\n  Status     {}{}\n  Category   {}   Priority {}   Channel {}\n",
         t.id,
         t.subject.as_deref().unwrap_or("(no subject)"),
@@ -331,7 +331,8 @@ fn show(ctx: &Ctx, conn: &Connection, id: &str) -> Result<()> {
         t.category.as_deref().unwrap_or("-"),
         t.priority,
         t.channel.as_deref().unwrap_or("-"),
-    );
+    ))
+    .into_owned();
     out.push_str(&format!(
         "  First response  {}   (target: {})\n  Resolution      {}\n\n",
         first.map_or("none yet".into(), |f| time::duration(f - t.created_at)),
@@ -341,7 +342,8 @@ fn show(ctx: &Ctx, conn: &Connection, id: &str) -> Result<()> {
     let mut tb = render::new_table(ctx.color);
     tb.set_header(["When", "Event", "Detail"]);
     for (ts, kind, body) in &events {
-        tb.add_row([time::short(*ts), kind.clone(), body.clone().unwrap_or_default()]);
+        let v = |s: &str| render::visible(s).into_owned();
+        tb.add_row([time::short(*ts), v(kind), v(body.as_deref().unwrap_or_default())]);
     }
     out.push_str(&format!("{tb}\n"));
     render::out(&out)

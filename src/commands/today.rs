@@ -262,9 +262,9 @@ pub fn today(ctx: &Ctx, args: TodayArgs) -> Result<()> {
                     if let Some(d) = &a.draft {
                         drafts.push_str(&format!(
                             "\n── {} · draft ({}) ──\n{}\n",
-                            a.id,
+                            render::visible(&a.id),
                             d.template,
-                            d.shown().trim_end()
+                            render::visible(d.shown().trim_end())
                         ));
                     }
                 }
@@ -340,7 +340,8 @@ fn markdown(all: &[Action], now: i64) -> String {
             md_escape(&a.action)
         ));
         if let Some(d) = &a.draft {
-            let text = d.shown();
+            let shown = d.shown();
+            let text = render::visible(&shown);
             // A fence longer than any run of backticks in the draft.
             let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
             let fence = "`".repeat(longest.max(2) + 1);

@@ -4,7 +4,7 @@
 use rusqlite::{params, OptionalExtension};
 
 use super::fields::BILLING_STATUS;
-use super::values::{parse_int_in, parse_money};
+use super::values::{parse_int_in, parse_money, MAX_COUNT};
 use super::writer::{category_key, cell, opt_text, opt_ts, problem, req_ts, RowError, Writer, Written};
 
 impl Writer<'_> {
@@ -115,8 +115,14 @@ impl Writer<'_> {
         let count = if count_s.is_empty() {
             1
         } else {
-            parse_int_in(count_s, 1, i64::MAX)
-                .map_err(|_| problem(line, "count", count_s, "is not a whole number of at least 1"))?
+            parse_int_in(count_s, 1, MAX_COUNT).map_err(|_| {
+                problem(
+                    line,
+                    "count",
+                    count_s,
+                    "is not a whole number from 1 to 1,000,000,000 (the limit per row)",
+                )
+            })?
         };
         let cid = self.customer_key(key, line)?;
         let event_id = self.event_id(event, ts)?;

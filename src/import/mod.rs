@@ -18,6 +18,7 @@ use anyhow::{anyhow, bail, Context, Result};
 use rusqlite::{params, Connection, Transaction};
 
 use reader::{header_hint, read_error, Scanner};
+pub use reader::{too_long_message, MAX_RECORD};
 pub use writer::category_key;
 use writer::{RowFatal, Writer, Written};
 
@@ -100,11 +101,14 @@ pub struct Problem {
 }
 
 impl Problem {
+    /// The problem as one line; control characters in the file's data
+    /// are shown as escapes (`\x1b`), never sent to the terminal.
     pub fn render(&self, source: &str) -> String {
-        match self.column {
+        let s = match self.column {
             Some(c) => format!("{source}:{}: column \"{c}\": \"{}\" {}", self.line, self.value, self.message),
             None => format!("{source}:{}: {}", self.line, self.message),
-        }
+        };
+        crate::render::visible(&s).into_owned()
     }
 }
 
@@ -204,7 +208,8 @@ fn import_in_tx(
         .buffer_capacity(1 << 16)
         .from_reader(counter);
     let mut rec = csv::ByteRecord::new();
-    let has_header = rdr.read_byte_record(&mut rec).map_err(|e| read_error(source, e))?;
+    let has_header =
+        rdr.read_byte_record(&mut rec).map_err(|e| read_error(source, e, rdr.get_ref().too_long.clone()))?;
     rdr.get_mut().starts.pop_front();
     if !has_header {
         bail!("{source} is empty: a CSV file needs a header row ({})", header_hint(kind));
@@ -233,8 +238,9 @@ fn import_in_tx(
                 format!("could not create the rejects file {} (pass --force to replace it)", p.display())
             })?;
             let mut wr = csv::Writer::from_writer(f);
-            let mut head = headers.clone();
-            head.push("reason".into());
+            // The header is the file's data too: defused like the cells.
+            let mut head: Vec<Vec<u8>> = headers.iter().map(|h| defuse(h.as_bytes())).collect();
+            head.push(b"reason".to_vec());
             wr.write_record(&head)?;
             Some(wr)
         }
@@ -247,7 +253,7 @@ fn import_in_tx(
         match rdr.read_byte_record(&mut rec) {
             Ok(true) => {}
             Ok(false) => break,
-            Err(e) => return Err(read_error(source, e)),
+            Err(e) => return Err(read_error(source, e, rdr.get_ref().too_long.clone())),
         }
         // The scanner saw this record start first (it reads ahead of the parser).
         let line = rdr.get_mut().starts.pop_front().unwrap_or(0);

@@ -1,14 +1,24 @@
 //! Value parsers shared by import and the command line: money, integers.
 //! Errors are fragments that follow `column "x": "value" `.
 
+/// The largest amount csf stores, in cents: 1,000,000,000.00 either way
+/// (sums of many such amounts still fit an i64).
+pub const MAX_MONEY_CENTS: i64 = 100_000_000_000;
+
+/// The largest usage `count` of one row (sums of many still fit an i64).
+pub const MAX_COUNT: i64 = 1_000_000_000;
+
 /// Parses money into integer cents: `49`, `49.00`, `-12.5`, `$49.00`, `€49`,
-/// `49.00 USD`, `1,299.00`. Never goes through a float.
+/// `49.00 USD`, `1,299.00`. Never goes through a float; at most
+/// [`MAX_MONEY_CENTS`] either way.
 pub fn parse_money(s: &str) -> Result<i64, String> {
     let bad = || {
         "is not an amount of money; use a number such as 49.00, optionally with $, €, £ \
          or a trailing currency code (49.00 USD)"
             .to_string()
     };
+    let too_large =
+        || "is above the limit of 1,000,000,000.00 (either way); check the column or the amount".to_string();
     let mut t = s.trim();
     if t.is_empty() {
         return Err("is empty; expected an amount such as 49.00".into());
@@ -55,19 +65,16 @@ pub fn parse_money(s: &str) -> Result<i64, String> {
     {
         return Err(bad());
     }
-    let units: i64 = if whole_digits.is_empty() {
-        0
-    } else {
-        whole_digits.parse().map_err(|_| "is too large an amount".to_string())?
-    };
+    let units: i64 =
+        if whole_digits.is_empty() { 0 } else { whole_digits.parse().map_err(|_| too_large())? };
     let mut cents_part = frac.bytes().take(2).fold(0i64, |a, b| a * 10 + i64::from(b - b'0'));
     if frac.len() == 1 {
         cents_part *= 10;
     }
-    let cents = units
-        .checked_mul(100)
-        .and_then(|c| c.checked_add(cents_part))
-        .ok_or_else(|| "is too large an amount".to_string())?;
+    let cents = units.checked_mul(100).and_then(|c| c.checked_add(cents_part)).ok_or_else(too_large)?;
+    if cents > MAX_MONEY_CENTS {
+        return Err(too_large());
+    }
     Ok(if neg { -cents } else { cents })
 }
 
@@ -134,12 +141,19 @@ mod props {
 
         /// Printed amounts parse back to the same cents, with or without symbols and codes.
         #[test]
-        fn printed_amounts_round_trip(c in -1_000_000_000_000i64..1_000_000_000_000) {
+        fn printed_amounts_round_trip(c in -MAX_MONEY_CENTS..=MAX_MONEY_CENTS) {
             let s = money(c);
             prop_assert_eq!(parse_money(&s), Ok(c));
             prop_assert_eq!(parse_money(&format!("{s} EUR")), Ok(c));
             let sym = if c < 0 { format!("-${}", &s[1..]) } else { format!("${s}") };
             prop_assert_eq!(parse_money(&sym), Ok(c));
+        }
+
+        /// Beyond the limit is an error naming it, never a wrapped number.
+        #[test]
+        fn amounts_beyond_the_limit_are_refused(c in MAX_MONEY_CENTS + 1..=i64::MAX) {
+            prop_assert!(parse_money(&money(c)).unwrap_err().contains("limit of 1,000,000,000.00"));
+            prop_assert!(parse_money(&money(-c)).unwrap_err().contains("limit of 1,000,000,000.00"));
         }
     }
 }

@@ -6,7 +6,8 @@ pub fn exit_survey() -> &'static str {
 }
 
 /// Escapes text for a GitHub-flavoured markdown table cell or inline text:
-/// `|`, backslashes and markdown punctuation are escaped, newlines become `<br>`.
+/// `|`, backslashes and markdown punctuation are escaped, newlines become
+/// `<br>`, control characters are shown as escapes ([`super::visible`]).
 pub fn md_escape(s: &str) -> String {
     let mut o = String::with_capacity(s.len());
     let mut chars = s.chars().peekable();
@@ -23,7 +24,7 @@ pub fn md_escape(s: &str) -> String {
                 o.push('\\');
                 o.push(ch);
             }
-            c => o.push(c),
+            c => o.push_str(&super::visible(c.encode_utf8(&mut [0; 4]))),
         }
     }
     o

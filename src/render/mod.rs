@@ -3,6 +3,7 @@
 //! on a colour-capable stdout. One file per writer: `table`, `markdown`,
 //! `machine` (CSV; JSON is the values' own), `plan` (the Customer Success Plan).
 
+pub mod escape;
 pub mod figure;
 mod machine;
 mod markdown;
@@ -17,6 +18,7 @@ use anyhow::Result;
 use comfy_table::Cell as TCell;
 use serde_json::{Map, Value as Json};
 
+pub use escape::visible;
 pub use markdown::{exit_survey, markdown_table, md_escape};
 pub use table::{header_label, new_table};
 pub use value::{emoji, money, money_json, money_shown, set_currency, Cell, Tone, Value};

@@ -313,7 +313,7 @@ fn item_start(s: &str) -> String {
 
 /// Data inside a code span: on one line, without backticks.
 fn code(s: &str) -> String {
-    s.replace(['\r', '\n'], " ").replace('`', "'")
+    crate::render::visible(&s.replace(['\r', '\n'], " ").replace('`', "'")).into_owned()
 }
 
 #[cfg(test)]

@@ -183,7 +183,8 @@ impl Cell {
         self
     }
     pub fn text(&self) -> String {
-        self.display.clone().unwrap_or_else(|| self.value.display())
+        let t = self.display.clone().unwrap_or_else(|| self.value.display());
+        super::visible(&t).into_owned()
     }
 }
 

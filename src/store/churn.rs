@@ -50,9 +50,9 @@ pub fn risk_facts(conn: &Connection, now: i64) -> Result<Vec<AtRisk>> {
     // Usage in D-13..D, D-27..D-14 and D-41..D-14, and the last active time:
     // a range seek per customer on (cid, ts).
     let mut st = conn.prepare_cached(
-        "SELECT c.cid, SUM(CASE WHEN u.ts >= ?3 THEN u.count ELSE 0 END),
-                SUM(CASE WHEN u.ts >= ?4 AND u.ts < ?3 THEN u.count ELSE 0 END),
-                SUM(CASE WHEN u.ts < ?3 THEN u.count ELSE 0 END), MAX(u.ts)
+        "SELECT c.cid, CAST(TOTAL(CASE WHEN u.ts >= ?3 THEN u.count ELSE 0 END) AS INTEGER),
+                CAST(TOTAL(CASE WHEN u.ts >= ?4 AND u.ts < ?3 THEN u.count ELSE 0 END) AS INTEGER),
+                CAST(TOTAL(CASE WHEN u.ts < ?3 THEN u.count ELSE 0 END) AS INTEGER), MAX(u.ts)
          FROM customers c CROSS JOIN usage_events u ON u.cid = c.cid AND u.ts >= ?2 AND u.ts <= ?1
          GROUP BY c.cid",
     )?;
@@ -241,8 +241,8 @@ pub fn month_counts(conn: &Connection, start: i64, end: i64, now: i64) -> Result
                FROM customers WHERE signed_up_at IS NULL OR signed_up_at <= ?3)
              SELECT COALESCE(SUM(active), 0), COALESCE(SUM(active AND churned_in), 0),
                     COALESCE(SUM(signed_in AND churned_in), 0),
-                    COALESCE(SUM(CASE WHEN active THEN mrr END), 0),
-                    COALESCE(SUM(CASE WHEN active AND churned_in THEN mrr END), 0)
+                    CAST(TOTAL(CASE WHEN active THEN mrr END) AS INTEGER),
+                    CAST(TOTAL(CASE WHEN active AND churned_in THEN mrr END) AS INTEGER)
              FROM f",
         )?
         .query_row(params![start, end, now], |r| {

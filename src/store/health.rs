@@ -234,7 +234,7 @@ const LATEST_DAY: &str = "SELECT MAX(x.day) FROM health_snapshots x WHERE x.cid 
 pub fn mrr_at_risk(conn: &Connection, now: i64) -> Result<(i64, i64, i64)> {
     Ok(conn
         .prepare_cached(
-            "SELECT COALESCE(SUM(c.mrr_cents), 0), count(*), COALESCE(SUM(c.mrr_cents IS NULL), 0)
+            "SELECT CAST(TOTAL(c.mrr_cents) AS INTEGER), count(*), COALESCE(SUM(c.mrr_cents IS NULL), 0)
          FROM customers c CROSS JOIN health_snapshots h ON h.cid = c.cid AND h.day = (LATEST_DAY)
          WHERE h.score < 60 AND (c.churned_at IS NULL OR c.churned_at > ?2)"
                 .replace("LATEST_DAY", LATEST_DAY)

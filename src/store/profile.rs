@@ -52,7 +52,7 @@ pub fn load(conn: &Connection, cid: i64, now: i64) -> Result<Profile> {
     let today = now.div_euclid(DAY);
     let events_30d = conn
         .prepare_cached(
-            "SELECT COALESCE(SUM(count), 0) FROM usage_events WHERE cid = ?1 AND ts >= ?2 AND ts <= ?3",
+            "SELECT CAST(TOTAL(count) AS INTEGER) FROM usage_events WHERE cid = ?1 AND ts >= ?2 AND ts <= ?3",
         )?
         .query_row(params![cid, (today - 29) * DAY, now], |r| r.get(0))?;
     let recent = conn

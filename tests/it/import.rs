@@ -255,7 +255,7 @@ fn bad_values_are_reported_with_file_line_column_and_value() {
         "u.csv",
         b"customer,timestamp,event,count\nacme,yesterday,reports,1\nacme,2026-11-01,reports,0\n",
         "u.csv:2: column \"timestamp\": \"yesterday\" is not a timestamp; use RFC 3339 (2026-11-20T10:00:00Z), YYYY-MM-DD[ HH:MM[:SS]], YYYYMMDD or Unix epoch seconds (10 digits) / milliseconds (13 digits)\n\
-         u.csv:3: column \"count\": \"0\" is not a whole number of at least 1\n\
+         u.csv:3: column \"count\": \"0\" is not a whole number from 1 to 1,000,000,000 (the limit per row)\n\
          error: u.csv: 2 invalid rows; nothing was imported — fix them, or pass --skip-invalid to import the good rows\n",
     );
     refused(

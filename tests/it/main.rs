@@ -11,6 +11,7 @@ mod customer;
 mod demo;
 mod formats;
 mod health;
+mod hostile;
 mod import;
 mod onboarding;
 mod ownership;
