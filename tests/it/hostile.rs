@@ -89,6 +89,8 @@ fn terminal_escapes_in_data_are_shown_escaped() {
     let evil = "\x1b]0;pwned\x07Evil\x1b[2J";
     w.run(&["customer", "add", "evil", "--name", evil, "--mrr", "10", "--signed-up", "2026-11-18"]).ok();
     w.run(&["ticket", "open", "evil", "Sub\u{202e}ject\r\x08\x7f\u{9b}"]).ok();
+    // An id with controls too: critical (no usage), so the plan lists it in a code span.
+    w.run(&["customer", "add", "id\x1b[2J\u{202e}", "--signed-up", "2026-01-01"]).ok();
     w.run(&["-q", "health", "score"]).ok();
     let clean = |what: &str, s: &str| {
         for bad in ['\x1b', '\x07', '\u{202e}', '\r', '\x08', '\0', '\x7f', '\u{9b}'] {
