@@ -333,7 +333,7 @@ fn markdown(all: &[Action], now: i64) -> String {
             i + 1,
             a.kind.name(),
             md_escape(a.name.as_deref().unwrap_or(&a.customer_id)),
-            a.id.replace('`', "'"),
+            render::visible(&a.id.replace('`', "'")),
             md_escape(&who),
             a.due_on,
             md_escape(&a.why),
