@@ -78,21 +78,29 @@ impl ScoreSummary {
 /// Scores every active customer as of `now` and stores today's snapshots in
 /// one transaction (a rerun the same day replaces them).
 pub fn score_all(conn: &mut Connection, settings: &Settings, now: i64) -> Result<ScoreSummary> {
+    store::write(conn, |tx| {
+        let snaps = compute_all(tx, settings, now)?;
+        hstore::save(tx, &snaps, now).context("could not store the health snapshots")?;
+        let scores = snaps.iter().map(|s| (s.score, Band::of(s.score))).collect();
+        Ok(ScoreSummary { scores })
+    })
+}
+
+/// Every active customer's health as of `now` — what `health score` stores
+/// for today — computed without storing it (`csf today` reads it live).
+pub fn compute_all(conn: &Connection, settings: &Settings, now: i64) -> Result<Vec<Snapshot>> {
     let weights = settings.weights();
     let today = now.div_euclid(time::DAY);
     let day = iso_date(now);
     let weights_text = weights.map(|w| w.to_string()).join(",");
-    store::write(conn, |tx| {
-        let feats = Features::load(tx, settings, now)?;
-        let subjects = hstore::facts(tx, &feats, now, None, false)?;
-        let mut snaps = Vec::with_capacity(subjects.len());
-        let mut scores = Vec::with_capacity(subjects.len());
-        for s in &subjects {
+    let feats = Features::load(conn, settings, now)?;
+    let subjects = hstore::facts(conn, &feats, now, None, false)?;
+    Ok(subjects
+        .iter()
+        .map(|s| {
             let c = health::components(&s.facts, feats.core_count(), today, now);
             let score = health::score(&c, weights);
-            let band = Band::of(score);
-            scores.push((score, band));
-            snaps.push(Snapshot {
+            Snapshot {
                 cid: s.cid,
                 day: day.clone(),
                 usage: c.usage,
@@ -100,13 +108,11 @@ pub fn score_all(conn: &mut Connection, settings: &Settings, now: i64) -> Result
                 satisfaction: c.satisfaction,
                 payment: c.payment,
                 score,
-                status: band.name().into(),
+                status: Band::of(score).name().into(),
                 weights: weights_text.clone(),
-            });
-        }
-        hstore::save(tx, &snaps, now).context("could not store the health snapshots")?;
-        Ok(ScoreSummary { scores })
-    })
+            }
+        })
+        .collect())
 }
 
 pub fn band_tone(b: Band) -> Tone {

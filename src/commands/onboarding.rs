@@ -65,7 +65,17 @@ pub fn run(ctx: &Ctx, cmd: OnboardingCmd) -> Result<()> {
                 ctx.print_rows(&rows)
             } else {
                 let f = onboarding::funnel(&members, today);
-                ctx.print_rows(&funnel_rows(&f, &settings, ctx.format_or(Format::Table)))
+                let format = ctx.format_or(Format::Table);
+                if matches!(format, Format::Table | Format::Markdown) {
+                    // The window the figures depend on (the plan says the same).
+                    crate::render::out(&format!(
+                        "Signups in the last {days} days ({} to {}): {}\n\n",
+                        time::iso_date(crate::store::reports::period_start(ctx.now, days)),
+                        time::iso_date(ctx.now),
+                        f.cohort_size
+                    ))?;
+                }
+                ctx.print_rows(&funnel_rows(&f, &settings, format))
             }
         }
     }

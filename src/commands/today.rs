@@ -19,7 +19,7 @@ use crate::domain::today::{self as td, Action, Draft, Effect, Kind};
 use crate::render::{self, md_escape, Cell, Format, Rows, Value};
 use crate::store::churn as cs;
 use crate::store::touches::{self, NewTouch};
-use crate::store::{self, customers, health as hstore, tickets as st, usage};
+use crate::store::{self, customers, tickets as st, usage};
 use crate::time::{self, date_of_day, iso_date, DAY};
 
 /// Every action due as of now, most urgent first, with drafts.
@@ -79,49 +79,50 @@ pub fn actions(conn: &Connection, settings: &Settings, now: i64) -> Result<Vec<A
     // 2. Rescue: at-risk and critical, untouched for 7 days, with their warning signs.
     let last_touch = touches::last_touch(conn, now)?;
     let last_expand = touches::last_action(conn, "expand", now)?;
-    let latest = hstore::latest(conn, now)?;
+    // Live, as of now: the same scores `health score` would store today.
+    let live = crate::commands::health::compute_all(conn, settings, now)?;
     let mut signs: HashMap<String, Vec<(String, String, String)>> = HashMap::new();
     for (id, _, r) in churn_cmd::risks(conn, now, &[])? {
         signs.entry(id).or_default().push((r.signal.to_string(), r.detail, r.response.to_string()));
     }
-    for l in &latest {
-        let score = l.snap.score;
+    for snap in &live {
+        let score = snap.score;
         let band = Band::of(score);
-        let c = contact(l.snap.cid);
+        let Some(c) = contact(snap.cid) else { continue };
         let base = |kind: Kind, id: String, why: String, action: String, draft: Option<Draft>| Action {
             id,
             kind,
-            cid: l.snap.cid,
-            customer_id: l.id.clone(),
-            name: l.name.clone(),
-            email: c.and_then(|c| c.email.clone()),
-            due_on: l.snap.day.clone(),
+            cid: snap.cid,
+            customer_id: c.id.clone(),
+            name: c.name.clone(),
+            email: c.email.clone(),
+            due_on: snap.day.clone(),
             urgency: if kind == Kind::Expand { -score } else { score },
             why,
             action,
             draft,
             effect: Effect::Touch,
         };
-        if td::rescue_due(score, last_touch.get(&l.snap.cid).copied(), now) {
-            let mut why = format!("{} (score {score} on {})", band.name(), l.snap.day);
+        if td::rescue_due(score, last_touch.get(&snap.cid).copied(), now) {
+            let mut why = format!("{} (health {score})", band.name());
             let mut responses = vec![band.action().to_string()];
-            for (signal, detail, response) in signs.get(&l.id).into_iter().flatten() {
+            for (signal, detail, response) in signs.get(&c.id).into_iter().flatten() {
                 why.push_str(&format!("; {signal}: {detail}"));
                 if !responses.contains(response) {
                     responses.push(response.clone());
                 }
             }
-            let draft = drafts.fill(conn, "rescue", &drafts.values_for(c))?;
-            out.push(base(Kind::Rescue, td::rescue_id(&l.id), why, responses.join("; "), Some(draft)));
+            let draft = drafts.fill(conn, "rescue", &drafts.values_for(Some(c)))?;
+            out.push(base(Kind::Rescue, td::rescue_id(&c.id), why, responses.join("; "), Some(draft)));
         } else if td::expand_due(
             score,
-            last_touch.get(&l.snap.cid).copied(),
-            last_expand.get(&l.snap.cid).copied(),
+            last_touch.get(&snap.cid).copied(),
+            last_expand.get(&snap.cid).copied(),
             now,
         ) {
-            let why = format!("healthy (score {score} on {}); no touch in the last 30 days", l.snap.day);
-            let draft = drafts.fill(conn, "expand", &drafts.values_for(c))?;
-            out.push(base(Kind::Expand, td::expand_id(&l.id), why, band.action().to_string(), Some(draft)));
+            let why = format!("healthy (health {score}); no touch in the last 30 days");
+            let draft = drafts.fill(conn, "expand", &drafts.values_for(Some(c)))?;
+            out.push(base(Kind::Expand, td::expand_id(&c.id), why, band.action().to_string(), Some(draft)));
         }
     }
 
@@ -166,6 +167,20 @@ pub fn actions(conn: &Connection, settings: &Settings, now: i64) -> Result<Vec<A
     Ok(out)
 }
 
+/// What drafts say until the settings are set (docs/today.md).
+const DEFAULT_PRODUCT: &str = "our product";
+const DEFAULT_FOUNDER: &str = "The team";
+const DEFAULT_FIRST_STEP: &str = "finish setting up your account";
+const DEFAULT_FEATURE: &str = "the feature our customers use most";
+
+/// The settings that make drafts personal, and how to set them.
+pub fn unset_draft_settings(settings: &Settings) -> Vec<&'static str> {
+    ["product.name", "founder.name", "product.first_step"]
+        .into_iter()
+        .filter(|k| settings.get(k).is_none())
+        .collect()
+}
+
 /// The values csf fills drafts with, and the template texts in force.
 struct Drafts {
     product: Option<String>,
@@ -184,11 +199,13 @@ impl Drafts {
             None => usage::core_features(conn, settings, now)?.into_iter().next(),
         };
         let hours = settings.number("targets.resolution_hours");
+        // Every shipped placeholder has a value: the settings when set, else
+        // plain words that read well (`csf today` says which to set).
         Ok(Drafts {
-            product: settings.get("product.name"),
-            founder: settings.get("founder.name"),
-            first_step: settings.get("product.first_step"),
-            feature,
+            product: Some(settings.get("product.name").unwrap_or_else(|| DEFAULT_PRODUCT.into())),
+            founder: Some(settings.get("founder.name").unwrap_or_else(|| DEFAULT_FOUNDER.into())),
+            first_step: Some(settings.get("product.first_step").unwrap_or_else(|| DEFAULT_FIRST_STEP.into())),
+            feature: Some(feature.unwrap_or_else(|| DEFAULT_FEATURE.into())),
             timeframe: format!("{} hours", render::figure::number(hours, None, true)),
             texts: Default::default(),
         })
@@ -272,6 +289,13 @@ pub fn today(ctx: &Ctx, args: TodayArgs) -> Result<()> {
             }
         }
         _ => ctx.print_rows(&rows(&all))?,
+    }
+    let unset = unset_draft_settings(&settings);
+    if !unset.is_empty() && all.iter().any(|a| a.draft.is_some()) {
+        ctx.info(format!(
+            "Drafts use plain words for {}: `csf config set KEY VALUE` makes them yours.",
+            unset.join(", ")
+        ));
     }
     if all.is_empty() {
         ctx.info("Nothing due today.");
