@@ -4,6 +4,7 @@
 use rusqlite::{params, OptionalExtension};
 
 use super::fields::BILLING_STATUS;
+use super::keys::Key;
 use super::values::{parse_int_in, parse_money, MAX_COUNT};
 use super::writer::{category_key, cell, opt_text, opt_ts, problem, req_ts, RowError, Writer, Written};
 
@@ -58,7 +59,7 @@ impl Writer<'_> {
                         self.now
                     ])?;
                 if has(2) && !email.is_empty() {
-                    self.emails.insert(email.to_lowercase(), cid);
+                    self.emails.insert(Key::from(email.to_lowercase().as_str()), cid);
                 }
                 Ok(Written::Updated)
             }
@@ -79,9 +80,9 @@ impl Writer<'_> {
                         self.now
                     ])?;
                 let cid = self.tx.last_insert_rowid();
-                self.ids.insert(id.to_string(), cid);
+                self.ids.insert(Key::from(id), cid);
                 if !email.is_empty() {
-                    self.emails.entry(email.to_lowercase()).or_insert(cid);
+                    self.emails.entry(Key::from(email.to_lowercase().as_str())).or_insert(cid);
                 }
                 Ok(Written::Inserted)
             }
@@ -100,7 +101,7 @@ impl Writer<'_> {
             .prepare_cached("INSERT INTO event_names (name, first_seen) VALUES (?1, ?2)")?
             .execute(params![name, ts])?;
         let id = self.tx.last_insert_rowid();
-        self.events.insert(name.to_string(), (id, ts, false));
+        self.events.insert(Key::from(name), (id, ts, false));
         Ok(id)
     }
 

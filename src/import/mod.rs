@@ -3,6 +3,7 @@
 //! transaction with idempotent natural keys.
 
 pub mod fields;
+mod keys;
 mod kinds;
 pub mod presets;
 mod reader;

@@ -70,6 +70,9 @@ pub(super) struct Scanner<R> {
     /// bytes read ahead for that check that were not a BOM.
     bom_checked: bool,
     pending: Vec<u8>,
+    /// The bytes that change the scanner's state outside quotes: line ends,
+    /// `"` and the delimiter. Runs of other bytes are skipped in bulk.
+    special: [bool; 256],
 }
 
 impl<R> Scanner<R> {
@@ -92,13 +95,45 @@ impl<R> Scanner<R> {
             after_cr: false,
             bom_checked: false,
             pending: Vec::new(),
+            special: {
+                let mut t = [false; 256];
+                for b in [b'\n', b'\r', b'"', delimiter] {
+                    t[b as usize] = true;
+                }
+                t
+            },
         }
     }
 
     /// Follows `buf`; false (with `too_long` set) as soon as a field or
     /// record passes [`MAX_RECORD`].
     fn scan(&mut self, buf: &[u8]) -> bool {
-        for &b in buf {
+        let mut i = 0;
+        while i < buf.len() {
+            // The common case, inside an unquoted field: skip to the next
+            // byte that matters, counting the run's length.
+            if !self.in_quotes && !self.at_record_start && !self.after_cr {
+                let start = i;
+                while i < buf.len() && !self.special[buf[i] as usize] {
+                    i += 1;
+                }
+                if i > start {
+                    let n = (i - start) as u64;
+                    self.field_len += n;
+                    self.record_len += n;
+                    self.at_field_start = false;
+                    if self.record_len > MAX_RECORD {
+                        let what = if self.field_len > MAX_RECORD { "a field" } else { "a line" };
+                        self.too_long = Some(too_long_message(self.record_line, what));
+                        return false;
+                    }
+                }
+                if i == buf.len() {
+                    break;
+                }
+            }
+            let b = buf[i];
+            i += 1;
             let after_cr = std::mem::replace(&mut self.after_cr, b == b'\r');
             let line_end = b == b'\r' || (b == b'\n' && !after_cr);
             self.field_len += 1;

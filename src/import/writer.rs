@@ -2,12 +2,13 @@
 //! customer lookup shared by every kind, natural-key upserts, and the cell
 //! helpers. The per-kind rows are in `kinds.rs`.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 
 use anyhow::Result;
 use rusqlite::{params, Transaction};
 
 use super::fields::{self, fields};
+use super::keys::{Key, KeyMap};
 use super::{presets, ImportKind, Problem};
 use crate::time::parse_timestamp;
 
@@ -27,10 +28,10 @@ pub(super) struct Writer<'t> {
     pub(super) preset: Option<&'static presets::Preset>,
     pub(super) create_missing: bool,
     pub(super) now: i64,
-    pub(super) ids: HashMap<String, i64>,
-    pub(super) emails: HashMap<String, i64>,
+    pub(super) ids: KeyMap<i64>,
+    pub(super) emails: KeyMap<i64>,
     /// Event name → (id, first_seen, changed).
-    pub(super) events: HashMap<String, (i64, i64, bool)>,
+    pub(super) events: KeyMap<(i64, i64, bool)>,
     pub(super) unknown: BTreeSet<String>,
     pub(super) created: u64,
     pub(super) lower: String,
@@ -88,25 +89,25 @@ impl<'t> Writer<'t> {
         create_missing: bool,
         now: i64,
     ) -> Result<Self> {
-        let mut ids = HashMap::new();
-        let mut emails = HashMap::new();
+        let mut ids = KeyMap::default();
+        let mut emails = KeyMap::default();
         {
             let mut st = tx.prepare("SELECT cid, id, email FROM customers ORDER BY cid")?;
             let mut rows = st.query([])?;
             while let Some(r) = rows.next()? {
                 let cid: i64 = r.get(0)?;
-                ids.insert(r.get::<_, String>(1)?, cid);
+                ids.insert(Key::from(r.get_ref(1)?.as_str()?), cid);
                 if let Some(e) = r.get::<_, Option<String>>(2)? {
-                    emails.entry(e.to_lowercase()).or_insert(cid);
+                    emails.entry(Key::from(e.to_lowercase().as_str())).or_insert(cid);
                 }
             }
         }
-        let mut events = HashMap::new();
+        let mut events = KeyMap::default();
         if kind == ImportKind::Usage {
             let mut st = tx.prepare("SELECT id, name, first_seen FROM event_names")?;
             let mut rows = st.query([])?;
             while let Some(r) = rows.next()? {
-                events.insert(r.get::<_, String>(1)?, (r.get(0)?, r.get(2)?, false));
+                events.insert(Key::from(r.get_ref(1)?.as_str()?), (r.get(0)?, r.get(2)?, false));
             }
         }
         Ok(Writer {
@@ -193,7 +194,7 @@ impl<'t> Writer<'t> {
         }
         self.lower.clear();
         self.lower.extend(key.chars().flat_map(char::to_lowercase));
-        if let Some(&cid) = self.emails.get(&self.lower) {
+        if let Some(&cid) = self.emails.get(self.lower.as_str()) {
             return Ok(cid);
         }
         if !self.create_missing {
@@ -207,9 +208,9 @@ impl<'t> Writer<'t> {
             )?
             .execute(params![key, email, self.now])?;
         let cid = self.tx.last_insert_rowid();
-        self.ids.insert(key.to_string(), cid);
+        self.ids.insert(Key::from(key), cid);
         if let Some(e) = email {
-            self.emails.insert(e.to_lowercase(), cid);
+            self.emails.insert(Key::from(e.to_lowercase().as_str()), cid);
         }
         self.created += 1;
         Ok(cid)
