@@ -127,7 +127,7 @@ impl Writer<'_> {
         };
         let cid = self.customer_key(key, line)?;
         let event_id = self.event_id(event, ts)?;
-        self.usage.push(self.tx, cid, ts, event_id, count)?;
+        self.usage.push(cid, ts, event_id, count)?;
         Ok(Written::Batched)
     }
 
