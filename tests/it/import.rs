@@ -131,6 +131,34 @@ fn a_time_ordered_file_with_a_repeated_key_keeps_the_last_row() {
     assert!(r.stderr.contains("would insert 0, update 5"), "{}", r.stderr);
 }
 
+/// A file larger than one in-memory run (2^17 rows) is sorted through a
+/// temporary file and merged: same result as row by row, the last of equal
+/// keys wins, and nothing is left in the temporary folder.
+#[test]
+fn a_large_time_ordered_file_is_merged_with_the_same_result() {
+    let w = with_customers();
+    let mut csv = String::from("customer,timestamp,event,count\n");
+    let n = 300_000u64;
+    for i in 0..n {
+        let who = if i % 2 == 0 { "acme" } else { "globex" };
+        csv.push_str(&format!("{who},{},reports,{}\n", 1_700_000_000 + i, 1 + i % 5));
+    }
+    // The same key as the very first row, at the end: it replaces it.
+    csv.push_str("acme,1700000000,reports,9\n");
+    w.file("big.csv", &csv);
+    let tmp = w.path("tmp");
+    std::fs::create_dir_all(&tmp).unwrap();
+    let r = w.cmd().env("TMPDIR", &tmp).args(["import", "usage", "big.csv"]).output().unwrap();
+    let stderr = String::from_utf8_lossy(&r.stderr);
+    assert!(r.status.success(), "{stderr}");
+    assert!(stderr.starts_with(&format!("usage: {} rows read, {n} inserted, 1 updated", n + 1)), "{stderr}");
+    assert_eq!(w.count("SELECT count(*) FROM usage_events"), n as i64);
+    assert_eq!(w.count("SELECT count FROM usage_events WHERE ts = 1700000000"), 9);
+    // Counts 1..=5 in turn: 60,000 of each is 900,000; the first row (1) became 9.
+    assert_eq!(w.count("SELECT sum(count) FROM usage_events"), 900_000 - 1 + 9);
+    assert_eq!(std::fs::read_dir(&tmp).unwrap().count(), 0, "the sort file is gone");
+}
+
 #[test]
 fn reimport_does_not_double_count() {
     let w = with_customers();
