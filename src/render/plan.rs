@@ -29,18 +29,23 @@ pub fn render(d: &PlanData, sections: &[&str], charts: bool) -> String {
     o
 }
 
+/// A metric as a row of the framework's tables: label, value, target, emoji.
+fn metric_line(m: &Metric) -> String {
+    format!(
+        "| {} | {} | {} | {} |\n",
+        m.label,
+        figure::value_text(m),
+        figure::target_text(m),
+        crate::render::emoji(m.status)
+    )
+}
+
 fn current_state(o: &mut String, d: &PlanData) {
     o.push_str(
         "### Current State\n| Metric | Value | Target | Status |\n|--------|-------|--------|--------|\n",
     );
     for m in &d.metrics {
-        o.push_str(&format!(
-            "| {} | {} | {} | {} |\n",
-            m.label,
-            figure::value_text(m),
-            figure::target_text(m),
-            crate::render::emoji(m.status)
-        ));
+        o.push_str(&metric_line(m));
     }
     if let Some(m) = &d.revenue_churn {
         o.push_str(&format!(
@@ -235,13 +240,7 @@ fn onboarding(o: &mut String, f: &OnboardingSection) {
     ));
     o.push_str("| Metric | Value | Goal | Status |\n|--------|-------|------|--------|\n");
     for m in &f.metrics {
-        o.push_str(&format!(
-            "| {} | {} | {} | {} |\n",
-            m.label,
-            figure::value_text(m),
-            figure::target_text(m),
-            crate::render::emoji(m.status)
-        ));
+        o.push_str(&metric_line(m));
     }
 }
 

@@ -117,18 +117,21 @@ impl Work {
     }
 }
 
+fn table_names(c: &Connection) -> Vec<String> {
+    c.prepare("SELECT name FROM sqlite_schema WHERE type='table' ORDER BY name")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect()
+}
+
 pub fn dump(db: &Path) -> String {
     if !db.exists() {
         return String::new();
     }
     let c = Connection::open(db).unwrap();
-    let tables: Vec<String> = c
-        .prepare("SELECT name FROM sqlite_schema WHERE type='table' ORDER BY name")
-        .unwrap()
-        .query_map([], |r| r.get(0))
-        .unwrap()
-        .map(Result::unwrap)
-        .collect();
+    let tables = table_names(&c);
     let mut out = String::new();
     for t in tables {
         out.push_str(&format!("## {t}\n"));
@@ -151,13 +154,7 @@ pub fn dump(db: &Path) -> String {
 /// in `old` (a database written by an earlier release): what an upgrade must keep.
 pub fn rows_in_old_columns(old: &Path, db: &Path) -> Vec<(String, Vec<String>)> {
     let o = Connection::open(old).unwrap();
-    let tables: Vec<String> = o
-        .prepare("SELECT name FROM sqlite_schema WHERE type='table' ORDER BY name")
-        .unwrap()
-        .query_map([], |r| r.get(0))
-        .unwrap()
-        .map(Result::unwrap)
-        .collect();
+    let tables = table_names(&o);
     let c = Connection::open(db).unwrap();
     tables
         .into_iter()
