@@ -152,13 +152,24 @@ pub enum ConfigCmd {
     List,
     /// Print one key's value in force
     #[command(after_help = "Example:\n  csf config get health.weights")]
-    Get { key: String },
+    Get {
+        /// A key from `csf config list`
+        key: String,
+    },
     /// Set a key (refused with the reason when invalid)
     #[command(
         after_help = "Example:\n  csf config set health.weights 50,20,20,10\n  csf config set health.core_features reports,export,alerts"
     )]
-    Set { key: String, value: String },
+    Set {
+        /// A key from `csf config list`
+        key: String,
+        /// Its new value (checked; refused with the reason when invalid)
+        value: String,
+    },
     /// Return a key to its default
     #[command(after_help = "Example:\n  csf config unset health.core_features")]
-    Unset { key: String },
+    Unset {
+        /// A key from `csf config list`
+        key: String,
+    },
 }

@@ -41,24 +41,34 @@ pub enum TicketCmd {
     },
     /// Add a diagnosis note to the timeline
     #[command(after_help = "Example:\n  csf ticket note 12 'Reproduced on Safari 17; CSV export > 10 MB'")]
-    Note { id: String, text: String },
+    Note {
+        /// Ticket id
+        id: String,
+        /// The note (quote it)
+        text: String,
+    },
     /// Escalate (to a teammate or tier 2); send the customer `reply --template escalation`
     #[command(after_help = "Example:\n  csf ticket escalate 12 --note 'Needs a DB fix'")]
     Escalate {
+        /// Ticket id
         id: String,
+        /// Why, kept on the timeline
         #[arg(long)]
         note: Option<String>,
     },
     /// Mark resolved (a reply is not required first)
     #[command(after_help = "Example:\n  csf ticket resolve 12 --note 'Fixed in 2.3.1'")]
     Resolve {
+        /// Ticket id
         id: String,
+        /// How it was resolved, kept on the timeline
         #[arg(long)]
         note: Option<String>,
     },
     /// Close after the follow-up (resolves it too if needed), optionally with the CSAT rating
     #[command(after_help = "Example:\n  csf ticket close 12 --csat 5")]
     Close {
+        /// Ticket id
         id: String,
         /// Customer satisfaction 1-5
         #[arg(long, value_name = "1-5")]
@@ -66,7 +76,12 @@ pub enum TicketCmd {
     },
     /// Record the customer's CSAT rating (1-5)
     #[command(after_help = "Example:\n  csf ticket rate 12 4")]
-    Rate { id: String, rating: String },
+    Rate {
+        /// Ticket id
+        id: String,
+        /// The rating, 1 (very unhappy) to 5 (very happy)
+        rating: String,
+    },
     /// Tickets with their first-response target: time left, or how far past it
     #[command(after_help = "Example:\n  csf ticket list --open\n  csf ticket list --overdue -f json")]
     List {
@@ -82,7 +97,10 @@ pub enum TicketCmd {
     },
     /// A ticket's timeline, first response and resolution times
     #[command(after_help = "Example:\n  csf ticket show 12")]
-    Show { id: String },
+    Show {
+        /// Ticket id
+        id: String,
+    },
     /// Resolved tickets not yet closed: confirm, ask for feedback, update docs
     #[command(after_help = "Example:\n  csf ticket followups")]
     Followups,

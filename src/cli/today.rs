@@ -96,13 +96,24 @@ pub enum TemplateCmd {
     List,
     /// Print a template's text in force
     #[command(after_help = "Example:\n  csf template show onboarding-0 > welcome.txt")]
-    Show { name: String },
+    Show {
+        /// A template name from `csf template list`
+        name: String,
+    },
     /// Replace a template's text with FILE (`-` reads stdin)
     #[command(after_help = "Example:\n  csf template set onboarding-0 welcome.txt\n\n\
         Placeholders: {name} {company} {product} {founder} {first_step} {feature};\n\
         the reply templates: {customer} {issue} {timeframe} {team} {workaround} {explanation} {tip}")]
-    Set { name: String, file: PathBuf },
+    Set {
+        /// A template name from `csf template list`
+        name: String,
+        /// A UTF-8 text file with the new text, or `-` for standard input
+        file: PathBuf,
+    },
     /// Go back to the shipped text
     #[command(after_help = "Example:\n  csf template reset onboarding-0")]
-    Reset { name: String },
+    Reset {
+        /// A template name from `csf template list`
+        name: String,
+    },
 }
