@@ -34,7 +34,8 @@ pub struct Cli {
 
 #[derive(Args, Debug, Clone)]
 pub struct Global {
-    /// Database file (created with mode 0600 if missing) [default: <data dir>/csf/csf.db]
+    /// Database file; `init`, `import`, `customer add`, `ticket open` create it (mode 0600)
+    /// if missing, every other command refuses a missing file [default: <data dir>/csf/csf.db]
     #[arg(long, env = "CSF_DB", global = true, value_name = "PATH")]
     pub db: Option<PathBuf>,
     /// The clock for every "as of" computation: any import timestamp form; a bare date

@@ -422,12 +422,11 @@ fn tune(
     if applied {
         ctx.info(format!("Applied: health.weights = {} (was {})", weights_text(best), weights_text(current)));
     } else if let Some(why) = why_not {
-        // Said even with --quiet when --apply was asked for: the user must know nothing changed.
-        let msg = format!("Not applied: {why}; health.weights stays {}", weights_text(current));
         if apply {
-            eprintln!("{msg}");
+            // Said even with --quiet: the user asked for a change and must know nothing changed.
+            eprintln!("Not applied: {why}; health.weights stays {}", weights_text(current));
         } else {
-            ctx.info(msg);
+            ctx.info(format!("Keep the current weights: {why}."));
         }
     } else {
         ctx.info(format!("`csf health tune --apply` would set health.weights = {}", weights_text(best)));

@@ -39,7 +39,7 @@ pub fn figures(
             let mut ms = metrics::metrics(&inputs, settings);
             ms.push(metrics::revenue_churn(&inputs, settings));
             let at = (p.end - 1).min(now);
-            let b = if p.start > now { None } else { st::bands_at(conn, at)? };
+            let b = if p.start > now { None } else { st::bands_at(conn, p.start, at)? };
             let count = |k: usize| b.map(|b| b.bands[k] as f64);
             ms.push(trends::untargeted("healthy", "Healthy", count(0), "customers"));
             ms.push(trends::untargeted("neutral", "Neutral", count(1), "customers"));

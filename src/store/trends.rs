@@ -19,9 +19,11 @@ pub struct BandsAt {
 }
 
 /// Every customer active at `at` (signed up on or before it, not churned by
-/// it) with a snapshot dated on or before its day, counted by the band of
-/// their latest such snapshot. `None` when no one has one.
-pub fn bands_at(conn: &Connection, at: i64) -> Result<Option<BandsAt>> {
+/// it) with a snapshot dated in the period (`from`'s day to `at`'s day),
+/// counted by the band of their latest such snapshot (SPEC §14.1: "from the
+/// last snapshot in each period"). `None` when no one was scored in it: an
+/// older snapshot is not carried into a period that has none.
+pub fn bands_at(conn: &Connection, from: i64, at: i64) -> Result<Option<BandsAt>> {
     let row: (i64, i64, i64, i64, i64, i64, i64) = conn
         .prepare_cached(
             "SELECT count(*),
@@ -32,11 +34,11 @@ pub fn bands_at(conn: &Connection, at: i64) -> Result<Option<BandsAt>> {
                     COALESCE(SUM(CASE WHEN h.score < 60 THEN COALESCE(c.mrr_cents, 0) END), 0),
                     COALESCE(SUM(h.score < 60 AND c.mrr_cents IS NULL), 0)
              FROM customers c CROSS JOIN health_snapshots h ON h.cid = c.cid
-               AND h.day = (SELECT MAX(x.day) FROM health_snapshots x WHERE x.cid = c.cid AND x.day <= ?1)
+               AND h.day = (SELECT MAX(x.day) FROM health_snapshots x WHERE x.cid = c.cid AND x.day <= ?1 AND x.day >= ?3)
              WHERE (c.signed_up_at IS NULL OR c.signed_up_at <= ?2)
                AND (c.churned_at IS NULL OR c.churned_at > ?2)",
         )?
-        .query_row(params![iso_date(at), at], |r| {
+        .query_row(params![iso_date(at), at, iso_date(from)], |r| {
             Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?))
         })?;
     let (n, h, ne, ar, cr, mrr, without) = row;

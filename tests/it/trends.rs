@@ -136,23 +136,23 @@ fn three_months_by_hand_and_a_month_without_data_is_null() {
         series(&j, "revenue_churn"),
         [v(0.0, "green"), v(30.0, "red"), v(0.0, "green"), v(0.0, "green")]
     );
-    // Bands from each customer's latest snapshot on or before the period's
-    // end, active then. Aug: no snapshot yet → null. Sep 30: a 85, b 50,
-    // c 35 (d churned 09-10). Oct 31: a 45, b 50, e 20 (c churned). Nov 20:
-    // a 30, b 70, e 20, f 40.
+    // Bands from each customer's last snapshot in the period, active at its
+    // end; an older snapshot is not carried over. Aug: none → null. Sep:
+    // a 85, b 50, c 35 (d churned 09-10). Oct: a 45, e 20 (b has none in
+    // October; c churned). Nov: a 30, b 70, f 40 (e has none in November).
     assert_eq!(series(&j, "healthy"), [na().0, json!(1), json!(0), json!(0)].map(|x| (x, Value::Null)));
     assert_eq!(series(&j, "neutral"), [(Value::Null, Value::Null), count(0), count(0), count(1)]);
-    assert_eq!(series(&j, "at_risk"), [(Value::Null, Value::Null), count(1), count(2), count(1)]);
-    assert_eq!(series(&j, "critical"), [(Value::Null, Value::Null), count(1), count(1), count(2)]);
-    // MRR at risk. Sep: b 200 + c 0 = 200. Oct: a 100 + b 200 + e 400 = 700.
-    // Nov: a 100 + e 400 + f 0 = 500.
+    assert_eq!(series(&j, "at_risk"), [(Value::Null, Value::Null), count(1), count(1), count(1)]);
+    assert_eq!(series(&j, "critical"), [(Value::Null, Value::Null), count(1), count(1), count(1)]);
+    // MRR at risk. Sep: b 200 + c 0 = 200. Oct: a 100 + e 400 = 500.
+    // Nov: a 100 + f 0 = 100.
     assert_eq!(
         series(&j, "mrr_at_risk"),
         [
             (Value::Null, Value::Null),
             (json!(200.0), Value::Null),
-            (json!(700.0), Value::Null),
-            (json!(500.0), Value::Null)
+            (json!(500.0), Value::Null),
+            (json!(100.0), Value::Null)
         ]
     );
     let units: Vec<&str> =
@@ -189,7 +189,7 @@ fn three_months_by_hand_and_a_month_without_data_is_null() {
         ),
         "{md}"
     );
-    assert!(md.contains("| MRR at risk | n/a | $200.00 | $700.00 | $500.00 |  ▁█▅ |"), "{md}");
+    assert!(md.contains("| MRR at risk | n/a | $200.00 | $500.00 | $100.00 |  ▃█▁ |"), "{md}");
     let table = w.run(&["report", "trends", "--periods", "4"]).ok().stdout;
     assert!(table.contains("Revenue churn"), "{table}");
     let csv = w.run(&["report", "trends", "--periods", "4", "-f", "csv"]).ok().stdout;
