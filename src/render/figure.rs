@@ -9,8 +9,9 @@ use crate::domain::metrics::{self, Metric};
 /// Below this many data points a figure shows its count ("−33 (n=3)").
 pub const SMALL_SAMPLE: i64 = 10;
 
-/// `v` with `d` decimals, rounded half away from zero.
-fn fixed(v: f64, d: usize) -> String {
+/// `v` with `d` decimals, rounded half away from zero as people round
+/// (56.25 → "56.3", where `format!` would give "56.2").
+pub fn fixed(v: f64, d: usize) -> String {
     let p = 10f64.powi(d as i32);
     let r = (v * p).round() / p;
     let s = format!("{r:.d$}");

@@ -72,7 +72,7 @@ impl Value {
         match self {
             Value::Null => "-".into(),
             Value::Money(c) => money_shown(*c),
-            Value::Num(f, d) => format!("{f:.d$}", d = *d),
+            Value::Num(f, d) => super::figure::fixed(*f, *d),
             Value::Time(t) => time::short(*t),
             v => v.plain(),
         }
@@ -217,6 +217,14 @@ impl From<Option<String>> for Cell {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn numbers_round_half_away_from_zero_for_the_eye_only() {
+        let c = Cell::from(Value::Num(56.25, 1));
+        assert_eq!(c.text(), "56.3");
+        assert_eq!(c.value.to_json(), serde_json::json!(56.25));
+        assert_eq!(Cell::from(Value::Num(-0.04, 1)).text(), "0.0");
+    }
 
     #[test]
     fn money_is_exact() {
