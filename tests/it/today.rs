@@ -264,6 +264,23 @@ fn a_draft_with_a_missing_value_names_the_placeholder() {
     assert!(md.contains("NOT READY: fill {nickname}"), "{md}");
 }
 
+/// A reply draft with a hole is never recorded: `done` names the hole and
+/// stores nothing, not even the other actions of the same command.
+#[test]
+fn done_refuses_a_reply_draft_with_a_hole_and_stores_nothing() {
+    let w = morning();
+    let dir = w.path("config/csf/templates");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("ack.txt"), "Hi {customer}, {mood} about {issue}.\n").unwrap();
+    let before = w.dump();
+    let r = w.run(&["done", "expand-star", "ticket-1"]).fails(1);
+    assert_eq!(
+        r.stderr,
+        "error: ticket-1: the reply draft has holes ({mood}); nothing was stored — fill them (`csf template set ack`) or reply with `csf ticket reply`\n"
+    );
+    assert_eq!(w.dump(), before);
+}
+
 #[test]
 fn templates_list_show_set_and_reset_and_drafts_follow() {
     let w = morning();
