@@ -2,10 +2,12 @@
 //! The binary is `src/main.rs`; the library exists so that the fuzz target
 //! (`fuzz/`) can drive the CSV import directly.
 
+mod app;
 pub mod cli;
 mod commands;
 mod context;
 pub mod domain;
+pub mod escape;
 mod example;
 pub mod import;
 pub mod render;
@@ -16,6 +18,8 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+use crate::cli::health::HealthCmd;
+use crate::cli::report::ReportCmd;
 use crate::cli::{Cli, Command};
 use crate::context::{Alert, Ctx};
 
@@ -75,10 +79,14 @@ fn run(ctx: &Ctx, command: Command) -> anyhow::Result<()> {
         Command::Init { example } => commands::admin::init(ctx, example),
         Command::Import(args) => commands::import::run(ctx, args),
         Command::Customer(cmd) => commands::customer::run(ctx, cmd),
+        Command::Health(cmd @ (HealthCmd::Backtest { .. } | HealthCmd::Tune { .. })) => {
+            commands::backtest::run(ctx, cmd)
+        }
         Command::Health(cmd) => commands::health::run(ctx, cmd),
         Command::Ticket(cmd) => commands::ticket::run(ctx, cmd),
         Command::Churn(cmd) => commands::churn::run(ctx, cmd),
         Command::Onboarding(cmd) => commands::onboarding::run(ctx, cmd),
+        Command::Report(ReportCmd::Trends { by, periods }) => commands::trends::run(ctx, by.into(), periods),
         Command::Report(cmd) => commands::report::run(ctx, cmd),
         Command::Config(cmd) => commands::config::run(ctx, cmd),
         Command::Backup { path } => commands::admin::backup(ctx, &path),

@@ -2,9 +2,11 @@
 
 use anyhow::{Context as _, Result};
 
-use crate::commands::health as health_cmd;
+use crate::app::{backtest, churn, health, plan, tickets, today};
 use crate::context::Ctx;
-use crate::render::out;
+use crate::domain::health::Band;
+use crate::domain::plan::Section;
+use crate::render::{self, out, Rows};
 use crate::{example, store, time};
 
 pub fn run(ctx: &Ctx) -> Result<()> {
@@ -21,24 +23,31 @@ fn show(ctx: &Ctx, dir: &std::path::Path) -> Result<()> {
     let mut conn = store::open(&demo.db_path)?;
     example::load(&mut conn, ctx.now)?;
     let settings = demo.settings(&conn)?;
-    let summary = health_cmd::score_all(&mut conn, &settings, ctx.now)?;
+    let now = ctx.now;
+    let summary = health::score_all(&mut conn, &settings, now)?;
     out(&format!(
         "# csf demo — example customers as of {}\n\n\
          A temporary database with example customers, their usage, NPS answers,\n\
          invoices and support tickets over the past year, dated relative to now and scored.\n\n\
          ## Customer health (`csf health list`)\n\n",
-        time::iso_date(ctx.now)
+        time::iso_date(now)
     ))?;
-    health_cmd::print_list(&demo, &conn)?;
+    let latest = health::latest(&conn, now, None, health::Sort::Score)?;
+    if let Some(day) = latest.iter().map(|l| l.snap.day.as_str()).max() {
+        demo.info(format!(
+            "Stored scores: each customer's latest snapshot (newest {day}); `csf health show ID` computes one live."
+        ));
+    }
+    demo.print_rows(&render::health::list_rows(&latest))?;
     out(&format!(
         "\n{} scored: {} healthy, {} neutral, {} at-risk, {} critical.\n",
         summary.scores.len(),
-        summary.count(crate::domain::health::Band::Healthy),
-        summary.count(crate::domain::health::Band::Neutral),
-        summary.count(crate::domain::health::Band::AtRisk),
-        summary.count(crate::domain::health::Band::Critical)
+        summary.count(Band::Healthy),
+        summary.count(Band::Neutral),
+        summary.count(Band::AtRisk),
+        summary.count(Band::Critical)
     ))?;
-    if let Some((auc, lift, samples)) = crate::commands::backtest::plan_summary(&conn, &settings, ctx.now)? {
+    if let Some((auc, lift, samples)) = backtest::plan_summary(&conn, &settings, now)? {
         out(&format!(
             "Backtest (`csf health backtest`): over {samples} past scores, a customer who churned within 90 days \
              had scored below one who stayed {:.0}% of the time (AUC {auc:.2}){}.\n",
@@ -47,24 +56,28 @@ fn show(ctx: &Ctx, dir: &std::path::Path) -> Result<()> {
         ))?;
     }
     out("\n## This morning (`csf today`)\n\n")?;
-    let actions = crate::commands::today::actions(&conn, &settings, ctx.now)?;
-    let mut rows = crate::render::Rows::new(&["id", "why", "action"]);
-    for a in &actions {
-        rows.push(vec![a.id.clone().into(), a.why.clone().into(), a.action.clone().into()]);
+    let mut rows = Rows::new(&["id", "why", "action"]);
+    for a in today::actions(&conn, &settings, now)? {
+        rows.push(vec![a.id.into(), a.why.into(), a.action.into()]);
     }
     demo.print_rows(&rows)?;
     out("\n## Open tickets and their response targets (`csf ticket list --open`)\n\n")?;
-    crate::commands::ticket::print_open(&demo, &conn)?;
+    let open = tickets::list(&conn, &settings, now, tickets::Filter { open: true, ..Default::default() })?;
+    demo.print_rows(&render::tickets::list_rows(&open, &settings, now))?;
     out("\n## Churn risks (`csf churn risks`)\n\n")?;
-    let risks = crate::commands::churn::risks(&conn, ctx.now, &[])?;
-    let mut rows = crate::render::Rows::new(&["customer_id", "signal", "detail", "response"]);
-    for (id, _, r) in risks {
-        rows.push(vec![id.into(), r.signal.into(), r.detail.into(), r.response.into()]);
+    let mut rows = Rows::new(&["customer_id", "signal", "detail", "response"]);
+    for r in churn::risks(&conn, now, &[])? {
+        rows.push(vec![
+            r.customer_id.into(),
+            r.risk.signal.into(),
+            r.risk.detail.into(),
+            r.risk.response.into(),
+        ]);
     }
     demo.print_rows(&rows)?;
     out("\nAnd the plan that `csf report plan` writes for your docs:\n\n")?;
-    let plan = crate::commands::report::plan_markdown(&conn, &settings, ctx.now, 30)?;
-    out(&plan)?;
+    let data = plan::gather(&conn, &settings, now, 30, &Section::ALL, false)?;
+    out(&render::plan::render(&data, &Section::ALL, false))?;
     ctx.info(format!(
         "\nThat was a temporary database, now deleted. To start with your own data:\n  \
          csf init && csf import customers customers.csv\n\

@@ -5,21 +5,63 @@
 use crate::domain::metrics::Metric;
 use crate::domain::trends::PeriodFigures;
 
-pub const SECTIONS: [&str; 10] = [
-    "current-state",
-    "top-issues",
-    "improvements",
-    "documentation",
-    "trends",
-    "health",
-    "churn-risks",
-    "onboarding",
-    "support-scaling",
-    "cadence",
-];
+/// The plan's sections, in the order the plan writes them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Section {
+    CurrentState,
+    TopIssues,
+    Improvements,
+    Documentation,
+    Trends,
+    Health,
+    ChurnRisks,
+    Onboarding,
+    SupportScaling,
+    Cadence,
+}
 
-/// Everything the plan says, gathered by `commands::report` from the store
-/// and the other features; each section reads only its own part.
+impl Section {
+    pub const ALL: [Section; 10] = [
+        Section::CurrentState,
+        Section::TopIssues,
+        Section::Improvements,
+        Section::Documentation,
+        Section::Trends,
+        Section::Health,
+        Section::ChurnRisks,
+        Section::Onboarding,
+        Section::SupportScaling,
+        Section::Cadence,
+    ];
+
+    /// The name `--sections` takes.
+    pub fn name(self) -> &'static str {
+        match self {
+            Section::CurrentState => "current-state",
+            Section::TopIssues => "top-issues",
+            Section::Improvements => "improvements",
+            Section::Documentation => "documentation",
+            Section::Trends => "trends",
+            Section::Health => "health",
+            Section::ChurnRisks => "churn-risks",
+            Section::Onboarding => "onboarding",
+            Section::SupportScaling => "support-scaling",
+            Section::Cadence => "cadence",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<Section> {
+        Section::ALL.into_iter().find(|s| s.name() == name)
+    }
+
+    /// Every section's name, comma-separated (for help and errors).
+    pub fn names() -> String {
+        Section::ALL.map(Section::name).join(", ")
+    }
+}
+
+/// Everything the plan says, gathered by `app::plan` from the store and
+/// the other use cases; each section reads only its own part.
 #[derive(Debug, Clone, Default)]
 pub struct PlanData {
     /// The period of the metrics and the ticket counts: the last `days` days,
@@ -146,6 +188,15 @@ pub fn suggested_plan(category: &str) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn section_names_parse_back() {
+        for s in Section::ALL {
+            assert_eq!(Section::parse(s.name()), Some(s));
+        }
+        assert_eq!(Section::parse("cadense"), None);
+        assert!(Section::names().starts_with("current-state, top-issues"));
+    }
 
     #[test]
     fn scaling_thresholds() {

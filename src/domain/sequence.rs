@@ -9,6 +9,17 @@ pub struct Step {
     pub message: &'static str,
 }
 
+/// One customer's step due today in a sequence (win-back or onboarding).
+#[derive(Debug, Clone)]
+pub struct DueStep {
+    pub cid: i64,
+    pub id: String,
+    pub name: Option<String>,
+    pub step: Step,
+    /// The sequence's start, YYYY-MM-DD.
+    pub started_on: String,
+}
+
 #[derive(Debug, Clone, Copy)]
 pub struct Sequence {
     pub name: &'static str,

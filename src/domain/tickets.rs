@@ -55,6 +55,17 @@ pub fn target_secs(channel: Option<&str>, chat_hours: f64, email_hours: f64) -> 
     }
 }
 
+/// When a ticket opened at `created_at` on `channel` is due its first
+/// response under the settings' targets; `None` for channels without one.
+pub fn target_at(
+    created_at: i64,
+    channel: Option<&str>,
+    s: &crate::domain::settings::Settings,
+) -> Option<i64> {
+    target_secs(channel, s.number("targets.chat_response_hours"), s.number("targets.email_response_hours"))
+        .map(|secs| created_at + secs)
+}
+
 /// Past its first-response target: still waiting (no first response and not
 /// resolved by `now`) and `now` strictly after the target (exactly at the
 /// target is not overdue). A ticket resolved without a reply no longer waits.

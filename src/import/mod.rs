@@ -109,7 +109,7 @@ impl Problem {
             Some(c) => format!("{source}:{}: column \"{c}\": \"{}\" {}", self.line, self.value, self.message),
             None => format!("{source}:{}: {}", self.line, self.message),
         };
-        crate::render::visible(&s).into_owned()
+        crate::escape::visible(&s).into_owned()
     }
 }
 

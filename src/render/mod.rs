@@ -1,14 +1,21 @@
 //! Output: commands build [`Rows`]; this module turns them into a table,
 //! markdown, JSON or CSV. Colour is a hint (`Tone`) applied only to tables
 //! on a colour-capable stdout. One file per writer: `table`, `markdown`,
-//! `machine` (CSV; JSON is the values' own), `plan` (the Customer Success Plan).
+//! `machine` (CSV; JSON is the values' own), `plan` (the Customer Success Plan),
+//! and one file per area for what a command shows of the data a use case
+//! returns (`health`, `churn`, `tickets`, `today`, `backtest`, `customer`).
 
-pub mod escape;
+pub mod backtest;
+pub mod churn;
+pub mod customer;
 pub mod figure;
+pub mod health;
 mod machine;
 mod markdown;
 pub mod plan;
 mod table;
+pub mod tickets;
+pub mod today;
 pub mod trends;
 mod value;
 
@@ -18,7 +25,7 @@ use anyhow::Result;
 use comfy_table::Cell as TCell;
 use serde_json::{Map, Value as Json};
 
-pub use escape::visible;
+pub use crate::escape::visible;
 pub use markdown::{exit_survey, markdown_table, md_escape};
 pub use table::{header_label, new_table};
 pub use value::{emoji, money, money_json, money_shown, set_currency, Cell, Tone, Value};

@@ -3,6 +3,7 @@
 
 mod common;
 
+mod architecture;
 mod backtest;
 mod churn;
 mod cli;

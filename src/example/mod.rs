@@ -6,6 +6,9 @@ use crate::import;
 use crate::import::ImportKind;
 use crate::time::{rfc3339, DAY};
 
+mod tickets;
+use tickets::TICKETS;
+
 /// One example customer and the shape of its story.
 struct Persona {
     id: &'static str,
@@ -223,76 +226,6 @@ const PERSONAS: &[Persona] = &[
     },
 ];
 
-/// (id, customer, subject, category, channel, created days ago + hours, first reply hours, resolved hours, csat)
-type TicketRow = (
-    &'static str,
-    &'static str,
-    &'static str,
-    &'static str,
-    &'static str,
-    f64,
-    Option<f64>,
-    Option<f64>,
-    Option<u8>,
-);
-
-const TICKETS: &[TicketRow] = &[
-    ("1", "acme", "How do I schedule a report?", "reports", "email", 25.0, Some(2.0), Some(5.0), Some(5)),
-    (
-        "2",
-        "globex",
-        "Invoice shows the wrong VAT number",
-        "billing",
-        "email",
-        12.0,
-        Some(6.0),
-        Some(30.0),
-        Some(3),
-    ),
-    ("3", "globex", "Export to CSV times out", "bug", "chat", 5.0, Some(0.5), None, None),
-    ("4", "umbrella", "SSO login fails for new staff", "bug", "chat", 2.0, Some(0.3), Some(3.0), Some(4)),
-    (
-        "5",
-        "umbrella",
-        "Please add a HL7 integration",
-        "feature-request",
-        "email",
-        4.0,
-        Some(20.0),
-        None,
-        None,
-    ),
-    ("6", "umbrella", "Alert emails arrive twice", "bug", "email", 1.5, None, None, None),
-    ("7", "umbrella", "Card declined on renewal", "billing", "email", 0.5, None, None, None),
-    ("8", "cyberdyne", "Dashboard slow to load", "performance", "chat", 9.0, Some(2.0), Some(48.0), Some(2)),
-    (
-        "9",
-        "initech",
-        "Payment failed, how do I update my card?",
-        "billing",
-        "email",
-        3.0,
-        Some(30.0),
-        Some(31.0),
-        None,
-    ),
-    (
-        "10",
-        "tyrell",
-        "Connecting the Slack integration",
-        "onboarding",
-        "chat",
-        18.0,
-        Some(0.2),
-        Some(1.0),
-        Some(5),
-    ),
-    ("11", "hooli", "Where do I start?", "onboarding", "chat", 1.9, Some(0.1), Some(0.5), Some(5)),
-    ("12", "wayne", "Can we get a yearly invoice?", "billing", "email", 16.0, Some(3.0), Some(4.0), Some(5)),
-    ("13", "soylent", "Dark mode for dashboards", "feature-request", "email", 22.0, Some(10.0), None, None),
-    ("14", "piedpiper", "Setup wizard does not finish", "onboarding", "chat", 0.1, None, None, None),
-];
-
 /// The example files as (kind, csv text), in import order.
 pub fn files(now: i64) -> Vec<(&'static str, String)> {
     let at = |days_ago: f64| rfc3339(now - (days_ago * DAY as f64) as i64);
@@ -400,16 +333,4 @@ pub fn load(conn: &mut rusqlite::Connection, now: i64) -> anyhow::Result<()> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn example_files_are_well_formed_csv() {
-        for (kind, text) in files(1_795_000_000) {
-            let mut r = csv::Reader::from_reader(text.as_bytes());
-            let width = r.headers().unwrap().len();
-            let n = r.records().map(|rec| assert_eq!(rec.unwrap().len(), width, "{kind}")).count();
-            assert!(n > 0, "{kind} has rows");
-        }
-    }
-}
+mod tests;

@@ -1,0 +1,246 @@
+//! The backtest and tune (docs/health.md): replay past cutoffs from the
+//! history, measure how well the score foretold churn, and search the
+//! weight grid for better weights.
+
+use anyhow::{bail, Context as _, Result};
+use rusqlite::Connection;
+
+use crate::domain::backtest::{self as bt, Auc, BandRow, Sample};
+use crate::domain::health;
+use crate::domain::settings::Settings;
+use crate::store::backtest::{facts_at, History};
+use crate::store::{self, config};
+use crate::time::{iso_date, DAY};
+
+/// The cutoffs of a backtest, as UTC day numbers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Window {
+    pub from: i64,
+    pub to: i64,
+    pub every: i64,
+    pub horizon: i64,
+}
+
+/// A UTC day number as YYYY-MM-DD.
+pub fn day(d: i64) -> String {
+    iso_date(d * DAY)
+}
+
+impl Window {
+    /// Fills the defaults (12 cutoffs 30 days apart, a 90-day horizon,
+    /// ending as late as the horizon allows) and refuses windows that cannot
+    /// be measured.
+    pub fn new(
+        today: i64,
+        from: Option<i64>,
+        to: Option<i64>,
+        every: Option<i64>,
+        horizon: Option<i64>,
+    ) -> Result<Window> {
+        let every = every.unwrap_or(30);
+        let horizon = horizon.unwrap_or(90);
+        if every < 1 {
+            bail!("--every must be at least 1 day, got {every}");
+        }
+        if horizon < 1 {
+            bail!("--horizon must be at least 1 day, got {horizon}");
+        }
+        let to = to.unwrap_or(today - horizon);
+        let from = from.unwrap_or(to - 11 * every);
+        if from > to {
+            bail!("--from {} is after --to {}; give a --from on or before --to", day(from), day(to));
+        }
+        if to + horizon > today {
+            bail!(
+                "the outcome of this window is not known yet: the last cutoff {} plus the {horizon}-day horizon \
+                 ends {}, after today {}; use --to {} or earlier, or a shorter --horizon",
+                day(to),
+                day(to + horizon),
+                day(today),
+                day(today - horizon)
+            );
+        }
+        Ok(Window { from, to, every, horizon })
+    }
+
+    /// Each cutoff at 23:59:59 UTC of its day, oldest first.
+    pub fn cutoffs(&self) -> Vec<i64> {
+        (self.from..=self.to).step_by(self.every as usize).map(|d| d * DAY + DAY - 1).collect()
+    }
+}
+
+/// One sample with where it came from.
+pub struct Sampled {
+    /// Index into the cutoffs.
+    pub cutoff: usize,
+    /// Index into the history's customers.
+    pub customer: usize,
+    pub sample: Sample,
+}
+
+pub struct Replay {
+    pub window: Window,
+    pub cutoffs: Vec<i64>,
+    pub history: History,
+    pub samples: Vec<Sampled>,
+}
+
+/// Loads the history once and sweeps the cutoffs in memory: every customer
+/// active at a cutoff, with the components `csf --now CUTOFF health score`
+/// would store, and whether it churned within the horizon. `tick` is called
+/// after each cutoff (a progress bar).
+pub fn replay(conn: &Connection, settings: &Settings, window: Window, tick: &dyn Fn()) -> Result<Replay> {
+    let cutoffs = window.cutoffs();
+    let (first, last) = (cutoffs[0], cutoffs[cutoffs.len() - 1]);
+    let history = History::load(conn, first, last).context("could not read the history to replay")?;
+    let mut samples = Vec::new();
+    for (k, &now) in cutoffs.iter().enumerate() {
+        let today = now.div_euclid(DAY);
+        let core = history.core_at(settings, now);
+        let end = now + window.horizon * DAY;
+        for (i, c) in history.customers.iter().enumerate() {
+            if !c.active_at(now) {
+                continue;
+            }
+            let f = facts_at(c, &core, now);
+            let components = health::components(&f, core.count, today, now);
+            let churned = c.churned_at.is_some_and(|t| t > now && t <= end);
+            samples.push(Sampled { cutoff: k, customer: i, sample: Sample { components, churned } });
+        }
+        tick();
+    }
+    Ok(Replay { window, cutoffs, history, samples })
+}
+
+impl Replay {
+    /// (score under `weights`, churned) of every sample, in order.
+    pub fn scored(&self, weights: [u32; 4]) -> Vec<(i64, bool)> {
+        self.samples.iter().map(|s| (s.sample.score(weights), s.sample.churned)).collect()
+    }
+}
+
+/// The default-window backtest for the plan and the demo: (AUC, lift,
+/// samples), or `None` when there is no history to measure.
+pub fn plan_summary(
+    conn: &Connection,
+    settings: &Settings,
+    now: i64,
+) -> Result<Option<(f64, Option<f64>, usize)>> {
+    let Ok(window) = Window::new(now.div_euclid(DAY), None, None, None, None) else { return Ok(None) };
+    let r = replay(conn, settings, window, &|| {})?;
+    let scored = r.scored(settings.weights());
+    Ok(bt::auc(&scored).map(|a| (a.value(), bt::lift(&scored), scored.len())))
+}
+
+/// One side of the tune report: a weight vector's AUC on the fit and check
+/// cutoffs and its band table over all of them.
+pub struct Side {
+    pub weights: [u32; 4],
+    pub fit: Option<f64>,
+    pub check: Option<Auc>,
+    pub bands: Vec<BandRow>,
+}
+
+/// What tune found: the current and the best weights, and why the best
+/// would not be applied (`None` when it beats the current on the check cutoffs).
+pub struct Tune {
+    pub fit_cutoffs: usize,
+    pub grid_size: usize,
+    pub step: u32,
+    pub current: Side,
+    pub best: Side,
+    pub why_not: Option<String>,
+}
+
+/// Searches the weight grid on the oldest cutoffs and checks the best on the newest.
+pub fn tune(r: &Replay, current: [u32; 4], step: u32) -> Result<Tune> {
+    let nfit = bt::fit_count(r.cutoffs.len());
+    let fit: Vec<Sample> = r.samples.iter().filter(|s| s.cutoff < nfit).map(|s| s.sample).collect();
+    let check: Vec<Sample> = r.samples.iter().filter(|s| s.cutoff >= nfit).map(|s| s.sample).collect();
+    let grid = bt::weight_grid(step);
+    let Some((best, _)) = bt::best_weights(&fit, &grid, current) else {
+        bail!(
+            "the fit cutoffs ({} → {}) need both churned and retained samples to compare weights; \
+             widen the window with --from, --to or --horizon",
+            iso_date(r.cutoffs[0]),
+            iso_date(r.cutoffs[nfit - 1])
+        );
+    };
+    let side = |w: [u32; 4]| {
+        let (c, k) = bt::histogram(&fit, w);
+        let fit_auc = bt::auc_of_histogram(&c, &k).map(Auc::value);
+        let (c, k) = bt::histogram(&check, w);
+        Side {
+            weights: w,
+            fit: fit_auc,
+            check: bt::auc_of_histogram(&c, &k),
+            bands: bt::band_table(&r.scored(w)),
+        }
+    };
+    let (cur, bst) = (side(current), side(best));
+    let improves = match (bst.check, cur.check) {
+        (Some(b), Some(c)) => b.cmp_exact(c).is_gt(),
+        _ => false,
+    };
+    let opt = |v: Option<Auc>| v.map_or("-".into(), |v| format!("{:.4}", v.value()));
+    let why_not = if improves {
+        None
+    } else if bst.check.is_none() {
+        Some(
+            "the check cutoffs lack churned or retained samples, so the best weights cannot be confirmed"
+                .to_string(),
+        )
+    } else {
+        Some(format!(
+            "the best weights' check AUC {} does not beat the current weights' {}",
+            opt(bst.check),
+            opt(cur.check)
+        ))
+    };
+    Ok(Tune { fit_cutoffs: nfit, grid_size: grid.len(), step, current: cur, best: bst, why_not })
+}
+
+/// Weights as the settings store them: "40,25,20,15".
+pub fn weights_text(w: [u32; 4]) -> String {
+    w.map(|x| x.to_string()).join(",")
+}
+
+/// Stores the tuned weights.
+pub fn apply(conn: &mut Connection, weights: [u32; 4]) -> Result<()> {
+    let v = weights_text(weights);
+    store::write(conn, |tx| config::set(tx, "health.weights", &v)).context("could not save health.weights")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::time;
+
+    #[test]
+    fn the_default_window_ends_a_horizon_before_today() {
+        let today = 20_000;
+        let w = Window::new(today, None, None, None, None).unwrap();
+        assert_eq!((w.to, w.from, w.every, w.horizon), (today - 90, today - 90 - 330, 30, 90));
+        assert_eq!(w.cutoffs().len(), 12);
+        assert_eq!(w.cutoffs()[0], (today - 420) * DAY + DAY - 1);
+        assert!(Window::new(today, None, Some(today - 10), None, None).is_err());
+        assert!(Window::new(today, Some(today - 100), Some(today - 200), None, None).is_err());
+        assert!(Window::new(today, None, None, Some(0), None).is_err());
+    }
+
+    #[test]
+    fn replay_samples_every_active_customer_at_every_cutoff() {
+        let now = time::parse_now("2026-11-20T12:00:00Z").unwrap();
+        let mut conn = store::open_memory().unwrap();
+        crate::example::load(&mut conn, now).unwrap();
+        let settings = Settings::from_stored(store::config::all(&conn).unwrap());
+        let w = Window::new(time::day_number(now), None, None, Some(14), Some(30)).unwrap();
+        let ticks = std::cell::Cell::new(0);
+        let r = replay(&conn, &settings, w, &|| ticks.set(ticks.get() + 1)).unwrap();
+        assert_eq!(ticks.get(), r.cutoffs.len());
+        for s in &r.samples {
+            assert!(r.history.customers[s.customer].active_at(r.cutoffs[s.cutoff]));
+        }
+        assert_eq!(r.scored(settings.weights()).len(), r.samples.len());
+    }
+}

@@ -1,0 +1,192 @@
+//! What csf knows of churn: the warning signs as of `now`, the win-back
+//! steps due, churn per month and why customers left (docs/churn.md).
+
+use std::collections::BTreeMap;
+
+use anyhow::Result;
+use chrono::{Datelike, NaiveDate};
+use rusqlite::Connection;
+
+use crate::domain::churn::{self, Risk, REASONS, RETURN_ANSWERS};
+use crate::domain::metrics::Metric;
+use crate::domain::sequence::{DueStep, WINBACK};
+use crate::domain::settings::Settings;
+use crate::store::churn::{self as cs, MonthCounts};
+use crate::time::{self, date_of_day};
+
+/// One warning sign of one customer.
+#[derive(Debug, Clone)]
+pub struct CustomerRisk {
+    pub customer_id: String,
+    pub name: Option<String>,
+    pub risk: Risk,
+}
+
+/// Every warning sign as of `now`, optionally only of the named signals.
+pub fn risks(conn: &Connection, now: i64, only: &[&str]) -> Result<Vec<CustomerRisk>> {
+    let mut out = Vec::new();
+    for c in cs::risk_facts(conn, now)? {
+        for risk in churn::risks(&c.facts) {
+            if only.is_empty() || only.contains(&risk.signal) {
+                out.push(CustomerRisk { customer_id: c.id.clone(), name: c.name.clone(), risk });
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The win-back step due today for each customer in the sequence (or one customer).
+pub fn due_winback(conn: &Connection, now: i64, only: Option<i64>) -> Result<Vec<DueStep>> {
+    let today = time::day_number(now);
+    let mut out = Vec::new();
+    for s in cs::winback_starts(conn, now)? {
+        if only.is_some_and(|c| c != s.cid) {
+            continue;
+        }
+        let started_on = date_of_day(s.start_day).to_string();
+        let done = cs::done_steps(conn, s.cid, WINBACK.name, &started_on)?;
+        if let Some(step) = WINBACK.due(today - s.start_day, &done) {
+            out.push(DueStep { cid: s.cid, id: s.id, name: s.name, step, started_on });
+        }
+    }
+    Ok(out)
+}
+
+/// One calendar month of churn: the counts, logo churn and revenue churn,
+/// each judged against `targets.churn_rate_percent`.
+pub struct MonthChurn {
+    pub month: String,
+    pub counts: MonthCounts,
+    pub target: f64,
+    pub logo: Metric,
+    pub revenue: Metric,
+}
+
+/// Churn per calendar month, `months` months ending with the current one.
+pub fn by_month(conn: &Connection, settings: &Settings, now: i64, months: u32) -> Result<Vec<MonthChurn>> {
+    let target = settings.number("targets.churn_rate_percent");
+    month_windows(now, months)
+        .into_iter()
+        .map(|(month, start, end)| {
+            let m = cs::month_counts(conn, start, end, now)?;
+            let logo = Metric::judged(
+                "churn_rate",
+                "Churn",
+                churn::rate(m.churned, m.active),
+                "percent",
+                target,
+                false,
+                Some(m.active),
+            );
+            let revenue = Metric::judged(
+                "revenue_churn",
+                "Revenue churn",
+                (m.mrr_active_cents > 0)
+                    .then(|| m.mrr_churned_cents as f64 * 100.0 / m.mrr_active_cents as f64),
+                "percent",
+                target,
+                false,
+                Some(m.active),
+            );
+            Ok(MonthChurn { month, counts: m, target, logo, revenue })
+        })
+        .collect()
+}
+
+/// (YYYY-MM, start, end) of the `months` calendar months ending with now's.
+pub fn month_windows(now: i64, months: u32) -> Vec<(String, i64, i64)> {
+    let d = time::date_of(now);
+    let mut first = NaiveDate::from_ymd_opt(d.year(), d.month(), 1).unwrap_or(d);
+    let mut out = Vec::new();
+    for _ in 0..months {
+        let next = first.checked_add_months(chrono::Months::new(1)).unwrap_or(first);
+        out.push((
+            first.format("%Y-%m").to_string(),
+            time::day_of_date(first) * time::DAY,
+            time::day_of_date(next) * time::DAY,
+        ));
+        first = first.checked_sub_months(chrono::Months::new(1)).unwrap_or(first);
+    }
+    out.reverse();
+    out
+}
+
+/// Why churned customers left and whether they would return (`churn reasons`).
+pub struct Reasons {
+    pub churned: usize,
+    pub total_mrr_cents: i64,
+    /// (reason, customers, MRR lost in cents), most customers first.
+    pub reasons: Vec<(String, i64, i64)>,
+    /// (answer, customers) in the survey's order.
+    pub returns: Vec<(String, i64)>,
+}
+
+pub fn reasons(conn: &Connection, now: i64) -> Result<Reasons> {
+    let all = cs::churned_with_reasons(conn, now)?;
+    // Saturating: money is bounded at import, but a crafted file must not wrap.
+    let total_mrr_cents: i64 = all.iter().fold(0i64, |a, (_, _, m)| a.saturating_add(*m));
+    let mut by_reason: BTreeMap<String, (i64, i64)> = BTreeMap::new();
+    let mut by_return: BTreeMap<String, i64> = BTreeMap::new();
+    for (reason, ret, mrr) in &all {
+        let e = by_reason.entry(reason.clone().unwrap_or_else(|| "unknown".into())).or_default();
+        e.0 += 1;
+        e.1 = e.1.saturating_add(*mrr);
+        *by_return.entry(ret.clone().unwrap_or_else(|| "unknown".into())).or_default() += 1;
+    }
+    let order = |list: &[&str], key: &str| list.iter().position(|r| *r == key).unwrap_or(list.len());
+    let mut reasons: Vec<(String, i64, i64)> = by_reason.into_iter().map(|(k, (c, m))| (k, c, m)).collect();
+    reasons.sort_by_key(|(k, c, m)| (std::cmp::Reverse(*c), std::cmp::Reverse(*m), order(&REASONS, k)));
+    let mut returns: Vec<(String, i64)> = by_return.into_iter().collect();
+    returns.sort_by_key(|(k, _)| order(&RETURN_ANSWERS, k));
+    Ok(Reasons { churned: all.len(), total_mrr_cents, reasons, returns })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store;
+
+    fn example() -> (Connection, Settings, i64) {
+        let now = time::parse_now("2026-11-20T12:00:00Z").unwrap();
+        let mut conn = store::open_memory().unwrap();
+        crate::example::load(&mut conn, now).unwrap();
+        let settings = Settings::from_stored(store::config::all(&conn).unwrap());
+        (conn, settings, now)
+    }
+
+    #[test]
+    fn risks_filter_by_signal_and_steps_are_due_in_the_sequence() {
+        let (conn, settings, now) = example();
+        let all = risks(&conn, now, &[]).unwrap();
+        assert!(!all.is_empty(), "the example data has warning signs");
+        let signal = all[0].risk.signal;
+        let only = risks(&conn, now, &[signal]).unwrap();
+        assert_eq!(only.len(), all.iter().filter(|r| r.risk.signal == signal).count());
+        for d in due_winback(&conn, now, None).unwrap() {
+            assert!(WINBACK.steps.contains(&d.step), "{d:?}");
+        }
+        let months = by_month(&conn, &settings, now, 3).unwrap();
+        assert_eq!(months.len(), 3);
+        assert_eq!(months[2].month, "2026-11");
+        assert_eq!(months[0].target, settings.number("targets.churn_rate_percent"));
+    }
+
+    #[test]
+    fn month_windows_end_with_the_current_month() {
+        let now = time::parse_now("2026-03-15T00:00:00Z").unwrap();
+        let w = month_windows(now, 3);
+        let names: Vec<&str> = w.iter().map(|(m, _, _)| m.as_str()).collect();
+        assert_eq!(names, ["2026-01", "2026-02", "2026-03"]);
+        assert_eq!(w[1].2, w[2].1, "months are contiguous");
+        assert_eq!(w[2].2 - w[2].1, 31 * time::DAY);
+    }
+
+    #[test]
+    fn reasons_count_every_churned_customer_once() {
+        let (conn, _, now) = example();
+        let r = reasons(&conn, now).unwrap();
+        assert_eq!(r.reasons.iter().map(|(_, c, _)| c).sum::<i64>(), r.churned as i64);
+        assert_eq!(r.returns.iter().map(|(_, c)| c).sum::<i64>(), r.churned as i64);
+        assert!(r.reasons.windows(2).all(|w| w[0].1 >= w[1].1));
+    }
+}

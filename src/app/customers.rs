@@ -1,0 +1,94 @@
+//! What csf knows of each customer: the book with stages and latest scores,
+//! and one customer's whole profile (docs/schema.md).
+
+use std::collections::HashMap;
+
+use anyhow::Result;
+use rusqlite::Connection;
+
+use crate::app::health;
+use crate::domain::health::{self as dh, Live, Stage};
+use crate::domain::settings::Settings;
+use crate::store::customers::{self, Customer};
+use crate::store::health as hstore;
+use crate::store::profile::{self, Profile};
+use crate::store::touches::{self, Touch};
+
+/// One customer of the book with its stage and latest stored score (none once churned).
+pub struct Listed {
+    pub customer: Customer,
+    pub stage: Stage,
+    /// (score, status) of the latest snapshot.
+    pub score: Option<(i64, String)>,
+}
+
+fn stage_of(c: &Customer, facts: Option<&dh::Facts>, now: i64) -> Stage {
+    match facts {
+        _ if c.is_churned(now) => Stage::Churned,
+        Some(f) => dh::stage(false, f),
+        None => Stage::Onboarding,
+    }
+}
+
+/// Every customer, optionally only those in the stage named `stage`.
+pub fn list(conn: &Connection, settings: &Settings, now: i64, stage: Option<&str>) -> Result<Vec<Listed>> {
+    let feats = hstore::Features::load(conn, settings, now)?;
+    // Facts for the active customers in one set-based pass; the others are
+    // churned, or not signed up yet (onboarding).
+    let facts: HashMap<i64, dh::Facts> =
+        hstore::facts(conn, &feats, now, None, true)?.into_iter().map(|s| (s.cid, s.facts)).collect();
+    let mut scores: HashMap<i64, (i64, String)> =
+        hstore::latest(conn, now)?.into_iter().map(|l| (l.snap.cid, (l.snap.score, l.snap.status))).collect();
+    let mut out = Vec::new();
+    for c in customers::list(conn)? {
+        let st = stage_of(&c, facts.get(&c.cid), now);
+        if stage.is_some_and(|f| f != st.name()) {
+            continue;
+        }
+        let score = scores.remove(&c.cid).filter(|_| st != Stage::Churned);
+        out.push(Listed { customer: c, stage: st, score });
+    }
+    Ok(out)
+}
+
+/// One customer's profile: live health, open tickets, NPS, billing, activity, touches.
+pub struct Shown {
+    pub customer: Customer,
+    pub live: Live,
+    pub profile: Profile,
+    pub touches: Vec<Touch>,
+}
+
+pub fn show(conn: &Connection, settings: &Settings, now: i64, key: &str) -> Result<Shown> {
+    let customer = customers::get(conn, key)?;
+    let live = health::live(conn, settings, now, &customer)?;
+    let profile = profile::load(conn, customer.cid, now)?;
+    let touches = touches::of_customer(conn, customer.cid, now)?;
+    Ok(Shown { customer, live, profile, touches })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{store, time};
+
+    #[test]
+    fn the_book_has_every_customer_once_and_a_profile_agrees_with_it() {
+        let now = time::parse_now("2026-11-20T12:00:00Z").unwrap();
+        let mut conn = store::open_memory().unwrap();
+        crate::example::load(&mut conn, now).unwrap();
+        let settings = Settings::from_stored(store::config::all(&conn).unwrap());
+        health::score_all(&mut conn, &settings, now).unwrap();
+        let all = list(&conn, &settings, now, None).unwrap();
+        assert_eq!(all.len(), customers::list(&conn).unwrap().len());
+        for l in all.iter().filter(|l| l.stage == Stage::Churned) {
+            assert!(l.score.is_none(), "{}: a churned customer shows no score", l.customer.id);
+        }
+        let churned = list(&conn, &settings, now, Some("churned")).unwrap();
+        assert_eq!(churned.len(), all.iter().filter(|l| l.stage == Stage::Churned).count());
+        let first = all.iter().find(|l| l.score.is_some()).unwrap();
+        let shown = show(&conn, &settings, now, &first.customer.id).unwrap();
+        assert_eq!(shown.live.stage, first.stage);
+        assert_eq!(Some(shown.live.score), first.score.as_ref().map(|s| s.0), "scored today, live = stored");
+    }
+}

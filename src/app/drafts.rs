@@ -1,0 +1,134 @@
+//! The values csf fills outreach drafts with, and the template texts in
+//! force (docs/today.md).
+
+use std::cell::RefCell;
+use std::collections::{BTreeMap, HashMap};
+
+use anyhow::Result;
+use rusqlite::Connection;
+
+use crate::app::templates;
+use crate::domain::settings::Settings;
+use crate::domain::templates::greeting_name;
+use crate::domain::today::Draft;
+use crate::store::customers::Customer;
+use crate::store::usage;
+
+/// What drafts say until the settings are set (docs/today.md).
+const DEFAULT_PRODUCT: &str = "our product";
+const DEFAULT_FOUNDER: &str = "The team";
+const DEFAULT_FIRST_STEP: &str = "finish setting up your account";
+const DEFAULT_FEATURE: &str = "the feature our customers use most";
+
+/// The settings that make drafts personal and are not set yet.
+pub fn unset_draft_settings(settings: &Settings) -> Vec<&'static str> {
+    ["product.name", "founder.name", "product.first_step"]
+        .into_iter()
+        .filter(|k| settings.get(k).is_none())
+        .collect()
+}
+
+/// Hours as a draft says them: "24", "1.5".
+fn hours_text(h: f64) -> String {
+    let s = format!("{:.1}", (h * 10.0).round() / 10.0);
+    s.strip_suffix(".0").map_or(s.clone(), str::to_string)
+}
+
+pub struct Drafts {
+    product: String,
+    founder: String,
+    first_step: String,
+    feature: String,
+    /// For `{timeframe}` in the acknowledgment: the resolution target.
+    pub timeframe: String,
+    texts: RefCell<HashMap<String, String>>,
+}
+
+impl Drafts {
+    pub fn new(conn: &Connection, settings: &Settings, now: i64) -> Result<Drafts> {
+        let feature = match settings.get("onboarding.value_event") {
+            Some(v) => Some(v),
+            None => usage::core_features(conn, settings, now)?.into_iter().next(),
+        };
+        let hours = settings.number("targets.resolution_hours");
+        // Every shipped placeholder has a value: the settings when set, else
+        // plain words that read well (`csf today` says which to set).
+        Ok(Drafts {
+            product: settings.get("product.name").unwrap_or_else(|| DEFAULT_PRODUCT.into()),
+            founder: settings.get("founder.name").unwrap_or_else(|| DEFAULT_FOUNDER.into()),
+            first_step: settings.get("product.first_step").unwrap_or_else(|| DEFAULT_FIRST_STEP.into()),
+            feature: feature.unwrap_or_else(|| DEFAULT_FEATURE.into()),
+            timeframe: format!("{} hours", hours_text(hours)),
+            texts: Default::default(),
+        })
+    }
+
+    /// The placeholders' values for a draft to customer `c`.
+    pub fn values_for(&self, c: Option<&Customer>) -> BTreeMap<String, String> {
+        let mut v = BTreeMap::new();
+        let company = c.map_or("", |c| c.label());
+        let id = c.map_or("", |c| c.id.as_str());
+        let greet = greeting_name(c.and_then(|c| c.email.as_deref()), &format!("{company} {id}"));
+        v.insert("name".to_string(), greet);
+        if let Some(c) = c {
+            v.insert("company".to_string(), c.label().to_string());
+        }
+        for (k, val) in [
+            ("product", &self.product),
+            ("founder", &self.founder),
+            ("first_step", &self.first_step),
+            ("feature", &self.feature),
+        ] {
+            v.insert(k.to_string(), val.clone());
+        }
+        v
+    }
+
+    /// Template `name` filled with `values` (each text read once).
+    pub fn fill(&self, conn: &Connection, name: &str, values: &BTreeMap<String, String>) -> Result<Draft> {
+        let mut texts = self.texts.borrow_mut();
+        if !texts.contains_key(name) {
+            texts.insert(name.to_string(), templates::text(conn, name)?.0);
+        }
+        Ok(Draft::fill(name, &texts[name], values))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::templates::DEFAULTS;
+    use crate::store::{self, customers};
+
+    #[test]
+    fn hours_read_as_people_say_them() {
+        assert_eq!(hours_text(24.0), "24");
+        assert_eq!(hours_text(1.5), "1.5");
+        assert_eq!(hours_text(0.25), "0.3");
+    }
+
+    /// Every shipped outreach template, filled for every example customer,
+    /// has no hole; the reply templates' own placeholders (`{explanation}`,
+    /// `{team}`...) are the founder's to fill and are left out.
+    #[test]
+    fn every_default_template_renders_without_holes_on_the_example_data() {
+        let now = crate::time::parse_now("2026-11-20T12:00:00Z").unwrap();
+        let mut conn = store::open_memory().unwrap();
+        crate::example::load(&mut conn, now).unwrap();
+        let settings = Settings::from_stored(store::config::all(&conn).unwrap());
+        let drafts = Drafts::new(&conn, &settings, now).unwrap();
+        let people = customers::list(&conn).unwrap();
+        assert!(people.len() >= 10);
+        for t in DEFAULTS.iter().filter(|t| !["resolution", "escalation"].contains(&t.name)) {
+            for c in &people {
+                let mut v = drafts.values_for(Some(c));
+                v.insert("customer".into(), c.label().into());
+                v.insert("issue".into(), "the export".into());
+                v.insert("timeframe".into(), drafts.timeframe.clone());
+                let d = drafts.fill(&conn, t.name, &v).unwrap();
+                assert!(d.missing.is_empty(), "{} for {}: {:?}", t.name, c.id, d.missing);
+                assert!(!d.shown().contains('{'), "{}: {}", t.name, d.text);
+            }
+        }
+    }
+}

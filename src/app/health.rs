@@ -1,0 +1,192 @@
+//! What csf knows of each customer's health: scored live as of `now`,
+//! stored nightly, listed from the latest snapshots (docs/health.md).
+
+use anyhow::{Context as _, Result};
+use rusqlite::Connection;
+
+use crate::domain::health::{self, Band, Live};
+use crate::domain::settings::Settings;
+use crate::store::customers::Customer;
+use crate::store::health::{self as hstore, Features, Latest, Snapshot};
+use crate::store::{self};
+use crate::time::{self, iso_date};
+
+/// The outcome of `health score`: each scored customer's score and band.
+pub struct ScoreSummary {
+    pub scores: Vec<(i64, Band)>,
+}
+
+impl ScoreSummary {
+    pub fn count(&self, band: Band) -> usize {
+        self.scores.iter().filter(|(_, b)| *b == band).count()
+    }
+
+    /// Customers in `worst` or a worse band.
+    pub fn at_or_below(&self, worst: Band) -> usize {
+        self.scores.iter().filter(|(_, b)| *b <= worst).count()
+    }
+}
+
+/// Scores every active customer as of `now` and stores today's snapshots in
+/// one transaction (a rerun the same day replaces them).
+pub fn score_all(conn: &mut Connection, settings: &Settings, now: i64) -> Result<ScoreSummary> {
+    store::write(conn, |tx| {
+        let snaps = live_all(tx, settings, now)?;
+        hstore::save(tx, &snaps, now).context("could not store the health snapshots")?;
+        let scores = snaps.iter().map(|s| (s.score, Band::of(s.score))).collect();
+        Ok(ScoreSummary { scores })
+    })
+}
+
+/// Every active customer's health as of `now` — what `health score` stores
+/// for today — computed without storing it (`csf today` reads it live).
+pub fn live_all(conn: &Connection, settings: &Settings, now: i64) -> Result<Vec<Snapshot>> {
+    let weights = settings.weights();
+    let today = time::day_number(now);
+    let day = iso_date(now);
+    let weights_text = weights.map(|w| w.to_string()).join(",");
+    let feats = Features::load(conn, settings, now)?;
+    let subjects = hstore::facts(conn, &feats, now, None, false)?;
+    Ok(subjects
+        .iter()
+        .map(|s| {
+            let c = health::components(&s.facts, feats.core_count(), today, now);
+            let score = health::score(&c, weights);
+            Snapshot {
+                cid: s.cid,
+                day: day.clone(),
+                usage: c.usage,
+                engagement: c.engagement,
+                satisfaction: c.satisfaction,
+                payment: c.payment,
+                score,
+                status: Band::of(score).name().into(),
+                weights: weights_text.clone(),
+            }
+        })
+        .collect())
+}
+
+/// One customer's health computed live as of `now`.
+pub fn live(conn: &Connection, settings: &Settings, now: i64, c: &Customer) -> Result<Live> {
+    let feats = Features::load(conn, settings, now)?;
+    let subject = hstore::facts(conn, &feats, now, Some(c.cid), true)?
+        .pop()
+        .context("the customer disappeared while being read")?;
+    let today = time::day_number(now);
+    let components = health::components(&subject.facts, feats.core_count(), today, now);
+    let weights = settings.weights();
+    let score = health::score(&components, weights);
+    let signals = health::signals(&subject.facts, feats.core_count(), today, now);
+    let churned = c.is_churned(now);
+    let stage = health::stage(churned, &subject.facts);
+    let scored = !churned && c.signed_up_at.is_none_or(|t| t <= now);
+    Ok(Live {
+        facts: subject.facts,
+        components,
+        weights,
+        score,
+        band: Band::of(score),
+        signals,
+        stage,
+        scored,
+    })
+}
+
+/// How `health list` orders the stored scores.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sort {
+    /// Lowest score first.
+    Score,
+    Name,
+    /// Biggest drop over 7 days first.
+    Change,
+    /// Highest MRR first; customers without MRR last.
+    Mrr,
+}
+
+/// The change of a stored score over the 7 days before it.
+pub fn change_7d(l: &Latest) -> Option<i64> {
+    l.score_7d_before.map(|p| l.snap.score - p)
+}
+
+/// Each customer's latest stored snapshot, optionally of one band, in `sort` order.
+pub fn latest(conn: &Connection, now: i64, status: Option<&str>, sort: Sort) -> Result<Vec<Latest>> {
+    let mut all = hstore::latest(conn, now)?;
+    all.retain(|l| status.is_none_or(|s| l.snap.status == s));
+    match sort {
+        Sort::Score => all.sort_by(|a, b| a.snap.score.cmp(&b.snap.score).then(a.id.cmp(&b.id))),
+        Sort::Name => all.sort_by(|a, b| {
+            let n = |l: &Latest| l.name.clone().unwrap_or_else(|| l.id.clone()).to_lowercase();
+            n(a).cmp(&n(b)).then(a.id.cmp(&b.id))
+        }),
+        Sort::Change => all.sort_by_key(|l| (change_7d(l).unwrap_or(i64::MAX), l.id.clone())),
+        Sort::Mrr => all.sort_by(|a, b| b.mrr_cents.cmp(&a.mrr_cents).then(a.id.cmp(&b.id))),
+    }
+    Ok(all)
+}
+
+/// The latest stored snapshots worst band first (`health alerts`).
+pub fn alerts(conn: &Connection, now: i64, status: Option<&str>) -> Result<Vec<Latest>> {
+    let mut all = hstore::latest(conn, now)?;
+    all.retain(|l| status.is_none_or(|s| l.snap.status == s));
+    all.sort_by(|a, b| {
+        let band = |l: &Latest| Band::of(l.snap.score);
+        band(a).cmp(&band(b)).then(a.snap.score.cmp(&b.snap.score)).then(a.id.cmp(&b.id))
+    });
+    Ok(all)
+}
+
+/// A customer's stored score history: (day, score) of the last `days` days,
+/// and the latest stored snapshot (day, score, weights).
+pub struct History {
+    pub scores: Vec<(String, i64)>,
+    pub stored: Option<(String, i64, String)>,
+}
+
+pub fn history(conn: &Connection, cid: i64, now: i64, days: i64) -> Result<History> {
+    Ok(History { scores: hstore::history(conn, cid, now, days)?, stored: hstore::latest_of(conn, cid, now)? })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::customers;
+
+    const NOW: &str = "2026-11-20T12:00:00Z";
+
+    fn example() -> (Connection, Settings, i64) {
+        let now = time::parse_now(NOW).unwrap();
+        let mut conn = store::open_memory().unwrap();
+        crate::example::load(&mut conn, now).unwrap();
+        let settings = Settings::from_stored(store::config::all(&conn).unwrap());
+        (conn, settings, now)
+    }
+
+    /// The live scores are those `health score` stores, and one customer's
+    /// live reading agrees with the whole book's.
+    #[test]
+    fn live_scores_equal_the_stored_ones_and_one_customer_agrees() {
+        let (mut conn, settings, now) = example();
+        let live = live_all(&conn, &settings, now).unwrap();
+        assert!(live.len() >= 10);
+        let summary = score_all(&mut conn, &settings, now).unwrap();
+        assert_eq!(summary.scores.len(), live.len());
+        let stored = latest(&conn, now, None, Sort::Score).unwrap();
+        for s in &live {
+            let l = stored.iter().find(|l| l.snap.cid == s.cid).unwrap();
+            assert_eq!(l.snap.score, s.score, "{}", l.id);
+            let c = customers::get(&conn, &l.id).unwrap();
+            let one = super::live(&conn, &settings, now, &c).unwrap();
+            assert_eq!(one.score, s.score, "{}", l.id);
+            assert_eq!(one.band, Band::of(s.score));
+        }
+        let counted: usize = Band::ALL.iter().map(|b| summary.count(*b)).sum();
+        assert_eq!(counted, live.len());
+        // Sorted lowest first; alerts worst band first.
+        assert!(stored.windows(2).all(|w| w[0].snap.score <= w[1].snap.score));
+        let alerts = alerts(&conn, now, Some("critical")).unwrap();
+        assert!(alerts.iter().all(|l| l.snap.status == "critical"));
+        assert_eq!(alerts.len(), summary.count(Band::Critical));
+    }
+}

@@ -1,0 +1,57 @@
+//! The framework's figures over a window (docs/reports.md): the six
+//! metrics, then MRR at risk and revenue churn.
+
+use anyhow::Result;
+use rusqlite::Connection;
+
+use crate::domain::metrics::{self, Metric};
+use crate::domain::settings::Settings;
+use crate::domain::targets::Status;
+use crate::store::{health as hstore, reports};
+
+/// The six framework metrics of the last `days` days, then MRR at risk and revenue churn.
+pub fn report(conn: &Connection, settings: &Settings, now: i64, days: i64) -> Result<Vec<Metric>> {
+    let inputs = reports::inputs(conn, now, days)?;
+    let mut ms = metrics::metrics(&inputs, settings);
+    let (cents, customers, _without_mrr) = hstore::mrr_at_risk(conn, now)?;
+    let scored = hstore::last_scored_day(conn, now)?.is_some();
+    ms.push(Metric {
+        id: "mrr_at_risk",
+        label: "MRR at risk",
+        value: scored.then_some(cents as f64 / 100.0),
+        unit: "currency",
+        target: None,
+        higher_is_better: false,
+        status: Status::NoData,
+        sample: Some(customers),
+    });
+    ms.push(metrics::revenue_churn(&inputs, settings));
+    Ok(ms)
+}
+
+/// The first moment of the window of the last `days` days.
+pub fn period_start(now: i64, days: i64) -> i64 {
+    reports::period_start(now, days)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{store, time};
+
+    #[test]
+    fn mrr_at_risk_is_unknown_until_scored_then_counted() {
+        let now = time::parse_now("2026-11-20T12:00:00Z").unwrap();
+        let mut conn = store::open_memory().unwrap();
+        crate::example::load(&mut conn, now).unwrap();
+        let settings = Settings::from_stored(store::config::all(&conn).unwrap());
+        let before = report(&conn, &settings, now, 30).unwrap();
+        let at_risk = |ms: &[Metric]| ms.iter().find(|m| m.id == "mrr_at_risk").unwrap().value;
+        assert_eq!(at_risk(&before), None);
+        assert_eq!(before.len(), 8);
+        crate::app::health::score_all(&mut conn, &settings, now).unwrap();
+        let after = report(&conn, &settings, now, 30).unwrap();
+        let (cents, _, _) = hstore::mrr_at_risk(&conn, now).unwrap();
+        assert_eq!(at_risk(&after), Some(cents as f64 / 100.0));
+    }
+}

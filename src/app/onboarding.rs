@@ -1,0 +1,79 @@
+//! What csf knows of onboarding: the steps due today and the funnel of a
+//! signup cohort (docs/onboarding.md).
+
+use std::collections::BTreeMap;
+
+use anyhow::Result;
+use rusqlite::Connection;
+
+use crate::domain::onboarding::{self, Funnel, Member};
+use crate::domain::sequence::{DueStep, ONBOARDING};
+use crate::domain::settings::Settings;
+use crate::store::churn as cs;
+use crate::store::health::Features;
+use crate::store::{onboarding as os, usage};
+use crate::time::{self, date_of_day, DAY};
+
+/// Due onboarding steps of customers in their first 28 days.
+pub fn due(conn: &Connection, now: i64) -> Result<Vec<DueStep>> {
+    let today = time::day_number(now);
+    let mut out = Vec::new();
+    for n in os::in_onboarding(conn, now)? {
+        let started_on = date_of_day(n.signup_day).to_string();
+        let done = cs::done_steps(conn, n.cid, ONBOARDING.name, &started_on)?;
+        if let Some(step) = ONBOARDING.due(today - n.signup_day, &done) {
+            out.push(DueStep { cid: n.cid, id: n.id, name: n.name, step, started_on });
+        }
+    }
+    Ok(out)
+}
+
+/// The cohort of the last `days` days with their funnel facts.
+pub fn members(conn: &Connection, settings: &Settings, now: i64, days: i64) -> Result<Vec<Member>> {
+    let feats = Features::load(conn, settings, now)?;
+    let setup = settings.get("onboarding.setup_event").unwrap_or_else(|| "setup_complete".into());
+    let setup_ids = usage::event_ids(conn, &[setup])?;
+    let from = (time::day_number(now) - days + 1) * DAY;
+    os::cohort(conn, from, now, &feats.value_ids, &setup_ids)
+}
+
+/// The funnel of the signups of the last `days` days.
+pub fn funnel(conn: &Connection, settings: &Settings, now: i64, days: i64) -> Result<Funnel> {
+    Ok(onboarding::funnel(&members(conn, settings, now, days)?, time::day_number(now)))
+}
+
+/// The same cohort split by signup month (YYYY-MM), oldest first.
+pub fn funnel_by_month(
+    conn: &Connection,
+    settings: &Settings,
+    now: i64,
+    days: i64,
+) -> Result<Vec<(String, Funnel)>> {
+    let mut by_month: BTreeMap<String, Vec<Member>> = BTreeMap::new();
+    for m in members(conn, settings, now, days)? {
+        by_month.entry(time::date_of(m.signed_up_at).format("%Y-%m").to_string()).or_default().push(m);
+    }
+    let today = time::day_number(now);
+    Ok(by_month.into_iter().map(|(month, ms)| (month, onboarding::funnel(&ms, today))).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store;
+
+    #[test]
+    fn due_steps_follow_the_sequence_and_the_months_add_up_to_the_cohort() {
+        let now = time::parse_now("2026-11-20T12:00:00Z").unwrap();
+        let mut conn = store::open_memory().unwrap();
+        crate::example::load(&mut conn, now).unwrap();
+        let settings = Settings::from_stored(store::config::all(&conn).unwrap());
+        for d in due(&conn, now).unwrap() {
+            assert!(ONBOARDING.steps.contains(&d.step), "{d:?}");
+        }
+        let whole = funnel(&conn, &settings, now, 90).unwrap();
+        let months = funnel_by_month(&conn, &settings, now, 90).unwrap();
+        assert!(whole.cohort_size > 0, "the example data has recent signups");
+        assert_eq!(months.iter().map(|(_, f)| f.cohort_size).sum::<usize>(), whole.cohort_size);
+    }
+}

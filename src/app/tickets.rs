@@ -1,0 +1,123 @@
+//! What csf knows of support tickets: which are open or overdue, the reply
+//! a template makes, and the follow-ups of resolved tickets (docs/tickets.md).
+
+use std::collections::BTreeMap;
+
+use anyhow::{anyhow, bail, Result};
+use rusqlite::Connection;
+
+use crate::app::templates;
+use crate::domain::settings::Settings;
+use crate::domain::tickets::{self as dt, Status};
+use crate::store::tickets::{self as st, Ticket};
+
+/// A ticket's status as of `now`.
+pub fn status(t: &Ticket, now: i64) -> Status {
+    dt::status_at(t.first_response_at, t.resolved_at, t.closed_at, now)
+}
+
+/// When the ticket is due its first response, if its channel has a target.
+pub fn target_at(t: &Ticket, s: &Settings) -> Option<i64> {
+    dt::target_at(t.created_at, t.channel.as_deref(), s)
+}
+
+/// Which tickets `ticket list` shows.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Filter {
+    pub customer: Option<i64>,
+    /// Open or acknowledged only.
+    pub open: bool,
+    /// Past their first-response target only.
+    pub overdue: bool,
+}
+
+pub fn list(conn: &Connection, settings: &Settings, now: i64, f: Filter) -> Result<Vec<Ticket>> {
+    let mut all = st::list(conn, now, f.customer)?;
+    all.retain(|t| {
+        let s = status(t, now);
+        (!f.open || matches!(s, Status::Open | Status::Acknowledged))
+            && (!f.overdue || dt::overdue(target_at(t, settings), t.first_response_at, t.resolved_at, now))
+    });
+    Ok(all)
+}
+
+/// The reply text of template `name` for ticket `t`, with `--set KEY=VALUE` values.
+pub fn reply_text(conn: &Connection, name: &str, set: &[String], t: &Ticket) -> Result<String> {
+    let (text, _) = templates::text(conn, name)?;
+    let used = dt::placeholders(&text);
+    let mut values = BTreeMap::new();
+    values.insert("customer".to_string(), t.customer_name.clone().unwrap_or_else(|| t.customer_id.clone()));
+    values.insert("issue".to_string(), t.subject.clone().unwrap_or_else(|| format!("ticket {}", t.id)));
+    for kv in set {
+        let (k, v) = kv
+            .split_once('=')
+            .ok_or_else(|| anyhow!("--set \"{kv}\" is not KEY=VALUE, e.g. --set timeframe='2 hours'"))?;
+        let k = k.trim();
+        if !used.iter().any(|u| u == k) {
+            bail!(
+                "the {name} template has no placeholder {{{k}}}; its placeholders are {}; nothing was recorded",
+                used.iter().map(|u| format!("{{{u}}}")).collect::<Vec<_>>().join(", ")
+            );
+        }
+        values.insert(k.to_string(), v.to_string());
+    }
+    dt::render(&text, &values).map_err(|missing| {
+        anyhow!(
+            "the {name} template needs {}; nothing was recorded — add {}",
+            missing.iter().map(|m| format!("{{{m}}}")).collect::<Vec<_>>().join(", "),
+            missing.iter().map(|m| format!("--set {m}=...")).collect::<Vec<_>>().join(" ")
+        )
+    })
+}
+
+/// Each resolved (not closed) ticket with what to do next.
+pub fn followups(conn: &Connection, now: i64) -> Result<Vec<(Ticket, Vec<&'static str>)>> {
+    let counts: BTreeMap<String, i64> =
+        st::category_counts(conn, dt::common_window_start(now), now)?.into_iter().collect();
+    let docs: Vec<String> = st::docs(conn)?.into_iter().map(|(c, _)| c).collect();
+    let mut out = Vec::new();
+    for t in st::list(conn, now, None)?.into_iter().filter(|t| status(t, now) == Status::Resolved) {
+        let mut actions = vec!["Confirm the resolution"];
+        if t.csat.is_none() {
+            actions.push("ask for feedback (csf ticket rate)");
+        }
+        if let Some(c) = &t.category {
+            if counts.get(c).copied().unwrap_or(0) >= dt::COMMON_AT && !docs.contains(c) {
+                actions.push("update the docs: a common category with no doc (csf ticket doc)");
+            }
+        }
+        out.push((t, actions));
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{store, time};
+
+    #[test]
+    fn open_and_overdue_filters_and_a_filled_reply() {
+        let now = time::parse_now("2026-11-20T12:00:00Z").unwrap();
+        let mut conn = store::open_memory().unwrap();
+        crate::example::load(&mut conn, now).unwrap();
+        let settings = Settings::from_stored(store::config::all(&conn).unwrap());
+        let all = list(&conn, &settings, now, Filter::default()).unwrap();
+        let open = list(&conn, &settings, now, Filter { open: true, ..Filter::default() }).unwrap();
+        let overdue = list(&conn, &settings, now, Filter { overdue: true, ..Filter::default() }).unwrap();
+        assert!(open.len() < all.len() && !open.is_empty());
+        assert!(open.iter().all(|t| matches!(status(t, now), Status::Open | Status::Acknowledged)));
+        for t in &overdue {
+            assert!(target_at(t, &settings).is_some_and(|at| at < now), "{}", t.id);
+        }
+        let t = &open[0];
+        let text = reply_text(&conn, "ack", &["timeframe=2 hours".into()], t).unwrap();
+        assert!(text.contains("2 hours"), "{text}");
+        let e = reply_text(&conn, "ack", &["colour=red".into()], t).unwrap_err().to_string();
+        assert!(e.contains("no placeholder {colour}"), "{e}");
+        for (t, actions) in followups(&conn, now).unwrap() {
+            assert_eq!(status(&t, now), Status::Resolved);
+            assert_eq!(actions[0], "Confirm the resolution");
+        }
+    }
+}

@@ -1,0 +1,77 @@
+//! Trend figures (docs/reports.md): the framework metrics per period with
+//! the same formulas as `report metrics` (`store::reports::period_inputs`
+//! and `domain::metrics`), revenue churn beside them, then the health bands
+//! and MRR at risk as they stood at each period's end.
+
+use anyhow::Result;
+use rusqlite::Connection;
+
+use crate::domain::metrics;
+use crate::domain::settings::Settings;
+use crate::domain::trends::{self, By, PeriodFigures};
+use crate::store::{reports, trends as st};
+
+/// Every period's figures, oldest first: the six framework metrics, revenue
+/// churn, the customers per band (`healthy`, `neutral`, `at_risk`,
+/// `critical`) and `mrr_at_risk` at the period's end (or now).
+pub fn figures(
+    conn: &Connection,
+    settings: &Settings,
+    now: i64,
+    by: By,
+    n: u32,
+) -> Result<Vec<PeriodFigures>> {
+    trends::periods(now, by, n)
+        .into_iter()
+        .map(|p| {
+            let inputs = reports::period_inputs(conn, p.start, p.end, now)?;
+            let mut ms = metrics::metrics(&inputs, settings);
+            ms.push(metrics::revenue_churn(&inputs, settings));
+            let at = (p.end - 1).min(now);
+            let b = if p.start > now { None } else { st::bands_at(conn, p.start, at)? };
+            let count = |k: usize| b.map(|b| b.bands[k] as f64);
+            ms.push(trends::untargeted("healthy", "Healthy", count(0), "customers"));
+            ms.push(trends::untargeted("neutral", "Neutral", count(1), "customers"));
+            ms.push(trends::untargeted("at_risk", "At-risk", count(2), "customers"));
+            ms.push(trends::untargeted("critical", "Critical", count(3), "customers"));
+            ms.push(trends::untargeted(
+                "mrr_at_risk",
+                "MRR at risk",
+                b.map(|b| b.mrr_at_risk_cents as f64 / 100.0),
+                "currency",
+            ));
+            Ok(PeriodFigures { period: p, metrics: ms })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{store, time};
+
+    /// The last period's framework metrics are those `report metrics` gives
+    /// for the same window: one formula.
+    #[test]
+    fn each_period_has_every_metric_and_the_bands_of_its_end() {
+        let now = time::parse_now("2026-11-20T12:00:00Z").unwrap();
+        let mut conn = store::open_memory().unwrap();
+        crate::example::load(&mut conn, now).unwrap();
+        let settings = Settings::from_stored(store::config::all(&conn).unwrap());
+        crate::app::health::score_all(&mut conn, &settings, now).unwrap();
+        let f = figures(&conn, &settings, now, By::Month, 3).unwrap();
+        assert_eq!(f.len(), 3);
+        let ids: Vec<&str> = f[2].metrics.iter().map(|m| m.id).collect();
+        for id in ["churn_rate", "revenue_churn", "healthy", "critical", "mrr_at_risk"] {
+            assert!(ids.contains(&id), "{id} in {ids:?}");
+        }
+        let scored = store::health::latest(&conn, now).unwrap().len() as f64;
+        let bands: f64 = f[2]
+            .metrics
+            .iter()
+            .filter(|m| ["healthy", "neutral", "at_risk", "critical"].contains(&m.id))
+            .map(|m| m.value.unwrap_or(0.0))
+            .sum();
+        assert_eq!(bands, scored, "this period's bands count today's snapshots");
+    }
+}

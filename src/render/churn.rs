@@ -1,0 +1,111 @@
+//! Churn as shown: warning signs, due sequence steps, churn per month and
+//! the exit survey's answers.
+
+use crate::app::churn::{CustomerRisk, MonthChurn, Reasons};
+use crate::domain::sequence::DueStep;
+use crate::render::{figure, Cell, Format, Rows, Tone, Value};
+
+/// `churn risks`: one row per warning sign.
+pub fn risk_rows(risks: &[CustomerRisk]) -> Rows {
+    let mut rows = Rows::new(&["customer_id", "name", "signal", "detail", "response"]);
+    for r in risks {
+        rows.push(vec![
+            r.customer_id.clone().into(),
+            r.name.clone().into(),
+            Cell::from(r.risk.signal).tone(Tone::Red),
+            r.risk.detail.clone().into(),
+            r.risk.response.into(),
+        ]);
+    }
+    rows
+}
+
+/// Due steps of `sequence`: `customer_id, name, sequence, day, step, message, started_on`.
+pub fn due_rows(sequence: &str, due: &[DueStep]) -> Rows {
+    let mut rows = Rows::new(&["customer_id", "name", "sequence", "day", "step", "message", "started_on"]);
+    for d in due {
+        rows.push(vec![
+            d.id.clone().into(),
+            d.name.clone().into(),
+            sequence.into(),
+            Value::Int(d.step.day).into(),
+            d.step.name.into(),
+            d.step.message.into(),
+            Value::Date(d.started_on.clone()).into(),
+        ]);
+    }
+    rows
+}
+
+/// `churn rate`: logo churn and revenue churn per month, each against the target.
+pub fn rate_rows(months: &[MonthChurn]) -> Rows {
+    let mut rows = Rows::new(&[
+        "month",
+        "active_at_start",
+        "churned",
+        "rate",
+        "same_month_churns",
+        "target",
+        "status",
+        "mrr_at_start",
+        "mrr_churned",
+        "revenue_churn",
+        "revenue_status",
+    ]);
+    for m in months {
+        let cells = |x: &crate::domain::metrics::Metric| {
+            let c = figure::metric_cells(x, Format::Table);
+            (c[1].clone(), c[4].clone())
+        };
+        let (rate, status) = cells(&m.logo);
+        let (rev, rev_status) = cells(&m.revenue);
+        rows.push(vec![
+            m.month.clone().into(),
+            Value::Int(m.counts.active).into(),
+            Value::Int(m.counts.churned).into(),
+            rate,
+            Value::Int(m.counts.same_period).into(),
+            Cell::from(Value::Num(m.target, 1)).shown(figure::target_text(&m.logo)),
+            status,
+            Value::Money(m.counts.mrr_active_cents).into(),
+            Value::Money(m.counts.mrr_churned_cents).into(),
+            rev,
+            rev_status,
+        ]);
+    }
+    rows.hide(&["mrr_at_start", "mrr_churned"])
+}
+
+fn share(part: f64, whole: f64) -> Cell {
+    Cell::from(Value::Num(part * 100.0 / whole, 1)).shown(format!("{:.0}%", part * 100.0 / whole))
+}
+
+/// `churn reasons`: the reasons, most customers first, then whether they would return.
+pub fn reason_rows(r: &Reasons) -> Rows {
+    let mut rows = Rows::new(&["question", "answer", "customers", "share", "mrr_lost", "mrr_share"]);
+    let n = r.churned as f64;
+    for (reason, count, mrr) in &r.reasons {
+        rows.push(vec![
+            "reason".into(),
+            reason.clone().into(),
+            Value::Int(*count).into(),
+            share(*count as f64, n),
+            Value::Money(*mrr).into(),
+            match r.total_mrr_cents {
+                0 => Value::Null.into(),
+                t => share(*mrr as f64, t as f64),
+            },
+        ]);
+    }
+    for (answer, count) in &r.returns {
+        rows.push(vec![
+            "return".into(),
+            answer.clone().into(),
+            Value::Int(*count).into(),
+            share(*count as f64, n),
+            Value::Null.into(),
+            Value::Null.into(),
+        ]);
+    }
+    rows
+}

@@ -1,0 +1,203 @@
+//! Customers as shown: the book, and one customer's profile as text or JSON.
+
+use serde_json::json;
+
+use crate::app::customers::{Listed, Shown};
+use crate::domain::health::Band;
+use crate::render::health::{band_tone, live_json, live_text};
+use crate::render::{self, Cell, Rows, Tone, Value};
+use crate::store::customers::Customer;
+use crate::time;
+
+/// `customer list`: one row per customer with stage, goal and latest score.
+pub fn list_rows(all: &[Listed], now: i64) -> Rows {
+    let mut rows = Rows::new(&[
+        "customer_id",
+        "name",
+        "email",
+        "plan",
+        "mrr",
+        "stage",
+        "goal",
+        "health",
+        "status",
+        "signed_up_at",
+        "churned_at",
+    ]);
+    for l in all {
+        let c = &l.customer;
+        let tone = l.score.as_ref().map_or(Tone::Plain, |(s, _)| band_tone(Band::of(*s)));
+        rows.push(vec![
+            c.id.clone().into(),
+            c.name.clone().into(),
+            c.email.clone().into(),
+            c.plan.clone().into(),
+            Value::opt_money(c.mrr_cents).into(),
+            l.stage.name().into(),
+            l.stage.goal().into(),
+            Cell::from(Value::opt_int(l.score.as_ref().map(|s| s.0))).tone(tone),
+            Cell::from(Value::opt_text(l.score.as_ref().map(|s| s.1.clone()))).tone(tone),
+            Value::opt_time(c.signed_up_at).into(),
+            Value::opt_time(c.churned_at.filter(|t| *t <= now)).into(),
+        ]);
+    }
+    rows
+}
+
+fn profile_json(c: &Customer, now: i64) -> serde_json::Value {
+    json!({
+        "customer_id": c.id,
+        "name": c.name,
+        "email": c.email,
+        "plan": c.plan,
+        "mrr": c.mrr_cents.map(render::money_json),
+        "signed_up_at": c.signed_up_at.map(time::rfc3339),
+        "churned_at": c.churned_at.filter(|t| *t <= now).map(time::rfc3339),
+    })
+}
+
+/// `customer show -f json`.
+pub fn show_json(s: &Shown, now: i64) -> serde_json::Value {
+    let (c, live, p) = (&s.customer, &s.live, &s.profile);
+    let mut j = profile_json(c, now);
+    if let Some(o) = j.as_object_mut() {
+        o.insert("stage".into(), json!(live.stage.name()));
+        o.insert("goal".into(), json!(live.stage.goal()));
+        o.insert("health".into(), live_json(live));
+        o.insert(
+            "open_tickets".into(),
+            json!(p.open_tickets.iter().map(|t| json!({
+            "id": t.id, "subject": t.subject, "status": t.status, "created_at": time::rfc3339(t.created_at),
+        })).collect::<Vec<_>>()),
+        );
+        o.insert(
+            "latest_nps".into(),
+            p.latest_nps.as_ref().map_or(serde_json::Value::Null, |(t, sc, cm)| {
+                json!({
+                    "score": sc, "responded_at": time::rfc3339(*t), "comment": cm,
+                })
+            }),
+        );
+        o.insert(
+            "billing".into(),
+            p.latest_billing.as_ref().map_or(serde_json::Value::Null, |(t, st, a)| {
+                json!({
+                    "status": st, "date": time::rfc3339(*t), "amount": render::money_json(*a),
+                })
+            }),
+        );
+        o.insert("last_event_at".into(), json!(live.facts.last_event.map(time::rfc3339)));
+        o.insert("events_30d".into(), json!(p.events_30d));
+        o.insert(
+            "touches".into(),
+            json!(s
+                .touches
+                .iter()
+                .map(
+                    |t| json!({"at": time::rfc3339(t.ts), "kind": t.kind, "action": t.action, "note": t.note})
+                )
+                .collect::<Vec<_>>()),
+        );
+        o.insert(
+            "recent_activity".into(),
+            json!(p
+                .recent
+                .iter()
+                .map(|(t, e, n)| json!({
+                    "at": time::rfc3339(*t), "event": e, "count": n,
+                }))
+                .collect::<Vec<_>>()),
+        );
+    }
+    j
+}
+
+/// `customer show`: the facts, the health breakdown, open tickets, touches, recent activity.
+pub fn show_text(s: &Shown, now: i64, color: bool) -> String {
+    let (c, live, p) = (&s.customer, &s.live, &s.profile);
+    let mut out = String::new();
+    let v = |s: &str| render::visible(s).into_owned(); // data, shown safely
+    out.push_str(&v(&format!("{} ({})\n", c.label(), c.id)));
+    let mut facts = Vec::new();
+    facts.push(("Email", c.email.as_deref().map_or("-".into(), v)));
+    facts.push(("Plan", c.plan.as_deref().map_or("-".into(), v)));
+    facts.push(("MRR", c.mrr_cents.map_or("-".into(), render::money_shown)));
+    facts.push((
+        "Signed up",
+        c.signed_up_at
+            .map_or("unknown".into(), |t| format!("{} ({})", time::iso_date(t), time::relative(t, now))),
+    ));
+    if let Some(t) = c.churned_at.filter(|t| *t <= now) {
+        facts.push(("Churned", format!("{} ({})", time::iso_date(t), time::relative(t, now))));
+    }
+    facts.push(("Stage", format!("{} — goal: {}", live.stage.name(), live.stage.goal())));
+    let tone = band_tone(live.band);
+    facts.push((
+        "Health",
+        format!(
+            "{} {} — {}",
+            tone.paint(&live.score.to_string(), color),
+            tone.paint(live.band.name(), color),
+            live.band.action()
+        ),
+    ));
+    facts.push((
+        "Latest NPS",
+        p.latest_nps
+            .as_ref()
+            .map_or("none".into(), |(t, sc, _)| format!("{sc} ({})", time::relative(*t, now))),
+    ));
+    facts.push((
+        "Billing",
+        p.latest_billing.as_ref().map_or("no records".into(), |(t, st, a)| {
+            format!("{} {} on {}", v(st), render::money(*a), time::iso_date(*t))
+        }),
+    ));
+    facts.push((
+        "Activity",
+        format!(
+            "{} events in 30 days; last {}",
+            p.events_30d,
+            live.facts.last_event.map_or("never".into(), |t| time::relative(t, now))
+        ),
+    ));
+    for (k, val) in facts {
+        out.push_str(&format!("  {k:<11} {val}\n"));
+    }
+    out.push('\n');
+    out.push_str(&live_text(live, color));
+    if !p.open_tickets.is_empty() {
+        let mut t = render::new_table(color);
+        t.set_header(["Open ticket", "Subject", "Status", "Opened"]);
+        for tk in &p.open_tickets {
+            t.add_row([
+                v(&tk.id),
+                v(tk.subject.as_deref().unwrap_or_default()),
+                v(&tk.status),
+                time::relative(tk.created_at, now),
+            ]);
+        }
+        out.push_str(&format!("{t}\n"));
+    }
+    if !s.touches.is_empty() {
+        let mut t = render::new_table(color);
+        t.set_header(["Touch", "When", "Action", "Note"]);
+        for tc in s.touches.iter().take(10) {
+            t.add_row([
+                v(&tc.kind),
+                format!("{} ({})", time::short(tc.ts), time::relative(tc.ts, now)),
+                tc.action.as_deref().map_or("-".into(), v),
+                v(tc.note.as_deref().unwrap_or_default()),
+            ]);
+        }
+        out.push_str(&format!("{t}\n"));
+    }
+    if !p.recent.is_empty() {
+        out.push_str("Recent activity: ");
+        let items: Vec<String> =
+            p.recent.iter().map(|(t, e, _)| format!("{} {}", v(e), time::relative(*t, now))).collect();
+        out.push_str(&items.join(", "));
+        out.push('\n');
+    }
+    out
+}
