@@ -63,12 +63,16 @@ pub fn open(path: &Path) -> Result<Connection> {
             path.display()
         );
     }
-    if exists && has_foreign_tables(&conn, version)? {
-        bail!(
-            "{} is a SQLite database but not a csf one (it has other tables); it was left \
-             untouched — pass --db with a new path",
-            path.display()
-        );
+    // Before any pragma that writes (journal mode, migrations): a file whose
+    // tables are not csf's is refused as it is.
+    if exists {
+        if let Some(why) = foreign_shape(&conn, version)? {
+            bail!(
+                "{} is a SQLite database but not a csf one ({why}); it was left untouched — pass \
+                 --db with a new path",
+                path.display()
+            );
+        }
     }
     conn.pragma_update(None, "journal_mode", "WAL").context("could not switch the database to WAL mode")?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
@@ -107,25 +111,55 @@ fn check_is_sqlite(path: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Tables that csf did not create: any table in a file at version 0, or
-/// one no migration up to `version` creates.
-fn has_foreign_tables(conn: &Connection, version: i64) -> Result<bool> {
-    let ours: Vec<String> = MIGRATIONS
-        .iter()
-        .take(version.max(0) as usize)
-        .flat_map(|m| m.split("CREATE TABLE ").skip(1))
-        .filter_map(|rest| rest.split(|c: char| c.is_whitespace() || c == '(').next())
-        .map(str::to_string)
-        .collect();
-    let mut st =
-        conn.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")?;
-    let names = st.query_map([], |r| r.get::<_, String>(0))?;
-    for n in names {
-        if !ours.contains(&n?) {
-            return Ok(true);
+/// The tables, with their column names in order, that the first `version`
+/// schema steps create (built in memory, so it follows every step exactly).
+fn expected_tables(version: i64) -> Result<Vec<(String, Vec<String>)>> {
+    let mem = Connection::open_in_memory()?;
+    for step in MIGRATIONS.iter().take(version.clamp(0, SCHEMA_VERSION) as usize) {
+        mem.execute_batch(step)?;
+    }
+    tables_of(&mem)
+}
+
+/// Every table that is not SQLite's own, with its column names in order.
+fn tables_of(conn: &Connection) -> Result<Vec<(String, Vec<String>)>> {
+    let names: Vec<String> = conn
+        .prepare(
+            "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
+        )?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut cols = conn.prepare("SELECT name FROM pragma_table_info(?1) ORDER BY cid")?;
+    names
+        .into_iter()
+        .map(|n| {
+            let c = cols.query_map([&n], |r| r.get(0))?.collect::<rusqlite::Result<Vec<String>>>()?;
+            Ok((n, c))
+        })
+        .collect()
+}
+
+/// Why the file at `version` is not a csf database, if it is not: a table
+/// no schema step up to `version` creates (any table at version 0), or one
+/// of csf's tables missing or of another shape. Reads only.
+fn foreign_shape(conn: &Connection, version: i64) -> Result<Option<String>> {
+    let want = expected_tables(version)?;
+    let have = tables_of(conn)?;
+    if have.iter().any(|(n, _)| !want.iter().any(|(w, _)| w == n)) {
+        return Ok(Some("it has other tables".into()));
+    }
+    for (name, got) in &have {
+        if want.iter().any(|(w, cols)| w == name && cols != got) {
+            return Ok(Some(format!(
+                "its {name} table has the columns ({}), not those of csf schema version {version}",
+                got.join(", ")
+            )));
         }
     }
-    Ok(false)
+    if let Some((name, _)) = want.iter().find(|(w, _)| !have.iter().any(|(n, _)| n == w)) {
+        return Ok(Some(format!("it has no {name} table, which csf schema version {version} has")));
+    }
+    Ok(None)
 }
 
 /// Creates an empty file readable only by its owner (it holds customer data),

@@ -72,21 +72,74 @@ impl Work {
         p
     }
 
+    /// `csf` with a clean environment and nothing on its command line: every
+    /// variable csf (or a crate it uses) reads is cleared, so the caller's
+    /// terminal width, colours, database, clock, home and temp folder never
+    /// leak in. Only `PATH` (for the shell wrappers) and the coverage
+    /// profile path pass through; HOME, XDG_* and TMPDIR point into the temp dir.
+    pub fn bare(&self) -> std::process::Command {
+        let mut c = std::process::Command::new(assert_cmd::cargo::cargo_bin("csf"));
+        self.hermetic(&mut c);
+        c
+    }
+
+    fn hermetic(&self, c: &mut std::process::Command) {
+        c.env_clear();
+        for keep in ["PATH", "LLVM_PROFILE_FILE"] {
+            if let Some(v) = std::env::var_os(keep) {
+                c.env(keep, v);
+            }
+        }
+        let tmp = self.path("tmp");
+        std::fs::create_dir_all(&tmp).unwrap();
+        c.env("NO_COLOR", "1")
+            .env("HOME", self.path("home"))
+            .env("XDG_CONFIG_HOME", self.path("config"))
+            .env("XDG_DATA_HOME", self.path("data"))
+            .env("TMPDIR", tmp)
+            .current_dir(self.dir.path());
+    }
+
+    /// [`Work::bare`] with `--db` and the fixed `--now` (as std's Command).
+    pub fn std_cmd(&self) -> std::process::Command {
+        let mut c = self.bare();
+        c.arg("--db").arg(&self.db).arg("--now").arg(NOW);
+        c
+    }
+
     pub fn cmd(&self) -> Command {
-        let mut c = Command::cargo_bin("csf").unwrap();
-        c.env_remove("CSF_DB")
-            .env_remove("CSF_NOW")
-            .env_remove("CLICOLOR_FORCE")
-            .env("NO_COLOR", "1")
-            .env("HOME", self.dir.path())
-            .env("XDG_CONFIG_HOME", self.dir.path().join("config"))
-            .env("XDG_DATA_HOME", self.dir.path().join("data"))
+        Command::from_std(self.std_cmd())
+    }
+
+    /// Starts csf in the background with the harness environment; stdin is a
+    /// pipe, stdout and stderr are piped too.
+    pub fn spawn(&self, args: &[&str]) -> std::process::Child {
+        use std::process::Stdio;
+        self.std_cmd()
+            .args(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap()
+    }
+
+    /// Runs `script` with bash in the harness environment, where `"$@"` is
+    /// csf's whole command line (binary, `--db`, `--now`, then `args`): for
+    /// pipes and resource limits around a csf run.
+    pub fn shell(&self, script: &str, args: &[&str]) -> Run {
+        let mut c = std::process::Command::new("bash");
+        self.hermetic(&mut c);
+        c.arg("-c")
+            .arg(script)
+            .arg("bash")
+            .arg(assert_cmd::cargo::cargo_bin("csf"))
             .arg("--db")
             .arg(&self.db)
             .arg("--now")
             .arg(NOW)
-            .current_dir(self.dir.path());
-        c
+            .args(args);
+        Run::from(c.output().unwrap())
     }
 
     /// Runs csf with the fixed NOW.
@@ -109,6 +162,35 @@ impl Work {
 
     pub fn count(&self, sql: &str) -> i64 {
         self.conn().query_row(sql, [], |r| r.get(0)).unwrap()
+    }
+
+    /// (table, row count) of every table.
+    pub fn row_counts(&self) -> Vec<(String, i64)> {
+        let c = self.conn();
+        table_names(&c)
+            .into_iter()
+            .map(|t| {
+                let n = c.query_row(&format!("SELECT count(*) FROM \"{t}\""), [], |r| r.get(0)).unwrap();
+                (t, n)
+            })
+            .collect()
+    }
+
+    /// Runs csf and checks it refuses: exit 1, every fragment in stderr (which
+    /// starts with `error: `), nothing on stdout, and the database as it was.
+    #[track_caller]
+    pub fn refuses(&self, args: &[&str], fragments: &[&str]) -> Run {
+        let before = self.dump();
+        let r = self.run(args);
+        let what = format!("csf {}", args.join(" "));
+        assert_eq!(r.code, 1, "{what}: expected exit 1\nstdout:\n{}\nstderr:\n{}", r.stdout, r.stderr);
+        assert!(r.stderr.starts_with("error: "), "{what}: {}", r.stderr);
+        for f in fragments {
+            assert!(r.stderr.contains(f), "{what}: stderr lacks {f:?}:\n{}", r.stderr);
+        }
+        assert_eq!(r.stdout, "", "{what}: a refusal prints no answer");
+        assert_eq!(self.dump(), before, "{what} changed the database");
+        r
     }
 
     /// Every row of every table, as text: to show a failed command changed nothing.
@@ -181,4 +263,34 @@ pub fn rows_in_old_columns(old: &Path, db: &Path) -> Vec<(String, Vec<String>)> 
             (t, rows)
         })
         .collect()
+}
+
+/// Waits, without a clock, until `child` has read at least `bytes` bytes
+/// (Linux: `rchar` of /proc/PID/io). Panics if it exits first.
+pub fn wait_until_read(child: &mut std::process::Child, bytes: u64) {
+    let io = format!("/proc/{}/io", child.id());
+    loop {
+        assert!(child.try_wait().unwrap().is_none(), "csf exited before reading {bytes} bytes");
+        let rchar = std::fs::read_to_string(&io).ok().and_then(|s| {
+            s.lines().find_map(|l| l.strip_prefix("rchar: ").and_then(|n| n.trim().parse::<u64>().ok()))
+        });
+        if rchar.is_some_and(|n| n >= bytes) {
+            return;
+        }
+        std::thread::yield_now();
+    }
+}
+
+/// Waits, without a clock, until `child` is blocked reading its standard
+/// input (Linux: /proc/PID/syscall shows read(2) on fd 0). Panics if it exits first.
+pub fn wait_until_reading_stdin(child: &mut std::process::Child) {
+    let syscall = format!("/proc/{}/syscall", child.id());
+    let read_fd0 = if cfg!(target_arch = "aarch64") { "63 0x0 " } else { "0 0x0 " };
+    loop {
+        assert!(child.try_wait().unwrap().is_none(), "csf exited before reading its input");
+        if std::fs::read_to_string(&syscall).is_ok_and(|s| s.starts_with(read_fd0)) {
+            return;
+        }
+        std::thread::yield_now();
+    }
 }

@@ -17,6 +17,7 @@ mod import;
 mod onboarding;
 mod ownership;
 mod presets;
+mod refusals;
 mod reliability;
 mod reports;
 mod storage;

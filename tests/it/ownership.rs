@@ -32,17 +32,25 @@ fn a_missing_database_is_refused_by_commands_that_do_not_create_one() {
     // The five that create one.
     w.run(&["init"]).ok();
     assert!(w.db.exists());
-    for (db, args) in [
-        ("a.db", &["customer", "add", "acme"][..]),
-        ("b.db", &["import", "customers", "c.csv"]),
-        ("c.db", &["ticket", "open", "acme", "Help"]),
+    // ticket open fails on an unknown customer, but only after creating the file.
+    let no_acme = "error: no customer with id or email \"acme\"; `csf customer list` shows the customers\n";
+    for (db, args, code, stderr) in [
+        ("a.db", &["-q", "customer", "add", "acme"][..], 0, ""),
+        ("b.db", &["-q", "import", "customers", "c.csv"], 0, ""),
+        ("c.db", &["ticket", "open", "acme", "Help"], 1, no_acme),
     ] {
         w.file("c.csv", "id\nacme\n");
         let p = w.path(db);
-        let r = w.cmd().arg("--db").arg(&p).args(args).output().unwrap();
-        // ticket open fails on an unknown customer, but only after creating the file.
-        let _ = r;
+        let r = w.run(&[&["--db", p.to_str().unwrap()][..], args].concat());
+        assert_eq!((r.code, r.stderr.as_str()), (code, stderr), "{args:?}");
         assert!(p.exists(), "{args:?} did not create {db}");
+        let tables = rusqlite::Connection::open(&p)
+            .unwrap()
+            .query_row("SELECT count(*) FROM sqlite_schema WHERE name = 'customers'", [], |r| {
+                r.get::<_, i64>(0)
+            })
+            .unwrap();
+        assert_eq!(tables, 1, "{args:?} left {db} without its schema");
     }
     w.run(&["demo"]).ok();
 }
@@ -63,19 +71,14 @@ fn a_storage_error_mid_import_stops_at_once_and_leaves_nothing() {
         csv.push_str(&format!("c{i},{big}\n"));
     }
     let input = w.file("big.csv", &csv);
-    let bin = assert_cmd::cargo::cargo_bin("csf");
     // 16384 blocks: 8 or 16 MB, whichever the shell's unit; SIGXFSZ ignored
     // so that the write fails with EFBIG, as on a full disk.
-    let out = std::process::Command::new("sh")
-        .arg("-c")
-        .arg("trap '' XFSZ; ulimit -f 16384; exec \"$0\" \"$@\"")
-        .arg(&bin)
-        .args(["--db".as_ref(), w.db.as_os_str(), "--now".as_ref(), crate::common::NOW.as_ref()])
-        .args(["import".as_ref(), "customers".as_ref(), input.as_os_str()])
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    let out = w.shell(
+        "trap '' XFSZ; ulimit -f 16384; exec \"$@\"",
+        &["import", "customers", input.to_str().unwrap()],
+    );
+    let stderr = out.stderr;
+    assert_eq!(out.code, 1, "{stderr}");
     assert!(stderr.starts_with("error: storage error while storing"), "{stderr}");
     assert!(stderr.contains("nothing was imported"), "{stderr}");
     assert!(!stderr.contains("invalid row"), "{stderr}");
@@ -187,22 +190,39 @@ fn a_note_mentioning_imported_survives_a_reimport() {
 #[test]
 fn foreign_files_are_untouched_and_backups_never_overwrite() {
     use std::os::unix::fs::PermissionsExt;
+    // Each case on its own: only the setup shown, and its own reason.
+    let not_csf = |why: &str| {
+        format!(
+            "is a SQLite database but not a csf one ({why}); it was left untouched — pass --db with a new path\n"
+        )
+    };
     for (setup, want) in [
-        ("PRAGMA user_version = -5;", "schema version -5, which no csf writes"),
-        ("CREATE TABLE notes (x); INSERT INTO notes VALUES (1); PRAGMA user_version = 1;", "not a csf one"),
-        ("CREATE TABLE customers (x); PRAGMA user_version = 2;", ""),
+        (
+            "PRAGMA user_version = -5;",
+            "has schema version -5, which no csf writes; it was left untouched — pass --db with the path of a \
+             csf database\n"
+                .to_string(),
+        ),
+        ("CREATE TABLE notes (x); INSERT INTO notes VALUES (1); PRAGMA user_version = 1;", not_csf("it has other tables")),
+        ("CREATE TABLE notes (x); PRAGMA user_version = 0;", not_csf("it has other tables")),
+        (
+            "CREATE TABLE customers (x); PRAGMA user_version = 2;",
+            not_csf("its customers table has the columns (x), not those of csf schema version 2"),
+        ),
+        ("PRAGMA user_version = 2;", not_csf("it has no billing_records table, which csf schema version 2 has")),
     ] {
         let w = Work::new();
         {
             let c = rusqlite::Connection::open(&w.db).unwrap();
-            c.execute_batch(&format!("CREATE TABLE IF NOT EXISTS pad (x); {setup}")).unwrap();
+            c.execute_batch(setup).unwrap();
         }
         let bytes = std::fs::read(&w.db).unwrap();
+        assert!(!bytes.is_empty(), "{setup}: the setup wrote nothing");
         let r = w.run(&["customer", "list"]).fails(1);
-        assert!(r.stderr.contains("left untouched"), "{setup}: {}", r.stderr);
-        assert!(r.stderr.contains(want), "{setup}: {}", r.stderr);
-        assert_eq!(std::fs::read(&w.db).unwrap(), bytes, "{setup}");
-        assert!(!w.path("csf.db-wal").exists());
+        assert_eq!(r.stderr, format!("error: {} {want}", w.db.display()), "{setup}");
+        assert!(std::fs::read(&w.db).unwrap() == bytes, "{setup}: the file was modified");
+        assert!(!w.path("csf.db-wal").exists(), "{setup}");
+        assert!(!w.path("csf.db-shm").exists(), "{setup}");
     }
     let w = Work::new();
     w.file("csf.db", "");
@@ -233,19 +253,12 @@ fn an_import_waiting_on_stdin_does_not_hold_the_write_lock() {
     use std::io::Write;
     let w = Work::new();
     w.run(&["customer", "add", "acme", "--signed-up", "2026-01-01"]).ok();
-    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("csf"))
-        .arg("--db")
-        .arg(&w.db)
-        .args(["--now", crate::common::NOW, "import", "usage", "-"])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    std::thread::sleep(std::time::Duration::from_millis(300));
-    let t = std::time::Instant::now();
-    w.run(&["-q", "health", "score"]).ok();
-    assert!(t.elapsed() < std::time::Duration::from_secs(5), "{:?}", t.elapsed());
+    let mut child = w.spawn(&["import", "usage", "-"]);
+    // Synchronise on the child, not the clock.
+    crate::common::wait_until_reading_stdin(&mut child);
+    // A held write lock would make this wait out the busy timeout and fail.
+    let r = w.run(&["-q", "health", "score"]);
+    assert_eq!((r.code, r.stderr.as_str()), (0, ""), "the waiting import holds the lock");
     let mut stdin = child.stdin.take().unwrap();
     stdin.write_all(b"customer,timestamp,event\nacme,2026-11-19,login\n").unwrap();
     drop(stdin);

@@ -114,16 +114,7 @@ fn big_usage(w: &Work, name: &str, customer: &str, rows: usize) -> std::path::Pa
 }
 
 fn spawn(w: &Work, args: &[&str]) -> std::process::Child {
-    std::process::Command::new(assert_cmd::cargo::cargo_bin("csf"))
-        .arg("--db")
-        .arg(&w.db)
-        .args(["--now", crate::common::NOW, "-q"])
-        .args(args)
-        .current_dir(w.dir.path())
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap()
+    w.spawn(&[&["-q"][..], args].concat())
 }
 
 /// SIGKILL in the middle of an import: none of the file's rows are in the
@@ -132,20 +123,15 @@ fn spawn(w: &Work, args: &[&str]) -> std::process::Child {
 fn an_import_killed_part_way_leaves_nothing_behind() {
     let w = Work::new();
     w.run(&["-q", "customer", "add", "acme"]).ok();
-    big_usage(&w, "big.csv", "acme", 400_000);
-    let mut killed_mid_way = false;
-    for delay_ms in [150, 60, 300, 30] {
-        let mut child = spawn(&w, &["import", "usage", "big.csv"]);
-        std::thread::sleep(std::time::Duration::from_millis(delay_ms));
-        if child.try_wait().unwrap().is_none() {
-            child.kill().unwrap(); // SIGKILL
-            child.wait().unwrap();
-            killed_mid_way = true;
-            break;
-        }
-        child.wait().unwrap();
-        w.conn().execute_batch("DELETE FROM usage_events; DELETE FROM import_log;").unwrap();
-    }
+    let input = big_usage(&w, "big.csv", "acme", 400_000);
+    let size = std::fs::metadata(&input).unwrap().len();
+    // Killed once it has read half its input: the import commits only after
+    // the last row, so this is part-way whatever the machine's speed.
+    let mut child = spawn(&w, &["import", "usage", "big.csv"]);
+    crate::common::wait_until_read(&mut child, size / 2);
+    child.kill().unwrap(); // SIGKILL
+    let status = child.wait().unwrap();
+    let killed_mid_way = status.code().is_none();
     assert!(killed_mid_way, "the import finished before it could be killed");
     assert_eq!(w.count("SELECT count(*) FROM usage_events"), 0);
     assert_eq!(w.count("SELECT count(*) FROM import_log"), 0);
@@ -184,9 +170,9 @@ fn two_imports_and_a_score_at_once_all_succeed() {
 fn backup_while_writing_then_restore() {
     let w = Work::new();
     w.run(&["-q", "customer", "add", "a"]).ok();
-    big_usage(&w, "a.csv", "a", 150_000);
-    let writer = spawn(&w, &["import", "usage", "a.csv"]);
-    std::thread::sleep(std::time::Duration::from_millis(50));
+    let input = big_usage(&w, "a.csv", "a", 150_000);
+    let mut writer = spawn(&w, &["import", "usage", "a.csv"]);
+    crate::common::wait_until_read(&mut writer, std::fs::metadata(&input).unwrap().len() / 2);
     let dest = w.path("snap.db");
     w.run(&["backup", dest.to_str().unwrap()]).ok();
     assert!(writer.wait_with_output().unwrap().status.success());
