@@ -10,6 +10,7 @@ pub mod domain;
 pub mod escape;
 mod example;
 pub mod import;
+pub mod money;
 pub mod render;
 pub mod store;
 pub mod time;
@@ -73,6 +74,8 @@ fn run(ctx: &Ctx, command: Command) -> anyhow::Result<()> {
     match command {
         Command::Today(args) => commands::today::today(ctx, args),
         Command::Done(args) => commands::today::done(ctx, args),
+        Command::Skip(args) => commands::today::skip(ctx, args),
+        Command::Draft(args) => commands::today::draft(ctx, args),
         Command::Touch(args) => commands::today::touch(ctx, args),
         Command::Template(cmd) => commands::template::run(ctx, cmd),
         Command::Demo => commands::demo::run(ctx),

@@ -12,6 +12,7 @@ use crate::domain::metrics::Metric;
 use crate::domain::sequence::{DueStep, WINBACK};
 use crate::domain::settings::Settings;
 use crate::store::churn::{self as cs, MonthCounts};
+use crate::store::skips;
 use crate::time::{self, date_of_day};
 
 /// One warning sign of one customer.
@@ -35,21 +36,45 @@ pub fn risks(conn: &Connection, now: i64, only: &[&str]) -> Result<Vec<CustomerR
     Ok(out)
 }
 
-/// The win-back step due today for each customer in the sequence (or one customer).
-pub fn due_winback(conn: &Connection, now: i64, only: Option<i64>) -> Result<Vec<DueStep>> {
+/// The steps of a sequence as of today: those due, and those whose window
+/// passed undone (missed, never due again).
+#[derive(Debug, Default)]
+pub struct Steps {
+    pub due: Vec<DueStep>,
+    pub missed: Vec<DueStep>,
+}
+
+/// The win-back steps of every customer in the sequence (or of one customer).
+pub fn winback_steps(conn: &Connection, now: i64, only: Option<i64>) -> Result<Steps> {
     let today = time::day_number(now);
-    let mut out = Vec::new();
+    let done = skips::done_steps(conn, WINBACK.name)?;
+    let mut out = Steps::default();
     for s in cs::winback_starts(conn, now)? {
         if only.is_some_and(|c| c != s.cid) {
             continue;
         }
         let started_on = date_of_day(s.start_day).to_string();
-        let done = cs::done_steps(conn, s.cid, WINBACK.name, &started_on)?;
-        if let Some(step) = WINBACK.due(today - s.start_day, &done) {
-            out.push(DueStep { cid: s.cid, id: s.id, name: s.name, step, started_on });
+        let done = done.get(&(s.cid, started_on.clone())).map_or(&[][..], Vec::as_slice);
+        let day = today - s.start_day;
+        for step in WINBACK.missed(day, done) {
+            out.missed.push(DueStep {
+                cid: s.cid,
+                id: s.id.clone(),
+                name: s.name.clone(),
+                step,
+                started_on: started_on.clone(),
+            });
+        }
+        if let Some(step) = WINBACK.due(day, done) {
+            out.due.push(DueStep { cid: s.cid, id: s.id, name: s.name, step, started_on });
         }
     }
     Ok(out)
+}
+
+/// The win-back step due today for each customer in the sequence (or one customer).
+pub fn due_winback(conn: &Connection, now: i64, only: Option<i64>) -> Result<Vec<DueStep>> {
+    Ok(winback_steps(conn, now, only)?.due)
 }
 
 /// One calendar month of churn: the counts, logo churn and revenue churn,

@@ -11,16 +11,18 @@ use crate::app::templates;
 use crate::domain::settings::Settings;
 use crate::domain::templates::greeting_name;
 use crate::domain::today::Draft;
+use crate::money::money_shown;
 use crate::store::customers::Customer;
 use crate::store::usage;
 
 /// What drafts say until the settings are set (docs/today.md).
 const DEFAULT_PRODUCT: &str = "our product";
-const DEFAULT_FOUNDER: &str = "The team";
+pub const DEFAULT_FOUNDER: &str = "The team";
 const DEFAULT_FIRST_STEP: &str = "finish setting up your account";
 const DEFAULT_FEATURE: &str = "the feature our customers use most";
 
 /// The settings that make drafts personal and are not set yet.
+/// (`founder.name` also signs ticket replies.)
 pub fn unset_draft_settings(settings: &Settings) -> Vec<&'static str> {
     ["product.name", "founder.name", "product.first_step"]
         .into_iter()
@@ -63,15 +65,24 @@ impl Drafts {
         })
     }
 
-    /// The placeholders' values for a draft to customer `c`.
+    /// The placeholders' values for a draft to customer `c`: the greeting,
+    /// company, plan and MRR, and the settings' words.
     pub fn values_for(&self, c: Option<&Customer>) -> BTreeMap<String, String> {
         let mut v = BTreeMap::new();
         let company = c.map_or("", |c| c.label());
         let id = c.map_or("", |c| c.id.as_str());
-        let greet = greeting_name(c.and_then(|c| c.email.as_deref()), &format!("{company} {id}"));
+        let greet = greeting_name(
+            c.and_then(|c| c.contact_name.as_deref()),
+            c.and_then(|c| c.email.as_deref()),
+            &format!("{company} {id}"),
+        );
         v.insert("name".to_string(), greet);
         if let Some(c) = c {
             v.insert("company".to_string(), c.label().to_string());
+            v.insert("plan".to_string(), c.plan.clone().unwrap_or_else(|| "your plan".into()));
+            if let Some(m) = c.mrr_cents {
+                v.insert("mrr".to_string(), money_shown(m));
+            }
         }
         for (k, val) in [
             ("product", &self.product),

@@ -38,31 +38,46 @@ pub fn score_all(conn: &mut Connection, settings: &Settings, now: i64) -> Result
     })
 }
 
-/// Every active customer's health as of `now` — what `health score` stores
-/// for today — computed without storing it (`csf today` reads it live).
-pub fn live_all(conn: &Connection, settings: &Settings, now: i64) -> Result<Vec<Snapshot>> {
+/// One active customer's facts and live score.
+pub struct Reading {
+    pub cid: i64,
+    pub facts: health::Facts,
+    pub components: health::Components,
+    pub score: i64,
+}
+
+/// Every active customer's facts and score as of `now`, in one set-based pass.
+pub fn readings(conn: &Connection, settings: &Settings, now: i64) -> Result<Vec<Reading>> {
     let weights = settings.weights();
     let today = time::day_number(now);
-    let day = iso_date(now);
-    let weights_text = weights.map(|w| w.to_string()).join(",");
     let feats = Features::load(conn, settings, now)?;
-    let subjects = hstore::facts(conn, &feats, now, None, false)?;
-    Ok(subjects
-        .iter()
+    Ok(hstore::facts(conn, &feats, now, None, false)?
+        .into_iter()
         .map(|s| {
-            let c = health::components(&s.facts, feats.core_count(), today, now);
-            let score = health::score(&c, weights);
-            Snapshot {
-                cid: s.cid,
-                day: day.clone(),
-                usage: c.usage,
-                engagement: c.engagement,
-                satisfaction: c.satisfaction,
-                payment: c.payment,
-                score,
-                status: Band::of(score).name().into(),
-                weights: weights_text.clone(),
-            }
+            let components = health::components(&s.facts, feats.core_count(), today, now);
+            let score = health::score(&components, weights);
+            Reading { cid: s.cid, facts: s.facts, components, score }
+        })
+        .collect())
+}
+
+/// Every active customer's health as of `now` — what `health score` stores
+/// for today — computed without storing it.
+pub fn live_all(conn: &Connection, settings: &Settings, now: i64) -> Result<Vec<Snapshot>> {
+    let day = iso_date(now);
+    let weights_text = settings.weights().map(|w| w.to_string()).join(",");
+    Ok(readings(conn, settings, now)?
+        .into_iter()
+        .map(|r| Snapshot {
+            cid: r.cid,
+            day: day.clone(),
+            usage: r.components.usage,
+            engagement: r.components.engagement,
+            satisfaction: r.components.satisfaction,
+            payment: r.components.payment,
+            score: r.score,
+            status: Band::of(r.score).name().into(),
+            weights: weights_text.clone(),
         })
         .collect())
 }

@@ -11,6 +11,7 @@ pub mod drafts;
 pub mod health;
 pub mod metrics;
 pub mod onboarding;
+pub mod outreach;
 pub mod plan;
 pub mod templates;
 pub mod tickets;

@@ -104,7 +104,18 @@ pub fn settable(name: &str) -> Result<&'static templates::Template> {
 }
 
 /// The placeholders csf fills in every outreach draft.
-pub const FILLABLE: [&str; 6] = ["name", "company", "product", "founder", "first_step", "feature"];
+pub const FILLABLE: [&str; 10] = [
+    "name",
+    "company",
+    "product",
+    "founder",
+    "first_step",
+    "feature",
+    "reasons",
+    "last_active",
+    "plan",
+    "mrr",
+];
 
 /// Checks a new text for the shipped template `name` (`from` names where the
 /// text came from, for the error): outreach drafts are filled from the

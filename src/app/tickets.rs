@@ -8,7 +8,9 @@ use rusqlite::Connection;
 
 use crate::app::templates;
 use crate::domain::settings::Settings;
+use crate::domain::templates::greeting_name;
 use crate::domain::tickets::{self as dt, Status};
+use crate::store::customers;
 use crate::store::tickets::{self as st, Ticket};
 
 /// A ticket's status as of `now`.
@@ -47,6 +49,21 @@ pub fn reply_text(conn: &Connection, name: &str, set: &[String], t: &Ticket) -> 
     let used = dt::placeholders(&text);
     let mut values = BTreeMap::new();
     values.insert("customer".to_string(), t.customer_name.clone().unwrap_or_else(|| t.customer_id.clone()));
+    // The greeting and the sign-off, as in every draft.
+    let settings = Settings::from_stored(crate::store::config::all(conn)?);
+    let c = customers::find(conn, &t.customer_id)?;
+    values.insert(
+        "name".to_string(),
+        greeting_name(
+            c.as_ref().and_then(|c| c.contact_name.as_deref()),
+            c.as_ref().and_then(|c| c.email.as_deref()),
+            &format!("{} {}", t.customer_name.as_deref().unwrap_or_default(), t.customer_id),
+        ),
+    );
+    values.insert(
+        "founder".to_string(),
+        settings.get("founder.name").unwrap_or_else(|| crate::app::drafts::DEFAULT_FOUNDER.into()),
+    );
     values.insert("issue".to_string(), t.subject.clone().unwrap_or_else(|| format!("ticket {}", t.id)));
     for kv in set {
         let (k, v) = kv

@@ -59,6 +59,9 @@ pub struct CustomerFields {
     /// Contact email
     #[arg(long)]
     pub email: Option<String>,
+    /// The person to greet in drafts ("Jane Doe": drafts say "Hi Jane")
+    #[arg(long, value_name = "NAME")]
+    pub contact: Option<String>,
     /// Plan name
     #[arg(long)]
     pub plan: Option<String>,

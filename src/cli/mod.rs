@@ -82,10 +82,14 @@ pub enum ColorWhen {
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
-    /// What to do this morning: every action due, most urgent first, with drafts
+    /// What to do this morning: one action per customer, most at stake first, with drafts
     Today(today::TodayArgs),
     /// Mark actions of `csf today` done (records replies and steps, logs touches)
     Done(today::DoneArgs),
+    /// Hide actions of `csf today` for a while without logging a touch
+    Skip(today::SkipArgs),
+    /// Print one action's draft as an email (To, Subject, body) or a mailto: URL
+    Draft(today::DraftArgs),
     /// Log a touch with a customer by hand (a call, a meeting, an email)
     Touch(today::TouchArgs),
     /// Message templates: list, show, set, reset

@@ -1,4 +1,4 @@
-//! `csf today`, `csf done`, `csf touch`, `csf template ...` (SPEC §13).
+//! `csf today`, `done`, `skip`, `draft`, `touch`, `template ...` (docs/today.md).
 
 use std::path::PathBuf;
 
@@ -6,21 +6,74 @@ use clap::{Args, Subcommand, ValueEnum};
 
 #[derive(Args, Debug)]
 #[command(after_help = "Examples:
-  csf today                      # the morning's actions, most urgent first, with drafts
+  csf today                      # the first 10 actions (today.limit), most at stake first
+  csf today --all -f json        # every action due, for a script
   csf today -f markdown | mail -s 'csf today' me@example.com
   csf today --fail-on due        # exit 3 when anything is due (cron)
+  csf draft rescue-acme | sendmail -t
   csf done ticket-15 winback-initech-7
+  csf skip expand-globex --days 14
 
-Kinds, in order: ticket (unanswered, past target first), rescue (at-risk or critical,
-no touch in 7 days), winback and onboarding (steps due), expand (healthy, no touch in
-30 days, no expand in 90). Ids stay the same every morning until the action is done.")]
+One action per customer, the first that applies: rescue (at-risk or critical, a warning
+sign, or 30 days without usage), onboarding (the step due), winback (a churned customer's
+step due), expand (healthy, steady, 28+ days a customer, untouched for 30 days).
+Unanswered tickets of the last 30 days come first; stale usage data before everything.
+Ranked by what is at stake: MRR, then score. Ids stay the same until done or skipped.")]
 pub struct TodayArgs {
-    /// Exit 3 when any action is due (after printing the list)
+    /// Show the first N actions [default: config today.limit, 10]
+    #[arg(long, value_name = "N", conflicts_with = "all", value_parser = clap::value_parser!(u32).range(1..))]
+    pub limit: Option<u32>,
+    /// Show every action due
+    #[arg(long)]
+    pub all: bool,
+    /// List the skipped actions instead (with the day each comes back)
+    #[arg(long)]
+    pub skipped: bool,
+    /// Exit 3 when any action is due, shown or not (after printing the list)
     #[arg(long, value_name = "WHEN")]
     pub fail_on: Option<FailOnDue>,
-    /// Only actions of these kinds (repeatable): ticket, rescue, winback, onboarding, expand
+    /// Only actions of these kinds (repeatable)
     #[arg(long, value_name = "KIND")]
     pub kind: Vec<ActionKind>,
+}
+
+#[derive(Args, Debug)]
+#[command(after_help = "Examples:
+  csf skip expand-globex                    # 7 days (a sequence step: until its window ends)
+  csf skip rescue-acme --until 2026-12-15 --note 'on holiday'
+  csf skip --undo rescue-acme
+
+A skip hides an action without logging a touch (nothing happened). An id that is not
+due is an error naming it, and nothing is stored.")]
+pub struct SkipArgs {
+    /// Action ids from `csf today`
+    #[arg(required = true, value_name = "ID")]
+    pub ids: Vec<String>,
+    /// Hide until this date (YYYY-MM-DD; shown again that day)
+    #[arg(long, value_name = "DATE", conflicts_with = "days")]
+    pub until: Option<String>,
+    /// Hide for N days
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(i64).range(1..=3650))]
+    pub days: Option<i64>,
+    /// Why (kept with the skip)
+    #[arg(long)]
+    pub note: Option<String>,
+    /// Bring skipped actions back
+    #[arg(long, conflicts_with_all = ["until", "days", "note"])]
+    pub undo: bool,
+}
+
+#[derive(Args, Debug)]
+#[command(after_help = "Examples:
+  csf draft rescue-acme                 # To:, Subject:, a blank line and the body
+  csf draft rescue-acme | sendmail -t
+  xdg-open \"$(csf draft rescue-acme --mailto)\"")]
+pub struct DraftArgs {
+    /// An action id from `csf today`
+    pub id: String,
+    /// Print a mailto: URL instead of the message
+    #[arg(long)]
+    pub mailto: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -30,10 +83,11 @@ pub enum FailOnDue {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ActionKind {
+    Data,
     Ticket,
     Rescue,
-    Winback,
     Onboarding,
+    Winback,
     Expand,
 }
 
@@ -102,8 +156,9 @@ pub enum TemplateCmd {
     },
     /// Replace a template's text with FILE (`-` reads stdin)
     #[command(after_help = "Example:\n  csf template set onboarding-0 welcome.txt\n\n\
-        Placeholders: {name} {company} {product} {founder} {first_step} {feature};\n\
-        the reply templates: {customer} {issue} {timeframe} {team} {workaround} {explanation} {tip}")]
+        Placeholders: {name} {company} {product} {founder} {first_step} {feature} {reasons}\n\
+        {last_active} {plan} {mrr}; the reply templates also {customer} {issue} {timeframe} {team}\n\
+        {workaround} {explanation} {tip}")]
     Set {
         /// A template name from `csf template list`
         name: String,

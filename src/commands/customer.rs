@@ -56,6 +56,7 @@ fn add(ctx: &Ctx, conn: &mut Connection, id: String, f: CustomerFields) -> Resul
         id: id.clone(),
         name: f.name.and_then(opt_str),
         email: f.email.and_then(opt_str),
+        contact_name: f.contact.and_then(opt_str),
         plan: f.plan.and_then(opt_str),
         mrr_cents: f.mrr.as_deref().map(opt_money).transpose()?.flatten(),
         signed_up_at: match f.signed_up.as_deref() {
@@ -95,6 +96,9 @@ fn edit(
         }
         if let Some(v) = f.email {
             c.email = opt_str(v);
+        }
+        if let Some(v) = f.contact {
+            c.contact_name = opt_str(v);
         }
         if let Some(v) = f.plan {
             c.plan = opt_str(v);

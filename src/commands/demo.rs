@@ -56,11 +56,16 @@ fn show(ctx: &Ctx, dir: &std::path::Path) -> Result<()> {
         ))?;
     }
     out("\n## This morning (`csf today`)\n\n")?;
+    let morning = today::morning(&conn, &settings, now)?;
+    let limit = settings.count("today.limit") as usize;
     let mut rows = Rows::new(&["id", "why", "action"]);
-    for a in today::actions(&conn, &settings, now)? {
-        rows.push(vec![a.id.into(), a.why.into(), a.action.into()]);
+    for a in morning.due.iter().take(limit) {
+        rows.push(vec![a.id.clone().into(), a.why.clone().into(), a.action.clone().into()]);
     }
     demo.print_rows(&rows)?;
+    if let Some(line) = render::today::more_line(limit.min(morning.due.len()), morning.due.len()) {
+        out(&line)?;
+    }
     out("\n## Open tickets and their response targets (`csf ticket list --open`)\n\n")?;
     let open = tickets::list(&conn, &settings, now, tickets::Filter { open: true, ..Default::default() })?;
     demo.print_rows(&render::tickets::list_rows(&open, &settings, now))?;

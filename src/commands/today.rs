@@ -1,68 +1,84 @@
-//! `csf today`, `csf done`, `csf touch` (docs/today.md): the morning's
-//! actions from `app::today`, and what doing them records.
+//! `csf today`, `done`, `skip`, `draft`, `touch` (docs/today.md): the
+//! morning's actions from `app::today`, and what doing them records.
 
-use anyhow::{bail, Result};
+use anyhow::{anyhow, bail, Result};
 
 use crate::app::drafts::unset_draft_settings;
+use crate::app::outreach::{self, Until};
 use crate::app::today as app;
-use crate::cli::today::{ActionKind, DoneArgs, TodayArgs, TouchArgs};
+use crate::cli::today::{ActionKind, DoneArgs, DraftArgs, SkipArgs, TodayArgs, TouchArgs};
 use crate::context::{Alert, Ctx};
 use crate::domain::today::{Effect, Kind};
 use crate::render::{self, today as rt, Format};
 use crate::store::touches::{self, NewTouch};
 use crate::store::{self, customers};
+use crate::time;
 
-fn wanted(kind: Kind, only: &[ActionKind]) -> bool {
-    only.is_empty()
-        || only.iter().any(|k| {
-            matches!(
-                (k, kind),
-                (ActionKind::Ticket, Kind::Ticket)
-                    | (ActionKind::Rescue, Kind::Rescue)
-                    | (ActionKind::Winback, Kind::Winback)
-                    | (ActionKind::Onboarding, Kind::Onboarding)
-                    | (ActionKind::Expand, Kind::Expand)
-            )
-        })
+fn kind_of(k: ActionKind) -> Kind {
+    match k {
+        ActionKind::Data => Kind::Data,
+        ActionKind::Ticket => Kind::Ticket,
+        ActionKind::Rescue => Kind::Rescue,
+        ActionKind::Onboarding => Kind::Onboarding,
+        ActionKind::Winback => Kind::Winback,
+        ActionKind::Expand => Kind::Expand,
+    }
 }
 
 pub fn today(ctx: &Ctx, args: TodayArgs) -> Result<()> {
     let conn = ctx.open()?;
     let settings = ctx.settings(&conn)?;
-    let mut all = app::actions(&conn, &settings, ctx.now)?;
-    all.retain(|a| wanted(a.kind, &args.kind));
+    let morning = app::morning(&conn, &settings, ctx.now)?;
+    let kinds: Vec<Kind> = args.kind.iter().map(|k| kind_of(*k)).collect();
+    let mut all = if args.skipped { morning.skipped } else { morning.due };
+    all.retain(|a| kinds.is_empty() || kinds.contains(&a.kind));
+    if args.skipped {
+        if all.is_empty() {
+            ctx.info("Nothing is skipped.");
+        }
+        return ctx.print_rows(&rt::skipped_rows(&all));
+    }
+    let total = all.len();
+    let limit = if args.all { total } else { args.limit.unwrap_or(settings.count("today.limit")) as usize };
+    let mut shown: Vec<_> = all.into_iter().take(limit).collect();
+    // Drafts only for the actions shown: ranking needs none.
+    app::fill_drafts(&conn, &settings, ctx.now, &mut shown)?;
     match ctx.format_or(Format::Table) {
-        Format::Markdown => render::out(&rt::markdown(&all, ctx.now))?,
+        Format::Markdown => render::out(&rt::markdown(&shown, total, ctx.now))?,
+        Format::Json => {
+            let list: Vec<serde_json::Value> = shown.iter().map(rt::json).collect();
+            render::out(&format!("{}\n", serde_json::to_string_pretty(&list)?))?;
+        }
+        Format::Csv => ctx.print_rows(&rt::rows(&shown))?,
         Format::Table => {
-            render::out(&rt::heading(&all, ctx.now))?;
-            if !all.is_empty() {
-                let mut rows = rt::rows(&all);
-                rows.hidden = vec!["customer_id", "email", "draft"];
-                ctx.print_rows(&rows)?;
-                render::out(&rt::drafts_text(&all))?;
+            render::out(&rt::heading(shown.len(), total, ctx.now))?;
+            if !shown.is_empty() {
+                ctx.print_rows(&rt::rows(&shown))?;
+                if let Some(line) = rt::more_line(shown.len(), total) {
+                    render::out(&line)?;
+                }
+                render::out(&rt::drafts_text(&shown))?;
             }
         }
-        _ => ctx.print_rows(&rt::rows(&all))?,
     }
     let unset = unset_draft_settings(&settings);
-    if !unset.is_empty() && all.iter().any(|a| a.draft.is_some()) {
+    if !unset.is_empty() && shown.iter().any(|a| a.draft.is_some()) {
         ctx.info(format!(
             "Drafts use plain words for {}: `csf config set KEY VALUE` makes them yours.",
             unset.join(", ")
         ));
     }
-    if all.is_empty() {
+    if total == 0 {
         ctx.info("Nothing due today.");
     } else {
-        ctx.info("`csf done ID...` when done; `csf touch CUSTOMER --note TEXT` logs a call or meeting.");
+        ctx.info(
+            "`csf done ID...` when done; `csf skip ID` hides one for a week; `csf draft ID | sendmail -t`.",
+        );
     }
-    if args.fail_on.is_some() && !all.is_empty() {
-        return Err(Alert(format!(
-            "{} action{} due today",
-            all.len(),
-            if all.len() == 1 { " is" } else { "s are" }
-        ))
-        .into());
+    if args.fail_on.is_some() && total > 0 {
+        return Err(
+            Alert(format!("{total} action{} due today", if total == 1 { " is" } else { "s are" })).into()
+        );
     }
     Ok(())
 }
@@ -70,16 +86,70 @@ pub fn today(ctx: &Ctx, args: TodayArgs) -> Result<()> {
 pub fn done(ctx: &Ctx, args: DoneArgs) -> Result<()> {
     let mut conn = ctx.open()?;
     let settings = ctx.settings(&conn)?;
-    let recorded = app::done(&mut conn, &settings, ctx.now, &args.ids, args.note.as_deref())?;
+    let recorded = outreach::done(&mut conn, &settings, ctx.now, &args.ids, args.note.as_deref())?;
     for a in &recorded {
         let what = match &a.effect {
             Effect::Reply { ticket_id, .. } => format!("reply recorded on ticket {ticket_id}"),
             Effect::Step { sequence, day, .. } => format!("{sequence} day {day} marked done"),
-            Effect::Touch => "touch logged".to_string(),
+            Effect::Touch | Effect::None => "touch logged".to_string(),
         };
         ctx.info(format!("Done: {} — {what}", a.id));
     }
     Ok(())
+}
+
+pub fn skip(ctx: &Ctx, args: SkipArgs) -> Result<()> {
+    let mut conn = ctx.open()?;
+    if args.undo {
+        for id in outreach::unskip(&mut conn, ctx.now, &args.ids)? {
+            ctx.info(format!("{id} is back in `csf today`"));
+        }
+        return Ok(());
+    }
+    let until = match (&args.until, args.days) {
+        (Some(d), _) => Until::Day(time::day_number(
+            time::parse_now(d).map_err(|e| anyhow!("--until \"{d}\" {e}; use a date such as 2026-12-15"))?,
+        )),
+        (None, Some(n)) => Until::Days(n),
+        (None, None) => Until::Default,
+    };
+    let settings = ctx.settings(&conn)?;
+    for (a, end) in outreach::skip(&mut conn, &settings, ctx.now, &args.ids, until, args.note.as_deref())? {
+        ctx.info(format!("Skipped {} until {}; no touch logged", a.id, rt::until_text(end, ctx.now)));
+    }
+    Ok(())
+}
+
+pub fn draft(ctx: &Ctx, args: DraftArgs) -> Result<()> {
+    ctx.only_formats(
+        "draft",
+        &[Format::Table],
+        " (the draft is an email; `csf today -f json` has every draft)",
+    )?;
+    let conn = ctx.open()?;
+    let settings = ctx.settings(&conn)?;
+    let morning = app::morning(&conn, &settings, ctx.now)?;
+    let Some(a) = morning.find(&args.id) else {
+        let near = morning.suggest(&args.id);
+        bail!(
+            "no action \"{}\" is due today{}; `csf today --all` lists the ids",
+            args.id,
+            if near.is_empty() { String::new() } else { format!(" (did you mean {}?)", near.join(", ")) }
+        );
+    };
+    let mut one = vec![a.clone()];
+    app::fill_drafts(&conn, &settings, ctx.now, &mut one)?;
+    let Some(m) = rt::message(&one[0]) else {
+        bail!("{} has no draft: {}", one[0].id, one[0].action);
+    };
+    if m.to.is_none() {
+        ctx.info(format!(
+            "{} has no email address: `csf customer edit {} --email ADDRESS`",
+            one[0].customer_id, one[0].customer_id
+        ));
+    }
+    // Raw on purpose: this is the message to send, not a view of data.
+    render::out(&if args.mailto { format!("{}\n", m.mailto()) } else { m.text() })
 }
 
 pub fn touch(ctx: &Ctx, args: TouchArgs) -> Result<()> {

@@ -19,6 +19,8 @@ enum Kind {
     List,
     Name,
     Number,
+    /// A whole number ≥ 1.
+    Count,
 }
 
 pub const KEYS: &[Key] = &[
@@ -149,6 +151,18 @@ pub const KEYS: &[Key] = &[
         kind: Kind::Number,
         help: "first-response target for email tickets, hours",
     },
+    Key {
+        name: "today.limit",
+        default: Some("10"),
+        kind: Kind::Count,
+        help: "how many actions `csf today` shows (the rest: csf today --all)",
+    },
+    Key {
+        name: "data.stale_days",
+        default: Some("3"),
+        kind: Kind::Count,
+        help: "days after which usage data counts as stale: `csf today` asks for an import first",
+    },
 ];
 
 pub fn key(name: &str) -> Option<&'static Key> {
@@ -200,6 +214,10 @@ pub fn validate(name: &str, value: &str) -> Result<String, String> {
         Kind::Number => match v.parse::<f64>() {
             Ok(f) if f.is_finite() && (f >= 0.0 || name == "targets.nps") => Ok(v.to_string()),
             _ => Err(format!("{name} must be a non-negative number, got \"{value}\"")),
+        },
+        Kind::Count => match v.parse::<u32>() {
+            Ok(n) if n >= 1 => Ok(n.to_string()),
+            _ => Err(format!("{name} must be a whole number of at least 1, got \"{value}\"")),
         },
     }
 }
@@ -260,6 +278,18 @@ impl Settings {
         split_list(&self.get("health.ignore_events").unwrap_or_default())
     }
 
+    /// A whole-number setting (`today.limit`, `data.stale_days`); the
+    /// default when unset. Panics on a name that is not a known key: a
+    /// mistyped key is a bug, never a silent 0.
+    pub fn count(&self, name: &str) -> u32 {
+        let k = key(name).unwrap_or_else(|| panic!("no config key {name}"));
+        self.values
+            .get(name)
+            .and_then(|v| v.parse().ok())
+            .or_else(|| k.default.and_then(|d| d.parse().ok()))
+            .unwrap_or(1)
+    }
+
     pub fn number(&self, name: &str) -> f64 {
         self.get(name).and_then(|v| v.parse().ok()).unwrap_or(0.0)
     }
@@ -293,5 +323,10 @@ mod tests {
         assert_eq!(s.weights(), [40, 30, 20, 10]);
         assert_eq!(s.core_features(), None);
         assert_eq!(s.ignore_events(), vec!["login", "setup_complete"]);
+        assert_eq!((s.count("today.limit"), s.count("data.stale_days")), (10, 3));
+        let s = Settings::from_stored(vec![("today.limit".into(), "25".into())]);
+        assert_eq!(s.count("today.limit"), 25);
+        assert!(validate("today.limit", "0").unwrap_err().contains("at least 1"));
+        assert!(validate("data.stale_days", "2.5").is_err());
     }
 }

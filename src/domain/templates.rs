@@ -63,9 +63,13 @@ pub fn first_name_from_email(email: &str) -> Option<String> {
     c.next().map(|f| f.to_uppercase().chain(c.flat_map(char::to_lowercase)).collect())
 }
 
-/// The name to greet: the first name in the email address, unless it is the
-/// company's own name (`acme@acme.com`), else "there" ("Hi there").
-pub fn greeting_name(email: Option<&str>, company: &str) -> String {
+/// The name to greet: the first word of the contact's name when known,
+/// else the first name in the email address unless it is the company's own
+/// name (`acme@acme.com`), else "there" ("Hi there").
+pub fn greeting_name(contact: Option<&str>, email: Option<&str>, company: &str) -> String {
+    if let Some(first) = contact.and_then(|c| c.split_whitespace().next()) {
+        return first.to_string();
+    }
     let company: Vec<String> = company
         .split(|c: char| !c.is_alphanumeric())
         .map(str::to_lowercase)
@@ -95,14 +99,33 @@ mod tests {
     #[test]
     fn the_reply_templates_keep_the_framework_placeholders() {
         let p = |n: &str| placeholders(default(n).unwrap().text);
-        assert_eq!(p("ack"), ["customer", "issue", "timeframe"]);
-        assert_eq!(p("resolution"), ["customer", "issue", "explanation", "tip"]);
-        assert_eq!(p("escalation"), ["customer", "issue", "team", "timeframe", "workaround"]);
+        assert_eq!(p("ack"), ["name", "issue", "timeframe", "founder"]);
+        assert_eq!(p("resolution"), ["name", "issue", "explanation", "tip", "founder"]);
+        assert_eq!(p("escalation"), ["name", "issue", "team", "timeframe", "workaround", "founder"]);
+    }
+
+    #[test]
+    fn every_shipped_template_greets_a_person_and_signs_off_by_the_founder() {
+        for t in DEFAULTS {
+            assert!(t.text.contains("Hi {name},"), "{} greets {{name}}", t.name);
+            assert!(t.text.trim_end().ends_with("{founder}"), "{} signs off with {{founder}}", t.name);
+        }
     }
 
     #[test]
     fn outreach_templates_use_only_placeholders_csf_can_fill() {
-        let known = ["name", "company", "product", "founder", "first_step", "feature"];
+        let known = [
+            "name",
+            "company",
+            "product",
+            "founder",
+            "first_step",
+            "feature",
+            "reasons",
+            "last_active",
+            "plan",
+            "mrr",
+        ];
         for t in DEFAULTS.iter().filter(|t| !["ack", "resolution", "escalation"].contains(&t.name)) {
             for p in placeholders(t.text) {
                 assert!(known.contains(&p.as_str()), "{}: {{{p}}}", t.name);
@@ -124,9 +147,11 @@ mod tests {
         assert_eq!(first_name_from_email("support@acme.com"), None);
         assert_eq!(first_name_from_email("j@acme.com"), None);
         assert_eq!(first_name_from_email("ops2@acme.com"), None);
-        assert_eq!(greeting_name(None, "Acme"), "there");
-        assert_eq!(greeting_name(Some("initech@example.com"), "Initech"), "there");
-        assert_eq!(greeting_name(Some("piedpiper@example.com"), "piedpiper"), "there");
-        assert_eq!(greeting_name(Some("jane@acme.com"), "Acme Inc"), "Jane");
+        assert_eq!(greeting_name(None, None, "Acme"), "there");
+        assert_eq!(greeting_name(None, Some("initech@example.com"), "Initech"), "there");
+        assert_eq!(greeting_name(None, Some("piedpiper@example.com"), "piedpiper"), "there");
+        assert_eq!(greeting_name(None, Some("jane@acme.com"), "Acme Inc"), "Jane");
+        assert_eq!(greeting_name(Some("  Mary Ann Smith"), Some("jane@acme.com"), "Acme"), "Mary");
+        assert_eq!(greeting_name(Some(" "), Some("jane@acme.com"), "Acme"), "Jane");
     }
 }

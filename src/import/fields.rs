@@ -28,6 +28,7 @@ pub const CUSTOMERS: &[Field] = &[
     opt("mrr", &["monthly revenue"]),
     opt("signed_up_at", &["created", "created (utc)", "created_at", "signup_date"]),
     opt("churned_at", &["canceled_at", "cancelled_at", "churn_date", "ended_at"]),
+    opt("contact_name", &["contact", "contact name", "first_name"]),
 ];
 
 pub const USAGE: &[Field] = &[

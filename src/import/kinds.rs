@@ -25,6 +25,7 @@ impl Writer<'_> {
         };
         let signed = opt_ts(self.get(rec, 5, line)?, line, "signed_up_at")?;
         let churned = opt_ts(self.get(rec, 6, line)?, line, "churned_at")?;
+        let contact = self.get(rec, 7, line)?;
         let has = |i: usize| !self.cols[i].is_empty();
         let existing = self.ids.get(id).copied();
         match existing {
@@ -39,7 +40,8 @@ impl Writer<'_> {
                            mrr_cents = CASE WHEN ?8 THEN ?9 ELSE mrr_cents END,
                            signed_up_at = CASE WHEN ?10 THEN ?11 ELSE signed_up_at END,
                            churned_at = CASE WHEN ?12 THEN ?13 ELSE churned_at END,
-                           updated_at = ?14
+                           updated_at = ?14,
+                           contact_name = CASE WHEN ?15 THEN ?16 ELSE contact_name END
                          WHERE cid = ?1",
                     )?
                     .execute(params![
@@ -56,7 +58,9 @@ impl Writer<'_> {
                         signed,
                         has(6),
                         churned,
-                        self.now
+                        self.now,
+                        has(7),
+                        opt_text(contact)
                     ])?;
                 if has(2) && !email.is_empty() {
                     self.emails.insert(Key::from(email.to_lowercase().as_str()), cid);
@@ -66,8 +70,9 @@ impl Writer<'_> {
             None => {
                 self.tx
                     .prepare_cached(
-                        "INSERT INTO customers (id, name, email, plan, mrr_cents, signed_up_at, churned_at, created_at, updated_at)
-                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)",
+                        "INSERT INTO customers (id, name, email, plan, mrr_cents, signed_up_at, churned_at, created_at, updated_at,
+                                                contact_name)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?9)",
                     )?
                     .execute(params![
                         id,
@@ -77,7 +82,8 @@ impl Writer<'_> {
                         mrr,
                         signed,
                         churned,
-                        self.now
+                        self.now,
+                        opt_text(contact)
                     ])?;
                 let cid = self.tx.last_insert_rowid();
                 self.ids.insert(Key::from(id), cid);

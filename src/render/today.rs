@@ -1,49 +1,114 @@
 //! The morning's actions as a table with drafts, markdown, JSON or CSV.
 
-use crate::domain::today::{Action, Draft};
-use crate::render::{self, md_escape, Cell, Rows, Value};
-use crate::time::iso_date;
+use serde_json::{json, Value as Json};
 
-/// JSON/CSV rows: `id, kind, customer_id, name, due_on, why, action, draft, email`.
+use crate::app::today::default_subject;
+use crate::domain::today::{Action, Message};
+use crate::render::{self, md_escape, money_json, Cell, Rows, Value};
+use crate::time::{self, iso_date};
+
+/// The draft of `a` as an email, if it has one.
+pub fn message(a: &Action) -> Option<Message> {
+    a.draft.as_ref().map(|d| d.message(a.email.as_deref(), &default_subject(a)))
+}
+
+fn who(a: &Action) -> String {
+    match (&a.name, &a.email) {
+        (Some(n), Some(e)) => format!("{n} <{e}>"),
+        (Some(n), None) => n.clone(),
+        (None, Some(e)) => format!("{} <{e}>", a.customer_id),
+        (None, None) => a.customer_id.clone(),
+    }
+}
+
+/// One action as JSON: `id, kind, customer_id, name, email, mrr, due_on,
+/// why, action, draft` (`draft`: `{to, subject, body}` or null).
+pub fn json(a: &Action) -> Json {
+    let mut j = json!({
+        "id": a.id,
+        "kind": a.kind.name(),
+        "customer_id": (!a.customer_id.is_empty()).then_some(&a.customer_id),
+        "name": a.name,
+        "email": a.email,
+        "mrr": a.mrr_cents.map(money_json),
+        "due_on": a.due_on,
+        "why": a.why,
+        "action": a.action,
+        "draft": message(a).map(|m| json!({"to": m.to, "subject": m.subject, "body": m.body})),
+    });
+    if let (Some(until), Some(o)) = (a.skipped_until, j.as_object_mut()) {
+        o.insert("skipped_until".into(), json!(iso_date(until)));
+    }
+    j
+}
+
+/// Table and CSV rows: the JSON fields with the draft flattened
+/// (`draft_to, draft_subject, draft_body`); tables hide the contact and draft columns.
 pub fn rows(all: &[Action]) -> Rows {
-    let mut rows =
-        Rows::new(&["id", "kind", "customer_id", "name", "due_on", "why", "action", "draft", "email"]);
+    let mut rows = Rows::new(&[
+        "id",
+        "kind",
+        "customer_id",
+        "name",
+        "email",
+        "mrr",
+        "due_on",
+        "why",
+        "action",
+        "draft_to",
+        "draft_subject",
+        "draft_body",
+    ]);
     for a in all {
-        let who = match (&a.name, &a.email) {
-            (Some(n), Some(e)) => format!("{n} <{e}>"),
-            (Some(n), None) => n.clone(),
-            (None, Some(e)) => format!("{} <{e}>", a.customer_id),
-            (None, None) => a.customer_id.clone(),
-        };
+        let m = message(a);
+        rows.push(vec![
+            a.id.clone().into(),
+            a.kind.name().into(),
+            Value::opt_text((!a.customer_id.is_empty()).then(|| a.customer_id.clone())).into(),
+            Cell::from(Value::opt_text(a.name.clone())).shown(who(a)),
+            Value::opt_text(a.email.clone()).into(),
+            Value::opt_money(a.mrr_cents).into(),
+            Value::Date(a.due_on.clone()).into(),
+            a.why.clone().into(),
+            a.action.clone().into(),
+            Value::opt_text(m.as_ref().and_then(|m| m.to.clone())).into(),
+            Value::opt_text(m.as_ref().map(|m| m.subject.clone())).into(),
+            Value::opt_text(m.map(|m| m.body)).into(),
+        ]);
+    }
+    rows.hide(&["customer_id", "email", "draft_to", "draft_subject", "draft_body"])
+}
+
+/// The skipped actions: id, kind, customer and the day each comes back.
+pub fn skipped_rows(all: &[Action]) -> Rows {
+    let mut rows = Rows::new(&["id", "kind", "customer_id", "name", "until", "why"]);
+    for a in all {
         rows.push(vec![
             a.id.clone().into(),
             a.kind.name().into(),
             a.customer_id.clone().into(),
-            Cell::from(Value::opt_text(a.name.clone())).shown(who),
-            Value::Date(a.due_on.clone()).into(),
+            Value::opt_text(a.name.clone()).into(),
+            Value::opt_text(a.skipped_until.map(iso_date)).into(),
             a.why.clone().into(),
-            a.action.clone().into(),
-            Value::opt_text(a.draft.as_ref().map(Draft::shown)).into(),
-            Value::opt_text(a.email.clone()).into(),
         ]);
     }
     rows
 }
 
-/// The drafts under the table, each headed by its action id.
+/// The drafts under the table, each headed by its action id, as emails.
 pub fn drafts_text(all: &[Action]) -> String {
-    let mut drafts = String::new();
+    let mut out = String::new();
     for a in all {
-        if let Some(d) = &a.draft {
-            drafts.push_str(&format!(
+        if let Some(m) = message(a) {
+            out.push_str(&format!(
                 "\n── {} · draft ({}) ──\n{}\n",
                 render::visible(&a.id),
-                d.template,
-                render::visible(d.shown().trim_end())
+                a.template.as_deref().unwrap_or_default(),
+                render::visible(m.text().trim_end())
             ));
         }
     }
-    drafts
+    out
 }
 
 fn plural(n: usize) -> &'static str {
@@ -54,43 +119,56 @@ fn plural(n: usize) -> &'static str {
     }
 }
 
-/// "Today, 2026-11-20: 3 actions" and a blank line.
-pub fn heading(all: &[Action], now: i64) -> String {
-    format!("Today, {}: {} action{}\n\n", iso_date(now), all.len(), plural(all.len()))
+/// "Today, 2026-11-20: 3 actions" (or "the first 10 of 57") and a blank line.
+pub fn heading(shown: usize, total: usize, now: i64) -> String {
+    if shown == total {
+        format!("Today, {}: {} action{}\n\n", iso_date(now), total, plural(total))
+    } else {
+        format!("Today, {}: the first {shown} of {total} actions, most at stake first\n\n", iso_date(now))
+    }
+}
+
+/// The line under a capped list: "and 190 more: csf today --all".
+pub fn more_line(shown: usize, total: usize) -> Option<String> {
+    (total > shown).then(|| format!("and {} more: csf today --all\n", total - shown))
 }
 
 /// The morning as markdown, for a cron mail or a wiki.
-pub fn markdown(all: &[Action], now: i64) -> String {
+pub fn markdown(all: &[Action], total: usize, now: i64) -> String {
     let mut o = format!(
-        "## Today — {}\n\n{} action{} due, most urgent first. `csf done ID...` when done.\n",
+        "## Today — {}\n\n{} action{} due, most at stake first. `csf done ID...` when done.\n",
         iso_date(now),
-        all.len(),
-        plural(all.len())
+        total,
+        plural(total)
     );
     for (i, a) in all.iter().enumerate() {
-        let who = match &a.email {
-            Some(e) => format!("{} <{}>", a.name.as_deref().unwrap_or(&a.customer_id), e),
-            None => a.name.clone().unwrap_or(a.customer_id.clone()),
-        };
         o.push_str(&format!(
             "\n### {}. {} — {}\n\n- **Id:** `{}`\n- **Customer:** {}\n- **Due since:** {}\n- **Why:** {}\n- **Action:** {}\n",
             i + 1,
             a.kind.name(),
             md_escape(a.name.as_deref().unwrap_or(&a.customer_id)),
             render::visible(&a.id.replace('`', "'")),
-            md_escape(&who),
+            md_escape(&who(a)),
             a.due_on,
             md_escape(&a.why),
             md_escape(&a.action)
         ));
-        if let Some(d) = &a.draft {
-            let shown = d.shown();
-            let text = render::visible(&shown);
+        if let Some(m) = message(a) {
+            let text = render::visible(&m.text()).into_owned();
             // A fence longer than any run of backticks in the draft.
             let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
             let fence = "`".repeat(longest.max(2) + 1);
             o.push_str(&format!("\n{fence}text\n{}\n{fence}\n", text.trim_end()));
         }
     }
+    if let Some(line) = more_line(all.len(), total) {
+        o.push('\n');
+        o.push_str(&line);
+    }
     o
+}
+
+/// When a skip ends, for stderr.
+pub fn until_text(until: i64, now: i64) -> String {
+    format!("{} ({})", iso_date(until), time::relative(until, now))
 }

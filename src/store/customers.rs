@@ -9,6 +9,8 @@ pub struct Customer {
     pub id: String,
     pub name: Option<String>,
     pub email: Option<String>,
+    /// The person to greet in drafts.
+    pub contact_name: Option<String>,
     pub plan: Option<String>,
     pub mrr_cents: Option<i64>,
     pub signed_up_at: Option<i64>,
@@ -27,7 +29,7 @@ impl Customer {
     }
 }
 
-pub const COLUMNS: &str = "cid, id, name, email, plan, mrr_cents, signed_up_at, churned_at";
+pub const COLUMNS: &str = "cid, id, name, email, plan, mrr_cents, signed_up_at, churned_at, contact_name";
 
 pub fn from_row(r: &Row) -> rusqlite::Result<Customer> {
     Ok(Customer {
@@ -39,6 +41,7 @@ pub fn from_row(r: &Row) -> rusqlite::Result<Customer> {
         mrr_cents: r.get(5)?,
         signed_up_at: r.get(6)?,
         churned_at: r.get(7)?,
+        contact_name: r.get(8)?,
     })
 }
 
@@ -78,6 +81,7 @@ pub struct NewCustomer {
     pub id: String,
     pub name: Option<String>,
     pub email: Option<String>,
+    pub contact_name: Option<String>,
     pub plan: Option<String>,
     pub mrr_cents: Option<i64>,
     pub signed_up_at: Option<i64>,
@@ -87,10 +91,11 @@ pub struct NewCustomer {
 /// Inserts a customer; returns its internal key.
 pub fn insert(conn: &Connection, c: &NewCustomer, now: i64) -> Result<i64> {
     conn.prepare_cached(
-        "INSERT INTO customers (id, name, email, plan, mrr_cents, signed_up_at, churned_at, created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)",
+        "INSERT INTO customers (id, name, email, plan, mrr_cents, signed_up_at, churned_at, created_at, updated_at,
+                                contact_name)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?9)",
     )?
-    .execute(params![c.id, c.name, c.email, c.plan, c.mrr_cents, c.signed_up_at, c.churned_at, now])?;
+    .execute(params![c.id, c.name, c.email, c.plan, c.mrr_cents, c.signed_up_at, c.churned_at, now, c.contact_name])?;
     Ok(conn.last_insert_rowid())
 }
 
@@ -98,7 +103,7 @@ pub fn insert(conn: &Connection, c: &NewCustomer, now: i64) -> Result<i64> {
 pub fn update(conn: &Connection, c: &Customer, now: i64) -> Result<()> {
     conn.prepare_cached(
         "UPDATE customers SET id = ?2, name = ?3, email = ?4, plan = ?5, mrr_cents = ?6,
-         signed_up_at = ?7, churned_at = ?8, updated_at = ?9 WHERE cid = ?1",
+         signed_up_at = ?7, churned_at = ?8, updated_at = ?9, contact_name = ?10 WHERE cid = ?1",
     )?
     .execute(params![
         c.cid,
@@ -109,7 +114,8 @@ pub fn update(conn: &Connection, c: &Customer, now: i64) -> Result<()> {
         c.mrr_cents,
         c.signed_up_at,
         c.churned_at,
-        now
+        now,
+        c.contact_name
     ])?;
     Ok(())
 }

@@ -9,6 +9,7 @@ pub mod health;
 pub mod onboarding;
 pub mod profile;
 pub mod reports;
+pub mod skips;
 pub mod tickets;
 pub mod touches;
 pub mod trends;
@@ -23,8 +24,11 @@ use rusqlite::{Connection, OpenFlags};
 
 /// Numbered schema steps; `user_version` is the count applied.
 /// Never edit a released step: add the next one.
-const MIGRATIONS: &[&str] =
-    &[include_str!("migrations/001_initial.sql"), include_str!("migrations/002_reliance.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("migrations/001_initial.sql"),
+    include_str!("migrations/002_reliance.sql"),
+    include_str!("migrations/003_morning.sql"),
+];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 

@@ -13,7 +13,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("import", &["import"]),
     ("store", &["store"]),
     ("domain", &["domain"]),
-    ("leaves", &["time", "escape"]),
+    ("leaves", &["time", "escape", "money"]),
 ];
 
 /// The top-level module a file under `src/` belongs to.

@@ -132,8 +132,29 @@ fn winback_due_steps_over_the_sequence() {
         let j = w.run_at(&at.to_rfc3339(), &["churn", "winback", "-f", "json"]).ok().json();
         j.as_array().unwrap().first().map(|s| s["day"].as_i64().unwrap())
     };
-    let got: Vec<Option<i64>> = [0, 1, 6, 7, 59, 60, 89, 90].iter().map(|d| due(*d)).collect();
-    assert_eq!(got, [None, Some(1), Some(1), Some(7), Some(30), Some(60), Some(60), None]);
+    // Each step is due for 7 days (or until the next step); after that it is missed.
+    let got: Vec<Option<i64>> =
+        [0, 1, 6, 7, 13, 14, 20, 21, 30, 36, 37, 60, 66, 67, 90].iter().map(|d| due(*d)).collect();
+    assert_eq!(
+        got,
+        [
+            None,
+            Some(1),
+            Some(1),
+            Some(7),
+            Some(7),
+            Some(14),
+            Some(14),
+            None,
+            Some(30),
+            Some(30),
+            None,
+            Some(60),
+            Some(60),
+            None,
+            None
+        ]
+    );
     let j = w.run_at("2026-11-08T12:00:00Z", &["churn", "winback", "-f", "json"]).ok().json();
     assert_eq!(
         j[0],

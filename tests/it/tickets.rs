@@ -5,7 +5,19 @@ use crate::common::Work;
 
 fn setup() -> Work {
     let w = Work::new();
-    w.run(&["-q", "customer", "add", "acme", "--name", "Acme Inc", "--signed-up", "2026-01-01"]).ok();
+    w.run(&[
+        "-q",
+        "customer",
+        "add",
+        "acme",
+        "--name",
+        "Acme Inc",
+        "--contact",
+        "Jane Doe",
+        "--signed-up",
+        "2026-01-01",
+    ])
+    .ok();
     w
 }
 
@@ -105,7 +117,7 @@ fn each_template_renders_with_the_framework_wording() {
     let r = w.run(&["ticket", "reply", &id, "--template", "ack", "--set", "timeframe=2 hours"]).ok();
     assert_eq!(
         r.stdout,
-        "Hi Acme Inc,\n\nThanks for reaching out about Export fails. I'm looking into this now and will get back to you within 2 hours.\n"
+        "Hi Jane,\n\nThanks for reaching out about Export fails. I'm looking into this now and will get back to you within 2 hours.\n\nThe team\n"
     );
     let r = w
         .run(&[
@@ -124,7 +136,7 @@ fn each_template_renders_with_the_framework_wording() {
         .ok();
     assert_eq!(
         r.stdout,
-        "Hi Acme Inc,\n\nGood news! I've resolved the export timeout. The export now streams.\n\nHere's a tip to help in the future: Use filters for big exports\n\nLet me know if you have any other questions!\n"
+        "Hi Jane,\n\nGood news! I've resolved the export timeout. The export now streams.\n\nHere's a tip to help in the future: Use filters for big exports\n\nLet me know if you have any other questions!\n\nThe team\n"
     );
     let r = w
         .run(&[
@@ -143,7 +155,7 @@ fn each_template_renders_with_the_framework_wording() {
         .ok();
     assert_eq!(
         r.stdout,
-        "Hi Acme Inc,\n\nI've escalated Export fails to our engineering team. They'll reach out within a day.\n\nIn the meantime, export by month.\n"
+        "Hi Jane,\n\nI've escalated Export fails to our engineering team. They'll reach out within a day.\n\nIn the meantime, export by month.\n\nThe team\n"
     );
     assert_eq!(w.count("SELECT count(*) FROM ticket_events WHERE kind = 'replied'"), 3);
 }
@@ -162,7 +174,7 @@ fn a_missing_placeholder_is_refused_and_nothing_recorded() {
     let r = w.run(&["ticket", "reply", &id, "--template", "ack", "--set", "mood=happy"]).fails(1);
     assert_eq!(
         r.stderr,
-        "error: the ack template has no placeholder {mood}; its placeholders are {customer}, {issue}, {timeframe}; nothing was recorded\n"
+        "error: the ack template has no placeholder {mood}; its placeholders are {name}, {issue}, {timeframe}, {founder}; nothing was recorded\n"
     );
     let r = w.run(&["ticket", "reply", &id, "--template", "nope"]).fails(1);
     assert!(

@@ -20,7 +20,7 @@ fn a_v010_database_upgrades_with_every_row_kept_and_check_clean() {
     let before = rows_in_old_columns(&old, &old);
     assert!(before.iter().all(|(_, rows)| !rows.is_empty()), "the fixture has rows in every table");
     w.run(&["health", "list", "-f", "json"]).ok();
-    assert_eq!(w.count("PRAGMA user_version"), 2);
+    assert_eq!(w.count("PRAGMA user_version"), 3);
     let after = rows_in_old_columns(&old, &w.db);
     assert_eq!(after, before);
     let r = w.run(&["check"]).ok();
@@ -71,9 +71,9 @@ fn upgraded_tickets_know_who_opened_them_and_which_events_were_imported() {
 #[test]
 fn a_newer_database_is_still_refused_untouched() {
     let (w, _) = with_v010();
-    w.conn().execute_batch("PRAGMA user_version = 3").unwrap();
+    w.conn().execute_batch("PRAGMA user_version = 4").unwrap();
     let before = std::fs::read(&w.db).unwrap();
     let r = w.run(&["health", "list"]).fails(1);
-    assert!(r.stderr.contains("schema version 3, newer than this csf understands (2)"), "{}", r.stderr);
+    assert!(r.stderr.contains("schema version 4, newer than this csf understands (3)"), "{}", r.stderr);
     assert_eq!(std::fs::read(&w.db).unwrap(), before);
 }

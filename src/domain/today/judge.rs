@@ -1,0 +1,181 @@
+//! One judgement per customer (docs/today.md): the first kind that applies
+//! — rescue, onboarding, win-back, expand — with every reason that applies,
+//! so nothing is hidden by the merge. Ticket actions come on top of it.
+
+use crate::domain::health::Band;
+use crate::domain::sequence::Step;
+use crate::time::{day_number, iso_date, DAY};
+
+/// Days a touch keeps a customer out of `rescue`.
+pub const RESCUE_QUIET_DAYS: i64 = 7;
+/// Days a touch keeps a healthy customer out of `expand`.
+pub const EXPAND_QUIET_DAYS: i64 = 30;
+/// Days a done `expand` keeps it from coming back.
+pub const EXPAND_AGAIN_DAYS: i64 = 90;
+/// A customer must be this many days old before an expansion pitch.
+pub const EXPAND_MIN_AGE_DAYS: i64 = 28;
+/// Days without usage after which a paying customer is rescued.
+pub const SILENT_DAYS: i64 = 30;
+
+/// A sequence step due today (within its window).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DueStep {
+    pub sequence: &'static str,
+    pub step: Step,
+    /// The sequence's first day (day number).
+    pub start_day: i64,
+}
+
+/// A current warning sign, as `churn risks` finds it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sign {
+    pub signal: &'static str,
+    pub detail: String,
+    pub response: &'static str,
+}
+
+/// What the judgement needs to know about one customer, as of `now`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Facts {
+    /// The live score; `None` when `health score` would not score the
+    /// customer (churned, or not signed up yet).
+    pub score: Option<i64>,
+    pub signs: Vec<Sign>,
+    pub churned_at: Option<i64>,
+    pub signed_up_at: Option<i64>,
+    /// The latest usage event at or before now.
+    pub last_active: Option<i64>,
+    /// Active weekly blocks of the last four.
+    pub active_blocks: usize,
+    /// The due onboarding step (none for a churned customer).
+    pub onboarding: Option<DueStep>,
+    /// The due win-back step.
+    pub winback: Option<DueStep>,
+    pub last_touch: Option<i64>,
+    pub last_expand: Option<i64>,
+}
+
+/// The one action a customer gets, with every reason that applies.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verdict {
+    pub kind: super::Kind,
+    pub reasons: Vec<String>,
+    /// What to do, in the framework's words.
+    pub action: String,
+    /// The step behind an onboarding or win-back action.
+    pub step: Option<DueStep>,
+}
+
+/// Whether `at` falls in the last `days` days (today included).
+pub fn within_days(at: Option<i64>, days: i64, now: i64) -> bool {
+    at.is_some_and(|t| t <= now && t.div_euclid(DAY) > now.div_euclid(DAY) - days)
+}
+
+fn churned(f: &Facts, now: i64) -> bool {
+    f.churned_at.is_some_and(|t| t <= now)
+}
+
+/// Whole days without usage, counted from the last event (or the signup
+/// when there is none), if `SILENT_DAYS` or more.
+pub fn silent_days(f: &Facts, now: i64) -> Option<i64> {
+    let from = f.last_active.or(f.signed_up_at)?;
+    let days = day_number(now) - day_number(from);
+    (days >= SILENT_DAYS).then_some(days)
+}
+
+/// Every reason that applies to the customer, in words with figures.
+pub fn reasons(f: &Facts, now: i64) -> Vec<String> {
+    let mut r = Vec::new();
+    if churned(f, now) {
+        r.push(format!("churned on {}", iso_date(f.churned_at.unwrap_or(now))));
+    }
+    if let Some(s) = f.score {
+        let band = Band::of(s);
+        if band <= Band::AtRisk {
+            r.push(format!("{} (health {s})", band.name()));
+        }
+    }
+    for s in &f.signs {
+        r.push(format!("{}: {}", s.signal, s.detail));
+    }
+    if !churned(f, now) {
+        if let Some(d) = silent_days(f, now) {
+            let since = f.last_active.map_or("signup".to_string(), iso_date);
+            r.push(format!("no usage for {d} days (last {since})"));
+        }
+    }
+    for d in [&f.onboarding, &f.winback].into_iter().flatten() {
+        let n = day_number(now) - d.start_day;
+        r.push(format!("{} day {n}: {} due", d.sequence, d.step.name));
+    }
+    r
+}
+
+/// The first kind that applies (rescue → onboarding → win-back → expand), or none.
+pub fn judge(f: &Facts, now: i64) -> Option<Verdict> {
+    use super::Kind;
+    let gone = churned(f, now);
+    let signed_up = f.signed_up_at.is_none_or(|t| t <= now);
+    let reasons = reasons(f, now);
+    let verdict = |kind, action: String, step: Option<DueStep>| {
+        Some(Verdict { kind, reasons: reasons.clone(), action, step })
+    };
+    if !gone && signed_up {
+        let band = f.score.map(Band::of);
+        let at_risk = band.is_some_and(|b| b <= Band::AtRisk);
+        let silent = silent_days(f, now).is_some();
+        if (at_risk || !f.signs.is_empty() || silent) && !within_days(f.last_touch, RESCUE_QUIET_DAYS, now) {
+            let mut what: Vec<String> = Vec::new();
+            if let Some(b) = band.filter(|_| at_risk) {
+                what.push(b.action().to_string());
+            }
+            for s in &f.signs {
+                if !what.iter().any(|w| w == s.response) {
+                    what.push(s.response.to_string());
+                }
+            }
+            if silent && what.is_empty() {
+                what.push("Re-engagement email".into());
+            }
+            return verdict(Kind::Rescue, what.join("; "), None);
+        }
+    }
+    if !gone {
+        if let Some(d) = &f.onboarding {
+            return verdict(Kind::Onboarding, step_action(d), Some(d.clone()));
+        }
+    }
+    if gone {
+        return f.winback.as_ref().and_then(|d| verdict(Kind::Winback, step_action(d), Some(d.clone())));
+    }
+    let healthy = f.score.is_some_and(|s| Band::of(s) == Band::Healthy);
+    let old_enough = f.signed_up_at.is_none_or(|t| day_number(now) - day_number(t) >= EXPAND_MIN_AGE_DAYS);
+    if healthy
+        && f.signs.is_empty()
+        && old_enough
+        && f.active_blocks >= 3
+        && !within_days(f.last_touch, EXPAND_QUIET_DAYS, now)
+        && !within_days(f.last_expand, EXPAND_AGAIN_DAYS, now)
+    {
+        let mut reasons = reasons.clone();
+        reasons.insert(
+            0,
+            format!(
+                "healthy (health {}), active {} of the last 4 weeks, no touch in {EXPAND_QUIET_DAYS} days",
+                f.score.unwrap_or_default(),
+                f.active_blocks
+            ),
+        );
+        return Some(Verdict {
+            kind: Kind::Expand,
+            reasons,
+            action: Band::Healthy.action().to_string(),
+            step: None,
+        });
+    }
+    None
+}
+
+fn step_action(d: &DueStep) -> String {
+    format!("{} (day {}): {}", d.step.name, d.step.day, d.step.message)
+}

@@ -1,0 +1,204 @@
+use std::collections::BTreeMap;
+
+use super::judge::{judge, within_days, DueStep, Facts, Sign};
+use super::*;
+use crate::domain::sequence::{ONBOARDING, WINBACK};
+use crate::time::DAY;
+
+const TODAY: i64 = 20_000;
+const NOW: i64 = TODAY * DAY + 12 * 3600;
+
+fn days_ago(d: i64) -> Option<i64> {
+    Some(NOW - d * DAY)
+}
+
+/// A healthy, established, active customer nobody has touched.
+fn healthy() -> Facts {
+    Facts {
+        score: Some(90),
+        signed_up_at: days_ago(200),
+        last_active: days_ago(1),
+        active_blocks: 4,
+        ..Facts::default()
+    }
+}
+
+fn sign(signal: &'static str) -> Sign {
+    Sign { signal, detail: "figures".into(), response: "Dunning sequence" }
+}
+
+fn kind(f: &Facts) -> Option<Kind> {
+    judge(f, NOW).map(|v| v.kind)
+}
+
+#[test]
+fn a_healthy_established_customer_is_an_expansion_and_nothing_else() {
+    assert_eq!(kind(&healthy()), Some(Kind::Expand));
+    let v = judge(&healthy(), NOW).unwrap();
+    assert!(v.reasons[0].starts_with("healthy (health 90), active 4 of the last 4 weeks"), "{v:?}");
+}
+
+#[test]
+fn any_warning_sign_means_rescue_never_expand() {
+    let f = Facts { signs: vec![sign("payment-failure")], ..healthy() };
+    let v = judge(&f, NOW).unwrap();
+    assert_eq!(v.kind, Kind::Rescue);
+    assert_eq!(v.action, "Dunning sequence");
+    assert!(v.reasons.contains(&"payment-failure: figures".to_string()), "{v:?}");
+    // Touched this week: no rescue, and still no expansion pitch.
+    let touched = Facts { last_touch: days_ago(2), ..f };
+    assert_eq!(kind(&touched), None);
+}
+
+#[test]
+fn at_risk_or_critical_or_silent_for_30_days_is_a_rescue() {
+    assert_eq!(kind(&Facts { score: Some(59), ..healthy() }), Some(Kind::Rescue));
+    assert_eq!(kind(&Facts { score: Some(60), active_blocks: 2, ..healthy() }), None, "neutral: nothing");
+    let quiet = Facts { last_active: days_ago(30), ..healthy() };
+    let v = judge(&quiet, NOW).unwrap();
+    assert_eq!(v.kind, Kind::Rescue);
+    assert!(v.reasons.iter().any(|r| r.starts_with("no usage for 30 days")), "{v:?}");
+    assert_eq!(kind(&Facts { last_active: days_ago(29), ..healthy() }), Some(Kind::Expand));
+    assert_eq!(kind(&Facts { last_touch: days_ago(6), score: Some(10), ..healthy() }), None);
+    assert_eq!(kind(&Facts { last_touch: days_ago(7), score: Some(10), ..healthy() }), Some(Kind::Rescue));
+}
+
+#[test]
+fn no_expansion_before_day_28_or_without_steady_use_or_after_a_touch() {
+    assert_eq!(kind(&Facts { signed_up_at: days_ago(27), ..healthy() }), None);
+    assert_eq!(kind(&Facts { signed_up_at: days_ago(28), ..healthy() }), Some(Kind::Expand));
+    assert_eq!(kind(&Facts { active_blocks: 2, ..healthy() }), None);
+    assert_eq!(kind(&Facts { last_touch: days_ago(29), ..healthy() }), None);
+    assert_eq!(kind(&Facts { last_expand: days_ago(89), last_touch: days_ago(60), ..healthy() }), None);
+    assert_eq!(
+        kind(&Facts { last_expand: days_ago(90), last_touch: days_ago(90), ..healthy() }),
+        Some(Kind::Expand)
+    );
+}
+
+#[test]
+fn a_new_signup_gets_its_onboarding_step_not_a_pitch() {
+    let step = DueStep { sequence: "onboarding", step: ONBOARDING.steps[1], start_day: TODAY - 2 };
+    let f =
+        Facts { signed_up_at: days_ago(2), onboarding: Some(step.clone()), active_blocks: 1, ..healthy() };
+    let v = judge(&f, NOW).unwrap();
+    assert_eq!(v.kind, Kind::Onboarding);
+    assert_eq!(v.step, Some(step));
+    assert!(v.reasons.contains(&"onboarding day 2: Quick win due".to_string()), "{v:?}");
+}
+
+#[test]
+fn only_a_churned_customer_is_won_back() {
+    let step = DueStep { sequence: "winback", step: WINBACK.steps[1], start_day: TODAY - 8 };
+    let churned = Facts { churned_at: days_ago(8), score: None, winback: Some(step.clone()), ..healthy() };
+    let v = judge(&churned, NOW).unwrap();
+    assert_eq!(v.kind, Kind::Winback);
+    assert!(v.reasons[0].starts_with("churned on "), "{v:?}");
+    // A paying customer with a win-back step is rescued instead.
+    let paying = Facts { last_active: days_ago(38), winback: Some(step), ..healthy() };
+    assert_eq!(kind(&paying), Some(Kind::Rescue));
+    // Churned with no due step (past its window): nothing.
+    assert_eq!(kind(&Facts { churned_at: days_ago(45), score: None, ..healthy() }), None);
+}
+
+#[test]
+fn rank_puts_money_first_then_score_then_signup() {
+    assert!(rank(Kind::Rescue, Some(50_000), Some(50), None) < rank(Kind::Rescue, Some(100), Some(10), None));
+    assert!(rank(Kind::Rescue, Some(100), Some(10), None) < rank(Kind::Rescue, Some(100), Some(30), None));
+    assert!(
+        rank(Kind::Rescue, Some(1), Some(90), None) < rank(Kind::Rescue, None, Some(0), None),
+        "no MRR last"
+    );
+    assert!(rank(Kind::Expand, Some(100), Some(95), None) < rank(Kind::Expand, Some(100), Some(85), None));
+    assert!(rank(Kind::Onboarding, None, None, Some(10)) < rank(Kind::Onboarding, None, None, Some(20)));
+}
+
+#[test]
+fn kinds_sort_in_their_order_then_by_rank_then_by_customer() {
+    let a = |kind, rank: (i64, i64), customer: &str| Action {
+        id: format!("{}-{customer}", Kind::name(kind)),
+        kind,
+        cid: 1,
+        customer_id: customer.into(),
+        name: None,
+        email: None,
+        mrr_cents: None,
+        due_on: String::new(),
+        rank,
+        why: String::new(),
+        action: String::new(),
+        template: None,
+        draft: None,
+        effect: Effect::Touch,
+        skipped_until: None,
+        last_active: None,
+        topic: None,
+    };
+    let mut v = vec![
+        a(Kind::Expand, (0, 0), "e"),
+        a(Kind::Winback, (0, 0), "w"),
+        a(Kind::Ticket, (5, 0), "t2"),
+        a(Kind::Onboarding, (0, 0), "o"),
+        a(Kind::Rescue, (-100, 0), "r2"),
+        a(Kind::Rescue, (-100, 0), "r1"),
+        a(Kind::Rescue, (-500, 0), "r3"),
+        a(Kind::Data, (0, 0), "d"),
+        a(Kind::Ticket, (1, 0), "t1"),
+    ];
+    sort(&mut v);
+    let ids: Vec<&str> = v.iter().map(|a| a.customer_id.as_str()).collect();
+    assert_eq!(ids, ["d", "t1", "t2", "r3", "r1", "r2", "o", "w", "e"]);
+}
+
+#[test]
+fn a_mistyped_id_suggests_the_nearest_due_ones() {
+    let due = ["rescue-c00116", "rescue-c00117", "expand-acme", "winback-globex-7"];
+    assert_eq!(suggest("RESCUE-C00116", due)[0], "rescue-c00116");
+    assert_eq!(suggest("rescue-c0116", due)[0], "rescue-c00116");
+    assert_eq!(suggest("winback-globex", due), ["winback-globex-7"]);
+    assert!(suggest("zzz", due).is_empty());
+    assert_eq!(edit_distance("kitten", "sitting"), 3);
+}
+
+#[test]
+fn a_touch_counts_for_the_last_n_days_and_never_from_the_future() {
+    assert!(within_days(days_ago(6), 7, NOW));
+    assert!(!within_days(days_ago(7), 7, NOW));
+    assert!(!within_days(Some(NOW + 1), 7, NOW));
+}
+
+#[test]
+fn drafts_name_their_holes() {
+    let mut v = BTreeMap::new();
+    v.insert("name".to_string(), "Jane".to_string());
+    let d = Draft::fill("onboarding-0", "Hi {name}, welcome to {product}.", &v);
+    assert_eq!(d.missing, ["product"]);
+    assert_eq!(d.text, "Hi Jane, welcome to {product}.");
+    assert!(d.shown().starts_with("[NOT READY: fill {product} — csf config set product.name VALUE]"));
+    v.insert("product".to_string(), "Acme".to_string());
+    let d = Draft::fill("onboarding-0", "Hi {name}, welcome to {product}.", &v);
+    assert_eq!(d.shown(), "Hi Jane, welcome to Acme.");
+}
+
+#[test]
+fn a_draft_is_a_message_and_its_mailto_decodes_back() {
+    let v = BTreeMap::from([("name".to_string(), "Jane".to_string())]);
+    let d = Draft::fill("rescue", "Subject: Checking in & more?\n\nHi {name},\n\nHow is it going?\n", &v);
+    let m = d.message(Some("jane@acme.example"), "unused");
+    assert_eq!(m.subject, "Checking in & more?");
+    assert_eq!(m.body, "Hi Jane,\n\nHow is it going?\n");
+    assert_eq!(
+        m.text(),
+        "To: jane@acme.example\nSubject: Checking in & more?\n\nHi Jane,\n\nHow is it going?\n"
+    );
+    let url = m.mailto();
+    let (to, query) = url.strip_prefix("mailto:").unwrap().split_once('?').unwrap();
+    assert_eq!(to, "jane@acme.example");
+    let (s, b) = query.strip_prefix("subject=").unwrap().split_once("&body=").unwrap();
+    assert_eq!(draft::decode(s).unwrap(), m.subject);
+    assert_eq!(draft::decode(b).unwrap().replace("\r\n", "\n"), m.body);
+    assert!(!url.contains(' ') && !url.contains('\n'));
+    // No Subject: line: the default; a newline in data never adds a header.
+    let m = Draft::fill("ack", "Hi", &v).message(Some("x@y\nBcc: evil@z"), "Re: export");
+    assert_eq!(m.text(), "To: x@y Bcc: evil@z\nSubject: Re: export\n\nHi\n");
+}
