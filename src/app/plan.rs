@@ -178,7 +178,13 @@ fn cadence_section(conn: &Connection, settings: &Settings, now: i64, today: i64)
             });
         }
     }
-    Ok(CadenceSection { last_scored, nps_90_days: reports::nps_last_90_days(conn, now)?, overdue })
+    let stale_usage = crate::app::today::stale_warning(conn, settings, now)?.map(|s| s.text());
+    Ok(CadenceSection {
+        last_scored,
+        nps_90_days: reports::nps_last_90_days(conn, now)?,
+        stale_usage,
+        overdue,
+    })
 }
 
 #[cfg(test)]

@@ -55,8 +55,11 @@ pub enum ChurnCmd {
     #[command(after_help = "Example:\n  csf churn winback\n  csf churn winback --mark-done --customer acme")]
     Winback {
         /// Record the listed due steps as done
-        #[arg(long)]
+        #[arg(long, conflicts_with = "missed")]
         mark_done: bool,
+        /// List the missed steps instead: past their 7-day window, never done
+        #[arg(long)]
+        missed: bool,
         /// Only this customer (id or email)
         #[arg(long)]
         customer: Option<String>,

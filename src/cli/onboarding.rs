@@ -5,11 +5,16 @@ use clap::{Subcommand, ValueEnum};
 #[derive(Subcommand, Debug)]
 pub enum OnboardingCmd {
     /// Onboarding emails due today for customers in their first 28 days
-    #[command(after_help = "Example:\n  csf onboarding due\n  csf onboarding due --mark-done")]
+    #[command(
+        after_help = "Example:\n  csf onboarding due\n  csf onboarding due --mark-done\n  csf onboarding due --missed\n\nA step is due from its day for 7 days, or until the next step's day if sooner;\nafter that it is missed and never comes back."
+    )]
     Due {
         /// Record the listed due steps as done
-        #[arg(long)]
+        #[arg(long, conflicts_with = "missed")]
         mark_done: bool,
+        /// List the missed steps instead: past their window, never done
+        #[arg(long)]
+        missed: bool,
     },
     /// The activation funnel of recent signups against its targets
     #[command(

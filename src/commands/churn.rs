@@ -93,7 +93,9 @@ pub fn run(ctx: &Ctx, cmd: ChurnCmd) -> Result<()> {
             }
             ctx.print_rows(&rc::reason_rows(&r))
         }
-        ChurnCmd::Winback { mark_done, customer } => winback(ctx, &mut conn, mark_done, customer.as_deref()),
+        ChurnCmd::Winback { mark_done, missed, customer } => {
+            winback(ctx, &mut conn, mark_done, missed, customer.as_deref())
+        }
         ChurnCmd::Rate { months } => {
             let settings = ctx.settings(&conn)?;
             ctx.print_rows(&rc::rate_rows(&app::by_month(&conn, &settings, now, months)?))
@@ -101,13 +103,31 @@ pub fn run(ctx: &Ctx, cmd: ChurnCmd) -> Result<()> {
     }
 }
 
-fn winback(ctx: &Ctx, conn: &mut Connection, mark_done: bool, customer: Option<&str>) -> Result<()> {
+fn winback(
+    ctx: &Ctx,
+    conn: &mut Connection,
+    mark_done: bool,
+    missed: bool,
+    customer: Option<&str>,
+) -> Result<()> {
     let only = customer.map(|c| customers::get(conn, c).map(|c| c.cid)).transpose()?;
-    let due = app::due_winback(conn, ctx.now, only)?;
+    let steps = app::winback_steps(conn, ctx.now, only)?;
+    if missed {
+        if steps.missed.is_empty() {
+            ctx.info("No missed winback steps.");
+        }
+        return ctx.print_rows(&rc::missed_rows(WINBACK.name, &steps.missed));
+    }
+    let due = steps.due;
     if due.is_empty() {
         ctx.info("Nothing due in the winback sequence today.");
     }
     ctx.print_rows(&rc::due_rows(WINBACK.name, &due))?;
+    if matches!(ctx.format_or(Format::Table), Format::Table | Format::Markdown) {
+        if let Some(line) = rc::missed_line(WINBACK.name, steps.missed.len(), "csf churn winback") {
+            render::out(&line)?;
+        }
+    }
     if mark_done && !due.is_empty() {
         store::write(conn, |tx| {
             for d in &due {

@@ -70,6 +70,10 @@ fn score(ctx: &Ctx, conn: &mut Connection, fail_on: Option<FailOn>) -> Result<()
         iso_date(ctx.now),
         counts.join(", ")
     ));
+    if let Some(stale) = crate::app::today::stale_warning(conn, &settings, ctx.now)? {
+        // Said even with --quiet: scores from old data mislead the nightly run.
+        eprintln!("warning: {}", stale.text());
+    }
     if let Some(f) = fail_on {
         let worst = match f {
             FailOn::Critical => Band::Critical,

@@ -15,12 +15,25 @@ use crate::time;
 pub fn run(ctx: &Ctx, cmd: OnboardingCmd) -> Result<()> {
     let mut conn = ctx.open()?;
     match cmd {
-        OnboardingCmd::Due { mark_done } => {
-            let due = app::due(&conn, ctx.now)?;
+        OnboardingCmd::Due { mark_done, missed } => {
+            let steps = app::steps(&conn, ctx.now)?;
+            if missed {
+                if steps.missed.is_empty() {
+                    ctx.info("No missed onboarding steps.");
+                }
+                return ctx.print_rows(&rc::missed_rows(ONBOARDING.name, &steps.missed));
+            }
+            let due = steps.due;
             if due.is_empty() {
                 ctx.info("Nothing due in the onboarding sequence today.");
             }
             ctx.print_rows(&rc::due_rows(ONBOARDING.name, &due))?;
+            if matches!(ctx.format_or(Format::Table), Format::Table | Format::Markdown) {
+                if let Some(line) = rc::missed_line(ONBOARDING.name, steps.missed.len(), "csf onboarding due")
+                {
+                    render::out(&line)?;
+                }
+            }
             if mark_done && !due.is_empty() {
                 store::write(&mut conn, |tx| {
                     for d in &due {

@@ -144,6 +144,9 @@ pub struct CadenceSection {
     /// The latest snapshot day and how many days before today it is.
     pub last_scored: Option<(String, i64)>,
     pub nps_90_days: i64,
+    /// The stale-data warning of `csf today`, when the newest usage event is
+    /// older than `data.stale_days`.
+    pub stale_usage: Option<String>,
     /// Open tickets past their first-response target, oldest first.
     pub overdue: Vec<OverdueTicket>,
 }

@@ -22,9 +22,32 @@ pub fn risk_rows(risks: &[CustomerRisk]) -> Rows {
 
 /// Due steps of `sequence`: `customer_id, name, sequence, day, step, message, started_on`.
 pub fn due_rows(sequence: &str, due: &[DueStep]) -> Rows {
-    let mut rows = Rows::new(&["customer_id", "name", "sequence", "day", "step", "message", "started_on"]);
-    for d in due {
-        rows.push(vec![
+    steps_rows(sequence, due, None)
+}
+
+/// Missed steps: the fields of [`due_rows`] and `status: missed`.
+pub fn missed_rows(sequence: &str, missed: &[DueStep]) -> Rows {
+    steps_rows(sequence, missed, Some("missed"))
+}
+
+/// The line under a table of due steps when some were missed.
+pub fn missed_line(sequence: &str, missed: usize, command: &str) -> Option<String> {
+    (missed > 0).then(|| {
+        format!(
+            "{missed} {sequence} step{} missed (past their due window, never done): {command} --missed\n",
+            if missed == 1 { "" } else { "s" }
+        )
+    })
+}
+
+fn steps_rows(sequence: &str, steps: &[DueStep], status: Option<&str>) -> Rows {
+    let mut columns = vec!["customer_id", "name", "sequence", "day", "step", "message", "started_on"];
+    if status.is_some() {
+        columns.push("status");
+    }
+    let mut rows = Rows::new(&columns);
+    for d in steps {
+        let mut row: Vec<Cell> = vec![
             d.id.clone().into(),
             d.name.clone().into(),
             sequence.into(),
@@ -32,7 +55,11 @@ pub fn due_rows(sequence: &str, due: &[DueStep]) -> Rows {
             d.step.name.into(),
             d.step.message.into(),
             Value::Date(d.started_on.clone()).into(),
-        ]);
+        ];
+        if let Some(s) = status {
+            row.push(s.into());
+        }
+        rows.push(row);
     }
     rows
 }

@@ -5,6 +5,7 @@ mod common;
 
 mod architecture;
 mod backtest;
+mod book;
 mod churn;
 mod cli;
 mod config;

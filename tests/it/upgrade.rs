@@ -77,3 +77,31 @@ fn a_newer_database_is_still_refused_untouched() {
     assert!(r.stderr.contains("schema version 4, newer than this csf understands (3)"), "{}", r.stderr);
     assert_eq!(std::fs::read(&w.db).unwrap(), before);
 }
+
+/// A database written at schema v2 (`tests/fixtures/v0.2.0.db`, made by
+/// `tests/fixtures/make-v0.2.0.sh`): every row of every table kept, touches
+/// and a changed template among them, and the new columns empty.
+const V020: &[u8] = include_bytes!("../fixtures/v0.2.0.db");
+
+#[test]
+fn a_v020_database_upgrades_with_every_row_kept_and_the_morning_works() {
+    let w = Work::new();
+    std::fs::write(&w.db, V020).unwrap();
+    let old = w.path("v0.2.0-untouched.db");
+    std::fs::write(&old, V020).unwrap();
+    let before = rows_in_old_columns(&old, &old);
+    assert!(
+        before.iter().all(|(_, rows)| !rows.is_empty()),
+        "the fixture has rows in every table: {before:?}"
+    );
+    assert_eq!(before.len(), 16, "every v2 table");
+    w.run(&["today", "-f", "json"]).ok();
+    assert_eq!(w.count("PRAGMA user_version"), 3);
+    assert_eq!(rows_in_old_columns(&old, &w.db), before);
+    assert_eq!(w.count("SELECT count(*) FROM customers WHERE contact_name IS NOT NULL"), 0);
+    assert_eq!(w.count("SELECT count(*) FROM skips"), 0);
+    w.run(&["check"]).ok();
+    // The new column and table work on the upgraded file.
+    w.run(&["-q", "customer", "edit", "acme", "--contact", "Jane Roe"]).ok();
+    assert_eq!(w.count("SELECT count(*) FROM customers_v WHERE contact_name = 'Jane Roe'"), 1);
+}

@@ -255,6 +255,9 @@ fn support_scaling(o: &mut String, tickets_4_weeks: i64) {
 fn cadence(o: &mut String, c: &CadenceSection) {
     o.push_str("### Tracking Cadence\n");
     let mut late = Vec::new();
+    if let Some(stale) = &c.stale_usage {
+        late.push(format!("Usage data is stale: {}", text(stale)));
+    }
     match &c.last_scored {
         Some((day, n)) if *n >= 7 => late.push(format!(
             "Health scores are {n} days old (last {day}): run `csf health score`, and nightly from cron"
