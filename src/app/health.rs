@@ -87,6 +87,8 @@ pub fn live(conn: &Connection, settings: &Settings, now: i64, c: &Customer) -> R
     let feats = Features::load(conn, settings, now)?;
     let subject = hstore::facts(conn, &feats, now, Some(c.cid), true)?
         .pop()
+        // unreachable from the CLI: `c` was just read from this database; only a
+        // concurrent `customer remove` between the two reads could empty this
         .context("the customer disappeared while being read")?;
     let today = time::day_number(now);
     let components = health::components(&subject.facts, feats.core_count(), today, now);

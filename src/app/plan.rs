@@ -51,6 +51,8 @@ pub fn gather(
             _ => None,
         };
         let mut data = gather_rest(conn, settings, now, days, &on, charts)?;
+        // unreachable from the CLI: a reader thread fails only by panicking (a bug,
+        // reported by the panic hook); its errors come back through `??`
         let failed = |what: &str| anyhow::anyhow!("the {what} reader failed");
         data.risks = match risks_job {
             Some(job) => job.join().map_err(|_| failed("churn risk"))??,

@@ -17,6 +17,8 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<()> {
         return list_presets(ctx);
     }
     let (Some(kind), Some(file)) = (args.kind.map(ImportKind::from), args.file.clone()) else {
+        // unreachable from the CLI: clap requires KIND and FILE unless
+        // --list-presets, which returned above
         bail!("say what to import: csf import KIND FILE (or csf import --list-presets)");
     };
     let preset = match &args.from {

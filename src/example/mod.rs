@@ -318,6 +318,7 @@ fn quote(s: &str) -> String {
 pub fn load(conn: &mut rusqlite::Connection, now: i64) -> anyhow::Result<()> {
     for (kind, text) in files(now) {
         let kind =
+            // unreachable from the CLI: `files` names only the five fixed kinds
             ImportKind::from_name(kind).ok_or_else(|| anyhow::anyhow!("unknown example kind {kind}"))?;
         import::import_text(conn, kind, &text, now)?;
     }

@@ -35,6 +35,13 @@ pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 /// How long a writer waits for another (a cron job and a person may overlap).
 pub const BUSY_TIMEOUT_MS: u64 = 60_000;
 
+/// [`BUSY_TIMEOUT_MS`], or the milliseconds in the hidden `CSF_BUSY_TIMEOUT_MS`
+/// (a test and operations knob, docs/reliability.md).
+fn busy_timeout() -> std::time::Duration {
+    let ms = std::env::var("CSF_BUSY_TIMEOUT_MS").ok().and_then(|v| v.trim().parse().ok());
+    std::time::Duration::from_millis(ms.unwrap_or(BUSY_TIMEOUT_MS))
+}
+
 /// Opens (creating if needed) the csf database at `path`, refusing files that
 /// are not SQLite or come from a newer csf, and migrating older ones forward.
 pub fn open(path: &Path) -> Result<Connection> {
@@ -49,7 +56,7 @@ pub fn open(path: &Path) -> Result<Connection> {
         OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )
     .with_context(|| format!("could not open the database {}", path.display()))?;
-    conn.busy_timeout(std::time::Duration::from_millis(BUSY_TIMEOUT_MS))?;
+    conn.busy_timeout(busy_timeout())?;
     let version: i64 = conn
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .with_context(|| format!("{} is not a usable SQLite database", path.display()))?;

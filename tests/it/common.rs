@@ -193,6 +193,46 @@ impl Work {
         r
     }
 
+    /// [`Work::refuses`] for a run the caller prepares: `prepare` gets csf with
+    /// the harness environment, `--db` and `--now` (and `args` after them) and
+    /// may add a variable, a standard input or a standard output.
+    #[track_caller]
+    pub fn refuses_with(
+        &self,
+        prepare: impl FnOnce(&mut std::process::Command),
+        args: &[&str],
+        fragments: &[&str],
+    ) -> Run {
+        let before = self.dump();
+        let mut c = self.std_cmd();
+        c.args(args);
+        prepare(&mut c);
+        let r = Run::from(c.output().unwrap());
+        self.refused(&format!("csf {}", args.join(" ")), &before, r, fragments)
+    }
+
+    /// [`Work::refuses`] for csf run by a bash `script` (see [`Work::shell`]):
+    /// resource limits, redirections.
+    #[track_caller]
+    pub fn refuses_in_shell(&self, script: &str, args: &[&str], fragments: &[&str]) -> Run {
+        let before = self.dump();
+        let r = self.shell(script, args);
+        self.refused(&format!("{script} with csf {}", args.join(" ")), &before, r, fragments)
+    }
+
+    /// The checks of [`Work::refuses`] on a finished run.
+    #[track_caller]
+    fn refused(&self, what: &str, before: &str, r: Run, fragments: &[&str]) -> Run {
+        assert_eq!(r.code, 1, "{what}: expected exit 1\nstdout:\n{}\nstderr:\n{}", r.stdout, r.stderr);
+        assert!(r.stderr.starts_with("error: "), "{what}: {}", r.stderr);
+        for f in fragments {
+            assert!(r.stderr.contains(f), "{what}: stderr lacks {f:?}:\n{}", r.stderr);
+        }
+        assert_eq!(r.stdout, "", "{what}: a refusal prints no answer");
+        assert_eq!(self.dump(), before, "{what} changed the database");
+        r
+    }
+
     /// Every row of every table, as text: to show a failed command changed nothing.
     pub fn dump(&self) -> String {
         dump(&self.db)

@@ -19,6 +19,7 @@ mod onboarding;
 mod ownership;
 mod presets;
 mod refusals;
+mod refusals_store;
 mod reliability;
 mod reports;
 mod storage;
