@@ -96,7 +96,7 @@ fn files_that_are_not_usable_databases() {
         ("fake.db", "error: fake.db is not a usable SQLite database: "),
         (
             newer_db.as_str(),
-            "has schema version 99, newer than this csf understands (2); it was left untouched — upgrade csf to use it",
+            "has schema version 99, newer than this csf understands (3); it was left untouched — upgrade csf to use it",
         ),
     ] {
         let before = std::fs::read(w.path(db)).unwrap();
@@ -147,9 +147,14 @@ fn no_data_folder() {
     let w = Work::new();
     let mut c = w.bare();
     c.env("HOME", "").env_remove("XDG_DATA_HOME").args(["--now", crate::common::NOW, "customer", "list"]);
-    if std::fs::metadata("/proc/self").unwrap().uid() == 0 {
-        c.uid(54_321).gid(54_321);
+    // Only a user with no home folder has no data folder: as root the test
+    // runs csf as an unknown uid; as anyone else that is impossible, so the
+    // case is left to the root run (CI here runs as root).
+    if std::fs::metadata("/proc/self").unwrap().uid() != 0 {
+        eprintln!("no_data_folder: needs root to run csf as an unknown uid; skipped");
+        return;
     }
+    c.uid(54_321).gid(54_321);
     let r = c.output().unwrap();
     let stderr = String::from_utf8_lossy(&r.stderr);
     assert_eq!(r.status.code(), Some(1), "{stderr}");

@@ -75,6 +75,9 @@ fn every_section_renders_from_plain_structs() {
         cadence: CadenceSection {
             last_scored: Some(("2026-11-01".into(), 19)),
             nps_90_days: 0,
+            stale_usage: Some(
+                "usage data ends 2026-11-01 (19 days ago): import fresh data before acting on health".into(),
+            ),
             overdue: vec![OverdueTicket { id: "7".into(), customer: "X | Y".into(), past: "2 h".into() }],
         },
         ..Default::default()
@@ -92,6 +95,7 @@ fn every_section_renders_from_plain_structs() {
         "Signups in the last 30 days: 2.",
         "| Activation rate | 50% | > 40% | 🟢 |\n",
         "11.0 tickets per week (mean of the last 4 weeks): a VA for tier 1, the founder for tier 2.",
+        "- Usage data is stale: usage data ends 2026-11-01 (19 days ago): import fresh data before acting on health\n",
         "- Health scores are 19 days old (last 2026-11-01)",
         "- No NPS responses in the last 90 days",
         "- 1 ticket(s) open past their response target: #7 (X \\| Y, 2 h past target)\n",
