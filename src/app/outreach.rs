@@ -124,6 +124,7 @@ pub fn skip_end(a: &Action, until: Until, now: i64) -> Result<i64> {
             bail!("--until {} is not after today ({}); give a later date", iso_date(d * DAY), iso_date(now))
         }
         Until::Day(d) => d,
+        // unreachable from the CLI: clap takes --days from 1 only; kept for other callers.
         Until::Days(n) if n < 1 => bail!("--days must be at least 1, got {n}"),
         Until::Days(n) => today + n,
         Until::Default => match &a.effect {

@@ -55,7 +55,7 @@ fn book(w: &Work) -> Vec<Person> {
         let kind = rng.below(100);
         let signup = if kind < 5 { NOW_DAY - rng.below(27) } else { NOW_DAY - 60 - rng.below(480) };
         // 10% churned (after a fade and often a failed payment), 15% fading, the rest steady.
-        let churned = (kind >= 5 && kind < 15).then(|| (NOW_DAY - 5 - rng.below(300)).max(signup + 40));
+        let churned = (5..15).contains(&kind).then(|| (NOW_DAY - 5 - rng.below(300)).max(signup + 40));
         let stops = match (kind, churned) {
             (_, Some(c)) => c - 10 - rng.below(20),
             (15..=29, None) => NOW_DAY - 20 - rng.below(40),

@@ -22,6 +22,7 @@ mod refusals;
 mod refusals_store;
 mod reliability;
 mod reports;
+mod skips;
 mod storage;
 mod tickets;
 mod today;

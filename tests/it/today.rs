@@ -15,7 +15,7 @@ use crate::common::Work;
 ///   eligible block), E 50 → 75; onboarding day 3 → `onboarding-newbie-3`.
 /// - star: reports and export in every block, NPS 10, paid → 100 healthy →
 ///   `expand-star`.
-fn morning() -> Work {
+pub fn morning() -> Work {
     let w = Work::new();
     let files = [
         (

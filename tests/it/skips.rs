@@ -1,0 +1,148 @@
+//! `csf skip`, `csf draft`, the cap and stale data (docs/today.md), on the
+//! scripted morning of `today.rs` (NOW 2026-11-20T12:00:00Z).
+
+use crate::common::Work;
+use crate::today::morning;
+
+fn due_ids(w: &Work, at: &str) -> Vec<String> {
+    let j = w.run_at(at, &["today", "--all", "-f", "json"]).ok().json();
+    j.as_array().unwrap().iter().map(|a| a["id"].as_str().unwrap().to_string()).collect()
+}
+
+#[test]
+fn a_skip_hides_without_a_touch_and_comes_back_after_until_or_undo() {
+    let w = morning();
+    let r = w.run(&["skip", "rescue-risky", "--until", "2026-11-23", "--note", "on holiday"]).ok();
+    assert!(r.stderr.contains("Skipped rescue-risky until 2026-11-23"), "{}", r.stderr);
+    assert!(r.stderr.contains("no touch logged"), "{}", r.stderr);
+    assert_eq!(w.count("SELECT count(*) FROM touches"), 0);
+    assert!(!due_ids(&w, crate::common::NOW).contains(&"rescue-risky".to_string()));
+    let skipped = w.run(&["today", "--skipped", "-f", "json"]).ok().json();
+    assert_eq!(skipped[0]["id"], "rescue-risky");
+    assert_eq!(skipped[0]["until"], "2026-11-23");
+    // The day before it ends: still hidden; on the day: back.
+    assert!(!due_ids(&w, "2026-11-22T23:00:00Z").contains(&"rescue-risky".to_string()));
+    assert!(due_ids(&w, "2026-11-23T08:00:00Z").contains(&"rescue-risky".to_string()));
+    // --undo brings it back at once; a second undo is an error naming it.
+    w.run(&["-q", "skip", "--undo", "RESCUE-RISKY"]).ok();
+    assert!(due_ids(&w, crate::common::NOW).contains(&"rescue-risky".to_string()));
+    let before = w.dump();
+    let r = w.run(&["skip", "--undo", "rescue-risky"]).fails(1);
+    assert!(r.stderr.contains("\"rescue-risky\" is not skipped; nothing was changed"), "{}", r.stderr);
+    assert_eq!(w.dump(), before);
+}
+
+#[test]
+fn a_sequence_step_is_skipped_until_its_window_ends() {
+    let w = morning();
+    // Onboarding day 3 of a 2026-11-17 signup: the window ends on day 7 (2026-11-24).
+    let r = w.run(&["skip", "onboarding-newbie-3"]).ok();
+    assert!(r.stderr.contains("until 2026-11-24"), "{}", r.stderr);
+    let r = w.run(&["skip", "expand-star"]).ok();
+    assert!(r.stderr.contains("until 2026-11-27"), "a week: {}", r.stderr);
+}
+
+#[test]
+fn bad_skips_are_refused_with_the_reason_and_store_nothing() {
+    let w = morning();
+    let before = w.dump();
+    let r = w.run(&["skip", "rescue-risk"]).fails(1);
+    assert!(r.stderr.contains("\"rescue-risk\" (did you mean rescue-risky?) not due today"), "{}", r.stderr);
+    let r = w.run(&["skip", "rescue-risky", "--until", "2026-11-20"]).fails(1);
+    assert!(
+        r.stderr.contains("--until 2026-11-20 is not after today (2026-11-20); give a later date"),
+        "{}",
+        r.stderr
+    );
+    let r = w.run(&["skip", "rescue-risky", "--until", "next week"]).fails(1);
+    assert!(r.stderr.contains("--until \"next week\""), "{}", r.stderr);
+    assert!(r.stderr.contains("use a date such as 2026-12-15"), "{}", r.stderr);
+    let r = w.run(&["skip", "rescue-risky", "--days", "0"]).fails(2);
+    assert!(r.stderr.contains("--days"), "{}", r.stderr);
+    let r = w.run(&["today", "--limit", "0"]).fails(2);
+    assert!(r.stderr.contains("--limit"), "{}", r.stderr);
+    let r = w.run(&["today", "--limit=-3"]).fails(2);
+    assert!(r.stderr.contains("--limit"), "{}", r.stderr);
+    assert_eq!(w.dump(), before);
+}
+
+/// `csf draft` prints a message `sendmail -t` takes; `--mailto` carries the same text.
+#[test]
+fn a_draft_is_a_message_and_its_mailto_decodes_back() {
+    let w = morning();
+    let text = w.run(&["draft", "winback-gone-7"]).ok().stdout;
+    let (head, body) = text.split_once("\n\n").unwrap();
+    let headers: Vec<&str> = head.lines().collect();
+    assert_eq!(headers, ["To: bob@gone.io", "Subject: Here's what you're missing..."]);
+    assert!(body.starts_with("Hi Bob,\n"), "{body}");
+    assert!(body.trim_end().ends_with("Sam"), "{body}");
+    let url = w.run(&["draft", "Winback-Gone-7", "--mailto"]).ok().stdout;
+    let url = url.trim_end();
+    let rest = url.strip_prefix("mailto:bob@gone.io?subject=").unwrap();
+    let (subject, encoded) = rest.split_once("&body=").unwrap();
+    let decode = |s: &str| {
+        let mut out = Vec::new();
+        let b = s.as_bytes();
+        let mut i = 0;
+        while i < b.len() {
+            if b[i] == b'%' {
+                out.push(u8::from_str_radix(std::str::from_utf8(&b[i + 1..i + 3]).unwrap(), 16).unwrap());
+                i += 3;
+            } else {
+                out.push(b[i]);
+                i += 1;
+            }
+        }
+        String::from_utf8(out).unwrap()
+    };
+    assert_eq!(decode(subject), "Here's what you're missing...");
+    assert_eq!(decode(encoded).replace("\r\n", "\n"), body);
+    // The table view shows each draft's To: and Subject: too.
+    let table = w.run(&["today"]).ok().stdout;
+    assert!(table.contains("To: bob@gone.io\nSubject: Here's what you're missing..."), "{table}");
+    let before = w.dump();
+    let r = w.run(&["draft", "winback-gone-1"]).fails(1);
+    assert!(
+        r.stderr.contains("no action \"winback-gone-1\" is due today (did you mean winback-gone-7?)"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(w.dump(), before);
+}
+
+/// Usage data older than `data.stale_days` puts a `data` action first; it
+/// cannot be done by hand, `health score` and the plan say the same.
+#[test]
+fn stale_data_comes_first_everywhere() {
+    let w = morning();
+    let later = "2026-11-25T12:00:00Z"; // the newest event is 2026-11-17: 8 days
+    let ids = due_ids(&w, later);
+    assert_eq!(ids[0], "data-usage-2026-11-17");
+    let j = w.run_at(later, &["today", "-f", "json"]).ok().json();
+    assert_eq!(
+        j[0]["why"],
+        "usage data ends 2026-11-17 (8 days ago): import fresh data before acting on health"
+    );
+    assert!(j[0]["draft"].is_null());
+    let before = w.dump();
+    let r = w.run_at(later, &["done", "data-usage-2026-11-17"]).fails(1);
+    assert!(
+        r.stderr.contains("data-usage-2026-11-17 clears itself: import fresh usage data"),
+        "{}",
+        r.stderr
+    );
+    let r = w.run_at(later, &["draft", "data-usage-2026-11-17"]).fails(1);
+    assert!(
+        r.stderr.contains("data-usage-2026-11-17 has no draft: Import the latest usage export"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(w.dump(), before);
+    let r = w.run_at(later, &["-q", "health", "score"]).ok();
+    assert!(r.stderr.contains("warning: usage data ends 2026-11-17 (8 days ago)"), "{}", r.stderr);
+    let plan = w.run_at(later, &["report", "plan", "--sections", "cadence"]).ok().stdout;
+    assert!(plan.contains("- Usage data is stale: usage data ends 2026-11-17 (8 days ago)"), "{plan}");
+    // Within data.stale_days: no word of it; a fresh import clears it.
+    w.run(&["-q", "config", "set", "data.stale_days", "10"]).ok();
+    assert_ne!(due_ids(&w, later)[0], "data-usage-2026-11-17");
+}
