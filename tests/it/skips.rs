@@ -28,7 +28,7 @@ fn a_skip_hides_without_a_touch_and_comes_back_after_until_or_undo() {
     assert!(due_ids(&w, crate::common::NOW).contains(&"rescue-risky".to_string()));
     let before = w.dump();
     let r = w.run(&["skip", "--undo", "rescue-risky"]).fails(1);
-    assert!(r.stderr.contains("\"rescue-risky\" is not skipped; nothing was changed"), "{}", r.stderr);
+    assert!(r.stderr.contains("\"rescue-risky\" is not skipped; nothing was changed — `csf today --skipped` lists the skipped ids"), "{}", r.stderr);
     assert_eq!(w.dump(), before);
 }
 
@@ -56,7 +56,7 @@ fn bad_skips_are_refused_with_the_reason_and_store_nothing() {
     );
     let r = w.run(&["skip", "rescue-risky", "--until", "next week"]).fails(1);
     assert!(r.stderr.contains("--until \"next week\""), "{}", r.stderr);
-    assert!(r.stderr.contains("use a date such as 2026-12-15"), "{}", r.stderr);
+    assert!(r.stderr.contains("; use a date such as 2026-12-15"), "{}", r.stderr);
     let r = w.run(&["skip", "rescue-risky", "--days", "0"]).fails(2);
     assert!(r.stderr.contains("--days"), "{}", r.stderr);
     let r = w.run(&["today", "--limit", "0"]).fails(2);
@@ -103,7 +103,7 @@ fn a_draft_is_a_message_and_its_mailto_decodes_back() {
     let before = w.dump();
     let r = w.run(&["draft", "winback-gone-1"]).fails(1);
     assert!(
-        r.stderr.contains("no action \"winback-gone-1\" is due today (did you mean winback-gone-7?)"),
+        r.stderr.contains("no action \"winback-gone-1\" is due today (did you mean winback-gone-7?); `csf today --all` lists the ids"),
         "{}",
         r.stderr
     );
@@ -127,7 +127,7 @@ fn stale_data_comes_first_everywhere() {
     let before = w.dump();
     let r = w.run_at(later, &["done", "data-usage-2026-11-17"]).fails(1);
     assert!(
-        r.stderr.contains("data-usage-2026-11-17 clears itself: import fresh usage data"),
+        r.stderr.contains("data-usage-2026-11-17 clears itself: import fresh usage data (`csf import usage FILE`); nothing was stored"),
         "{}",
         r.stderr
     );
