@@ -253,26 +253,42 @@ fn ticket_actions(
     Ok(out)
 }
 
-/// Fills the drafts of `actions` (those shown, or those being done).
-pub fn fill_drafts(conn: &Connection, settings: &Settings, now: i64, actions: &mut [Action]) -> Result<()> {
-    if actions.iter().all(|a| a.template.is_none()) {
-        return Ok(());
+/// Fills drafts one action at a time (the settings' words and the template
+/// texts read once), so a long list streams without holding every draft.
+pub struct DraftMaker<'c> {
+    conn: &'c Connection,
+    drafts: Drafts,
+}
+
+impl<'c> DraftMaker<'c> {
+    pub fn new(conn: &'c Connection, settings: &Settings, now: i64) -> Result<DraftMaker<'c>> {
+        Ok(DraftMaker { conn, drafts: Drafts::new(conn, settings, now)? })
     }
-    let drafts = Drafts::new(conn, settings, now)?;
-    for a in actions.iter_mut() {
-        let Some(template) = a.template.clone() else { continue };
-        let c = customers::find(conn, &a.customer_id)?;
-        let mut values = drafts.values_for(c.as_ref());
+
+    /// Fills the draft of `a` from its template (none for `data`).
+    pub fn fill(&self, a: &mut Action) -> Result<()> {
+        let Some(template) = a.template.clone() else { return Ok(()) };
+        let c = customers::find(self.conn, &a.customer_id)?;
+        let mut values = self.drafts.values_for(c.as_ref());
         values.insert("reasons".into(), a.why.clone());
         values.insert("last_active".into(), a.last_active.map_or("never".into(), iso_date));
         if let Some(topic) = &a.topic {
             values.insert("customer".into(), a.name.clone().unwrap_or_else(|| a.customer_id.clone()));
             values.insert("issue".into(), topic.clone());
-            values.insert("timeframe".into(), drafts.timeframe.clone());
+            values.insert("timeframe".into(), self.drafts.timeframe.clone());
         }
-        a.draft = Some(drafts.fill(conn, &template, &values)?);
+        a.draft = Some(self.drafts.fill(self.conn, &template, &values)?);
+        Ok(())
     }
-    Ok(())
+}
+
+/// Fills the drafts of `actions` (those shown, or those being done).
+pub fn fill_drafts(conn: &Connection, settings: &Settings, now: i64, actions: &mut [Action]) -> Result<()> {
+    if actions.iter().all(|a| a.template.is_none()) {
+        return Ok(());
+    }
+    let maker = DraftMaker::new(conn, settings, now)?;
+    actions.iter_mut().try_for_each(|a| maker.fill(a))
 }
 
 /// The subject a draft without a `Subject:` line gets.

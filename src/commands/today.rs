@@ -8,7 +8,7 @@ use crate::app::outreach::{self, Until};
 use crate::app::today as app;
 use crate::cli::today::{ActionKind, DoneArgs, DraftArgs, SkipArgs, TodayArgs, TouchArgs};
 use crate::context::{Alert, Ctx};
-use crate::domain::today::{Effect, Kind};
+use crate::domain::today::{Action, Effect, Kind};
 use crate::render::{self, today as rt, Format};
 use crate::store::touches::{self, NewTouch};
 use crate::store::{self, customers};
@@ -41,16 +41,25 @@ pub fn today(ctx: &Ctx, args: TodayArgs) -> Result<()> {
     let total = all.len();
     let limit = if args.all { total } else { args.limit.unwrap_or(settings.count("today.limit")) as usize };
     let mut shown: Vec<_> = all.into_iter().take(limit).collect();
-    // Drafts only for the actions shown: ranking needs none.
-    app::fill_drafts(&conn, &settings, ctx.now, &mut shown)?;
+    // Drafts only for the actions shown (ranking needs none); JSON and CSV
+    // stream, each draft filled as its row is written.
+    let maker = app::DraftMaker::new(&conn, &settings, ctx.now)?;
+    let with_draft = |mut a: Action| -> Result<Action> {
+        maker.fill(&mut a)?;
+        Ok(a)
+    };
+    let any_draft = shown.iter().any(|a| a.template.is_some());
     match ctx.format_or(Format::Table) {
-        Format::Markdown => render::out(&rt::markdown(&shown, total, ctx.now))?,
-        Format::Json => {
-            let list: Vec<serde_json::Value> = shown.iter().map(rt::json).collect();
-            render::out(&format!("{}\n", serde_json::to_string_pretty(&list)?))?;
+        Format::Json => render::out_json_seq(shown.into_iter().map(|a| with_draft(a).map(|a| rt::json(&a))))?,
+        Format::Csv => {
+            render::out_csv_seq(&rt::COLUMNS, shown.into_iter().map(|a| with_draft(a).map(|a| rt::row(&a))))?
         }
-        Format::Csv => ctx.print_rows(&rt::rows(&shown))?,
+        Format::Markdown => {
+            shown.iter_mut().try_for_each(|a| maker.fill(a))?;
+            render::out(&rt::markdown(&shown, total, ctx.now))?;
+        }
         Format::Table => {
+            shown.iter_mut().try_for_each(|a| maker.fill(a))?;
             render::out(&rt::heading(shown.len(), total, ctx.now))?;
             if !shown.is_empty() {
                 ctx.print_rows(&rt::rows(&shown))?;
@@ -62,7 +71,7 @@ pub fn today(ctx: &Ctx, args: TodayArgs) -> Result<()> {
         }
     }
     let unset = unset_draft_settings(&settings);
-    if !unset.is_empty() && shown.iter().any(|a| a.draft.is_some()) {
+    if !unset.is_empty() && any_draft {
         ctx.info(format!(
             "Drafts use plain words for {}: `csf config set KEY VALUE` makes them yours.",
             unset.join(", ")

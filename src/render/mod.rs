@@ -131,6 +131,51 @@ impl Rows {
     }
 }
 
+/// Writes a JSON array to stdout as its items come (pretty, exactly as
+/// `serde_json::to_string_pretty` of the whole array), so a long list never
+/// sits in memory. An item that fails stops the array and is the error.
+pub fn out_json_seq(items: impl Iterator<Item = Result<Json>>) -> Result<()> {
+    use serde::Serializer as _;
+    let mut failed = None;
+    let mut o = std::io::BufWriter::new(std::io::stdout().lock());
+    let mut ser = serde_json::Serializer::with_formatter(&mut o, serde_json::ser::PrettyFormatter::new());
+    let items = items.map_while(|r| r.map_err(|e| failed = Some(e)).ok());
+    let written = ser.collect_seq(items).map_err(std::io::Error::from).and_then(|_| o.write_all(b"\n"));
+    if let Some(e) = failed {
+        return Err(e);
+    }
+    match written.and_then(|_| o.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => std::process::exit(0),
+        Err(e) => Err(anyhow::Error::new(e).context("could not write to stdout")),
+    }
+}
+
+/// Writes CSV rows to stdout as they come: the header, then each row.
+pub fn out_csv_seq(columns: &[&str], rows: impl Iterator<Item = Result<Vec<Cell>>>) -> Result<()> {
+    let mut w = csv::Writer::from_writer(std::io::BufWriter::new(std::io::stdout().lock()));
+    let mut written = w.write_record(columns);
+    for r in rows {
+        let cells = r?;
+        written = written.and_then(|_| w.write_record(cells.iter().map(|c| machine::csv_cell(&c.value))));
+        if written.is_err() {
+            break;
+        }
+    }
+    let io = match written {
+        Ok(()) => w.flush(),
+        Err(e) => match e.into_kind() {
+            csv::ErrorKind::Io(io) => Err(io),
+            other => Err(std::io::Error::other(format!("{other:?}"))),
+        },
+    };
+    match io {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => std::process::exit(0),
+        Err(e) => Err(anyhow::Error::new(e).context("could not write to stdout")),
+    }
+}
+
 /// Writes the answer to stdout. A closed pipe (`csf ... | head`) ends the
 /// program quietly with exit 0.
 pub fn out(s: &str) -> Result<()> {

@@ -42,39 +42,46 @@ pub fn json(a: &Action) -> Json {
     j
 }
 
-/// Table and CSV rows: the JSON fields with the draft flattened
-/// (`draft_to, draft_subject, draft_body`); tables hide the contact and draft columns.
+/// The CSV fields: the JSON fields with the draft flattened.
+pub const COLUMNS: [&str; 12] = [
+    "id",
+    "kind",
+    "customer_id",
+    "name",
+    "email",
+    "mrr",
+    "due_on",
+    "why",
+    "action",
+    "draft_to",
+    "draft_subject",
+    "draft_body",
+];
+
+/// One action as a table or CSV row.
+pub fn row(a: &Action) -> Vec<Cell> {
+    let m = message(a);
+    vec![
+        a.id.clone().into(),
+        a.kind.name().into(),
+        Value::opt_text((!a.customer_id.is_empty()).then(|| a.customer_id.clone())).into(),
+        Cell::from(Value::opt_text(a.name.clone())).shown(who(a)),
+        Value::opt_text(a.email.clone()).into(),
+        Value::opt_money(a.mrr_cents).into(),
+        Value::Date(a.due_on.clone()).into(),
+        a.why.clone().into(),
+        a.action.clone().into(),
+        Value::opt_text(m.as_ref().and_then(|m| m.to.clone())).into(),
+        Value::opt_text(m.as_ref().map(|m| m.subject.clone())).into(),
+        Value::opt_text(m.map(|m| m.body)).into(),
+    ]
+}
+
+/// Table rows: the CSV fields; tables hide the contact and draft columns.
 pub fn rows(all: &[Action]) -> Rows {
-    let mut rows = Rows::new(&[
-        "id",
-        "kind",
-        "customer_id",
-        "name",
-        "email",
-        "mrr",
-        "due_on",
-        "why",
-        "action",
-        "draft_to",
-        "draft_subject",
-        "draft_body",
-    ]);
+    let mut rows = Rows::new(&COLUMNS);
     for a in all {
-        let m = message(a);
-        rows.push(vec![
-            a.id.clone().into(),
-            a.kind.name().into(),
-            Value::opt_text((!a.customer_id.is_empty()).then(|| a.customer_id.clone())).into(),
-            Cell::from(Value::opt_text(a.name.clone())).shown(who(a)),
-            Value::opt_text(a.email.clone()).into(),
-            Value::opt_money(a.mrr_cents).into(),
-            Value::Date(a.due_on.clone()).into(),
-            a.why.clone().into(),
-            a.action.clone().into(),
-            Value::opt_text(m.as_ref().and_then(|m| m.to.clone())).into(),
-            Value::opt_text(m.as_ref().map(|m| m.subject.clone())).into(),
-            Value::opt_text(m.map(|m| m.body)).into(),
-        ]);
+        rows.push(row(a));
     }
     rows.hide(&["customer_id", "email", "draft_to", "draft_subject", "draft_body"])
 }
