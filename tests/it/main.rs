@@ -19,6 +19,7 @@ mod ownership;
 mod presets;
 mod refusals;
 mod reliability;
+mod reliability3;
 mod reports;
 mod storage;
 mod tickets;

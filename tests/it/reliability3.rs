@@ -1,0 +1,59 @@
+//! Issue 28: no write through SQLite's own files, no hang, no lost setting,
+//! no escape. Each test shows the refusal or the right outcome, and that
+//! nothing else changed.
+
+use crate::common::Work;
+
+const NPS: &str = "customer,responded_at,score\nacme,2026-11-01,9\nacme,2026-11-02,-3\n";
+
+/// `--rejects` naming the database's `-wal`, `-shm` or `-journal` is refused,
+/// whether the file exists yet or not, with or without `--force`: the CSV
+/// never lands in SQLite's journal.
+#[test]
+fn rejects_into_the_databases_journal_files_is_refused() {
+    let w = Work::new();
+    w.run(&["customer", "add", "acme"]).ok();
+    w.file("n.csv", NPS);
+    let db = w.db.to_str().unwrap().to_string();
+    for exists in [false, true] {
+        // An open connection in WAL mode keeps -wal and -shm on disk.
+        let held = exists.then(|| {
+            let c = w.conn();
+            c.query_row("PRAGMA journal_mode=WAL", [], |_| Ok(())).unwrap();
+            c.query_row("SELECT count(*) FROM customers", [], |_| Ok(())).unwrap();
+            std::fs::write(w.path("csf.db-journal"), b"").unwrap();
+            c
+        });
+        assert_eq!(w.path("csf.db-wal").exists(), exists);
+        // (The -shm holds readers' marks, which any reader moves: not compared.)
+        for suffix in ["-wal", "-shm", "-journal"] {
+            let abs = format!("{db}{suffix}");
+            let rel = format!("csf.db{suffix}");
+            let dotted = format!("./tmp/../csf.db{suffix}");
+            for target in [abs.as_str(), rel.as_str(), dotted.as_str()] {
+                for force in [false, true] {
+                    let before: Vec<Option<Vec<u8>>> = ["", "-wal", "-journal"]
+                        .iter()
+                        .map(|x| std::fs::read(format!("{db}{x}")).ok())
+                        .collect();
+                    let mut args = vec!["import", "nps", "n.csv", "--skip-invalid", "--rejects", target];
+                    if force {
+                        args.push("--force");
+                    }
+                    w.refuses(&args, &["--rejects ", "is the database or one of SQLite's files beside it"]);
+                    let after: Vec<Option<Vec<u8>>> = ["", "-wal", "-journal"]
+                        .iter()
+                        .map(|x| std::fs::read(format!("{db}{x}")).ok())
+                        .collect();
+                    assert!(
+                        before == after,
+                        "{target} (force {force}, exists {exists}) touched a database file"
+                    );
+                }
+            }
+        }
+        drop(held);
+        let _ = std::fs::remove_file(w.path("csf.db-journal"));
+    }
+    assert_eq!(w.count("SELECT count(*) FROM nps_responses"), 0);
+}
