@@ -131,15 +131,14 @@ impl Rows {
     }
 }
 
-/// Writes the answer to stdout. A closed pipe (`csf ... | head`) ends the
-/// program quietly with exit 0.
+/// Writes the answer to stdout. A closed pipe (`csf ... | head`) is returned
+/// as an error like any other, so that the caller unwinds (temporary folders
+/// are removed, transactions roll back); `main_entry` turns it into exit 0.
 pub fn out(s: &str) -> Result<()> {
     let mut o = std::io::stdout().lock();
-    match o.write_all(s.as_bytes()).and_then(|_| o.flush()) {
-        Ok(()) => Ok(()),
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => std::process::exit(0),
-        Err(e) => Err(anyhow::Error::new(e).context("could not write to stdout")),
-    }
+    o.write_all(s.as_bytes())
+        .and_then(|_| o.flush())
+        .map_err(|e| anyhow::Error::new(e).context("could not write to stdout"))
 }
 
 #[cfg(test)]
