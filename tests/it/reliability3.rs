@@ -96,3 +96,53 @@ fn a_demo_cut_short_by_a_closed_pipe_leaves_no_temporary_folder() {
     assert!(r.stdout.contains("Acme Analytics"));
     assert!(std::fs::read_dir(w.path("tmp")).unwrap().next().is_none());
 }
+
+/// One customer with one chat ticket unanswered past its target: `ticket-1` is due.
+fn one_due_ticket() -> Work {
+    let w = Work::new();
+    w.file("customers.csv", "id,name,email,signed_up_at,mrr\ntix,Tix Ltd,jane@tix.io,2026-01-01,49\n");
+    w.file(
+        "tickets.csv",
+        "id,customer,subject,channel,created_at\n1,tix,Export is slow,chat,2026-11-20T09:00:00Z\n",
+    );
+    w.run(&["-q", "import", "customers", "customers.csv"]).ok();
+    w.run(&["-q", "import", "tickets", "tickets.csv"]).ok();
+    for (k, v) in [("product.name", "Metricly"), ("founder.name", "Sam")] {
+        w.run(&["-q", "config", "set", k, v]).ok();
+    }
+    w
+}
+
+/// Two `done ticket-1` started at the same moment: the second re-checks
+/// inside its write transaction, so one reply and one touch are recorded and
+/// the other exits 1 naming the id. Ten rounds.
+#[test]
+fn two_dones_at_once_record_one_reply() {
+    use std::process::Stdio;
+    for round in 0..10 {
+        let w = one_due_ticket();
+        let start = || {
+            w.std_cmd()
+                .args(["done", "ticket-1"])
+                .stdin(Stdio::null())
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap()
+        };
+        let (a, b) = (start(), start());
+        let outs = [a.wait_with_output().unwrap(), b.wait_with_output().unwrap()];
+        let mut codes: Vec<i32> = outs.iter().map(|o| o.status.code().unwrap()).collect();
+        codes.sort();
+        let errs: Vec<String> =
+            outs.iter().map(|o| String::from_utf8_lossy(&o.stderr).into_owned()).collect();
+        assert_eq!(codes, [0, 1], "round {round}: {errs:?}");
+        let loser = &errs[outs.iter().position(|o| o.status.code() == Some(1)).unwrap()];
+        assert!(
+            loser.starts_with("error: id \"ticket-1\" not due today") && loser.contains("nothing was stored"),
+            "round {round}: {loser}"
+        );
+        assert_eq!(w.count("SELECT count(*) FROM ticket_events WHERE kind = 'replied'"), 1, "round {round}");
+        assert_eq!(w.count("SELECT count(*) FROM touches"), 1, "round {round}");
+    }
+}
