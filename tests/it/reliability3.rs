@@ -146,3 +146,61 @@ fn two_dones_at_once_record_one_reply() {
         assert_eq!(w.count("SELECT count(*) FROM touches"), 1, "round {round}");
     }
 }
+
+/// Waits, without a clock, until `child` sleeps in a system call (SQLite's
+/// busy handler waiting for a write lock): nothing else in csf sleeps.
+fn wait_until_sleeping(child: &mut std::process::Child) {
+    let syscall = format!("/proc/{}/syscall", child.id());
+    let sleeps: &[&str] = if cfg!(target_arch = "aarch64") { &["101 ", "115 "] } else { &["35 ", "230 "] };
+    loop {
+        assert!(child.try_wait().unwrap().is_none(), "csf exited before waiting for the write lock");
+        if std::fs::read_to_string(&syscall).is_ok_and(|s| sleeps.iter().any(|n| s.starts_with(n))) {
+            return;
+        }
+        std::thread::yield_now();
+    }
+}
+
+/// `health tune --apply` writes only if `health.weights` is still what it
+/// read: a change committed while tune ran (here while tune waits for the
+/// write lock the test holds) is kept, and tune exits 1 saying so.
+#[test]
+fn tune_apply_never_overwrites_weights_set_meanwhile() {
+    use crate::backtest::{args, payment_history};
+    use std::process::Stdio;
+    let w = payment_history();
+    // The test takes the write lock and changes the weights, uncommitted:
+    // tune reads the old (unset) value and, when done, waits for the lock.
+    let c = w.conn();
+    c.execute_batch(
+        "BEGIN IMMEDIATE; INSERT INTO config (key, value) VALUES ('health.weights', '25,25,25,25')
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value;",
+    )
+    .unwrap();
+    let mut tune = w
+        .std_cmd()
+        .args(args(&["health", "tune"], &["--apply"]))
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    wait_until_sleeping(&mut tune);
+    c.execute_batch("COMMIT").unwrap();
+    let before = w.dump();
+    let o = tune.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(
+        err.starts_with(
+            "error: health.weights was changed to 25,25,25,25 while tune ran (tune started from the default (unset)); \
+             nothing was applied and the new value is kept"
+        ),
+        "{err}"
+    );
+    assert_eq!(w.dump(), before);
+    assert_eq!(w.run(&["config", "get", "health.weights"]).ok().stdout, "25,25,25,25\n");
+    // Without a change meanwhile, --apply names the value it replaced.
+    let r = w.run(&args(&["health", "tune"], &["--apply"])).ok();
+    assert!(r.stderr.contains("(was 25,25,25,25)"), "{}", r.stderr);
+}
