@@ -206,9 +206,23 @@ pub fn weights_text(w: [u32; 4]) -> String {
 }
 
 /// Stores the tuned weights.
-pub fn apply(conn: &mut Connection, weights: [u32; 4]) -> Result<()> {
+/// Saves `weights` as `health.weights`, but only if the stored value is still
+/// `read` (the text tune started from; `None` when unset), checked inside the
+/// write transaction: a `config set` made while tune ran is kept, never lost.
+pub fn apply(conn: &mut Connection, read: Option<&str>, weights: [u32; 4]) -> Result<()> {
     let v = weights_text(weights);
-    store::write(conn, |tx| config::set(tx, "health.weights", &v)).context("could not save health.weights")
+    store::write(conn, |tx| {
+        let stored = config::get(tx, "health.weights")?;
+        if stored.as_deref() != read {
+            bail!(
+                "health.weights was changed to {} while tune ran (tune started from {}); nothing was \
+                 applied and the new value is kept — run `csf health tune --apply` again to tune from it",
+                stored.as_deref().unwrap_or("the default (unset)"),
+                read.unwrap_or("the default (unset)")
+            );
+        }
+        config::set(tx, "health.weights", &v).context("could not save health.weights")
+    })
 }
 
 #[cfg(test)]

@@ -59,10 +59,12 @@ pub fn run(ctx: &Ctx, cmd: HealthCmd) -> Result<()> {
             let window = window(ctx, &w)?;
             let r = replay(ctx, &conn, &settings, window)?;
             let current = settings.weights();
+            // The stored text tune starts from: applied only if still there.
+            let read = settings.is_set("health.weights").then(|| settings.get("health.weights")).flatten();
             let t = app::tune(&r, current, step)?;
             let applied = apply && t.why_not.is_none();
             if applied {
-                app::apply(&mut conn, t.best.weights)?;
+                app::apply(&mut conn, read.as_deref(), t.best.weights)?;
             }
             render::out(&rb::tune(&t, &r, applied, format, ctx.color)?)?;
             let best = weights_text(t.best.weights);

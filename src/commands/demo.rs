@@ -10,16 +10,27 @@ use crate::render::{self, out, Rows};
 use crate::{example, store, time};
 
 pub fn run(ctx: &Ctx) -> Result<()> {
-    // Never the user's database: a fresh folder that is removed afterwards.
-    let dir = std::env::temp_dir().join(format!("csf-demo-{}-{}", std::process::id(), ctx.now));
-    std::fs::create_dir_all(&dir).with_context(|| format!("could not create {}", dir.display()))?;
-    let result = show(ctx, &dir);
-    let _ = std::fs::remove_dir_all(&dir);
-    result
+    // Never the user's database: a private folder (mode 0700) with an
+    // unpredictable name, created exclusively, and removed when `dir` drops —
+    // after an error or a closed pipe too. The database inside is created
+    // with O_EXCL (never through a planted file or symlink).
+    let dir = tempfile::Builder::new().prefix("csf-demo-").tempdir().with_context(|| {
+        format!(
+            "could not create a temporary folder in {}; set TMPDIR to a writable folder",
+            std::env::temp_dir().display()
+        )
+    })?;
+    let db = dir.path().join("demo.db");
+    let mut o = std::fs::OpenOptions::new();
+    o.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut o, 0o600);
+    o.open(&db).with_context(|| format!("could not create the demo database {}", db.display()))?;
+    show(ctx, db)
 }
 
-fn show(ctx: &Ctx, dir: &std::path::Path) -> Result<()> {
-    let demo = Ctx { db_path: dir.join("demo.db"), ..ctx.clone() };
+fn show(ctx: &Ctx, db: std::path::PathBuf) -> Result<()> {
+    let demo = Ctx { db_path: db, ..ctx.clone() };
     let mut conn = store::open(&demo.db_path)?;
     example::load(&mut conn, ctx.now)?;
     let settings = demo.settings(&conn)?;

@@ -2,7 +2,6 @@
 
 use std::fs::File;
 use std::io::Read;
-use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use anyhow::{anyhow, bail, Context, Result};
@@ -78,7 +77,7 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<()> {
         (Box::new(f), size)
     };
     if let Some(p) = &args.rejects {
-        check_rejects_path(p, &ctx.db_path, (!stdin).then_some(file.as_path()), args.force)?;
+        import::rejects::check_path(p, &ctx.db_path, (!stdin).then_some(file.as_path()), args.force)?;
     }
     let rejects_existed = args.rejects.as_ref().is_some_and(|p| p.exists());
     let progress = (ctx.show_progress() && size.is_some_and(|s| s > 4 << 20)).then(|| {
@@ -186,48 +185,6 @@ fn copy_lines_bounded(input: &mut impl Read, out: &mut impl std::io::Write) -> R
         }
         out.write_all(&buf[..n]).context("could not spool standard input to a temporary file")?;
     }
-}
-
-/// `--rejects` never overwrites the database or the input, nor an existing
-/// file without `--force`, nor writes through a symlink.
-fn check_rejects_path(p: &Path, db: &Path, input: Option<&Path>, force: bool) -> Result<()> {
-    let Ok(meta) = std::fs::symlink_metadata(p) else { return Ok(()) };
-    let same = |other: &Path| {
-        std::fs::metadata(other).is_ok_and(|m| {
-            use std::os::unix::fs::MetadataExt;
-            std::fs::metadata(p).is_ok_and(|pm| pm.dev() == m.dev() && pm.ino() == m.ino())
-        })
-    };
-    let side = |suffix: &str| {
-        let mut s = db.as_os_str().to_owned();
-        s.push(suffix);
-        PathBuf::from(s)
-    };
-    if same(db) || ["-wal", "-shm", "-journal"].iter().any(|x| same(&side(x))) {
-        bail!(
-            "--rejects {} is the database; nothing was imported — choose another path for the rejects",
-            p.display()
-        );
-    }
-    if input.is_some_and(same) {
-        bail!(
-            "--rejects {} is the file being imported; nothing was imported — choose another path for the rejects",
-            p.display()
-        );
-    }
-    if meta.file_type().is_symlink() {
-        bail!("--rejects {} is a symbolic link; nothing was imported — choose a new path", p.display());
-    }
-    if !meta.is_file() {
-        bail!("--rejects {} is not a regular file; nothing was imported — choose a new path", p.display());
-    }
-    if !force {
-        bail!(
-            "--rejects {} already exists; nothing was imported — choose a new path, or pass --force to replace it",
-            p.display()
-        );
-    }
-    Ok(())
 }
 
 fn delimiter(s: &str) -> Result<u8> {

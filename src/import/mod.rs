@@ -7,6 +7,7 @@ mod keys;
 mod kinds;
 pub mod presets;
 mod reader;
+pub mod rejects;
 mod usage_batch;
 pub mod values;
 mod writer;

@@ -146,7 +146,7 @@ pub fn out_json_seq(items: impl Iterator<Item = Result<Json>>) -> Result<()> {
     }
     match written.and_then(|_| o.flush()) {
         Ok(()) => Ok(()),
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => std::process::exit(0),
+        // A closed pipe unwinds like any error; `main_entry` makes it exit 0.
         Err(e) => Err(anyhow::Error::new(e).context("could not write to stdout")),
     }
 }
@@ -171,20 +171,19 @@ pub fn out_csv_seq(columns: &[&str], rows: impl Iterator<Item = Result<Vec<Cell>
     };
     match io {
         Ok(()) => Ok(()),
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => std::process::exit(0),
+        // A closed pipe unwinds like any error; `main_entry` makes it exit 0.
         Err(e) => Err(anyhow::Error::new(e).context("could not write to stdout")),
     }
 }
 
-/// Writes the answer to stdout. A closed pipe (`csf ... | head`) ends the
-/// program quietly with exit 0.
+/// Writes the answer to stdout. A closed pipe (`csf ... | head`) is returned
+/// as an error like any other, so that the caller unwinds (temporary folders
+/// are removed, transactions roll back); `main_entry` turns it into exit 0.
 pub fn out(s: &str) -> Result<()> {
     let mut o = std::io::stdout().lock();
-    match o.write_all(s.as_bytes()).and_then(|_| o.flush()) {
-        Ok(()) => Ok(()),
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => std::process::exit(0),
-        Err(e) => Err(anyhow::Error::new(e).context("could not write to stdout")),
-    }
+    o.write_all(s.as_bytes())
+        .and_then(|_| o.flush())
+        .map_err(|e| anyhow::Error::new(e).context("could not write to stdout"))
 }
 
 #[cfg(test)]

@@ -20,7 +20,7 @@ fn import(w: &Work, kind: &str, csv: &str) {
 /// use the product every 3 days until they leave, while half the retained
 /// customers use it only every 14 days. `export` first appears 2026-03-01
 /// (the derived core features change mid-history); some NPS and CSAT too.
-fn payment_history() -> Work {
+pub(crate) fn payment_history() -> Work {
     let w = Work::new();
     let start = d("2025-06-01");
     let end = d("2026-11-19");
@@ -72,7 +72,7 @@ fn payment_history() -> Work {
 
 const WINDOW: [&str; 8] = ["--from", "2025-12-01", "--to", "2026-10-01", "--every", "10", "--horizon", "30"];
 
-fn args<'a>(head: &[&'a str], tail: &[&'a str]) -> Vec<&'a str> {
+pub(crate) fn args<'a>(head: &[&'a str], tail: &[&'a str]) -> Vec<&'a str> {
     head.iter().chain(WINDOW.iter()).chain(tail).copied().collect()
 }
 

@@ -21,6 +21,7 @@ mod presets;
 mod refusals;
 mod refusals_store;
 mod reliability;
+mod reliability3;
 mod reports;
 mod skips;
 mod storage;

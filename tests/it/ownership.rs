@@ -101,7 +101,7 @@ fn rejects_never_overwrites_the_database_the_input_or_an_existing_file() {
     let before = w.dump();
     let db_bytes = std::fs::read(&w.db).unwrap();
     for (target, want) in [
-        (db.as_str(), "is the database; nothing was imported"),
+        (db.as_str(), "is the database or one of SQLite's files beside it"),
         ("n.csv", "is the file being imported; nothing was imported"),
         ("./n.csv", "is the file being imported"),
     ] {

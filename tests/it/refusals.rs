@@ -206,7 +206,7 @@ fn import_arguments_and_files() {
         (vec!["import", "nps", "sub"], &["error: sub is a directory; pass a CSV file"]),
         (
             nps(&["--skip-invalid", "--rejects", "csf.db"]),
-            &["error: --rejects csf.db is the database; nothing was imported — choose another path for the rejects"],
+            &["error: --rejects csf.db is the database or one of SQLite's files beside it ("],
         ),
         (
             nps(&["--skip-invalid", "--rejects", "n.csv"]),

@@ -1,0 +1,206 @@
+//! Issue 28: no write through SQLite's own files, no hang, no lost setting,
+//! no escape. Each test shows the refusal or the right outcome, and that
+//! nothing else changed.
+
+use crate::common::Work;
+
+const NPS: &str = "customer,responded_at,score\nacme,2026-11-01,9\nacme,2026-11-02,-3\n";
+
+/// `--rejects` naming the database's `-wal`, `-shm` or `-journal` is refused,
+/// whether the file exists yet or not, with or without `--force`: the CSV
+/// never lands in SQLite's journal.
+#[test]
+fn rejects_into_the_databases_journal_files_is_refused() {
+    let w = Work::new();
+    w.run(&["customer", "add", "acme"]).ok();
+    w.file("n.csv", NPS);
+    let db = w.db.to_str().unwrap().to_string();
+    for exists in [false, true] {
+        // An open connection in WAL mode keeps -wal and -shm on disk.
+        let held = exists.then(|| {
+            let c = w.conn();
+            c.query_row("PRAGMA journal_mode=WAL", [], |_| Ok(())).unwrap();
+            c.query_row("SELECT count(*) FROM customers", [], |_| Ok(())).unwrap();
+            std::fs::write(w.path("csf.db-journal"), b"").unwrap();
+            c
+        });
+        assert_eq!(w.path("csf.db-wal").exists(), exists);
+        // (The -shm holds readers' marks, which any reader moves: not compared.)
+        for suffix in ["-wal", "-shm", "-journal"] {
+            let abs = format!("{db}{suffix}");
+            let rel = format!("csf.db{suffix}");
+            let dotted = format!("./tmp/../csf.db{suffix}");
+            for target in [abs.as_str(), rel.as_str(), dotted.as_str()] {
+                for force in [false, true] {
+                    let before: Vec<Option<Vec<u8>>> = ["", "-wal", "-journal"]
+                        .iter()
+                        .map(|x| std::fs::read(format!("{db}{x}")).ok())
+                        .collect();
+                    let mut args = vec!["import", "nps", "n.csv", "--skip-invalid", "--rejects", target];
+                    if force {
+                        args.push("--force");
+                    }
+                    w.refuses(&args, &["--rejects ", "is the database or one of SQLite's files beside it"]);
+                    let after: Vec<Option<Vec<u8>>> = ["", "-wal", "-journal"]
+                        .iter()
+                        .map(|x| std::fs::read(format!("{db}{x}")).ok())
+                        .collect();
+                    assert!(
+                        before == after,
+                        "{target} (force {force}, exists {exists}) touched a database file"
+                    );
+                }
+            }
+        }
+        drop(held);
+        let _ = std::fs::remove_file(w.path("csf.db-journal"));
+    }
+    assert_eq!(w.count("SELECT count(*) FROM nps_responses"), 0);
+}
+
+/// `csf demo` cannot be redirected into the user's database: folders planted
+/// under every name the old demo would have used (`csf-demo-PID-NOW`) with a
+/// `demo.db` symlink to the user's file are never followed.
+#[test]
+fn the_demo_never_follows_a_planted_folder() {
+    let w = Work::new();
+    w.run(&["customer", "add", "acme"]).ok();
+    let before = w.dump();
+    let bytes = std::fs::read(&w.db).unwrap();
+    let evil = w.path("evil");
+    std::fs::create_dir(&evil).unwrap();
+    std::os::unix::fs::symlink(&w.db, evil.join("demo.db")).unwrap();
+    let now = 1_795_176_000; // NOW as Unix seconds
+    let me = std::process::id();
+    for pid in me..me + 3000 {
+        std::os::unix::fs::symlink(&evil, w.path("tmp").join(format!("csf-demo-{pid}-{now}"))).unwrap();
+    }
+    let r = w.run(&["demo"]).ok();
+    assert!(r.stdout.contains("Acme Analytics"), "{}", r.stdout);
+    assert_eq!(w.dump(), before, "the demo wrote into the user's database");
+    assert_eq!(std::fs::read(&w.db).unwrap(), bytes);
+    assert_eq!(w.count("SELECT count(*) FROM customers"), 1);
+}
+
+/// `csf demo | head` exits 0 and leaves no temporary folder behind: a closed
+/// pipe unwinds like an error, so the folder is removed.
+#[test]
+fn a_demo_cut_short_by_a_closed_pipe_leaves_no_temporary_folder() {
+    let w = Work::new();
+    let r = w.shell("set -o pipefail; \"$@\" demo | head -c 100 >/dev/null", &[]);
+    assert_eq!(r.code, 0, "stderr:\n{}", r.stderr);
+    assert!(!r.stderr.contains("error"), "a closed pipe is not an error: {}", r.stderr);
+    let left: Vec<_> = std::fs::read_dir(w.path("tmp")).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert!(left.is_empty(), "left behind in TMPDIR: {left:?}");
+    let r = w.run(&["demo"]).ok();
+    assert!(r.stdout.contains("Acme Analytics"));
+    assert!(std::fs::read_dir(w.path("tmp")).unwrap().next().is_none());
+}
+
+/// One customer with one chat ticket unanswered past its target: `ticket-1` is due.
+fn one_due_ticket() -> Work {
+    let w = Work::new();
+    w.file("customers.csv", "id,name,email,signed_up_at,mrr\ntix,Tix Ltd,jane@tix.io,2026-01-01,49\n");
+    w.file(
+        "tickets.csv",
+        "id,customer,subject,channel,created_at\n1,tix,Export is slow,chat,2026-11-20T09:00:00Z\n",
+    );
+    w.run(&["-q", "import", "customers", "customers.csv"]).ok();
+    w.run(&["-q", "import", "tickets", "tickets.csv"]).ok();
+    for (k, v) in [("product.name", "Metricly"), ("founder.name", "Sam")] {
+        w.run(&["-q", "config", "set", k, v]).ok();
+    }
+    w
+}
+
+/// Two `done ticket-1` started at the same moment: the second re-checks
+/// inside its write transaction, so one reply and one touch are recorded and
+/// the other exits 1 naming the id. Ten rounds.
+#[test]
+fn two_dones_at_once_record_one_reply() {
+    use std::process::Stdio;
+    for round in 0..10 {
+        let w = one_due_ticket();
+        let start = || {
+            w.std_cmd()
+                .args(["done", "ticket-1"])
+                .stdin(Stdio::null())
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap()
+        };
+        let (a, b) = (start(), start());
+        let outs = [a.wait_with_output().unwrap(), b.wait_with_output().unwrap()];
+        let mut codes: Vec<i32> = outs.iter().map(|o| o.status.code().unwrap()).collect();
+        codes.sort();
+        let errs: Vec<String> =
+            outs.iter().map(|o| String::from_utf8_lossy(&o.stderr).into_owned()).collect();
+        assert_eq!(codes, [0, 1], "round {round}: {errs:?}");
+        let loser = &errs[outs.iter().position(|o| o.status.code() == Some(1)).unwrap()];
+        assert!(
+            loser.starts_with("error: id \"ticket-1\" not due today") && loser.contains("nothing was stored"),
+            "round {round}: {loser}"
+        );
+        assert_eq!(w.count("SELECT count(*) FROM ticket_events WHERE kind = 'replied'"), 1, "round {round}");
+        assert_eq!(w.count("SELECT count(*) FROM touches"), 1, "round {round}");
+    }
+}
+
+/// Waits, without a clock, until `child` sleeps in a system call (SQLite's
+/// busy handler waiting for a write lock): nothing else in csf sleeps.
+fn wait_until_sleeping(child: &mut std::process::Child) {
+    let syscall = format!("/proc/{}/syscall", child.id());
+    let sleeps: &[&str] = if cfg!(target_arch = "aarch64") { &["101 ", "115 "] } else { &["35 ", "230 "] };
+    loop {
+        assert!(child.try_wait().unwrap().is_none(), "csf exited before waiting for the write lock");
+        if std::fs::read_to_string(&syscall).is_ok_and(|s| sleeps.iter().any(|n| s.starts_with(n))) {
+            return;
+        }
+        std::thread::yield_now();
+    }
+}
+
+/// `health tune --apply` writes only if `health.weights` is still what it
+/// read: a change committed while tune ran (here while tune waits for the
+/// write lock the test holds) is kept, and tune exits 1 saying so.
+#[test]
+fn tune_apply_never_overwrites_weights_set_meanwhile() {
+    use crate::backtest::{args, payment_history};
+    use std::process::Stdio;
+    let w = payment_history();
+    // The test takes the write lock and changes the weights, uncommitted:
+    // tune reads the old (unset) value and, when done, waits for the lock.
+    let c = w.conn();
+    c.execute_batch(
+        "BEGIN IMMEDIATE; INSERT INTO config (key, value) VALUES ('health.weights', '25,25,25,25')
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value;",
+    )
+    .unwrap();
+    let mut tune = w
+        .std_cmd()
+        .args(args(&["health", "tune"], &["--apply"]))
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    wait_until_sleeping(&mut tune);
+    c.execute_batch("COMMIT").unwrap();
+    let before = w.dump();
+    let o = tune.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(
+        err.starts_with(
+            "error: health.weights was changed to 25,25,25,25 while tune ran (tune started from the default (unset)); \
+             nothing was applied and the new value is kept"
+        ),
+        "{err}"
+    );
+    assert_eq!(w.dump(), before);
+    assert_eq!(w.run(&["config", "get", "health.weights"]).ok().stdout, "25,25,25,25\n");
+    // Without a change meanwhile, --apply names the value it replaced.
+    let r = w.run(&args(&["health", "tune"], &["--apply"])).ok();
+    assert!(r.stderr.contains("(was 25,25,25,25)"), "{}", r.stderr);
+}
