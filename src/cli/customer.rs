@@ -29,7 +29,7 @@ pub enum CustomerCmd {
     },
     /// Change a customer's fields (an empty value clears an optional field)
     #[command(
-        after_help = "Example:\n  csf customer edit acme --plan enterprise --mrr 499\n  csf customer edit acme --churned ''"
+        after_help = "Example:\n  csf customer edit acme --plan enterprise --mrr 499\n  csf customer edit acme --mrr 199 --effective 2026-10-01   # an upgrade last month\n  csf customer edit acme --churned ''\n\nA new MRR is added to the customer's history (csf report revenue); past months keep theirs."
     )]
     Edit {
         /// Customer id or email
@@ -37,6 +37,9 @@ pub enum CustomerCmd {
         /// A new id
         #[arg(long)]
         id: Option<String>,
+        /// The day a new --mrr took effect (YYYY-MM-DD, between signup and now) [default: now]
+        #[arg(long, value_name = "DATE", requires = "mrr")]
+        effective: Option<String>,
         #[command(flatten)]
         fields: CustomerFields,
     },

@@ -6,7 +6,7 @@ use rusqlite::Connection;
 use crate::app::customers as app;
 use crate::cli::customer::{CustomerCmd, CustomerFields};
 use crate::context::Ctx;
-use crate::import::values::parse_money;
+use crate::import::values::parse_mrr;
 use crate::render::{self, customer as rc, Format};
 use crate::store;
 use crate::store::customers::{self, NewCustomer};
@@ -18,7 +18,9 @@ pub fn run(ctx: &Ctx, cmd: CustomerCmd) -> Result<()> {
         CustomerCmd::Add { id, fields } => add(ctx, &mut conn, id, fields),
         CustomerCmd::List { stage } => list(ctx, &conn, stage.as_deref()),
         CustomerCmd::Show { customer } => show(ctx, &conn, &customer),
-        CustomerCmd::Edit { customer, id, fields } => edit(ctx, &mut conn, &customer, id, fields),
+        CustomerCmd::Edit { customer, id, effective, fields } => {
+            edit(ctx, &mut conn, &customer, id, effective, fields)
+        }
         CustomerCmd::Remove { customer, force } => remove(ctx, &mut conn, &customer, force),
     }
 }
@@ -30,11 +32,11 @@ fn opt_time(flag: &str, v: &str) -> Result<Option<i64>> {
     time::parse_timestamp(v).map(Some).map_err(|e| anyhow!("--{flag} \"{v}\" {e}"))
 }
 
-fn opt_money(v: &str) -> Result<Option<i64>> {
+fn opt_money(v: &str, currency: &str) -> Result<Option<i64>> {
     if v.trim().is_empty() {
         return Ok(None);
     }
-    parse_money(v).map(Some).map_err(|e| anyhow!("--mrr \"{v}\" {e}"))
+    parse_mrr(v, currency).map(Some).map_err(|e| anyhow!("--mrr \"{v}\" {e}; nothing was changed"))
 }
 
 fn opt_str(v: String) -> Option<String> {
@@ -52,13 +54,14 @@ fn validate_id(id: &str) -> Result<String> {
 
 fn add(ctx: &Ctx, conn: &mut Connection, id: String, f: CustomerFields) -> Result<()> {
     let id = validate_id(&id)?;
+    let currency = ctx.settings(conn)?.get("currency").unwrap_or_else(|| "USD".into());
     let c = NewCustomer {
         id: id.clone(),
         name: f.name.and_then(opt_str),
         email: f.email.and_then(opt_str),
         contact_name: f.contact.and_then(opt_str),
         plan: f.plan.and_then(opt_str),
-        mrr_cents: f.mrr.as_deref().map(opt_money).transpose()?.flatten(),
+        mrr_cents: f.mrr.as_deref().map(|m| opt_money(m, &currency)).transpose()?.flatten(),
         signed_up_at: match f.signed_up.as_deref() {
             Some(s) => opt_time("signed-up", s)?,
             None => Some(ctx.now),
@@ -80,8 +83,16 @@ fn edit(
     conn: &mut Connection,
     key: &str,
     new_id: Option<String>,
+    effective: Option<String>,
     f: CustomerFields,
 ) -> Result<()> {
+    let currency = ctx.settings(conn)?.get("currency").unwrap_or_else(|| "USD".into());
+    let effective = effective
+        .map(|d| {
+            time::parse_timestamp(&d)
+                .map_err(|e| anyhow!("--effective \"{d}\" {e}; use a date such as 2026-10-01"))
+        })
+        .transpose()?;
     store::write(conn, |tx| {
         let mut c = customers::get(tx, key)?;
         if let Some(id) = new_id {
@@ -104,7 +115,7 @@ fn edit(
             c.plan = opt_str(v);
         }
         if let Some(v) = f.mrr {
-            c.mrr_cents = opt_money(&v)?;
+            c.mrr_cents = opt_money(&v, &currency)?;
         }
         if let Some(v) = f.signed_up {
             c.signed_up_at = opt_time("signed-up", &v)?;
@@ -112,7 +123,23 @@ fn edit(
         if let Some(v) = f.churned {
             c.churned_at = opt_time("churned", &v)?;
         }
-        customers::update(tx, &c, ctx.now)?;
+        let at = effective.unwrap_or(ctx.now);
+        if at > ctx.now {
+            bail!(
+                "--effective {} is after now ({}); an MRR change takes effect today or earlier",
+                time::iso_date(at),
+                time::iso_date(ctx.now)
+            );
+        }
+        if let Some(s) = c.signed_up_at.filter(|s| at < *s) {
+            bail!(
+                "--effective {} is before {} signed up ({}); give a later date",
+                time::iso_date(at),
+                c.id,
+                time::iso_date(s)
+            );
+        }
+        customers::update(tx, &c, ctx.now, at)?;
         ctx.info(format!("Updated customer {}", c.id));
         Ok(())
     })

@@ -111,13 +111,13 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<()> {
     let kind = kind.name();
     ctx.info(if opts.dry_run {
         format!(
-            "{kind} (dry run, nothing written): {} rows read, would insert {}, update {}, skip {}{created} ({source})",
-            s.rows_read, s.inserted, s.updated, s.skipped
+            "{kind} (dry run, nothing written): {} rows read, would insert {}, change {}, leave {} unchanged, skip {}{created} ({source})",
+            s.rows_read, s.inserted, s.updated, s.unchanged, s.skipped
         )
     } else {
         format!(
-            "{kind}: {} rows read, {} inserted, {} updated, {} skipped{created} in {took:.2} s ({source})",
-            s.rows_read, s.inserted, s.updated, s.skipped
+            "{kind}: {} rows read, {} inserted, {} changed, {} unchanged, {} skipped{created} in {took:.2} s ({source})",
+            s.rows_read, s.inserted, s.updated, s.unchanged, s.skipped
         )
     });
     if let Some(p) = &args.rejects {

@@ -6,6 +6,7 @@ pub mod health;
 pub mod metrics;
 pub mod onboarding;
 pub mod plan;
+pub mod revenue;
 pub mod sequence;
 pub mod settings;
 pub mod targets;

@@ -29,6 +29,7 @@ pub const CUSTOMERS: &[Field] = &[
     opt("signed_up_at", &["created", "created (utc)", "created_at", "signup_date"]),
     opt("churned_at", &["canceled_at", "cancelled_at", "churn_date", "ended_at"]),
     opt("contact_name", &["contact", "contact name", "first_name"]),
+    opt("mrr_changed_at", &["updated_at"]),
 ];
 
 pub const USAGE: &[Field] = &[

@@ -5,8 +5,9 @@ use rusqlite::{params, OptionalExtension};
 
 use super::fields::BILLING_STATUS;
 use super::keys::Key;
-use super::values::{parse_int_in, parse_money, MAX_COUNT};
+use super::values::{parse_int_in, parse_money, parse_mrr, MAX_COUNT};
 use super::writer::{category_key, cell, opt_text, opt_ts, problem, req_ts, RowError, Writer, Written};
+use crate::store::revenue;
 
 impl Writer<'_> {
     pub(super) fn customer(&mut self, rec: &csv::ByteRecord, line: u64) -> Result<Written, RowError> {
@@ -21,78 +22,103 @@ impl Writer<'_> {
         let mrr = if mrr_s.is_empty() {
             None
         } else {
-            Some(parse_money(mrr_s).map_err(|m| problem(line, "mrr", mrr_s, m))?)
+            Some(parse_mrr(mrr_s, &self.currency).map_err(|m| problem(line, "mrr", mrr_s, m))?)
         };
         let signed = opt_ts(self.get(rec, 5, line)?, line, "signed_up_at")?;
         let churned = opt_ts(self.get(rec, 6, line)?, line, "churned_at")?;
         let contact = self.get(rec, 7, line)?;
+        let mrr_at = opt_ts(self.get(rec, 8, line)?, line, "mrr_changed_at")?;
         let has = |i: usize| !self.cols[i].is_empty();
-        let existing = self.ids.get(id).copied();
-        match existing {
-            Some(cid) => {
-                // Columns the file has replace the stored values; others are kept.
-                self.tx
-                    .prepare_cached(
-                        "UPDATE customers SET
-                           name = CASE WHEN ?2 THEN ?3 ELSE name END,
-                           email = CASE WHEN ?4 THEN ?5 ELSE email END,
-                           plan = CASE WHEN ?6 THEN ?7 ELSE plan END,
-                           mrr_cents = CASE WHEN ?8 THEN ?9 ELSE mrr_cents END,
-                           signed_up_at = CASE WHEN ?10 THEN ?11 ELSE signed_up_at END,
-                           churned_at = CASE WHEN ?12 THEN ?13 ELSE churned_at END,
-                           updated_at = ?14,
-                           contact_name = CASE WHEN ?15 THEN ?16 ELSE contact_name END
-                         WHERE cid = ?1",
-                    )?
-                    .execute(params![
-                        cid,
-                        has(1),
-                        opt_text(name),
-                        has(2),
-                        opt_text(email),
-                        has(3),
-                        opt_text(plan),
-                        has(4),
-                        mrr,
-                        has(5),
-                        signed,
-                        has(6),
-                        churned,
-                        self.now,
-                        has(7),
-                        opt_text(contact)
-                    ])?;
-                if has(2) && !email.is_empty() {
-                    self.emails.insert(Key::from(email.to_lowercase().as_str()), cid);
-                }
-                Ok(Written::Updated)
+        let now = self.now;
+        let Some(cid) = self.ids.get(id).copied() else {
+            self.tx
+                .prepare_cached(
+                    "INSERT INTO customers (id, name, email, plan, mrr_cents, signed_up_at, churned_at, created_at, updated_at,
+                                            contact_name)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?9)",
+                )?
+                .execute(params![id, opt_text(name), opt_text(email), opt_text(plan), mrr, signed, churned, now, opt_text(contact)])?;
+            let cid = self.tx.last_insert_rowid();
+            // The history starts with the first value, at signup (docs/revenue.md).
+            if let Some(m) = mrr {
+                revenue::record_mrr(self.tx, cid, signed.unwrap_or(now), m, revenue::Source::Signup)?;
             }
-            None => {
-                self.tx
-                    .prepare_cached(
-                        "INSERT INTO customers (id, name, email, plan, mrr_cents, signed_up_at, churned_at, created_at, updated_at,
-                                                contact_name)
-                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?9)",
-                    )?
-                    .execute(params![
-                        id,
-                        opt_text(name),
-                        opt_text(email),
-                        opt_text(plan),
-                        mrr,
-                        signed,
-                        churned,
-                        self.now,
-                        opt_text(contact)
-                    ])?;
-                let cid = self.tx.last_insert_rowid();
-                self.ids.insert(Key::from(id), cid);
-                if !email.is_empty() {
-                    self.emails.entry(Key::from(email.to_lowercase().as_str())).or_insert(cid);
-                }
-                Ok(Written::Inserted)
+            if let Some(t) = churned {
+                revenue::record_status(self.tx, cid, t, true, "import")?;
             }
+            self.ids.insert(Key::from(id), cid);
+            if !email.is_empty() {
+                self.emails.entry(Key::from(email.to_lowercase().as_str())).or_insert(cid);
+            }
+            return Ok(Written::Inserted);
+        };
+        let old = self
+            .tx
+            .prepare_cached(&format!(
+                "SELECT {} FROM customers WHERE cid = ?",
+                crate::store::customers::COLUMNS
+            ))?
+            .query_row([cid], crate::store::customers::from_row)?;
+        // Columns the file has replace the stored values; others are kept.
+        let text = |i: usize, v: &str, was: &Option<String>| {
+            if has(i) {
+                opt_text(v).map(String::from)
+            } else {
+                was.clone()
+            }
+        };
+        let new_name = text(1, name, &old.name);
+        let new_email = text(2, email, &old.email);
+        let new_plan = text(3, plan, &old.plan);
+        let new_contact = text(7, contact, &old.contact_name);
+        let new_signed = if has(5) { signed } else { old.signed_up_at };
+        // The MRR is compared with the latest recorded value (before a churn, not the 0 after it).
+        let recorded = revenue::latest_mrr(self.tx, cid)?.or(old.mrr_cents);
+        let mrr_change = mrr.filter(|m| has(4) && Some(*m) != recorded);
+        // An empty churned_at clears only a churn an import set, never one from `churn record`.
+        let new_churned = match (has(6), churned, old.churned_at) {
+            (false, _, was) => was,
+            (true, Some(t), _) => Some(t),
+            (true, None, Some(was)) if revenue::churn_recorded_in_csf(self.tx, cid, was)? => Some(was),
+            (true, None, _) => None,
+        };
+        let same = new_name == old.name
+            && new_email == old.email
+            && new_plan == old.plan
+            && new_contact == old.contact_name
+            && new_signed == old.signed_up_at
+            && new_churned == old.churned_at
+            && mrr_change.is_none();
+        if same {
+            return Ok(Written::Unchanged);
         }
+        self.tx
+            .prepare_cached(
+                "UPDATE customers SET name = ?2, email = ?3, plan = ?4, signed_up_at = ?5, churned_at = ?6,
+                   contact_name = ?7, updated_at = ?8 WHERE cid = ?1",
+            )?
+            .execute(params![
+                cid,
+                new_name,
+                new_email,
+                new_plan,
+                new_signed,
+                new_churned,
+                new_contact,
+                now
+            ])?;
+        if let Some(m) = mrr_change {
+            revenue::record_mrr(self.tx, cid, mrr_at.unwrap_or(now).min(now), m, revenue::Source::Import)?;
+        }
+        match (old.churned_at, new_churned) {
+            (was, Some(t)) if was != Some(t) => revenue::record_status(self.tx, cid, t, true, "import")?,
+            (Some(_), None) => revenue::record_status(self.tx, cid, now, false, "import")?,
+            _ => {}
+        }
+        if has(2) && !email.is_empty() {
+            self.emails.insert(Key::from(email.to_lowercase().as_str()), cid);
+        }
+        Ok(Written::Updated)
     }
 
     pub(super) fn event_id(&mut self, name: &str, ts: i64) -> Result<i64, RowError> {

@@ -88,7 +88,10 @@ impl Default for ImportOptions {
 pub struct Summary {
     pub rows_read: u64,
     pub inserted: u64,
+    /// Rows that changed what was stored.
     pub updated: u64,
+    /// Rows equal to what was stored (customers): nothing written.
+    pub unchanged: u64,
     pub skipped: u64,
     pub customers_created: u64,
 }
@@ -286,6 +289,7 @@ fn import_in_tx(
         match outcome {
             Ok(Written::Inserted) => summary.inserted += 1,
             Ok(Written::Updated) => summary.updated += 1,
+            Ok(Written::Unchanged) => summary.unchanged += 1,
             Ok(Written::Batched) => {}
             Err(p) => {
                 total_problems += 1;

@@ -78,6 +78,33 @@ pub fn parse_money(s: &str) -> Result<i64, String> {
     Ok(if neg { -cents } else { cents })
 }
 
+/// Parses an MRR: money (as [`parse_money`]) that is not negative and, when
+/// it names a currency by symbol or code, names `currency` (config `currency`).
+pub fn parse_mrr(s: &str, currency: &str) -> Result<i64, String> {
+    let cents = parse_money(s)?;
+    if cents < 0 {
+        return Err("is negative; MRR is what a customer pays each month, 0 or more".into());
+    }
+    let t = s.trim();
+    let named = if let Some((_, code)) =
+        t.rsplit_once(' ').filter(|(_, c)| c.len() == 3 && c.bytes().all(|b| b.is_ascii_alphabetic()))
+    {
+        Some(code.to_ascii_uppercase())
+    } else {
+        [('$', "USD"), ('€', "EUR"), ('£', "GBP")]
+            .iter()
+            .find(|(sym, _)| t.trim_start_matches('-').starts_with(*sym))
+            .map(|(_, code)| code.to_string())
+    };
+    match named {
+        Some(code) if !code.eq_ignore_ascii_case(currency) => Err(format!(
+            "is in {code}, but this database counts money in {currency} (config currency); convert the amount, \
+             or `csf config set currency {code}` if all your prices are in {code}"
+        )),
+        _ => Ok(cents),
+    }
+}
+
 /// An integer within `lo..=hi`; `what` names the range in the error.
 pub fn parse_int_in(s: &str, lo: i64, hi: i64) -> Result<i64, String> {
     match s.trim().parse::<i64>() {
@@ -89,6 +116,19 @@ pub fn parse_int_in(s: &str, lo: i64, hi: i64) -> Result<i64, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_mrr_is_never_negative_and_in_the_databases_currency() {
+        assert_eq!(parse_mrr("49", "USD"), Ok(4_900));
+        assert_eq!(parse_mrr("$49.00", "USD"), Ok(4_900));
+        assert_eq!(parse_mrr("49.00 usd", "USD"), Ok(4_900));
+        assert_eq!(parse_mrr("€49", "EUR"), Ok(4_900));
+        assert!(parse_mrr("-3000000", "USD").unwrap_err().contains("is negative"));
+        assert!(parse_mrr("€49", "USD")
+            .unwrap_err()
+            .contains("is in EUR, but this database counts money in USD"));
+        assert!(parse_mrr("49 GBP", "USD").unwrap_err().contains("is in GBP"));
+    }
 
     #[test]
     fn money_forms() {

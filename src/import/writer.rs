@@ -5,7 +5,7 @@
 use std::collections::BTreeSet;
 
 use anyhow::Result;
-use rusqlite::{params, Transaction};
+use rusqlite::{params, OptionalExtension, Transaction};
 
 use super::fields::{self, fields};
 use super::keys::{Key, KeyMap};
@@ -15,6 +15,8 @@ use crate::time::parse_timestamp;
 pub(super) enum Written {
     Inserted,
     Updated,
+    /// The row equals what is stored: nothing written.
+    Unchanged,
     /// Held in a batch; counted when the batch is written (`UsageBatch`).
     Batched,
 }
@@ -23,6 +25,8 @@ pub(super) enum Written {
 pub(super) struct Writer<'t> {
     pub(super) tx: &'t Transaction<'t>,
     pub(super) kind: ImportKind,
+    /// Config `currency`: an MRR in another currency is refused.
+    pub(super) currency: String,
     pub(super) cols: Vec<Vec<usize>>,
     pub(super) minutes_after: Option<(usize, usize, usize)>,
     pub(super) preset: Option<&'static presets::Preset>,
@@ -110,9 +114,14 @@ impl<'t> Writer<'t> {
                 events.insert(Key::from(r.get_ref(1)?.as_str()?), (r.get(0)?, r.get(2)?, false));
             }
         }
+        let currency: String = tx
+            .query_row("SELECT value FROM config WHERE key = 'currency'", [], |r| r.get(0))
+            .optional()?
+            .unwrap_or_else(|| "USD".into());
         Ok(Writer {
             tx,
             kind,
+            currency,
             cols: resolved.cols,
             minutes_after: resolved.minutes_after,
             preset,

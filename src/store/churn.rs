@@ -127,6 +127,7 @@ pub fn record(conn: &Connection, cid: i64, r: &ChurnRecord, mrr_cents: Option<i6
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
         params![cid, r.churned_at, r.reason, r.reason_other, r.better, r.return_answer, mrr_cents, now],
     )?;
+    crate::store::revenue::record_status(conn, cid, r.churned_at, true, "record")?;
     Ok(())
 }
 
@@ -140,6 +141,8 @@ pub fn undo(conn: &Connection, cid: i64, now: i64) -> Result<()> {
         "DELETE FROM churn_records WHERE id = (SELECT id FROM churn_records WHERE cid = ?1 ORDER BY churned_at DESC, id DESC LIMIT 1)",
         [cid],
     )?;
+    // The churn stays in the history; the return takes effect now.
+    crate::store::revenue::record_status(conn, cid, now, false, "undo")?;
     Ok(())
 }
 

@@ -1,5 +1,6 @@
 //! The `customers` table: lookup by id or email, add, edit, remove, list.
 
+use crate::store::revenue;
 use anyhow::{bail, Result};
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
@@ -96,11 +97,25 @@ pub fn insert(conn: &Connection, c: &NewCustomer, now: i64) -> Result<i64> {
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?9)",
     )?
     .execute(params![c.id, c.name, c.email, c.plan, c.mrr_cents, c.signed_up_at, c.churned_at, now, c.contact_name])?;
-    Ok(conn.last_insert_rowid())
+    let cid = conn.last_insert_rowid();
+    // The history starts at signup (docs/revenue.md).
+    if let Some(m) = c.mrr_cents {
+        revenue::record_mrr(conn, cid, c.signed_up_at.unwrap_or(now), m, revenue::Source::Signup)?;
+    }
+    if let Some(t) = c.churned_at {
+        revenue::record_status(conn, cid, t, true, "edit")?;
+    }
+    Ok(cid)
 }
 
-/// Stores every field of `c` (an edited copy of a loaded customer).
-pub fn update(conn: &Connection, c: &Customer, now: i64) -> Result<()> {
+/// Stores every field of `c` (an edited copy of a loaded customer). A new
+/// MRR is recorded in the history as of `mrr_effective`; a churn set or
+/// cleared is recorded too (a return as of `now`).
+pub fn update(conn: &Connection, c: &Customer, now: i64, mrr_effective: i64) -> Result<()> {
+    let old = conn
+        .prepare_cached(&format!("SELECT {COLUMNS} FROM customers WHERE cid = ?"))?
+        .query_row([c.cid], from_row)?;
+    let recorded = revenue::latest_mrr(conn, c.cid)?.or(old.mrr_cents);
     conn.prepare_cached(
         "UPDATE customers SET id = ?2, name = ?3, email = ?4, plan = ?5, mrr_cents = ?6,
          signed_up_at = ?7, churned_at = ?8, updated_at = ?9, contact_name = ?10 WHERE cid = ?1",
@@ -117,6 +132,14 @@ pub fn update(conn: &Connection, c: &Customer, now: i64) -> Result<()> {
         now,
         c.contact_name
     ])?;
+    if let Some(m) = c.mrr_cents.filter(|m| Some(*m) != recorded) {
+        revenue::record_mrr(conn, c.cid, mrr_effective, m, revenue::Source::Edit)?;
+    }
+    match (old.churned_at, c.churned_at) {
+        (a, Some(t)) if a != Some(t) => revenue::record_status(conn, c.cid, t, true, "edit")?,
+        (Some(_), None) => revenue::record_status(conn, c.cid, now, false, "edit")?,
+        _ => {}
+    }
     Ok(())
 }
 

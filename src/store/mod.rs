@@ -9,6 +9,7 @@ pub mod health;
 pub mod onboarding;
 pub mod profile;
 pub mod reports;
+pub mod revenue;
 pub mod skips;
 pub mod tickets;
 pub mod touches;

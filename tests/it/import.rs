@@ -43,7 +43,7 @@ fn summary_goes_to_stderr_and_stdout_stays_empty() {
     let r = w.run(&["import", "customers", "c.csv"]).ok();
     assert_eq!(r.stdout, "");
     assert!(
-        r.stderr.starts_with("customers: 2 rows read, 2 inserted, 0 updated, 0 skipped in "),
+        r.stderr.starts_with("customers: 2 rows read, 2 inserted, 0 changed, 0 unchanged, 0 skipped in "),
         "{}",
         r.stderr
     );
@@ -121,14 +121,18 @@ fn a_time_ordered_file_with_a_repeated_key_keeps_the_last_row() {
 ",
     );
     let r = w.run(&["import", "usage", "u.csv"]).ok();
-    assert!(r.stderr.starts_with("usage: 5 rows read, 4 inserted, 1 updated, 0 skipped"), "{}", r.stderr);
+    assert!(
+        r.stderr.starts_with("usage: 5 rows read, 4 inserted, 1 changed, 0 unchanged, 0 skipped"),
+        "{}",
+        r.stderr
+    );
     assert_eq!(
         w.count("SELECT count FROM usage_events u JOIN customers c ON c.cid = u.cid WHERE c.id = 'acme' AND u.ts = 1793527200"),
         7
     );
     assert_eq!(w.count("SELECT count(*) FROM usage_events"), 4);
     let r = w.run(&["import", "usage", "u.csv", "--dry-run"]).ok();
-    assert!(r.stderr.contains("would insert 0, update 5"), "{}", r.stderr);
+    assert!(r.stderr.contains("would insert 0, change 5"), "{}", r.stderr);
 }
 
 /// A file larger than one in-memory run (2^17 rows) is sorted through a
@@ -151,7 +155,7 @@ fn a_large_time_ordered_file_is_merged_with_the_same_result() {
     let r = w.cmd().env("TMPDIR", &tmp).args(["import", "usage", "big.csv"]).output().unwrap();
     let stderr = String::from_utf8_lossy(&r.stderr);
     assert!(r.status.success(), "{stderr}");
-    assert!(stderr.starts_with(&format!("usage: {} rows read, {n} inserted, 1 updated", n + 1)), "{stderr}");
+    assert!(stderr.starts_with(&format!("usage: {} rows read, {n} inserted, 1 changed", n + 1)), "{stderr}");
     assert_eq!(w.count("SELECT count(*) FROM usage_events"), n as i64);
     assert_eq!(w.count("SELECT count FROM usage_events WHERE ts = 1700000000"), 9);
     // Counts 1..=5 in turn: 60,000 of each is 900,000; the first row (1) became 9.
@@ -167,7 +171,11 @@ fn reimport_does_not_double_count() {
     w.file("u.csv", usage);
     w.run(&["import", "usage", "u.csv"]).ok();
     let r = w.run(&["import", "usage", "u.csv"]).ok();
-    assert!(r.stderr.starts_with("usage: 2 rows read, 0 inserted, 2 updated, 0 skipped"), "{}", r.stderr);
+    assert!(
+        r.stderr.starts_with("usage: 2 rows read, 0 inserted, 2 changed, 0 unchanged, 0 skipped"),
+        "{}",
+        r.stderr
+    );
     assert_eq!(w.count("SELECT count(*) FROM usage_events"), 2);
     // An overlapping export: one old row, one new one.
     w.file(
@@ -175,7 +183,7 @@ fn reimport_does_not_double_count() {
         "customer,timestamp,event\nacme,2026-11-02T10:00:00Z,reports\nacme,2026-11-03T10:00:00Z,reports\n",
     );
     let r = w.run(&["import", "usage", "u2.csv"]).ok();
-    assert!(r.stderr.starts_with("usage: 2 rows read, 1 inserted, 1 updated"), "{}", r.stderr);
+    assert!(r.stderr.starts_with("usage: 2 rows read, 1 inserted, 1 changed"), "{}", r.stderr);
     assert_eq!(w.count("SELECT count(*) FROM usage_events"), 3);
 
     for (kind, csv) in [
@@ -342,7 +350,11 @@ fn unknown_customers_are_refused_unless_created() {
          error: u.csv: 2 invalid rows; nothing was imported — fix them, or pass --skip-invalid to import the good rows\n",
     );
     let r = w.run(&["import", "usage", "u.csv", "--create-missing"]).ok();
-    assert!(r.stderr.contains("3 inserted, 0 updated, 0 skipped, 2 customers created"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("3 inserted, 0 changed, 0 unchanged, 0 skipped, 2 customers created"),
+        "{}",
+        r.stderr
+    );
     assert_eq!(w.count("SELECT count(*) FROM customers WHERE id = 'new@x.test' AND email = 'new@x.test'"), 1);
     assert_eq!(w.count("SELECT count(*) FROM customers WHERE id = 'ghost' AND signed_up_at IS NULL"), 1);
 }
@@ -373,7 +385,11 @@ fn skip_invalid_imports_good_rows_and_writes_rejects() {
         "{}",
         r.stderr
     );
-    assert!(r.stderr.contains("nps: 4 rows read, 2 inserted, 0 updated, 2 skipped"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("nps: 4 rows read, 2 inserted, 0 changed, 0 unchanged, 2 skipped"),
+        "{}",
+        r.stderr
+    );
     assert!(r.stderr.contains("skipped rows written to rej.csv"), "{}", r.stderr);
     assert_eq!(w.count("SELECT count(*) FROM nps_responses"), 2);
     let rejects = std::fs::read_to_string(w.path("rej.csv")).unwrap();
@@ -392,7 +408,7 @@ fn dry_run_reports_and_writes_nothing() {
     let before = w.dump();
     let r = w.run(&["import", "usage", "u.csv", "--dry-run", "--create-missing"]).ok();
     assert!(
-        r.stderr.starts_with("usage (dry run, nothing written): 2 rows read, would insert 2, update 0, skip 0, 1 customers created"),
+        r.stderr.starts_with("usage (dry run, nothing written): 2 rows read, would insert 2, change 0, leave 0 unchanged, skip 0, 1 customers created"),
         "{}",
         r.stderr
     );

@@ -165,7 +165,7 @@ fn an_import_never_replaces_a_ticket_opened_in_csf() {
     // Re-importing an imported id still updates it.
     w.file("t3.csv", "id,customer,subject,created_at\n7,globex,Renamed,2026-11-01\n");
     let r = w.run(&["import", "tickets", "t3.csv"]).ok();
-    assert!(r.stderr.contains("0 inserted, 1 updated"), "{}", r.stderr);
+    assert!(r.stderr.contains("0 inserted, 1 changed"), "{}", r.stderr);
 }
 
 /// A note a person wrote survives a re-import of its ticket, whatever it says.

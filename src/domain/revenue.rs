@@ -1,0 +1,181 @@
+//! Revenue with its history (docs/revenue.md): a customer's MRR at any time
+//! from its changes and its churns and returns; each month's movements
+//! (new, expansion, contraction, churned, reactivation) as a pure fold over
+//! the customers, so that start + movements = end holds exactly, in cents.
+
+/// One customer's revenue history, each list sorted by time.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct History {
+    /// (effective at, MRR in cents): the MRR from that moment on.
+    pub changes: Vec<(i64, i64)>,
+    /// (at, churned): a churn (`true`) or a return (`false`) from that moment on.
+    pub status: Vec<(i64, bool)>,
+    /// Signup time, if known: no MRR is counted before it.
+    pub signed_up_at: Option<i64>,
+}
+
+impl History {
+    /// The MRR recorded at `t` (the latest change on or before it), churned or not.
+    pub fn recorded_at(&self, t: i64) -> i64 {
+        self.changes.iter().take_while(|(at, _)| *at <= t).last().map_or(0, |(_, c)| *c)
+    }
+
+    /// Churned at `t`: the latest churn or return on or before it is a churn.
+    pub fn churned_at(&self, t: i64) -> bool {
+        self.status.iter().take_while(|(at, _)| *at <= t).last().is_some_and(|(_, c)| *c)
+    }
+
+    /// The MRR paid at `t`: the recorded MRR, 0 once churned or before signup.
+    pub fn mrr_at(&self, t: i64) -> i64 {
+        if self.churned_at(t) || self.signed_up_at.is_some_and(|s| s > t) {
+            0
+        } else {
+            self.recorded_at(t)
+        }
+    }
+
+    /// Paid anything before `t` (so MRR that starts again is a reactivation, not new).
+    pub fn paid_before(&self, t: i64) -> bool {
+        // MRR is paid between changes; a churn only ends it. Look at each
+        // change and each return before `t`.
+        let mut moments: Vec<i64> = self.changes.iter().map(|(at, _)| *at).collect();
+        moments.extend(self.status.iter().filter(|(_, c)| !*c).map(|(at, _)| *at));
+        moments.into_iter().filter(|m| *m < t).any(|m| self.mrr_at(m) > 0)
+    }
+}
+
+/// One period's movements, in cents, and the paying customers at its ends.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Movements {
+    pub mrr_start: i64,
+    pub new: i64,
+    pub expansion: i64,
+    pub contraction: i64,
+    pub churned: i64,
+    pub reactivation: i64,
+    pub mrr_end: i64,
+    pub customers_start: i64,
+    pub customers_end: i64,
+}
+
+impl Movements {
+    /// Adds one customer's movement between `start` (its MRR at the period's
+    /// start) and `end`; `paid_before` says whether it paid before the period.
+    pub fn add(&mut self, start: i64, end: i64, paid_before: bool) {
+        self.mrr_start += start;
+        self.mrr_end += end;
+        self.customers_start += i64::from(start > 0);
+        self.customers_end += i64::from(end > 0);
+        match (start > 0, end > 0) {
+            (false, true) if paid_before => self.reactivation += end,
+            (false, true) => self.new += end,
+            (true, false) => self.churned += start,
+            (true, true) if end > start => self.expansion += end - start,
+            (true, true) => self.contraction += start - end,
+            (false, false) => {}
+        }
+    }
+
+    /// Net revenue retention, percent: (start + expansion − contraction − churned) ÷ start.
+    pub fn nrr(&self) -> Option<f64> {
+        (self.mrr_start > 0).then(|| {
+            (self.mrr_start + self.expansion - self.contraction - self.churned) as f64 * 100.0
+                / self.mrr_start as f64
+        })
+    }
+
+    /// Gross revenue retention, percent: (start − contraction − churned) ÷ start.
+    pub fn grr(&self) -> Option<f64> {
+        (self.mrr_start > 0).then(|| {
+            (self.mrr_start - self.contraction - self.churned) as f64 * 100.0 / self.mrr_start as f64
+        })
+    }
+
+    /// start + new + expansion − contraction − churned + reactivation = end.
+    pub fn balances(&self) -> bool {
+        self.mrr_start + self.new + self.expansion - self.contraction - self.churned + self.reactivation
+            == self.mrr_end
+    }
+}
+
+/// The movements of the period `[start, end)` over every history: each
+/// customer's MRR just before `start` against its MRR at `end - 1`.
+pub fn movements<'a>(histories: impl IntoIterator<Item = &'a History>, start: i64, end: i64) -> Movements {
+    let mut m = Movements::default();
+    for h in histories {
+        let (a, b) = (h.mrr_at(start - 1), h.mrr_at(end - 1));
+        let paid_before = a == 0 && b > 0 && h.paid_before(start);
+        m.add(a, b, paid_before);
+    }
+    m
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const DAY: i64 = 86_400;
+    // November 2026: [NOV, DEC).
+    const NOV: i64 = 20_758 * DAY;
+    const DEC: i64 = 20_788 * DAY;
+
+    fn h(changes: &[(i64, i64)], status: &[(i64, bool)]) -> History {
+        History { changes: changes.to_vec(), status: status.to_vec(), signed_up_at: None }
+    }
+
+    /// One month by hand: an expansion, a contraction, a churn, a new
+    /// customer and a reactivation, besides a steady one.
+    #[test]
+    fn a_hand_computed_month() {
+        let before = NOV - 40 * DAY;
+        let books = [
+            h(&[(before, 10_000)], &[]),                          // steady $100
+            h(&[(before, 5_000), (NOV + 3 * DAY, 8_000)], &[]),   // +$30 expansion
+            h(&[(before, 20_000), (NOV + 9 * DAY, 15_000)], &[]), // −$50 contraction
+            h(&[(before, 4_900)], &[(NOV + 12 * DAY, true)]),     // −$49 churned
+            h(&[(NOV + 5 * DAY, 9_900)], &[]),                    // +$99 new
+            h(&[(before - 90 * DAY, 2_900)], &[(before - 30 * DAY, true), (NOV + 20 * DAY, false)]), // +$29 back
+            h(&[(NOV + 2 * DAY, 0)], &[]), // a free plan: nothing
+        ];
+        let m = movements(&books, NOV, DEC);
+        assert_eq!(
+            m,
+            Movements {
+                mrr_start: 10_000 + 5_000 + 20_000 + 4_900,
+                new: 9_900,
+                expansion: 3_000,
+                contraction: 5_000,
+                churned: 4_900,
+                reactivation: 2_900,
+                mrr_end: 10_000 + 8_000 + 15_000 + 9_900 + 2_900,
+                customers_start: 4,
+                customers_end: 5,
+            }
+        );
+        assert!(m.balances());
+        // NRR = (39,900 + 3,000 − 5,000 − 4,900) / 39,900; GRR = (39,900 − 5,000 − 4,900) / 39,900.
+        assert!((m.nrr().unwrap() - 33_000.0 * 100.0 / 39_900.0).abs() < 1e-9);
+        assert!((m.grr().unwrap() - 30_000.0 * 100.0 / 39_900.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn mrr_at_a_time_is_the_latest_change_and_zero_once_churned() {
+        let x = History {
+            changes: vec![(100, 1_000), (200, 3_000)],
+            status: vec![(300, true), (400, false)],
+            signed_up_at: Some(100),
+        };
+        assert_eq!(
+            [99, 100, 199, 200, 299, 300, 399, 400].map(|t| x.mrr_at(t)),
+            [0, 1_000, 1_000, 3_000, 3_000, 0, 0, 3_000]
+        );
+        assert_eq!(x.recorded_at(350), 3_000, "the MRR before a churn is kept");
+        assert!(!x.paid_before(100) && x.paid_before(101));
+    }
+
+    #[test]
+    fn an_empty_start_has_no_retention() {
+        let m = movements(&[h(&[(NOV + DAY, 100)], &[])], NOV, DEC);
+        assert_eq!((m.new, m.nrr(), m.grr()), (100, None, None));
+    }
+}

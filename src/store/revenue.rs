@@ -1,0 +1,108 @@
+//! MRR changes and churns as history (docs/revenue.md): what every writer of
+//! a customer's MRR or churn records, and the histories the revenue reports fold.
+
+use std::collections::HashMap;
+
+use anyhow::Result;
+use rusqlite::{params, Connection, OptionalExtension};
+
+use crate::domain::revenue::History;
+
+/// Where a change comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    Signup,
+    Import,
+    Edit,
+}
+
+impl Source {
+    fn name(self) -> &'static str {
+        match self {
+            Source::Signup => "signup",
+            Source::Import => "import",
+            Source::Edit => "edit",
+        }
+    }
+}
+
+/// Records that the customer's MRR is `cents` from `at` on (a change at the
+/// same moment replaces it), and keeps `customers.mrr_cents` the latest value.
+pub fn record_mrr(conn: &Connection, cid: i64, at: i64, cents: i64, source: Source) -> rusqlite::Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO mrr_changes (cid, effective_at, mrr_cents, source) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT (cid, effective_at) DO UPDATE SET mrr_cents = excluded.mrr_cents, source = excluded.source",
+    )?
+    .execute(params![cid, at, cents, source.name()])?;
+    conn.prepare_cached(
+        "UPDATE customers SET mrr_cents =
+           (SELECT mrr_cents FROM mrr_changes WHERE cid = ?1 ORDER BY effective_at DESC LIMIT 1)
+         WHERE cid = ?1",
+    )?
+    .execute([cid])?;
+    Ok(())
+}
+
+/// The latest MRR recorded for the customer (the MRR before a churn, not the 0 after it).
+pub fn latest_mrr(conn: &Connection, cid: i64) -> rusqlite::Result<Option<i64>> {
+    conn.prepare_cached(
+        "SELECT mrr_cents FROM mrr_changes WHERE cid = ?1 ORDER BY effective_at DESC LIMIT 1",
+    )?
+    .query_row([cid], |r| r.get(0))
+    .optional()
+}
+
+/// Records a churn (`churned`) or a return at `at`; `source` is one of
+/// `import`, `record`, `undo`, `edit`.
+pub fn record_status(
+    conn: &Connection,
+    cid: i64,
+    at: i64,
+    churned: bool,
+    source: &str,
+) -> rusqlite::Result<()> {
+    conn.prepare_cached(
+        "INSERT OR IGNORE INTO status_changes (cid, at, churned, source) VALUES (?1, ?2, ?3, ?4)",
+    )?
+    .execute(params![cid, at, churned, source])?;
+    Ok(())
+}
+
+/// Whether the customer's current churn was recorded with `csf churn record`
+/// (an import must never undo it).
+pub fn churn_recorded_in_csf(conn: &Connection, cid: i64, churned_at: i64) -> rusqlite::Result<bool> {
+    Ok(conn
+        .prepare_cached("SELECT 1 FROM churn_records WHERE cid = ?1 AND churned_at = ?2 LIMIT 1")?
+        .query_row(params![cid, churned_at], |_| Ok(()))
+        .optional()?
+        .is_some())
+}
+
+/// Every customer's history with its plan: two ordered scans.
+pub fn histories(conn: &Connection) -> Result<Vec<(i64, Option<String>, History)>> {
+    let mut out: Vec<(i64, Option<String>, History)> = Vec::new();
+    let mut at: HashMap<i64, usize> = HashMap::new();
+    let mut st = conn.prepare_cached("SELECT cid, plan, signed_up_at FROM customers ORDER BY cid")?;
+    let mut rows = st.query([])?;
+    while let Some(r) = rows.next()? {
+        at.insert(r.get(0)?, out.len());
+        out.push((r.get(0)?, r.get(1)?, History { signed_up_at: r.get(2)?, ..History::default() }));
+    }
+    let mut st = conn
+        .prepare_cached("SELECT cid, effective_at, mrr_cents FROM mrr_changes ORDER BY cid, effective_at")?;
+    let mut rows = st.query([])?;
+    while let Some(r) = rows.next()? {
+        if let Some(&i) = at.get(&r.get(0)?) {
+            out[i].2.changes.push((r.get(1)?, r.get(2)?));
+        }
+    }
+    let mut st =
+        conn.prepare_cached("SELECT cid, at, churned FROM status_changes ORDER BY cid, at, churned")?;
+    let mut rows = st.query([])?;
+    while let Some(r) = rows.next()? {
+        if let Some(&i) = at.get(&r.get(0)?) {
+            out[i].2.status.push((r.get(1)?, r.get(2)?));
+        }
+    }
+    Ok(out)
+}
