@@ -90,6 +90,10 @@ fn run(ctx: &Ctx, command: Command) -> anyhow::Result<()> {
         Command::Churn(cmd) => commands::churn::run(ctx, cmd),
         Command::Onboarding(cmd) => commands::onboarding::run(ctx, cmd),
         Command::Report(ReportCmd::Trends { by, periods }) => commands::trends::run(ctx, by.into(), periods),
+        Command::Report(ReportCmd::Revenue { months, by }) => commands::revenue::revenue(ctx, months, by),
+        Command::Report(ReportCmd::Cohorts { months, metric }) => {
+            commands::revenue::cohorts(ctx, months, metric)
+        }
         Command::Report(cmd) => commands::report::run(ctx, cmd),
         Command::Config(cmd) => commands::config::run(ctx, cmd),
         Command::Backup { path } => commands::admin::backup(ctx, &path),

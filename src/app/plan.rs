@@ -107,6 +107,10 @@ fn gather_rest(
     if on(Section::Trends) {
         data.trends = trends::figures(conn, settings, now, crate::domain::trends::By::Month, 6)?;
     }
+    if on(Section::Revenue) {
+        data.revenue =
+            crate::app::revenue::by_month(conn, now, 1, false)?.pop().map(|m| (m.month, m.movements));
+    }
     if on(Section::TopIssues) || on(Section::Documentation) {
         let plans = st::plans(conn)?;
         let counts = st::category_counts(conn, from, now)?;

@@ -13,7 +13,7 @@ pub enum ReportCmd {
     },
     /// The Customer Success Plan as markdown (for your docs or wiki)
     #[command(
-        after_help = "Example:\n  csf report plan > docs/customer-success.md\n  csf report plan --sections current-state,improvements --charts mermaid\n\nSections: current-state, top-issues, improvements, documentation, trends,\nhealth, churn-risks, onboarding, support-scaling, cadence"
+        after_help = "Example:\n  csf report plan > docs/customer-success.md\n  csf report plan --sections current-state,improvements --charts mermaid\n\nSections: current-state, top-issues, improvements, documentation, trends,\nhealth, revenue, churn-risks, onboarding, support-scaling, cadence"
     )]
     Plan {
         /// The period: the last N days, today included
@@ -25,6 +25,30 @@ pub enum ReportCmd {
         /// Add charts (mermaid blocks: health bands pie, churn rate by month, first response and churn trends)
         #[arg(long, value_name = "KIND")]
         charts: Option<Charts>,
+    },
+    /// MRR movements per month: new, expansion, contraction, churned, reactivation; NRR and GRR
+    #[command(
+        after_help = "Each month: MRR at start + new + expansion − contraction − churned + reactivation = MRR at\nend, exactly, from each customer's MRR history (csf customer edit --mrr --effective).\n\nExample:\n  csf report revenue\n  csf report revenue --months 6 --by plan -f json"
+    )]
+    Revenue {
+        /// How many months, the current one included
+        #[arg(long, default_value_t = 12, value_parser = clap::value_parser!(u32).range(1..=120))]
+        months: u32,
+        /// One row per plan per month (by each customer's current plan)
+        #[arg(long, value_name = "WHAT")]
+        by: Option<SplitBy>,
+    },
+    /// Signup cohorts: how many customers (or how much MRR) each month's signups keep
+    #[command(
+        after_help = "Rows are signup months; column N is N months after signup. Logos: % of the cohort still a\ncustomer at the end of that month. Revenue: % of the cohort's MRR at the end of its signup\nmonth still paid then (above 100% when expansion beats churn).\n\nExample:\n  csf report cohorts\n  csf report cohorts --metric revenue --months 6 -f markdown"
+    )]
+    Cohorts {
+        /// How many signup months, the current one included
+        #[arg(long, default_value_t = 12, value_parser = clap::value_parser!(u32).range(1..=120))]
+        months: u32,
+        /// What a cell counts
+        #[arg(long, default_value = "logos")]
+        metric: CohortMetricArg,
     },
     /// Each key metric per month or week, with revenue churn, health bands and MRR at risk
     #[command(
@@ -38,6 +62,19 @@ pub enum ReportCmd {
         #[arg(long, default_value_t = 6, value_parser = clap::value_parser!(u32).range(1..=120))]
         periods: u32,
     },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SplitBy {
+    Plan,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CohortMetricArg {
+    /// The share of the cohort still a customer
+    Logos,
+    /// The share of the cohort's first-month MRR still paid
+    Revenue,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

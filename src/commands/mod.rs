@@ -11,6 +11,7 @@ pub mod health;
 pub mod import;
 pub mod onboarding;
 pub mod report;
+pub mod revenue;
 pub mod template;
 pub mod ticket;
 pub mod today;

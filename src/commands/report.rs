@@ -34,7 +34,9 @@ pub fn run(ctx: &Ctx, cmd: ReportCmd) -> Result<()> {
             let data = plan::gather(&conn, &settings, ctx.now, days, &chosen, charts.is_some())?;
             render::out(&render::plan::render(&data, &chosen, charts.is_some()))
         }
-        ReportCmd::Trends { .. } => unreachable!("lib.rs dispatches trends to commands::trends"),
+        ReportCmd::Trends { .. } | ReportCmd::Revenue { .. } | ReportCmd::Cohorts { .. } => {
+            unreachable!("lib.rs dispatches trends, revenue and cohorts to their own modules")
+        }
     }
 }
 

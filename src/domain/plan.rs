@@ -14,6 +14,7 @@ pub enum Section {
     Documentation,
     Trends,
     Health,
+    Revenue,
     ChurnRisks,
     Onboarding,
     SupportScaling,
@@ -21,13 +22,14 @@ pub enum Section {
 }
 
 impl Section {
-    pub const ALL: [Section; 10] = [
+    pub const ALL: [Section; 11] = [
         Section::CurrentState,
         Section::TopIssues,
         Section::Improvements,
         Section::Documentation,
         Section::Trends,
         Section::Health,
+        Section::Revenue,
         Section::ChurnRisks,
         Section::Onboarding,
         Section::SupportScaling,
@@ -42,6 +44,7 @@ impl Section {
             Section::Improvements => "improvements",
             Section::Documentation => "documentation",
             Section::Trends => "trends",
+            Section::Revenue => "revenue",
             Section::Health => "health",
             Section::ChurnRisks => "churn-risks",
             Section::Onboarding => "onboarding",
@@ -72,8 +75,10 @@ pub struct PlanData {
     pub metrics: Vec<Metric>,
     /// Revenue churn over the same period (SPEC §14.2), after the framework's table.
     pub revenue_churn: Option<Metric>,
-    /// The last 6 calendar months (SPEC §14.1), oldest first.
+    /// The last 6 calendar months, oldest first.
     pub trends: Vec<PeriodFigures>,
+    /// This month's MRR movements (`YYYY-MM`, movements to date).
+    pub revenue: Option<(String, crate::domain::revenue::Movements)>,
     /// Ticket categories in the period, most tickets first.
     pub categories: Vec<CategoryCount>,
     pub tickets_in_period: i64,
@@ -199,6 +204,7 @@ mod tests {
         }
         assert_eq!(Section::parse("cadense"), None);
         assert!(Section::names().starts_with("current-state, top-issues"));
+        assert_eq!(Section::parse("revenue"), Some(Section::Revenue));
     }
 
     #[test]

@@ -13,6 +13,7 @@ pub mod health;
 mod machine;
 mod markdown;
 pub mod plan;
+pub mod revenue;
 mod table;
 pub mod tickets;
 pub mod today;

@@ -37,7 +37,7 @@ pub fn header_label(col: &str) -> String {
     let words: Vec<String> = col
         .split('_')
         .map(|w| match w {
-            "mrr" | "nps" | "csat" | "d1" | "auc" => w.to_uppercase(),
+            "mrr" | "nps" | "csat" | "d1" | "auc" | "nrr" | "grr" => w.to_uppercase(),
             w => w.to_string(),
         })
         .collect();

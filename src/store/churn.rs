@@ -240,12 +240,17 @@ pub fn month_counts(conn: &Connection, start: i64, end: i64, now: i64) -> Result
                SELECT (signed_up_at IS NULL OR signed_up_at < ?1) AND (churned_at IS NULL OR churned_at >= ?1 OR churned_at > ?3) AS active,
                       churned_at >= ?1 AND churned_at < ?2 AND churned_at <= ?3 AS churned_in,
                       signed_up_at >= ?1 AND signed_up_at < ?2 AS signed_in,
-                      COALESCE(mrr_cents, 0) AS mrr
-               FROM customers WHERE signed_up_at IS NULL OR signed_up_at <= ?3)
+                      -- From the history, so a later edit never changes a past period:
+                      -- the MRR at the period's start, and just before the churn.
+                      COALESCE((SELECT m.mrr_cents FROM mrr_changes m WHERE m.cid = c.cid AND m.effective_at < ?1
+                                ORDER BY m.effective_at DESC LIMIT 1), 0) AS mrr,
+                      COALESCE((SELECT m.mrr_cents FROM mrr_changes m WHERE m.cid = c.cid AND m.effective_at < c.churned_at
+                                ORDER BY m.effective_at DESC LIMIT 1), 0) AS mrr_lost
+               FROM customers c WHERE signed_up_at IS NULL OR signed_up_at <= ?3)
              SELECT COALESCE(SUM(active), 0), COALESCE(SUM(active AND churned_in), 0),
                     COALESCE(SUM(signed_in AND churned_in), 0),
                     CAST(TOTAL(CASE WHEN active THEN mrr END) AS INTEGER),
-                    CAST(TOTAL(CASE WHEN active AND churned_in THEN mrr END) AS INTEGER)
+                    CAST(TOTAL(CASE WHEN active AND churned_in THEN mrr_lost END) AS INTEGER)
              FROM f",
         )?
         .query_row(params![start, end, now], |r| {

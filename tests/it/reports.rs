@@ -115,6 +115,7 @@ fn plan_begins_with_the_framework_format() {
             "### Documentation Needed",
             "### Trends",
             "### Customer Health",
+            "### Revenue",
             "### Churn Risks",
             "### Onboarding",
             "### Support Scaling",
@@ -134,7 +135,7 @@ fn plan_with_mermaid_charts_and_sections() {
     let r = w.run(&["report", "plan", "--sections", "health,gossip"]).fails(1);
     assert_eq!(
         r.stderr,
-        "error: --sections: unknown section \"gossip\"; the sections are current-state, top-issues, improvements, documentation, trends, health, churn-risks, onboarding, support-scaling, cadence\n"
+        "error: --sections: unknown section \"gossip\"; the sections are current-state, top-issues, improvements, documentation, trends, health, revenue, churn-risks, onboarding, support-scaling, cadence\n"
     );
     assert_eq!(w.dump(), before);
 }

@@ -19,6 +19,7 @@ pub fn render(d: &PlanData, sections: &[Section], charts: bool) -> String {
             Section::Improvements => improvements(&mut o, d),
             Section::Documentation => documentation(&mut o, d),
             Section::Trends => crate::render::trends::plan_section(&mut o, &d.trends, charts),
+            Section::Revenue => revenue(&mut o, d.revenue.as_ref()),
             Section::Health => health(&mut o, &d.health, charts),
             Section::ChurnRisks => churn_risks(&mut o, d, charts),
             Section::Onboarding => onboarding(&mut o, &d.onboarding),
@@ -242,6 +243,32 @@ fn onboarding(o: &mut String, f: &OnboardingSection) {
     for m in &f.metrics {
         o.push_str(&metric_line(m));
     }
+}
+
+/// This month's MRR movements, NRR and GRR (docs/revenue.md).
+fn revenue(o: &mut String, r: Option<&(String, crate::domain::revenue::Movements)>) {
+    o.push_str("### Revenue\n");
+    let Some((month, m)) = r else {
+        o.push_str("No revenue history yet.\n");
+        return;
+    };
+    let money = crate::render::money_shown;
+    o.push_str(&format!(
+        "{month} to date: MRR {} at the start, {} now — {} new, {} expansion, −{} contraction, −{} churned, {} reactivation.\n",
+        money(m.mrr_start),
+        money(m.mrr_end),
+        money(m.new),
+        money(m.expansion),
+        money(m.contraction),
+        money(m.churned),
+        money(m.reactivation)
+    ));
+    let pct = |v: Option<f64>| v.map_or("n/a".to_string(), |p| format!("{}%", figure::fixed(p, 1)));
+    o.push_str(&format!(
+        "Net revenue retention {}, gross revenue retention {} (`csf report revenue` has every month).\n",
+        pct(m.nrr()),
+        pct(m.grr())
+    ));
 }
 
 fn support_scaling(o: &mut String, tickets_4_weeks: i64) {
