@@ -23,6 +23,7 @@ mod refusals_store;
 mod reliability;
 mod reliability3;
 mod reports;
+mod revenue;
 mod skips;
 mod storage;
 mod tickets;
