@@ -13,6 +13,7 @@ pub mod metrics;
 pub mod onboarding;
 pub mod outreach;
 pub mod plan;
+pub mod readers;
 pub mod revenue;
 pub mod templates;
 pub mod tickets;

@@ -21,7 +21,7 @@ fn chosen(m: &Morning, ids: &[String]) -> Result<Vec<Action>> {
     let mut bad = Vec::new();
     for id in ids {
         match m.find(id) {
-            Some(a) if !out.iter().any(|c| c.id == a.id) => out.push(a.clone()),
+            Some(a) if !out.iter().any(|c| c.id == a.id) => out.push(a),
             Some(_) => {}
             None => {
                 let near = m.suggest(id);

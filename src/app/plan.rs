@@ -4,7 +4,7 @@
 use anyhow::Result;
 use rusqlite::Connection;
 
-use crate::app::{backtest, churn, onboarding, tickets, trends};
+use crate::app::{backtest, churn, onboarding, readers, tickets, trends};
 use crate::domain::health::Band;
 use crate::domain::metrics;
 use crate::domain::onboarding as donb;
@@ -34,13 +34,8 @@ pub fn gather(
     charts: bool,
 ) -> Result<PlanData> {
     let on = |s: Section| sections.contains(&s);
-    let path = conn.path().filter(|p| !p.is_empty()).map(std::path::PathBuf::from);
-    let reader = |p: &std::path::Path| -> Result<Connection> {
-        let c = Connection::open_with_flags(p, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
-        c.busy_timeout(std::time::Duration::from_millis(crate::store::BUSY_TIMEOUT_MS))?;
-        c.pragma_update(None, "cache_size", -32_768)?;
-        Ok(c)
-    };
+    let path = readers::path_of(conn);
+    let reader = |p: &std::path::Path| readers::open(p);
     std::thread::scope(|scope| -> Result<PlanData> {
         let risks_job = match (&path, on(Section::ChurnRisks)) {
             (Some(p), true) => Some(scope.spawn(move || risk_rows(&reader(p)?, now))),

@@ -9,7 +9,7 @@ use anyhow::Result;
 use rusqlite::Connection;
 
 use crate::app::drafts::Drafts;
-use crate::app::{churn, health, onboarding, tickets};
+use crate::app::{churn, health, onboarding, readers, tickets};
 use crate::domain::sequence::{self, DueStep as SeqStep, ONBOARDING, WINBACK};
 use crate::domain::settings::Settings;
 use crate::domain::templates::step_name;
@@ -23,22 +23,126 @@ use crate::time::{self, date_of_day, iso_date, DAY};
 /// Unanswered tickets older than this are not the morning's work.
 pub const TICKET_DAYS: i64 = 30;
 
-/// Every action due as of now, ranked, without drafts; and those hidden by a skip.
+/// One action due: ready (stale data, tickets) or a customer's judgement,
+/// whose words are built only when the action is read.
+enum Entry {
+    Ready(Box<Action>),
+    Judged { person: usize, kind: Kind, id: String, rank: (i64, i64) },
+}
+
+/// The morning as of now: every action due, ranked, and those hidden by a
+/// skip. It holds each customer's facts, not every action's text: an
+/// action's words are built when it is read (`due`, `find`), so a book of
+/// 100,000 customers ranks in bounded memory.
 pub struct Morning {
-    pub due: Vec<Action>,
-    pub skipped: Vec<Action>,
+    people: Vec<Customer>,
+    facts: Vec<Facts>,
+    now: i64,
+    due: Vec<Entry>,
+    skipped: Vec<(Entry, i64)>,
 }
 
 impl Morning {
-    /// Every action id, due or skipped (for `done`, `skip` and `draft`).
-    pub fn find(&self, id: &str) -> Option<&Action> {
+    fn kind_of(e: &Entry) -> Kind {
+        match e {
+            Entry::Ready(a) => a.kind,
+            Entry::Judged { kind, .. } => *kind,
+        }
+    }
+
+    fn id_of(e: &Entry) -> &str {
+        match e {
+            Entry::Ready(a) => &a.id,
+            Entry::Judged { id, .. } => id,
+        }
+    }
+
+    fn action(&self, e: &Entry) -> Action {
+        match e {
+            Entry::Ready(a) => (**a).clone(),
+            Entry::Judged { person, .. } => judged(&self.people[*person], &self.facts[*person], self.now)
+                .unwrap_or_else(|| unreachable!("a judged entry has a verdict")),
+        }
+    }
+
+    /// How many actions of `kinds` (all when empty) are due.
+    pub fn count(&self, kinds: &[Kind]) -> usize {
+        self.due.iter().filter(|e| kinds.is_empty() || kinds.contains(&Self::kind_of(e))).count()
+    }
+
+    /// The actions due of `kinds` (all when empty), most at stake first, built one by one.
+    pub fn due<'a>(&'a self, kinds: &'a [Kind]) -> impl Iterator<Item = Action> + 'a {
+        self.due
+            .iter()
+            .filter(move |e| kinds.is_empty() || kinds.contains(&Self::kind_of(e)))
+            .map(|e| self.action(e))
+    }
+
+    /// The skipped actions, each with the end of its skip.
+    pub fn skipped(&self) -> Vec<Action> {
+        self.skipped
+            .iter()
+            .map(|(e, until)| Action { skipped_until: Some(*until), ..self.action(e) })
+            .collect()
+    }
+
+    /// Every action id, due or skipped (for `done`, `skip` and `draft`), case-insensitive.
+    pub fn find(&self, id: &str) -> Option<Action> {
         let id = id.trim();
-        self.due.iter().chain(&self.skipped).find(|a| a.id.eq_ignore_ascii_case(id))
+        self.due
+            .iter()
+            .chain(self.skipped.iter().map(|(e, _)| e))
+            .find(|e| Self::id_of(e).eq_ignore_ascii_case(id))
+            .map(|e| self.action(e))
     }
 
     /// The due ids nearest to a mistyped one.
     pub fn suggest(&self, id: &str) -> Vec<String> {
-        td::suggest(id, self.due.iter().chain(&self.skipped).map(|a| a.id.as_str()))
+        td::suggest(id, self.due.iter().chain(self.skipped.iter().map(|(e, _)| e)).map(Self::id_of))
+    }
+}
+
+/// A customer's action from its judgement, with every reason in words.
+fn judged(c: &Customer, f: &Facts, now: i64) -> Option<Action> {
+    let v = judge::judge(f, now)?;
+    let (id, due_on, effect, template) = identity(c, v.kind, v.step.as_ref(), now);
+    Some(Action {
+        id,
+        kind: v.kind,
+        cid: c.cid,
+        customer_id: c.id.clone(),
+        name: c.name.clone(),
+        email: c.email.clone(),
+        // For a churned customer, the MRR it paid: the MRR lost.
+        mrr_cents: c.mrr_cents,
+        due_on,
+        rank: td::rank(v.kind, c.mrr_cents, f.score, c.signed_up_at),
+        why: v.reasons.join("; "),
+        action: v.action,
+        template: Some(template),
+        draft: None,
+        effect,
+        skipped_until: None,
+        last_active: f.last_active,
+        topic: None,
+    })
+}
+
+/// An action's id, due day, effect and template, from its kind and step.
+fn identity(c: &Customer, kind: Kind, step: Option<&DueStep>, now: i64) -> (String, String, Effect, String) {
+    match (kind, step) {
+        (Kind::Onboarding | Kind::Winback, Some(d)) => (
+            td::step_id(d.sequence, &c.id, d.step.day),
+            date_of_day(d.start_day + d.step.day).to_string(),
+            Effect::Step {
+                sequence: d.sequence,
+                started_on: date_of_day(d.start_day).to_string(),
+                day: d.step.day,
+            },
+            step_name(d.sequence, d.step.day),
+        ),
+        (Kind::Expand, _) => (td::expand_id(&c.id), iso_date(now), Effect::Touch, "expand".into()),
+        _ => (td::rescue_id(&c.id), iso_date(now), Effect::Touch, "rescue".into()),
     }
 }
 
@@ -49,6 +153,24 @@ fn step(seq: &sequence::Sequence, d: &SeqStep) -> Option<DueStep> {
 
 /// The morning's actions as of `now`.
 pub fn morning(conn: &Connection, settings: &Settings, now: i64) -> Result<Morning> {
+    // The warning signs and the win-back steps read on a side connection
+    // while this one computes health (two scans at once).
+    std::thread::scope(|scope| {
+        let side = readers::beside(scope, conn, move |c| {
+            Ok((churn::risks(c, now, &[])?, churn::due_winback(c, now, None)?))
+        });
+        morning_with(conn, settings, now, side)
+    })
+}
+
+type SideReads = (Vec<churn::CustomerRisk>, Vec<SeqStep>);
+
+fn morning_with(
+    conn: &Connection,
+    settings: &Settings,
+    now: i64,
+    side: readers::Side<'_, '_, SideReads>,
+) -> Result<Morning> {
     let people: Vec<Customer> = customers::list(conn)?;
     let by_id: HashMap<&str, usize> = people.iter().enumerate().map(|(i, c)| (c.id.as_str(), i)).collect();
     let by_cid: HashMap<i64, usize> = people.iter().enumerate().map(|(i, c)| (c.cid, i)).collect();
@@ -64,7 +186,8 @@ pub fn morning(conn: &Connection, settings: &Settings, now: i64) -> Result<Morni
             f.active_blocks = r.facts.active_blocks.iter().filter(|b| **b).count();
         }
     }
-    for r in churn::risks(conn, now, &[])? {
+    let (risks, winback) = side.join()?;
+    for r in risks {
         if let Some(&i) = by_id.get(r.customer_id.as_str()) {
             facts[i].signs.push(Sign {
                 signal: r.risk.signal,
@@ -79,7 +202,7 @@ pub fn morning(conn: &Connection, settings: &Settings, now: i64) -> Result<Morni
         }
     }
     // Only a churned customer is won back; a paying one who went quiet is rescued.
-    for d in churn::due_winback(conn, now, None)? {
+    for d in winback {
         if let Some(&i) = by_cid.get(&d.cid).filter(|&&i| people[i].is_churned(now)) {
             facts[i].winback = step(&WINBACK, &d);
         }
@@ -95,56 +218,41 @@ pub fn morning(conn: &Connection, settings: &Settings, now: i64) -> Result<Morni
         }
     }
 
-    let mut all = Vec::new();
+    let mut all: Vec<Entry> = Vec::new();
     if let Some(a) = stale_data(conn, settings, now)? {
-        all.push(a);
+        all.push(Entry::Ready(Box::new(a)));
     }
-    all.extend(ticket_actions(conn, settings, now, &people, &by_id)?);
-    for (c, f) in people.iter().zip(&facts) {
-        let Some(v) = judge::judge(f, now) else { continue };
-        let mrr_lost = c.mrr_cents; // the MRR the churned customer paid
-        let (id, due_on, effect, template) = match (&v.kind, &v.step) {
-            (Kind::Onboarding | Kind::Winback, Some(d)) => (
-                td::step_id(d.sequence, &c.id, d.step.day),
-                date_of_day(d.start_day + d.step.day).to_string(),
-                Effect::Step {
-                    sequence: d.sequence,
-                    started_on: date_of_day(d.start_day).to_string(),
-                    day: d.step.day,
-                },
-                step_name(d.sequence, d.step.day),
-            ),
-            (Kind::Expand, _) => (td::expand_id(&c.id), iso_date(now), Effect::Touch, "expand".into()),
-            _ => (td::rescue_id(&c.id), iso_date(now), Effect::Touch, "rescue".into()),
-        };
-        all.push(Action {
+    all.extend(
+        ticket_actions(conn, settings, now, &people, &by_id)?.into_iter().map(|a| Entry::Ready(Box::new(a))),
+    );
+    for (i, (c, f)) in people.iter().zip(&facts).enumerate() {
+        let Some(kind) = judge::decide(f, now) else { continue };
+        let (id, ..) = identity(c, kind, judge::step_of(f, kind), now);
+        all.push(Entry::Judged {
+            person: i,
+            kind,
             id,
-            kind: v.kind,
-            cid: c.cid,
-            customer_id: c.id.clone(),
-            name: c.name.clone(),
-            email: c.email.clone(),
-            mrr_cents: if v.kind == Kind::Winback { mrr_lost } else { c.mrr_cents },
-            due_on,
-            rank: td::rank(v.kind, c.mrr_cents, f.score, c.signed_up_at),
-            why: v.reasons.join("; "),
-            action: v.action,
-            template: Some(template),
-            draft: None,
-            effect,
-            skipped_until: None,
-            last_active: f.last_active,
-            topic: None,
+            rank: td::rank(kind, c.mrr_cents, f.score, c.signed_up_at),
         });
     }
-    td::sort(&mut all);
+    drop(by_id);
+    let key = |e: &Entry| -> (Kind, (i64, i64), String) {
+        match e {
+            Entry::Ready(a) => (a.kind, a.rank, a.customer_id.clone()),
+            Entry::Judged { person, kind, rank, .. } => (*kind, *rank, people[*person].id.clone()),
+        }
+    };
+    all.sort_by_cached_key(|e| (key(e), Morning::id_of(e).to_string()));
     let hidden = skips::active(conn, now)?;
-    let (mut skipped, due): (Vec<Action>, Vec<Action>) =
-        all.into_iter().partition(|a| hidden.contains_key(&a.id));
-    for a in &mut skipped {
-        a.skipped_until = hidden.get(&a.id).copied();
+    let mut due = Vec::new();
+    let mut skipped = Vec::new();
+    for e in all {
+        match hidden.get(Morning::id_of(&e)) {
+            Some(&until) => skipped.push((e, until)),
+            None => due.push(e),
+        }
     }
-    Ok(Morning { due, skipped })
+    Ok(Morning { people, facts, now, due, skipped })
 }
 
 /// The `data` action when the newest usage event is more than `data.stale_days` old.

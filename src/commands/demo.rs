@@ -70,11 +70,12 @@ fn show(ctx: &Ctx, db: std::path::PathBuf) -> Result<()> {
     let morning = today::morning(&conn, &settings, now)?;
     let limit = settings.count("today.limit") as usize;
     let mut rows = Rows::new(&["id", "why", "action"]);
-    for a in morning.due.iter().take(limit) {
-        rows.push(vec![a.id.clone().into(), a.why.clone().into(), a.action.clone().into()]);
+    for a in morning.due(&[]).take(limit) {
+        rows.push(vec![a.id.into(), a.why.into(), a.action.into()]);
     }
     demo.print_rows(&rows)?;
-    if let Some(line) = render::today::more_line(limit.min(morning.due.len()), morning.due.len()) {
+    let total = morning.count(&[]);
+    if let Some(line) = render::today::more_line(limit.min(total), total) {
         out(&line)?;
     }
     out("\n## Open tickets and their response targets (`csf ticket list --open`)\n\n")?;

@@ -30,48 +30,47 @@ pub fn today(ctx: &Ctx, args: TodayArgs) -> Result<()> {
     let settings = ctx.settings(&conn)?;
     let morning = app::morning(&conn, &settings, ctx.now)?;
     let kinds: Vec<Kind> = args.kind.iter().map(|k| kind_of(*k)).collect();
-    let mut all = if args.skipped { morning.skipped } else { morning.due };
-    all.retain(|a| kinds.is_empty() || kinds.contains(&a.kind));
     if args.skipped {
+        let mut all = morning.skipped();
+        all.retain(|a| kinds.is_empty() || kinds.contains(&a.kind));
         if all.is_empty() {
             ctx.info("Nothing is skipped.");
         }
         return ctx.print_rows(&rt::skipped_rows(&all));
     }
-    let total = all.len();
+    let total = morning.count(&kinds);
     let limit = if args.all { total } else { args.limit.unwrap_or(settings.count("today.limit")) as usize };
-    let mut shown: Vec<_> = all.into_iter().take(limit).collect();
     // Drafts only for the actions shown (ranking needs none); JSON and CSV
-    // stream, each draft filled as its row is written.
+    // stream, each action built and its draft filled as its row is written.
     let maker = app::DraftMaker::new(&conn, &settings, ctx.now)?;
+    let any_draft = std::cell::Cell::new(false);
     let with_draft = |mut a: Action| -> Result<Action> {
         maker.fill(&mut a)?;
+        any_draft.set(any_draft.get() || a.draft.is_some());
         Ok(a)
     };
-    let any_draft = shown.iter().any(|a| a.template.is_some());
+    let shown = morning.due(&kinds).take(limit);
     match ctx.format_or(Format::Table) {
-        Format::Json => render::out_json_seq(shown.into_iter().map(|a| with_draft(a).map(|a| rt::json(&a))))?,
-        Format::Csv => {
-            render::out_csv_seq(&rt::COLUMNS, shown.into_iter().map(|a| with_draft(a).map(|a| rt::row(&a))))?
-        }
-        Format::Markdown => {
-            shown.iter_mut().try_for_each(|a| maker.fill(a))?;
-            render::out(&rt::markdown(&shown, total, ctx.now))?;
-        }
-        Format::Table => {
-            shown.iter_mut().try_for_each(|a| maker.fill(a))?;
-            render::out(&rt::heading(shown.len(), total, ctx.now))?;
-            if !shown.is_empty() {
-                ctx.print_rows(&rt::rows(&shown))?;
-                if let Some(line) = rt::more_line(shown.len(), total) {
-                    render::out(&line)?;
+        Format::Json => render::out_json_seq(shown.map(|a| with_draft(a).map(|a| rt::json(&a))))?,
+        Format::Csv => render::out_csv_seq(&rt::COLUMNS, shown.map(|a| with_draft(a).map(|a| rt::row(&a))))?,
+        format => {
+            let shown = shown.map(with_draft).collect::<Result<Vec<_>>>()?;
+            if format == Format::Markdown {
+                render::out(&rt::markdown(&shown, total, ctx.now))?;
+            } else {
+                render::out(&rt::heading(shown.len(), total, ctx.now))?;
+                if !shown.is_empty() {
+                    ctx.print_rows(&rt::rows(&shown))?;
+                    if let Some(line) = rt::more_line(shown.len(), total) {
+                        render::out(&line)?;
+                    }
+                    render::out(&rt::drafts_text(&shown))?;
                 }
-                render::out(&rt::drafts_text(&shown))?;
             }
         }
     }
     let unset = unset_draft_settings(&settings);
-    if !unset.is_empty() && any_draft {
+    if !unset.is_empty() && any_draft.get() {
         ctx.info(format!(
             "Drafts use plain words for {}: `csf config set KEY VALUE` makes them yours.",
             unset.join(", ")
@@ -146,7 +145,7 @@ pub fn draft(ctx: &Ctx, args: DraftArgs) -> Result<()> {
             if near.is_empty() { String::new() } else { format!(" (did you mean {}?)", near.join(", ")) }
         );
     };
-    let mut one = vec![a.clone()];
+    let mut one = vec![a];
     app::fill_drafts(&conn, &settings, ctx.now, &mut one)?;
     let Some(m) = rt::message(&one[0]) else {
         bail!("{} has no draft: {}", one[0].id, one[0].action);

@@ -41,7 +41,7 @@ impl Writer<'_> {
             let cid = self.tx.last_insert_rowid();
             // The history starts with the first value, at signup (docs/revenue.md).
             if let Some(m) = mrr {
-                revenue::record_mrr(self.tx, cid, signed.unwrap_or(now), m, revenue::Source::Signup)?;
+                revenue::record_first_mrr(self.tx, cid, signed.unwrap_or(now), m)?;
             }
             if let Some(t) = churned {
                 revenue::record_status(self.tx, cid, t, true, "import")?;

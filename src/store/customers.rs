@@ -100,7 +100,7 @@ pub fn insert(conn: &Connection, c: &NewCustomer, now: i64) -> Result<i64> {
     let cid = conn.last_insert_rowid();
     // The history starts at signup (docs/revenue.md).
     if let Some(m) = c.mrr_cents {
-        revenue::record_mrr(conn, cid, c.signed_up_at.unwrap_or(now), m, revenue::Source::Signup)?;
+        revenue::record_first_mrr(conn, cid, c.signed_up_at.unwrap_or(now), m)?;
     }
     if let Some(t) = c.churned_at {
         revenue::record_status(conn, cid, t, true, "edit")?;

@@ -38,7 +38,7 @@ pub const BUSY_TIMEOUT_MS: u64 = 60_000;
 
 /// [`BUSY_TIMEOUT_MS`], or the milliseconds in the hidden `CSF_BUSY_TIMEOUT_MS`
 /// (a test and operations knob, docs/reliability.md).
-fn busy_timeout() -> std::time::Duration {
+pub fn busy_timeout() -> std::time::Duration {
     let ms = std::env::var("CSF_BUSY_TIMEOUT_MS").ok().and_then(|v| v.trim().parse().ok());
     std::time::Duration::from_millis(ms.unwrap_or(BUSY_TIMEOUT_MS))
 }

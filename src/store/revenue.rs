@@ -43,6 +43,13 @@ pub fn record_mrr(conn: &Connection, cid: i64, at: i64, cents: i64, source: Sour
     Ok(())
 }
 
+/// Records a new customer's first MRR (`customers.mrr_cents` already holds it).
+pub fn record_first_mrr(conn: &Connection, cid: i64, at: i64, cents: i64) -> rusqlite::Result<()> {
+    conn.prepare_cached("INSERT OR REPLACE INTO mrr_changes (cid, effective_at, mrr_cents, source) VALUES (?1, ?2, ?3, 'signup')")?
+        .execute(params![cid, at, cents])?;
+    Ok(())
+}
+
 /// The latest MRR recorded for the customer (the MRR before a churn, not the 0 after it).
 pub fn latest_mrr(conn: &Connection, cid: i64) -> rusqlite::Result<Option<i64>> {
     conn.prepare_cached(

@@ -111,22 +111,55 @@ pub fn reasons(f: &Facts, now: i64) -> Vec<String> {
     r
 }
 
-/// The first kind that applies (rescue → onboarding → win-back → expand), or none.
-pub fn judge(f: &Facts, now: i64) -> Option<Verdict> {
+/// The first kind that applies (rescue → onboarding → win-back → expand),
+/// or none — without building any text (cheap enough for every customer).
+pub fn decide(f: &Facts, now: i64) -> Option<super::Kind> {
     use super::Kind;
     let gone = churned(f, now);
     let signed_up = f.signed_up_at.is_none_or(|t| t <= now);
-    let reasons = reasons(f, now);
-    let verdict = |kind, action: String, step: Option<DueStep>| {
-        Some(Verdict { kind, reasons: reasons.clone(), action, step })
-    };
     if !gone && signed_up {
-        let band = f.score.map(Band::of);
-        let at_risk = band.is_some_and(|b| b <= Band::AtRisk);
+        let at_risk = f.score.is_some_and(|s| Band::of(s) <= Band::AtRisk);
         let silent = silent_days(f, now).is_some();
         if (at_risk || !f.signs.is_empty() || silent) && !within_days(f.last_touch, RESCUE_QUIET_DAYS, now) {
+            return Some(Kind::Rescue);
+        }
+    }
+    if !gone && f.onboarding.is_some() {
+        return Some(Kind::Onboarding);
+    }
+    if gone {
+        return f.winback.as_ref().map(|_| Kind::Winback);
+    }
+    let healthy = f.score.is_some_and(|s| Band::of(s) == Band::Healthy);
+    let old_enough = f.signed_up_at.is_none_or(|t| day_number(now) - day_number(t) >= EXPAND_MIN_AGE_DAYS);
+    (healthy
+        && f.signs.is_empty()
+        && old_enough
+        && f.active_blocks >= 3
+        && !within_days(f.last_touch, EXPAND_QUIET_DAYS, now)
+        && !within_days(f.last_expand, EXPAND_AGAIN_DAYS, now))
+    .then_some(Kind::Expand)
+}
+
+/// The step behind an onboarding or win-back judgement.
+pub fn step_of(f: &Facts, kind: super::Kind) -> Option<&DueStep> {
+    match kind {
+        super::Kind::Onboarding => f.onboarding.as_ref(),
+        super::Kind::Winback => f.winback.as_ref(),
+        _ => None,
+    }
+}
+
+/// The judgement with every reason that applies, in words with figures.
+pub fn judge(f: &Facts, now: i64) -> Option<Verdict> {
+    use super::Kind;
+    let kind = decide(f, now)?;
+    let mut reasons = reasons(f, now);
+    let step = step_of(f, kind).cloned();
+    let action = match kind {
+        Kind::Rescue => {
             let mut what: Vec<String> = Vec::new();
-            if let Some(b) = band.filter(|_| at_risk) {
+            if let Some(b) = f.score.map(Band::of).filter(|b| *b <= Band::AtRisk) {
                 what.push(b.action().to_string());
             }
             for s in &f.signs {
@@ -134,46 +167,25 @@ pub fn judge(f: &Facts, now: i64) -> Option<Verdict> {
                     what.push(s.response.to_string());
                 }
             }
-            if silent && what.is_empty() {
+            if what.is_empty() {
                 what.push("Re-engagement email".into());
             }
-            return verdict(Kind::Rescue, what.join("; "), None);
+            what.join("; ")
         }
-    }
-    if !gone {
-        if let Some(d) = &f.onboarding {
-            return verdict(Kind::Onboarding, step_action(d), Some(d.clone()));
+        Kind::Onboarding | Kind::Winback => step.as_ref().map(step_action).unwrap_or_default(),
+        _ => {
+            reasons.insert(
+                0,
+                format!(
+                    "healthy (health {}), active {} of the last 4 weeks, no touch in {EXPAND_QUIET_DAYS} days",
+                    f.score.unwrap_or_default(),
+                    f.active_blocks
+                ),
+            );
+            Band::Healthy.action().to_string()
         }
-    }
-    if gone {
-        return f.winback.as_ref().and_then(|d| verdict(Kind::Winback, step_action(d), Some(d.clone())));
-    }
-    let healthy = f.score.is_some_and(|s| Band::of(s) == Band::Healthy);
-    let old_enough = f.signed_up_at.is_none_or(|t| day_number(now) - day_number(t) >= EXPAND_MIN_AGE_DAYS);
-    if healthy
-        && f.signs.is_empty()
-        && old_enough
-        && f.active_blocks >= 3
-        && !within_days(f.last_touch, EXPAND_QUIET_DAYS, now)
-        && !within_days(f.last_expand, EXPAND_AGAIN_DAYS, now)
-    {
-        let mut reasons = reasons.clone();
-        reasons.insert(
-            0,
-            format!(
-                "healthy (health {}), active {} of the last 4 weeks, no touch in {EXPAND_QUIET_DAYS} days",
-                f.score.unwrap_or_default(),
-                f.active_blocks
-            ),
-        );
-        return Some(Verdict {
-            kind: Kind::Expand,
-            reasons,
-            action: Band::Healthy.action().to_string(),
-            step: None,
-        });
-    }
-    None
+    };
+    Some(Verdict { kind, reasons, action, step })
 }
 
 fn step_action(d: &DueStep) -> String {

@@ -1,0 +1,54 @@
+//! Reading in parallel: on a file database, a costly read can run on a
+//! connection of its own beside the main one (WAL readers never block each
+//! other, and see the last committed state).
+
+use std::path::PathBuf;
+
+use anyhow::Result;
+use rusqlite::{Connection, OpenFlags};
+
+/// The file behind `conn`, if it is one (an in-memory database has none).
+pub fn path_of(conn: &Connection) -> Option<PathBuf> {
+    conn.path().filter(|p| !p.is_empty()).map(PathBuf::from)
+}
+
+/// A read-only connection to `path` with a small page cache (8 MiB): a side
+/// reader scans once, it needs no large cache.
+pub fn open(path: &std::path::Path) -> Result<Connection> {
+    let c = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    c.busy_timeout(crate::store::busy_timeout())?;
+    c.pragma_update(None, "cache_size", -8_192)?;
+    Ok(c)
+}
+
+/// Runs `job` on a side connection in a scoped thread when `conn` is a file,
+/// else on `conn` itself once `join` is called.
+pub fn beside<'s, 'c: 's, T: Send + 's>(
+    scope: &'s std::thread::Scope<'s, '_>,
+    conn: &'c Connection,
+    job: impl FnOnce(&Connection) -> Result<T> + Send + 's,
+) -> Side<'s, 'c, T> {
+    match path_of(conn) {
+        Some(p) => Side::Thread(scope.spawn(move || job(&open(&p)?))),
+        None => Side::Here(conn, Box::new(job)),
+    }
+}
+
+/// A read started by [`beside`].
+pub enum Side<'s, 'c, T> {
+    Thread(std::thread::ScopedJoinHandle<'s, Result<T>>),
+    Here(&'c Connection, Box<dyn FnOnce(&Connection) -> Result<T> + Send + 's>),
+}
+
+impl<T> Side<'_, '_, T> {
+    pub fn join(self) -> Result<T> {
+        match self {
+            // unreachable from the CLI: a reader thread fails this way only by panicking (a bug).
+            Side::Thread(h) => h.join().map_err(|_| anyhow::anyhow!("a side reader failed"))?,
+            Side::Here(conn, job) => job(conn),
+        }
+    }
+}
