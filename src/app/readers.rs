@@ -37,10 +37,13 @@ pub fn beside<'s, 'c: 's, T: Send + 's>(
     }
 }
 
+/// A read to run later on the main connection.
+type Job<'s, T> = Box<dyn FnOnce(&Connection) -> Result<T> + Send + 's>;
+
 /// A read started by [`beside`].
 pub enum Side<'s, 'c, T> {
     Thread(std::thread::ScopedJoinHandle<'s, Result<T>>),
-    Here(&'c Connection, Box<dyn FnOnce(&Connection) -> Result<T> + Send + 's>),
+    Here(&'c Connection, Job<'s, T>),
 }
 
 impl<T> Side<'_, '_, T> {

@@ -9,16 +9,15 @@ use anyhow::Result;
 use rusqlite::Connection;
 
 use crate::app::drafts::Drafts;
-use crate::app::{churn, health, onboarding, readers, tickets};
+use crate::app::{churn, health, onboarding, readers};
 use crate::domain::sequence::{self, DueStep as SeqStep, ONBOARDING, WINBACK};
 use crate::domain::settings::Settings;
 use crate::domain::templates::step_name;
-use crate::domain::tickets as dt;
 use crate::domain::today::judge::{self, DueStep, Facts, Sign};
 use crate::domain::today::{self as td, Action, Effect, Kind};
 use crate::store::customers::{self, Customer};
-use crate::store::{skips, tickets as st, touches};
-use crate::time::{self, date_of_day, iso_date, DAY};
+use crate::store::{skips, touches};
+use crate::time::{self, date_of_day, iso_date};
 
 /// Unanswered tickets older than this are not the morning's work.
 pub const TICKET_DAYS: i64 = 30;
@@ -255,112 +254,6 @@ fn morning_with(
     Ok(Morning { people, facts, now, due, skipped })
 }
 
-/// The `data` action when the newest usage event is more than `data.stale_days` old.
-fn stale_data(conn: &Connection, settings: &Settings, now: i64) -> Result<Option<Action>> {
-    let Some(w) = stale_warning(conn, settings, now)? else { return Ok(None) };
-    Ok(Some(Action {
-        id: td::data_id(&w.newest_day),
-        kind: Kind::Data,
-        cid: 0,
-        customer_id: String::new(),
-        name: None,
-        email: None,
-        mrr_cents: None,
-        due_on: w.newest_day.clone(),
-        rank: (0, 0),
-        why: w.text(),
-        action: "Import the latest usage export (csf import usage FILE), then run csf today again".into(),
-        template: None,
-        draft: None,
-        effect: Effect::None,
-        skipped_until: None,
-        last_active: None,
-        topic: None,
-    }))
-}
-
-/// Usage data older than `data.stale_days`: the newest event's day and its age.
-pub struct Stale {
-    pub newest_day: String,
-    pub days: i64,
-}
-
-impl Stale {
-    pub fn text(&self) -> String {
-        format!(
-            "usage data ends {} ({} days ago): import fresh data before acting on health",
-            self.newest_day, self.days
-        )
-    }
-}
-
-/// The stale-data warning of `today`, `health score` and the plan, if the data is stale.
-pub fn stale_warning(conn: &Connection, settings: &Settings, now: i64) -> Result<Option<Stale>> {
-    let Some(newest) = skips::newest_usage(conn, now)? else { return Ok(None) };
-    let days = time::day_number(now) - time::day_number(newest);
-    Ok((days > i64::from(settings.count("data.stale_days")))
-        .then(|| Stale { newest_day: iso_date(newest), days }))
-}
-
-/// Tickets created in the last 30 days and still unanswered: past their target first.
-fn ticket_actions(
-    conn: &Connection,
-    settings: &Settings,
-    now: i64,
-    people: &[Customer],
-    by_id: &HashMap<&str, usize>,
-) -> Result<Vec<Action>> {
-    let mut out = Vec::new();
-    for t in st::list_unanswered(conn, now)? {
-        if t.created_at <= now - TICKET_DAYS * DAY {
-            continue;
-        }
-        let Some(c) = by_id.get(t.customer_id.as_str()).map(|&i| &people[i]) else { continue };
-        let target = tickets::target_at(&t, settings);
-        let overdue = dt::overdue(target, t.first_response_at, t.resolved_at, now);
-        let channel = t.channel.as_deref().unwrap_or("no channel");
-        let subject = t.subject.clone().unwrap_or_else(|| format!("ticket {}", t.id));
-        let waited = time::duration(now - t.created_at);
-        let why = match target {
-            Some(at) if overdue => format!(
-                "{channel} ticket \"{subject}\" unanswered for {waited}, {} past its first-response target",
-                time::duration(now - at)
-            ),
-            Some(at) => format!(
-                "{channel} ticket \"{subject}\" unanswered for {waited}, {} left to its first-response target",
-                time::duration(at - now)
-            ),
-            None => format!("{channel} ticket \"{subject}\" unanswered for {waited}"),
-        };
-        // Overdue first (most overdue first), then by target, then by age.
-        let urgency = match target {
-            Some(at) if overdue => (0, at),
-            Some(at) => (1, at),
-            None => (2, t.created_at),
-        };
-        out.push(Action {
-            id: td::ticket_id(&t.id),
-            kind: Kind::Ticket,
-            cid: c.cid,
-            customer_id: t.customer_id.clone(),
-            name: t.customer_name.clone(),
-            email: c.email.clone(),
-            mrr_cents: c.mrr_cents,
-            due_on: iso_date(target.filter(|_| overdue).unwrap_or(t.created_at)),
-            rank: urgency,
-            why,
-            action: "Reply with the acknowledgment below; done records it as the ticket's first reply".into(),
-            template: Some("ack".into()),
-            draft: None,
-            effect: Effect::Reply { tid: t.tid, ticket_id: t.id.clone() },
-            skipped_until: None,
-            last_active: None,
-            topic: Some(subject),
-        });
-    }
-    Ok(out)
-}
-
 /// Fills drafts one action at a time (the settings' words and the template
 /// texts read once), so a long list streams without holding every draft.
 pub struct DraftMaker<'c> {
@@ -406,6 +299,11 @@ pub fn default_subject(a: &Action) -> String {
         None => format!("A note for {}", a.name.as_deref().unwrap_or(&a.customer_id)),
     }
 }
+
+mod extra;
+
+pub use extra::stale_warning;
+use extra::{stale_data, ticket_actions};
 
 #[cfg(test)]
 mod tests;

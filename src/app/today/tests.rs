@@ -3,6 +3,7 @@ use std::collections::HashSet;
 use super::*;
 use crate::app::outreach::{self, Until};
 use crate::store;
+use crate::time::DAY;
 
 fn example() -> (Connection, Settings, i64) {
     let now = time::parse_now("2026-11-20T12:00:00Z").unwrap();
