@@ -12,7 +12,7 @@ pub fn path_of(conn: &Connection) -> Option<PathBuf> {
     conn.path().filter(|p| !p.is_empty()).map(PathBuf::from)
 }
 
-/// A read-only connection to `path` with a small page cache (8 MiB): a side
+/// A read-only connection to `path` with a small page cache (4 MiB): a side
 /// reader scans once, it needs no large cache.
 pub fn open(path: &std::path::Path) -> Result<Connection> {
     let c = Connection::open_with_flags(
@@ -20,8 +20,16 @@ pub fn open(path: &std::path::Path) -> Result<Connection> {
         OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )?;
     c.busy_timeout(crate::store::busy_timeout())?;
-    c.pragma_update(None, "cache_size", -8_192)?;
+    c.pragma_update(None, "cache_size", -4_096)?;
     Ok(c)
+}
+
+/// Shrinks the page cache of a connection that only scans (8 MiB): a
+/// sequential read gains nothing from the 32 MiB an import wants, and a
+/// 100,000-customer morning stays in bounded memory.
+pub fn scan_only(conn: &Connection) -> Result<()> {
+    conn.pragma_update(None, "cache_size", -8_192)?;
+    Ok(())
 }
 
 /// Runs `job` on a side connection in a scoped thread when `conn` is a file,

@@ -27,6 +27,7 @@ fn kind_of(k: ActionKind) -> Kind {
 
 pub fn today(ctx: &Ctx, args: TodayArgs) -> Result<()> {
     let conn = ctx.open()?;
+    crate::app::readers::scan_only(&conn)?;
     let settings = ctx.settings(&conn)?;
     let morning = app::morning(&conn, &settings, ctx.now)?;
     let kinds: Vec<Kind> = args.kind.iter().map(|k| kind_of(*k)).collect();
