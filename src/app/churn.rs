@@ -81,6 +81,8 @@ pub fn due_winback(conn: &Connection, now: i64, only: Option<i64>) -> Result<Vec
 /// each judged against `targets.churn_rate_percent`.
 pub struct MonthChurn {
     pub month: String,
+    /// The plan, with `--by plan`.
+    pub plan: Option<String>,
     pub counts: MonthCounts,
     pub target: f64,
     pub logo: Metric,
@@ -89,11 +91,25 @@ pub struct MonthChurn {
 
 /// Churn per calendar month, `months` months ending with the current one.
 pub fn by_month(conn: &Connection, settings: &Settings, now: i64, months: u32) -> Result<Vec<MonthChurn>> {
+    by_month_of(conn, settings, now, months, false)
+}
+
+/// [`by_month`], with `by_plan` one row per plan per month (each customer's current plan).
+pub fn by_month_of(
+    conn: &Connection,
+    settings: &Settings,
+    now: i64,
+    months: u32,
+    by_plan: bool,
+) -> Result<Vec<MonthChurn>> {
     let target = settings.number("targets.churn_rate_percent");
+    let plans: Vec<Option<String>> =
+        if by_plan { cs::plans(conn)?.into_iter().map(Some).collect() } else { vec![None] };
     month_windows(now, months)
         .into_iter()
-        .map(|(month, start, end)| {
-            let m = cs::month_counts(conn, start, end, now)?;
+        .flat_map(|(month, start, end)| plans.iter().map(move |p| (month.clone(), start, end, p.clone())))
+        .map(|(month, start, end, plan)| {
+            let m = cs::month_counts_of(conn, start, end, now, plan.as_deref())?;
             let logo = Metric::judged(
                 "churn_rate",
                 "Churn",
@@ -113,7 +129,7 @@ pub fn by_month(conn: &Connection, settings: &Settings, now: i64, months: u32) -
                 false,
                 Some(m.active),
             );
-            Ok(MonthChurn { month, counts: m, target, logo, revenue })
+            Ok(MonthChurn { month, plan, counts: m, target, logo, revenue })
         })
         .collect()
 }

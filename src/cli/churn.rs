@@ -70,6 +70,9 @@ pub enum ChurnCmd {
         /// How many months, ending with the current one
         #[arg(long, default_value_t = 6, value_parser = clap::value_parser!(u32).range(1..=120))]
         months: u32,
+        /// One row per plan per month (each customer's current plan)
+        #[arg(long, value_name = "WHAT")]
+        by: Option<crate::cli::report::SplitBy>,
     },
 }
 

@@ -96,9 +96,13 @@ pub fn run(ctx: &Ctx, cmd: ChurnCmd) -> Result<()> {
         ChurnCmd::Winback { mark_done, missed, customer } => {
             winback(ctx, &mut conn, mark_done, missed, customer.as_deref())
         }
-        ChurnCmd::Rate { months } => {
+        ChurnCmd::Rate { months, by } => {
             let settings = ctx.settings(&conn)?;
-            ctx.print_rows(&rc::rate_rows(&app::by_month(&conn, &settings, now, months)?))
+            let by_plan = by.is_some();
+            ctx.print_rows(&rc::rate_rows(
+                &app::by_month_of(&conn, &settings, now, months, by_plan)?,
+                by_plan,
+            ))
         }
     }
 }

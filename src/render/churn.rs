@@ -65,9 +65,10 @@ fn steps_rows(sequence: &str, steps: &[DueStep], status: Option<&str>) -> Rows {
 }
 
 /// `churn rate`: logo churn and revenue churn per month, each against the target.
-pub fn rate_rows(months: &[MonthChurn]) -> Rows {
+pub fn rate_rows(months: &[MonthChurn], by_plan: bool) -> Rows {
     let mut rows = Rows::new(&[
         "month",
+        "plan",
         "active_at_start",
         "churned",
         "rate",
@@ -88,6 +89,7 @@ pub fn rate_rows(months: &[MonthChurn]) -> Rows {
         let (rev, rev_status) = cells(&m.revenue);
         rows.push(vec![
             m.month.clone().into(),
+            Value::opt_text(m.plan.clone()).into(),
             Value::Int(m.counts.active).into(),
             Value::Int(m.counts.churned).into(),
             rate,
@@ -100,7 +102,16 @@ pub fn rate_rows(months: &[MonthChurn]) -> Rows {
             rev_status,
         ]);
     }
-    rows.hide(&["mrr_at_start", "mrr_churned"])
+    if by_plan {
+        rows.hide(&["mrr_at_start", "mrr_churned"])
+    } else {
+        // Without --by plan the JSON/CSV fields stay what they were: no `plan`.
+        rows.columns.retain(|c| *c != "plan");
+        for r in &mut rows.rows {
+            r.remove(1);
+        }
+        rows.hide(&["mrr_at_start", "mrr_churned"])
+    }
 }
 
 fn share(part: f64, whole: f64) -> Cell {

@@ -195,6 +195,13 @@ pub fn winback_starts(conn: &Connection, now: i64) -> Result<Vec<WinbackStart>> 
     Ok(out)
 }
 
+/// Every plan customers are on ("(none)" for those without one), sorted.
+pub fn plans(conn: &Connection) -> Result<Vec<String>> {
+    let mut st = conn.prepare_cached("SELECT DISTINCT COALESCE(plan, '(none)') FROM customers ORDER BY 1")?;
+    let rows = st.query_map([], |r| r.get(0))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
 /// Steps marked done for a customer's sequence that started on `started_on`.
 pub fn done_steps(conn: &Connection, cid: i64, sequence: &str, started_on: &str) -> Result<Vec<i64>> {
     let mut st = conn.prepare_cached(
@@ -234,6 +241,17 @@ pub struct MonthCounts {
 }
 
 pub fn month_counts(conn: &Connection, start: i64, end: i64, now: i64) -> Result<MonthCounts> {
+    month_counts_of(conn, start, end, now, None)
+}
+
+/// [`month_counts`] of the customers on `plan` ("(none)": without a plan).
+pub fn month_counts_of(
+    conn: &Connection,
+    start: i64,
+    end: i64,
+    now: i64,
+    plan: Option<&str>,
+) -> Result<MonthCounts> {
     Ok(conn
         .prepare_cached(
             "WITH f AS (
@@ -246,14 +264,15 @@ pub fn month_counts(conn: &Connection, start: i64, end: i64, now: i64) -> Result
                                 ORDER BY m.effective_at DESC LIMIT 1), 0) AS mrr,
                       COALESCE((SELECT m.mrr_cents FROM mrr_changes m WHERE m.cid = c.cid AND m.effective_at < c.churned_at
                                 ORDER BY m.effective_at DESC LIMIT 1), 0) AS mrr_lost
-               FROM customers c WHERE signed_up_at IS NULL OR signed_up_at <= ?3)
+               FROM customers c WHERE (signed_up_at IS NULL OR signed_up_at <= ?3)
+                 AND (?4 IS NULL OR COALESCE(c.plan, '(none)') = ?4))
              SELECT COALESCE(SUM(active), 0), COALESCE(SUM(active AND churned_in), 0),
                     COALESCE(SUM(signed_in AND churned_in), 0),
                     CAST(TOTAL(CASE WHEN active THEN mrr END) AS INTEGER),
                     CAST(TOTAL(CASE WHEN active AND churned_in THEN mrr_lost END) AS INTEGER)
              FROM f",
         )?
-        .query_row(params![start, end, now], |r| {
+        .query_row(params![start, end, now, plan], |r| {
             Ok(MonthCounts {
                 active: r.get(0)?,
                 churned: r.get(1)?,

@@ -210,3 +210,22 @@ fn cohorts_count_who_stays_and_what_they_pay() {
     let md = w.run(&["report", "cohorts", "--months", "6", "-f", "markdown"]).ok().stdout;
     assert!(md.starts_with("| Cohort | Customers | M0 | M1 | M2 | M3 | M4 | M5 |\n"), "{md}");
 }
+
+#[test]
+fn churn_rate_by_plan_splits_the_months_and_adds_up() {
+    let w = Work::new();
+    w.run(&["-q", "init", "--example"]).ok();
+    let whole = w.run(&["churn", "rate", "--months", "6", "-f", "json"]).ok().json();
+    assert!(whole[0].get("plan").is_none(), "no plan field without --by plan");
+    let split = w.run(&["churn", "rate", "--months", "6", "--by", "plan", "-f", "json"]).ok().json();
+    for m in whole.as_array().unwrap() {
+        let parts: Vec<&serde_json::Value> =
+            split.as_array().unwrap().iter().filter(|r| r["month"] == m["month"]).collect();
+        assert!(parts.len() > 1, "several plans");
+        for field in ["active_at_start", "churned", "mrr_churned"] {
+            let sum: f64 = parts.iter().map(|r| r[field].as_f64().unwrap()).sum();
+            assert_eq!(sum, m[field].as_f64().unwrap(), "{field} in {}", m["month"]);
+        }
+        assert!(parts.iter().all(|r| r["plan"].is_string()));
+    }
+}
