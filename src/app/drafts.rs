@@ -44,6 +44,8 @@ pub struct Drafts {
     /// For `{timeframe}` in the acknowledgment: the resolution target.
     pub timeframe: String,
     texts: RefCell<HashMap<String, String>>,
+    /// Templates that could not be read, with the reason: their defaults were used.
+    pub warnings: RefCell<Vec<String>>,
 }
 
 impl Drafts {
@@ -62,6 +64,7 @@ impl Drafts {
             feature: feature.unwrap_or_else(|| DEFAULT_FEATURE.into()),
             timeframe: format!("{} hours", hours_text(hours)),
             texts: Default::default(),
+            warnings: Default::default(),
         })
     }
 
@@ -99,7 +102,21 @@ impl Drafts {
     pub fn fill(&self, conn: &Connection, name: &str, values: &BTreeMap<String, String>) -> Result<Draft> {
         let mut texts = self.texts.borrow_mut();
         if !texts.contains_key(name) {
-            texts.insert(name.to_string(), templates::text(conn, name)?.0);
+            // A template that cannot be read never stops the morning: the
+            // shipped text is used, and the reason is said once.
+            let text = match templates::text(conn, name) {
+                Ok((t, _)) => t,
+                Err(e) => match crate::domain::templates::default(name) {
+                    Some(d) => {
+                        self.warnings
+                            .borrow_mut()
+                            .push(format!("{e:#}; the shipped {name} template was used"));
+                        d.text.to_string()
+                    }
+                    None => return Err(e),
+                },
+            };
+            texts.insert(name.to_string(), text);
         }
         Ok(Draft::fill(name, &texts[name], values))
     }

@@ -2,7 +2,8 @@
 //! a file `<config dir>/csf/templates/NAME.txt`, else the shipped default
 //! (docs/today.md).
 
-use std::path::PathBuf;
+use std::io::Read;
+use std::path::{Path, PathBuf};
 
 use anyhow::{anyhow, bail, Context as _, Result};
 use rusqlite::Connection;
@@ -49,9 +50,7 @@ pub fn text(conn: &Connection, name: &str) -> Result<(String, Source)> {
     }
     if let Some(p) = template_dir().map(|d| d.join(format!("{name}.txt"))) {
         if p.exists() {
-            let t = std::fs::read_to_string(&p)
-                .with_context(|| format!("could not read the template {}", p.display()))?;
-            return Ok((t, Source::File));
+            return Ok((read_bounded(&p)?, Source::File));
         }
     }
     templates::default(name).map(|t| (t.text.to_string(), Source::Default)).ok_or_else(|| {
@@ -63,6 +62,30 @@ pub fn text(conn: &Connection, name: &str) -> Result<(String, Source)> {
                 .to_string())
         )
     })
+}
+
+/// The largest template csf reads: a message, not a file of data.
+pub const MAX_TEMPLATE_BYTES: u64 = 64 * 1024;
+
+/// Reads a template file: a regular file (a FIFO or a device is refused
+/// without opening it, so nothing blocks), at most [`MAX_TEMPLATE_BYTES`], UTF-8.
+pub fn read_bounded(p: &Path) -> Result<String> {
+    let m = std::fs::metadata(p).with_context(|| format!("could not read the template {}", p.display()))?;
+    if !m.is_file() {
+        bail!("{} is not a regular file; a template is a text file of at most 64 KiB", p.display());
+    }
+    let f = std::fs::File::open(p).with_context(|| format!("could not read the template {}", p.display()))?;
+    read_text_from(f, &p.display().to_string())
+}
+
+/// Reads at most [`MAX_TEMPLATE_BYTES`] of UTF-8 text from `r` (`what` names it in errors).
+pub fn read_text_from(r: impl Read, what: &str) -> Result<String> {
+    let mut buf = Vec::new();
+    r.take(MAX_TEMPLATE_BYTES + 1).read_to_end(&mut buf).with_context(|| format!("could not read {what}"))?;
+    if buf.len() as u64 > MAX_TEMPLATE_BYTES {
+        bail!("{what} is over 64 KiB; a template is a message — shorten it");
+    }
+    String::from_utf8(buf).map_err(|_| anyhow!("{what} is not UTF-8 text; save it as UTF-8"))
 }
 
 /// One template as `csf template list` shows it.

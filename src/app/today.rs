@@ -281,6 +281,11 @@ impl<'c> DraftMaker<'c> {
         a.draft = Some(self.drafts.fill(self.conn, &template, &values)?);
         Ok(())
     }
+
+    /// Templates that could not be read (their shipped text was used instead).
+    pub fn warnings(&self) -> Vec<String> {
+        self.drafts.warnings.borrow().clone()
+    }
 }
 
 /// Fills the drafts of `actions` (those shown, or those being done).

@@ -79,7 +79,6 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<()> {
     if let Some(p) = &args.rejects {
         import::rejects::check_path(p, &ctx.db_path, (!stdin).then_some(file.as_path()), args.force)?;
     }
-    let rejects_existed = args.rejects.as_ref().is_some_and(|p| p.exists());
     let progress = (ctx.show_progress() && size.is_some_and(|s| s > 4 << 20)).then(|| {
         let pb = indicatif::ProgressBar::new(size.unwrap_or(0));
         pb.set_style(
@@ -96,11 +95,8 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<()> {
     if let Some(pb) = &progress {
         pb.finish_and_clear();
     }
-    if result.is_err() && !rejects_existed {
-        if let Some(p) = &args.rejects {
-            let _ = std::fs::remove_file(p); // nothing was imported: no rejects either
-        }
-    }
+    // A failed import writes no rejects: they go to a temporary file beside
+    // the target, renamed into place only after the import commits.
     let s = result?;
     let created = if s.customers_created > 0 {
         format!(", {} customers created", s.customers_created)

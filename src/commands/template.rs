@@ -1,10 +1,9 @@
 //! `csf template list | show | set | reset` (docs/today.md); which text a
 //! template has is `app::templates`.
 
-use std::io::Read;
 use std::path::Path;
 
-use anyhow::{anyhow, bail, Context as _, Result};
+use anyhow::{bail, Result};
 
 use crate::app::templates as app;
 use crate::cli::today::TemplateCmd;
@@ -62,11 +61,8 @@ pub fn run(ctx: &Ctx, cmd: TemplateCmd) -> Result<()> {
 }
 
 fn read_text(file: &Path) -> Result<String> {
-    let mut buf = Vec::new();
     if file.as_os_str() == "-" {
-        std::io::stdin().read_to_end(&mut buf).context("could not read the template from stdin")?;
-    } else {
-        buf = std::fs::read(file).with_context(|| format!("could not read {}", file.display()))?;
+        return app::read_text_from(std::io::stdin().lock(), "the template on stdin");
     }
-    String::from_utf8(buf).map_err(|_| anyhow!("{} is not UTF-8 text; save it as UTF-8", file.display()))
+    app::read_bounded(file)
 }

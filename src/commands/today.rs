@@ -70,6 +70,10 @@ pub fn today(ctx: &Ctx, args: TodayArgs) -> Result<()> {
             }
         }
     }
+    for w in maker.warnings() {
+        // Said even with --quiet: a template of yours was not used.
+        eprintln!("warning: {}", render::visible(&w));
+    }
     let unset = unset_draft_settings(&settings);
     if !unset.is_empty() && any_draft.get() {
         ctx.info(format!(

@@ -230,18 +230,16 @@ fn import_in_tx(
     let mut w = Writer::new(&tx, kind, resolved, opts.preset, opts.create_missing, now)?;
     let mut rejects = match &opts.rejects {
         Some(p) if !opts.dry_run => {
-            let mut o = std::fs::OpenOptions::new();
-            o.write(true);
-            if opts.force_rejects {
-                o.create(true).truncate(true);
-            } else {
-                o.create_new(true);
-            }
-            #[cfg(unix)]
-            std::os::unix::fs::OpenOptionsExt::mode(&mut o, 0o600);
-            let f = o.open(p).with_context(|| {
-                format!("could not create the rejects file {} (pass --force to replace it)", p.display())
-            })?;
+            // Written beside the target and renamed into place only after the
+            // import commits: a failed import leaves an old file as it was.
+            let dir = match p.parent() {
+                Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+                _ => PathBuf::from("."),
+            };
+            let f =
+                tempfile::Builder::new().prefix(".csf-rejects-").tempfile_in(&dir).with_context(|| {
+                    format!("could not create the rejects file {} (pass --force to replace it)", p.display())
+                })?;
             let mut wr = csv::Writer::from_writer(f);
             // The header is the file's data too: defused like the cells.
             let mut head: Vec<Vec<u8>> = headers.iter().map(|h| defuse(h.as_bytes())).collect();
@@ -328,9 +326,12 @@ fn import_in_tx(
     summary.inserted += w.usage.inserted;
     summary.updated += w.usage.updated;
     drop(w);
-    if let Some(mut wr) = rejects {
-        wr.flush()?;
-    }
+    let rejects = match rejects {
+        Some(wr) => {
+            Some(wr.into_inner().map_err(|e| anyhow!("could not write the rejects file: {}", e.error()))?)
+        }
+        None => None,
+    };
     if opts.skip_invalid && total_problems > 0 {
         for p in &problems {
             eprintln!("skipped {}", p.render(source));
@@ -359,6 +360,18 @@ fn import_in_tx(
     )
     .map_err(|e| storage_error(source, 0, e))?;
     tx.commit().map_err(|e| storage_error(source, 0, e))?;
+    if let (Some(f), Some(p)) = (rejects, &opts.rejects) {
+        let done =
+            if opts.force_rejects { f.persist(p).map(|_| ()) } else { f.persist_noclobber(p).map(|_| ()) };
+        done.map_err(|e| {
+            anyhow!(
+                "the import was stored, but the rejects could not be written to {}: {} — run it again with \
+                 another --rejects path to get them",
+                p.display(),
+                e.error
+            )
+        })?;
+    }
     Ok(summary)
 }
 

@@ -47,6 +47,27 @@ pub fn busy_timeout() -> std::time::Duration {
 /// are not SQLite or come from a newer csf, and migrating older ones forward.
 pub fn open(path: &Path) -> Result<Connection> {
     let exists = path.exists();
+    // A device, FIFO or socket is never opened (a FIFO would block, a device
+    // could be written): refused before any open, chmod or journal.
+    if let Ok(m) = std::fs::metadata(path) {
+        let t = m.file_type();
+        if !t.is_file() && !t.is_dir() {
+            use std::os::unix::fs::FileTypeExt;
+            let what = if t.is_fifo() {
+                "a FIFO (named pipe)"
+            } else if t.is_socket() {
+                "a socket"
+            } else if t.is_char_device() || t.is_block_device() {
+                "a device"
+            } else {
+                "not a regular file"
+            };
+            bail!(
+                "{} is {what}, not a database file; it was left untouched — pass --db with a file path",
+                path.display()
+            );
+        }
+    }
     if exists {
         check_is_sqlite(path)?;
     } else {

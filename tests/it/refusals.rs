@@ -176,14 +176,17 @@ fn templates() {
             c.stdin(std::fs::File::open(&dir).unwrap());
         },
         &["template", "set", "onboarding-0", "-"],
-        &["error: could not read the template from stdin: Is a directory"],
+        &["error: could not read the template on stdin: Is a directory"],
     );
     // A template file that is a folder.
     let file = w.path("config/csf/templates/ack.txt");
     std::fs::create_dir_all(&file).unwrap();
     w.refuses(
         &["template", "show", "ack"],
-        &[&format!("error: could not read the template {}: Is a directory", file.display())],
+        &[&format!(
+            "error: {} is not a regular file; a template is a text file of at most 64 KiB",
+            file.display()
+        )],
     );
 }
 
@@ -206,7 +209,7 @@ fn import_arguments_and_files() {
         (vec!["import", "nps", "sub"], &["error: sub is a directory; pass a CSV file"]),
         (
             nps(&["--skip-invalid", "--rejects", "csf.db"]),
-            &["error: --rejects csf.db is the database or one of SQLite's files beside it ("],
+            &["error: --rejects csf.db is the database or one of SQLite's files beside it (", ", -wal, -shm, -journal); nothing was imported — choose another path for the rejects"],
         ),
         (
             nps(&["--skip-invalid", "--rejects", "n.csv"]),

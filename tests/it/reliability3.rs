@@ -198,9 +198,130 @@ fn tune_apply_never_overwrites_weights_set_meanwhile() {
         ),
         "{err}"
     );
+    assert!(err.contains("); nothing was applied and the new value is kept — run `csf health tune --apply` again to tune from it"), "{err}");
     assert_eq!(w.dump(), before);
     assert_eq!(w.run(&["config", "get", "health.weights"]).ok().stdout, "25,25,25,25\n");
     // Without a change meanwhile, --apply names the value it replaced.
     let r = w.run(&args(&["health", "tune"], &["--apply"])).ok();
     assert!(r.stderr.contains("(was 25,25,25,25)"), "{}", r.stderr);
+}
+
+/// The demo's private folder cannot be made: said, and nothing else happens.
+#[test]
+fn a_demo_without_a_usable_temporary_folder_says_so() {
+    let w = Work::new();
+    let r = w
+        .bare()
+        .env("TMPDIR", w.path("missing/deeper"))
+        .args(["--now", crate::common::NOW, "demo"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&r.stderr);
+    assert_eq!(r.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("could not create a temporary folder in"), "{stderr}");
+    assert!(r.stdout.is_empty());
+}
+
+fn mkfifo(path: &std::path::Path) {
+    let ok = std::process::Command::new("mkfifo").arg(path).status().unwrap().success();
+    assert!(ok, "mkfifo {}", path.display());
+}
+
+/// A `--db` that is a FIFO, a socket or a device is refused before any open,
+/// chmod or journal: no hang, and `/dev/null` stays as it is.
+#[test]
+fn a_db_that_is_not_a_regular_file_is_refused_untouched() {
+    use std::os::unix::fs::MetadataExt;
+    let w = Work::new();
+    let fifo = w.path("pipe.db");
+    mkfifo(&fifo);
+    for path in [fifo.clone(), std::path::PathBuf::from("/dev/null")] {
+        let before = std::fs::metadata(&path).unwrap();
+        // A hang would be a timeout here; the refusal is immediate.
+        let r = w
+            .bare()
+            .arg("--db")
+            .arg(&path)
+            .args(["--now", crate::common::NOW, "customer", "list"])
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&r.stderr);
+        assert_eq!(r.status.code(), Some(1), "{stderr}");
+        assert!(
+            stderr.contains(", not a database file; it was left untouched — pass --db with a file path"),
+            "{stderr}"
+        );
+        let after = std::fs::metadata(&path).unwrap();
+        assert_eq!((before.mode(), before.uid(), before.len()), (after.mode(), after.uid(), after.len()));
+        let journal = format!("{}-wal", path.display());
+        assert!(!std::path::Path::new(&journal).exists() || path.starts_with("/dev"), "no journal beside it");
+    }
+    let r = w.bare().arg("--db").arg(&fifo).args(["--now", crate::common::NOW, "init"]).output().unwrap();
+    assert!(String::from_utf8_lossy(&r.stderr).contains("is a FIFO (named pipe), not a database file"));
+}
+
+/// `--rejects old.csv --force` on an import that then fails leaves old.csv
+/// byte-identical (the rejects go to a temporary file, renamed on success).
+#[test]
+fn a_failed_import_leaves_an_old_rejects_file_as_it_was() {
+    let w = Work::new();
+    w.run(&["-q", "customer", "add", "acme"]).ok();
+    let opened = w.run(&["ticket", "open", "acme", "Mine"]).ok().stdout.trim().to_string();
+    let old = w.file("old.csv", "precious,data\n1,2\n");
+    // A bad row (skipped into the rejects) and a row that would replace the
+    // ticket csf opened (which stops the whole import).
+    w.file(
+        "t.csv",
+        format!("id,customer,subject,created_at\nT9,acme,Bad,not-a-date\n{opened},acme,Theirs,2026-11-01\n"),
+    );
+    let before = w.dump();
+    let r =
+        w.run(&["import", "tickets", "t.csv", "--skip-invalid", "--rejects", "old.csv", "--force"]).fails(1);
+    assert!(r.stderr.contains("error: "), "{}", r.stderr);
+    assert_eq!(std::fs::read_to_string(&old).unwrap(), "precious,data\n1,2\n");
+    assert_eq!(w.dump(), before);
+    let leftovers: Vec<String> = std::fs::read_dir(w.dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".csf-rejects-"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+    // On success the rejects replace it.
+    w.file("u.csv", "id,customer,subject,created_at\nT9,acme,Bad,not-a-date\nT10,acme,Good,2026-11-01\n");
+    w.run(&["-q", "import", "tickets", "u.csv", "--skip-invalid", "--rejects", "old.csv", "--force"]).ok();
+    assert!(std::fs::read_to_string(&old).unwrap().contains("not-a-date"));
+}
+
+/// Templates are bounded like imports: over 64 KiB or not a regular file is
+/// refused without blocking; a template file that cannot be read never stops
+/// the morning (the shipped text is used, with a warning).
+#[test]
+fn templates_are_bounded_and_never_stop_the_morning() {
+    let w = crate::today::morning();
+    let before = w.dump();
+    w.file("big.txt", format!("Hi {{name}},\n{}\n", "x".repeat(70 * 1024)));
+    w.refuses(
+        &["template", "set", "rescue", "big.txt"],
+        &["big.txt is over 64 KiB; a template is a message — shorten it"],
+    );
+    let fifo = w.path("fifo.txt");
+    mkfifo(&fifo);
+    w.refuses(
+        &["template", "set", "rescue", "fifo.txt"],
+        &["fifo.txt is not a regular file; a template is a text file of at most 64 KiB"],
+    );
+    let r = w.shell(r#"head -c 70000 /dev/zero | tr '\0' x | "$@" template set rescue -"#, &[]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stderr.contains("the template on stdin is over 64 KiB"), "{}", r.stderr);
+    assert_eq!(w.dump(), before);
+    // A FIFO where a template file would be: the morning goes on with the default.
+    let dir = w.path("config/csf/templates");
+    std::fs::create_dir_all(&dir).unwrap();
+    mkfifo(&dir.join("rescue.txt"));
+    let r = w.run(&["today", "-f", "json"]).ok();
+    assert!(r.stderr.contains("rescue.txt is not a regular file"), "{}", r.stderr);
+    assert!(r.stderr.contains("the shipped rescue template was used"), "{}", r.stderr);
+    let j = r.json();
+    let rescue = j.as_array().unwrap().iter().find(|a| a["kind"] == "rescue").unwrap().clone();
+    assert!(rescue["draft"]["body"].as_str().unwrap().starts_with("Hi "), "{rescue}");
 }

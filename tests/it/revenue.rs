@@ -179,7 +179,13 @@ fn bad_money_and_dates_are_refused_and_nothing_is_stored() {
         r.stderr
     );
     let r = w.run(&["customer", "edit", "acme", "--mrr", "59", "--effective", "2026-12-01"]).fails(1);
-    assert!(r.stderr.contains("--effective 2026-12-01 is after now (2026-11-20)"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains(
+            "--effective 2026-12-01 is after now (2026-11-20); an MRR change takes effect today or earlier"
+        ),
+        "{}",
+        r.stderr
+    );
     let r = w.run(&["customer", "edit", "acme", "--mrr", "59", "--effective", "someday"]).fails(1);
     assert!(r.stderr.contains("--effective \"someday\""), "{}", r.stderr);
     assert!(r.stderr.contains("; use a date such as 2026-10-01"), "{}", r.stderr);
