@@ -23,6 +23,9 @@ pub struct Ctx {
     pub quiet: bool,
     /// stderr is a terminal: progress bars may be drawn.
     pub stderr_tty: bool,
+    /// stdout is a terminal: text meant for a pipe (a reply for `pbcopy`) is
+    /// shown escaped when a person reads it.
+    pub stdout_tty: bool,
 }
 
 impl Ctx {
@@ -45,6 +48,7 @@ impl Ctx {
             color: color_on(g.color),
             quiet: g.quiet,
             stderr_tty: std::io::stderr().is_terminal(),
+            stdout_tty: std::io::stdout().is_terminal(),
         })
     }
 
@@ -98,6 +102,16 @@ impl Ctx {
                 anyhow::bail!("{command} has no {} form; use -f {}{hint}", f.name(), names.join(" or -f "))
             }
             _ => Ok(()),
+        }
+    }
+
+    /// Text that may go to a pipe as it is (a reply, a template): escaped
+    /// like every other human output when stdout is a terminal.
+    pub fn raw_or_visible<'a>(&self, s: &'a str) -> std::borrow::Cow<'a, str> {
+        if self.stdout_tty {
+            render::visible(s)
+        } else {
+            std::borrow::Cow::Borrowed(s)
         }
     }
 

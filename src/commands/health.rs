@@ -125,8 +125,8 @@ fn show(ctx: &Ctx, conn: &Connection, key: &str) -> Result<()> {
         _ => {
             let mut out = format!(
                 "{} ({}) — health {} {}: {}\nComputed live as of {} with weights {}; `csf health list` shows the stored nightly scores.\n",
-                c.label(),
-                c.id,
+                render::visible(c.label()),
+                render::visible(&c.id),
                 l.score,
                 l.band.name(),
                 l.band.action(),

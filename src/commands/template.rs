@@ -32,7 +32,7 @@ pub fn run(ctx: &Ctx, cmd: TemplateCmd) -> Result<()> {
             ctx.only_formats("template show", &[render::Format::Table], " (the text as it is)")?;
             let (body, source) = app::text(&conn, &name)?;
             ctx.info(format!("{name}: {} text", source.name()));
-            render::out(&body)
+            render::out(&ctx.raw_or_visible(&body))
         }
         TemplateCmd::Set { name, file } => {
             app::settable(&name)?;

@@ -56,7 +56,8 @@ pub fn run(ctx: &Ctx, cmd: TicketCmd) -> Result<()> {
                 Ok(text)
             })?;
             let end = if text.ends_with('\n') { "" } else { "\n" };
-            render::out(&format!("{text}{end}"))
+            // Raw into a pipe (`| pbcopy`), escaped on a terminal.
+            render::out(&format!("{}{end}", ctx.raw_or_visible(&text)))
         }
         TicketCmd::Note { id, text } => change(ctx, &mut conn, &id, "Noted on", |tx, t| {
             if text.trim().is_empty() {

@@ -161,8 +161,9 @@ pub fn draft(ctx: &Ctx, args: DraftArgs) -> Result<()> {
             one[0].customer_id, one[0].customer_id
         ));
     }
-    // Raw on purpose: this is the message to send, not a view of data.
-    render::out(&if args.mailto { format!("{}\n", m.mailto()) } else { m.text() })
+    // Raw into a pipe (`| sendmail -t`): this is the message to send; escaped on a terminal.
+    let text = if args.mailto { format!("{}\n", m.mailto()) } else { m.text() };
+    render::out(&ctx.raw_or_visible(&text))
 }
 
 pub fn touch(ctx: &Ctx, args: TouchArgs) -> Result<()> {

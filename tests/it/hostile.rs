@@ -91,6 +91,7 @@ fn terminal_escapes_in_data_are_shown_escaped() {
         &["customer", "list"][..],
         &["customer", "list", "-f", "markdown"],
         &["customer", "show", "evil"],
+        &["health", "show", "evil"],
         &["health", "list"],
         &["ticket", "list"],
         &["ticket", "list", "-f", "markdown"],
@@ -105,6 +106,8 @@ fn terminal_escapes_in_data_are_shown_escaped() {
     }
     let r = w.run(&["customer", "show", "evil"]).ok();
     assert!(r.stdout.starts_with("\\x1b]0;pwned\\x07Evil\\x1b[2J (evil)\n"), "{}", r.stdout);
+    let r = w.run(&["health", "show", "evil"]).ok();
+    assert!(r.stdout.starts_with("\\x1b]0;pwned\\x07Evil\\x1b[2J (evil) — health"), "{}", r.stdout);
     let r = w.run(&["ticket", "list"]).ok();
     assert!(r.stdout.contains("Sub\\u{202e}ject\\x0d\\x08\\x7f\\u{9b}"), "{}", r.stdout);
     // JSON and CSV are data: kept as they are (JSON escapes controls itself).
