@@ -28,4 +28,5 @@ mod storage;
 mod tickets;
 mod today;
 mod trends;
+mod tune;
 mod upgrade;
