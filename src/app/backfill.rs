@@ -8,7 +8,7 @@ use rusqlite::Connection;
 use crate::app::backtest::day;
 use crate::domain::health::{self, Band};
 use crate::domain::settings::Settings;
-use crate::store::backtest::{facts_at, History};
+use crate::store::backtest::{facts_at, Core, History};
 use crate::store::health::{self as hstore, Snapshot};
 use crate::store::{self};
 use crate::time::{iso_date, DAY};
@@ -51,7 +51,7 @@ pub fn first_day(conn: &Connection, today: i64, from: Option<i64>) -> Result<i64
 /// Stores, in one transaction, for each day from `from` to yesterday that
 /// has no snapshot yet, the snapshots `csf --now DAY health score` would
 /// have stored (each day at 23:59:59 UTC, the weights in force now).
-/// `tick(done, total)` after each day.
+/// `tick(done, total)` after each customer.
 pub fn backfill(
     conn: &mut Connection,
     settings: &Settings,
@@ -75,19 +75,25 @@ pub fn backfill(
         let end = |d: i64| d * DAY + DAY - 1;
         let history =
             History::load(tx, end(first), end(last)).context("could not read the history to backfill")?;
-        for (k, &d) in days.iter().enumerate() {
-            let at = end(d);
-            let core = history.core_at(settings, at);
-            let snaps: Vec<Snapshot> = history
-                .customers
-                .iter()
-                .filter(|c| c.active_at(at))
-                .map(|c| {
-                    let comp = health::components(&facts_at(c, &core, at), core.count, d, at);
-                    let score = health::score(&comp, weights);
+        // Per day once: its clock, label and core features. Then customer by
+        // customer, day by day: rows arrive in the key's (cid, day) order.
+        let per_day: Vec<(i64, i64, String, Core)> =
+            days.iter().map(|&d| (d, end(d), iso_date(end(d)), history.core_at(settings, end(d)))).collect();
+        let n = history.customers.len() as u64;
+        let mut snaps = Vec::with_capacity(per_day.len());
+        for (k, c) in history.customers.iter().enumerate() {
+            snaps.clear();
+            for (d, at, label, core) in &per_day {
+                if !c.active_at(*at) {
+                    continue;
+                }
+                let comp = health::components(&facts_at(c, core, *at), core.count, *d, *at);
+                let score = health::score(&comp, weights);
+                snaps.push((
+                    *at,
                     Snapshot {
                         cid: c.cid,
-                        day: iso_date(at),
+                        day: label.clone(),
                         usage: comp.usage,
                         engagement: comp.engagement,
                         satisfaction: comp.satisfaction,
@@ -95,12 +101,14 @@ pub fn backfill(
                         score,
                         status: Band::of(score).name().into(),
                         weights: weights_text.clone(),
-                    }
-                })
-                .collect();
-            done.snapshots +=
-                hstore::save_new(tx, &snaps, at).context("could not store the backfilled snapshots")?;
-            tick(k as u64 + 1, days.len() as u64);
+                    },
+                ));
+            }
+            for (at, s) in &snaps {
+                done.snapshots += hstore::save_new(tx, std::slice::from_ref(s), *at)
+                    .context("could not store the backfilled snapshots")?;
+            }
+            tick(k as u64 + 1, n);
         }
         Ok(done)
     })

@@ -101,7 +101,7 @@ fn backfill(ctx: &Ctx, conn: &mut Connection, from: Option<&str>) -> Result<()> 
     let from = crate::app::backfill::first_day(conn, ctx.today(), from)?;
     let bar = ctx.show_progress().then(|| {
         let pb = indicatif::ProgressBar::new(0);
-        pb.set_message("backfilling days");
+        pb.set_message("backfilling customers");
         pb
     });
     let done = crate::app::backfill::backfill(conn, &settings, ctx.now, from, &|k, n| {
