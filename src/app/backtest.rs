@@ -5,7 +5,7 @@
 use anyhow::{bail, Context as _, Result};
 use rusqlite::Connection;
 
-use crate::domain::backtest::{self as bt, Auc, BandRow, Sample};
+use crate::domain::backtest::{self as bt, BandRow, Measures, Sample};
 use crate::domain::health;
 use crate::domain::settings::Settings;
 use crate::store::backtest::{facts_at, History};
@@ -132,24 +132,45 @@ pub fn plan_summary(
     Ok(bt::auc(&scored).map(|a| (a.value(), bt::lift(&scored), scored.len())))
 }
 
-/// One side of the tune report: a weight vector's AUC on the fit and check
-/// cutoffs and its band table over all of them.
-pub struct Side {
-    pub weights: [u32; 4],
-    pub fit: Option<f64>,
-    pub check: Option<Auc>,
+/// What a backtest found for one weight vector over all the samples.
+pub struct Summary {
+    pub measures: Measures,
+    pub lift: Option<f64>,
     pub bands: Vec<BandRow>,
 }
 
-/// What tune found: the current and the best weights, and why the best
-/// would not be applied (`None` when it beats the current on the check cutoffs).
+impl Replay {
+    pub fn summary(&self, weights: [u32; 4]) -> Summary {
+        let scored = self.scored(weights);
+        Summary { measures: Measures::of(&scored), lift: bt::lift(&scored), bands: bt::band_table(&scored) }
+    }
+}
+
+/// One side of the tune report: a weight vector's figures on the fit and
+/// the check cutoffs, and its band table on the check cutoffs.
+pub struct Side {
+    pub weights: [u32; 4],
+    pub fit: Measures,
+    pub check: Measures,
+    pub check_bands: Vec<BandRow>,
+}
+
+/// What tune found: the current weights, the best eligible ones (`None`
+/// when no vector is eligible), the highest fit AUC when it was not
+/// eligible (with why), and why the best would not be applied (`None` when
+/// it passes every test on the check cutoffs).
 pub struct Tune {
     pub fit_cutoffs: usize,
     pub grid_size: usize,
     pub step: u32,
     pub current: Side,
-    pub best: Side,
-    pub why_not: Option<String>,
+    pub best: Option<Side>,
+    pub top_ineligible: Option<(Side, String)>,
+    pub reason: Option<String>,
+}
+
+fn share(v: Option<f64>) -> String {
+    v.map_or("-".into(), |v| format!("{v:.1}%"))
 }
 
 /// Searches the weight grid on the oldest cutoffs and checks the best on the newest.
@@ -158,7 +179,7 @@ pub fn tune(r: &Replay, current: [u32; 4], step: u32) -> Result<Tune> {
     let fit: Vec<Sample> = r.samples.iter().filter(|s| s.cutoff < nfit).map(|s| s.sample).collect();
     let check: Vec<Sample> = r.samples.iter().filter(|s| s.cutoff >= nfit).map(|s| s.sample).collect();
     let grid = bt::weight_grid(step);
-    let Some((best, _)) = bt::best_weights(&fit, &grid, current) else {
+    let Some(found) = bt::search(&fit, &grid, current) else {
         bail!(
             "the fit cutoffs ({} → {}) need both churned and retained samples to compare weights; \
              widen the window with --from, --to or --horizon",
@@ -166,38 +187,90 @@ pub fn tune(r: &Replay, current: [u32; 4], step: u32) -> Result<Tune> {
             iso_date(r.cutoffs[nfit - 1])
         );
     };
-    let side = |w: [u32; 4]| {
-        let (c, k) = bt::histogram(&fit, w);
-        let fit_auc = bt::auc_of_histogram(&c, &k).map(Auc::value);
-        let (c, k) = bt::histogram(&check, w);
+    let side = |c: bt::Candidate| {
+        let scored: Vec<(i64, bool)> = check.iter().map(|s| (s.score(c.weights), s.churned)).collect();
         Side {
-            weights: w,
-            fit: fit_auc,
-            check: bt::auc_of_histogram(&c, &k),
-            bands: bt::band_table(&r.scored(w)),
+            weights: c.weights,
+            fit: c.fit,
+            check: Measures::of(&scored),
+            check_bands: bt::band_table(&scored),
         }
     };
-    let (cur, bst) = (side(current), side(best));
-    let improves = match (bst.check, cur.check) {
-        (Some(b), Some(c)) => b.cmp_exact(c).is_gt(),
-        _ => false,
+    let cur = side(found.current);
+    let top_ineligible = (!found.top.eligible(&cur.fit)).then(|| {
+        let t = found.top;
+        let mut why = Vec::new();
+        if t.fit.caught < cur.fit.caught {
+            why.push(format!(
+                "catches {} of the leavers, the current weights {}",
+                share(t.fit.catch()),
+                share(cur.fit.catch())
+            ));
+        }
+        if t.fit.missed > cur.fit.missed {
+            why.push(format!(
+                "scores {} of the leavers healthy, the current weights {}",
+                share(t.fit.missed_share()),
+                share(cur.fit.missed_share())
+            ));
+        }
+        (side(t), format!("on the fit cutoffs it {}", why.join(" and ")))
+    });
+    let best = found.best.map(side);
+    let reason = match &best {
+        None => Some(format!(
+            "no weight vector at step {step} is eligible: none catches at least the current weights' {} of the \
+             leavers on the fit cutoffs while scoring at most their {} healthy",
+            share(cur.fit.catch()),
+            share(cur.fit.missed_share())
+        )),
+        Some(b) => apply_check(&cur, b),
     };
-    let opt = |v: Option<Auc>| v.map_or("-".into(), |v| format!("{:.4}", v.value()));
-    let why_not = if improves {
-        None
-    } else if bst.check.is_none() {
-        Some(
-            "the check cutoffs lack churned or retained samples, so the best weights cannot be confirmed"
-                .to_string(),
-        )
-    } else {
-        Some(format!(
-            "the best weights' check AUC {} does not beat the current weights' {}",
-            opt(bst.check),
-            opt(cur.check)
-        ))
-    };
-    Ok(Tune { fit_cutoffs: nfit, grid_size: grid.len(), step, current: cur, best: bst, why_not })
+    Ok(Tune { fit_cutoffs: nfit, grid_size: grid.len(), step, current: cur, best, top_ineligible, reason })
+}
+
+/// The three tests `--apply` needs on the check cutoffs: the best's AUC
+/// higher, its catch not lower, its missed share not higher. The first
+/// that fails, in words; `None` when all pass.
+fn apply_check(cur: &Side, best: &Side) -> Option<String> {
+    let auc = |m: &Measures| m.auc.map_or("-".into(), |a| format!("{:.3}", a.value()));
+    if best.weights == cur.weights {
+        return Some("the current weights are already the best eligible ones".into());
+    }
+    let (b, c) = (&best.check, &cur.check);
+    match (b.auc, c.auc) {
+        (Some(x), Some(y)) if x.cmp_exact(y).is_gt() => {}
+        (Some(_), Some(_)) => {
+            return Some(format!(
+                "on the check cutoffs the best weights' AUC {} does not beat the current weights' {}",
+                auc(b),
+                auc(c)
+            ))
+        }
+        _ => {
+            return Some(
+                "the check cutoffs lack churned or retained samples, so the best weights cannot be confirmed"
+                    .into(),
+            )
+        }
+    }
+    // The same check samples on both sides: compare the counts exactly.
+    if b.caught < c.caught {
+        return Some(format!(
+            "on the check cutoffs the best weights catch {} of the leavers, fewer than the current weights' {}",
+            share(b.catch()),
+            share(c.catch())
+        ));
+    }
+    if b.missed > c.missed {
+        return Some(format!(
+            "on the check cutoffs the best weights score {} of the leavers healthy (missed), more than the \
+             current weights' {}",
+            share(b.missed_share()),
+            share(c.missed_share())
+        ));
+    }
+    None
 }
 
 /// Weights as the settings store them: "40,25,20,15".

@@ -4,6 +4,7 @@
 //! `today` call these; a use case may call another use case, the domain and
 //! the store (docs/architecture.md).
 
+pub mod backfill;
 pub mod backtest;
 pub mod churn;
 pub mod customers;

@@ -6,12 +6,18 @@ use clap::{Args, Subcommand, ValueEnum};
 pub enum HealthCmd {
     /// Score every active customer as of now and store today's snapshot (nightly)
     #[command(
-        after_help = "Example:\n  csf health score\n  csf health score --fail-on critical   # exit 3 when anyone is critical (cron)"
+        after_help = "Example:\n  csf health score\n  csf health score --fail-on critical   # exit 3 when anyone is critical (cron)\n  csf health score --backfill           # fill in the snapshots of past days (once, after an import)"
     )]
     Score {
         /// Exit 3 (after storing the scores) when any customer is in this band or worse
-        #[arg(long, value_name = "BAND")]
+        #[arg(long, value_name = "BAND", conflicts_with = "backfill")]
         fail_on: Option<FailOn>,
+        /// Store the snapshots each past day (up to yesterday) would have had; existing ones are kept
+        #[arg(long)]
+        backfill: bool,
+        /// First day to backfill [default: the first signup day, at most 400 days back]
+        #[arg(long, value_name = "DATE", requires = "backfill")]
+        from: Option<String>,
     },
     /// Latest scores, colour-coded by band, with the change over 7 days
     #[command(

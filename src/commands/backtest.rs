@@ -62,23 +62,27 @@ pub fn run(ctx: &Ctx, cmd: HealthCmd) -> Result<()> {
             // The stored text tune starts from: applied only if still there.
             let read = settings.is_set("health.weights").then(|| settings.get("health.weights")).flatten();
             let t = app::tune(&r, current, step)?;
-            let applied = apply && t.why_not.is_none();
-            if applied {
-                app::apply(&mut conn, read.as_deref(), t.best.weights)?;
-            }
-            render::out(&rb::tune(&t, &r, applied, format, ctx.color)?)?;
-            let best = weights_text(t.best.weights);
-            if applied {
-                ctx.info(format!("Applied: health.weights = {best} (was {})", weights_text(current)));
-            } else if let Some(why) = &t.why_not {
-                if apply {
-                    // Said even with --quiet: the user asked for a change and must know nothing changed.
-                    eprintln!("Not applied: {why}; health.weights stays {}", weights_text(current));
-                } else {
-                    ctx.info(format!("Keep the current weights: {why}."));
+            let target = t.best.as_ref().filter(|_| t.reason.is_none()).map(|b| b.weights);
+            let applied = match target {
+                Some(w) if apply => {
+                    app::apply(&mut conn, read.as_deref(), w)?;
+                    true
                 }
-            } else {
-                ctx.info(format!("`csf health tune --apply` would set health.weights = {best}"));
+                _ => false,
+            };
+            render::out(&rb::tune(&t, &r, applied, format, ctx.color)?)?;
+            if applied {
+                let best = target.unwrap_or(current);
+                ctx.info(format!(
+                    "Applied: health.weights = {} — {} (was {})",
+                    weights_text(best),
+                    rb::labelled(best),
+                    weights_text(current)
+                ));
+            } else if apply {
+                // Said even with --quiet: the user asked for a change and must know nothing changed.
+                let why = t.reason.as_deref().unwrap_or("nothing to apply");
+                eprintln!("Not applied: {why}; health.weights stays {}", weights_text(current));
             }
             Ok(())
         }

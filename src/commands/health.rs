@@ -16,7 +16,8 @@ use crate::time::{self, iso_date};
 pub fn run(ctx: &Ctx, cmd: HealthCmd) -> Result<()> {
     let mut conn = ctx.open()?;
     match cmd {
-        HealthCmd::Score { fail_on } => score(ctx, &mut conn, fail_on),
+        HealthCmd::Score { backfill: true, from, .. } => backfill(ctx, &mut conn, from.as_deref()),
+        HealthCmd::Score { fail_on, .. } => score(ctx, &mut conn, fail_on),
         HealthCmd::List { status, sort } => {
             let all = app::latest(&conn, ctx.now, status.as_deref(), sort_of(sort))?;
             if all.is_empty() && status.is_none() {
@@ -89,6 +90,49 @@ fn score(ctx: &Ctx, conn: &mut Connection, fail_on: Option<FailOn>) -> Result<()
             .into());
         }
     }
+    Ok(())
+}
+
+fn backfill(ctx: &Ctx, conn: &mut Connection, from: Option<&str>) -> Result<()> {
+    let settings = ctx.settings(conn)?;
+    let from = from
+        .map(|s| time::parse_now(s).map(time::day_number).map_err(|e| anyhow::anyhow!("--from \"{s}\" {e}")))
+        .transpose()?;
+    let from = crate::app::backfill::first_day(conn, ctx.today(), from)?;
+    let bar = ctx.show_progress().then(|| {
+        let pb = indicatif::ProgressBar::new(0);
+        pb.set_message("backfilling customers");
+        pb
+    });
+    let done = crate::app::backfill::backfill(conn, &settings, ctx.now, from, &|k, n| {
+        if let Some(pb) = &bar {
+            pb.set_length(n);
+            pb.set_position(k);
+        }
+    });
+    if let Some(pb) = bar {
+        pb.finish_and_clear();
+    }
+    let done = done?;
+    let days = |n: usize| format!("{n} day{}", if n == 1 { "" } else { "s" });
+    let kept = match done.kept_days {
+        0 => String::new(),
+        n => format!("; {} already had snapshots and were kept", days(n)),
+    };
+    ctx.info(match done.range {
+        Some((a, b)) => format!(
+            "Backfilled {} ({} → {}): {} snapshot{}{kept}",
+            days(done.days),
+            iso_date(a * time::DAY),
+            iso_date(b * time::DAY),
+            done.snapshots,
+            if done.snapshots == 1 { "" } else { "s" }
+        ),
+        None => format!(
+            "Nothing to backfill: every day from {} to yesterday has snapshots",
+            iso_date(from * time::DAY)
+        ),
+    });
     Ok(())
 }
 

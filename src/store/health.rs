@@ -213,6 +213,31 @@ pub fn save(conn: &Connection, snaps: &[Snapshot], now: i64) -> Result<()> {
     Ok(())
 }
 
+/// Stores snapshots that do not exist yet (a stored one is never
+/// replaced); returns how many were written.
+pub fn save_new(conn: &Connection, snaps: &[Snapshot], now: i64) -> Result<usize> {
+    let mut st = conn.prepare_cached(
+        "INSERT INTO health_snapshots (cid, day, usage, engagement, satisfaction, payment, score, status, computed_at, weights)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) ON CONFLICT (cid, day) DO NOTHING",
+    )?;
+    let mut n = 0;
+    for s in snaps {
+        n += st.execute(params![
+            s.cid,
+            s.day,
+            s.usage,
+            s.engagement,
+            s.satisfaction,
+            s.payment,
+            s.score,
+            s.status,
+            now,
+            s.weights
+        ])?;
+    }
+    Ok(n)
+}
+
 /// One customer's latest stored snapshot on or before today: (day, score, weights).
 pub fn latest_of(conn: &Connection, cid: i64, now: i64) -> Result<Option<(String, i64, String)>> {
     Ok(conn

@@ -1,6 +1,7 @@
 //! The SQLite side: opening the file safely, pragmas, migrations, and one
 //! module per table group with the queries it needs.
 
+pub mod backfill;
 pub mod backtest;
 pub mod churn;
 pub mod config;

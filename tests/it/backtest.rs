@@ -162,9 +162,13 @@ fn backtest_counts_outcomes_and_writes_nothing() {
             "samples",
             "churned",
             "auc",
+            "verdict",
             "lift",
+            "catch",
+            "missed",
+            "alert_rate",
             "bands",
-            "missed"
+            "missed_samples"
         ]
     );
     assert_eq!(j["weights"], serde_json::json!([40, 30, 20, 10]));
@@ -179,7 +183,7 @@ fn backtest_counts_outcomes_and_writes_nothing() {
     let auc = j["auc"].as_f64().unwrap();
     assert!((0.0..=1.0).contains(&auc));
     // every missed entry churned and was healthy
-    for m in j["missed"].as_array().unwrap() {
+    for m in j["missed_samples"].as_array().unwrap() {
         assert_eq!(m["status"], "healthy");
         assert_eq!(m["churned"], true);
     }
@@ -188,18 +192,62 @@ fn backtest_counts_outcomes_and_writes_nothing() {
     assert!(t.stdout.contains("AUC "), "{}", t.stdout);
 }
 
+/// The trap: from the default weights the payment-only vector has
+/// the best fit AUC and is eligible there, but on the check cutoffs it
+/// scores everyone 0 or 100 — the neutral band empty — and a third of the
+/// leavers healthy, where the current weights scored none healthy. Not applied.
 #[test]
-fn tune_moves_towards_payment_and_apply_sets_the_weights() {
+fn tune_will_not_apply_weights_that_score_leavers_healthy() {
     let w = payment_history();
     let j = w.run(&args(&["-f", "json", "health", "tune"], &[])).ok().json();
-    let cur = &j["current"];
-    let best = &j["best"];
+    let (cur, best) = (&j["current"], &j["best"]);
     assert_eq!(cur["weights"], serde_json::json!([40, 30, 20, 10]));
-    assert!(best["weights"][3].as_u64().unwrap() > 10, "{j}");
-    assert!(best["auc_fit"].as_f64().unwrap() > cur["auc_fit"].as_f64().unwrap(), "{j}");
+    assert_eq!(best["weights"], serde_json::json!([0, 0, 0, 100]), "{j}");
     assert!(best["auc_check"].as_f64().unwrap() > cur["auc_check"].as_f64().unwrap(), "{j}");
+    let neutral = &best["bands_check"][1];
+    assert_eq!((neutral["status"].as_str(), neutral["samples"].as_u64()), (Some("neutral"), Some(0)));
+    assert!(best["missed_check"].as_f64().unwrap() > cur["missed_check"].as_f64().unwrap(), "{j}");
     assert_eq!(j["applied"], false);
-    assert_eq!(w.run(&["config", "get", "health.weights"]).ok().stdout.trim(), "40,30,20,10");
+    assert!(j["reason"].as_str().unwrap().contains("of the leavers healthy (missed)"), "{j}");
+
+    let before = w.dump();
+    let r = w.run(&args(&["health", "tune"], &["--apply"])).ok();
+    assert!(r.stdout.contains("Keep the current weights: on the check cutoffs the best weights score 33.3% of the leavers healthy"), "{}", r.stdout);
+    for label in ["usage weight", "engagement weight", "satisfaction weight", "payment weight"] {
+        assert!(r.stdout.contains(label), "{label}: {}", r.stdout);
+    }
+    assert!(
+        r.stderr.contains("Not applied: ") && r.stderr.contains("health.weights stays 40,30,20,10"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(w.dump(), before);
+}
+
+/// From equal weights the payment-only vector still has the highest fit
+/// AUC, but there it scores more leavers healthy than the current weights:
+/// not eligible, named with the reason; the best eligible vector passes the
+/// check and is applied.
+#[test]
+fn tune_skips_an_ineligible_top_and_applies_a_checked_improvement() {
+    let w = payment_history();
+    w.run(&["-q", "config", "set", "health.weights", "25,25,25,25"]).ok();
+    let j = w.run(&args(&["-f", "json", "health", "tune"], &[])).ok().json();
+    let (cur, best, top) = (&j["current"], &j["best"], &j["top_ineligible"]);
+    assert_eq!(top["weights"], serde_json::json!([0, 0, 0, 100]), "{j}");
+    assert!(top["auc_fit"].as_f64().unwrap() > best["auc_fit"].as_f64().unwrap(), "{j}");
+    assert!(top["missed_fit"].as_f64().unwrap() > cur["missed_fit"].as_f64().unwrap(), "{j}");
+    assert_ne!(best["weights"], top["weights"]);
+    assert!(best["catch_fit"].as_f64().unwrap() >= cur["catch_fit"].as_f64().unwrap(), "{j}");
+    assert!(best["missed_fit"].as_f64().unwrap() <= cur["missed_fit"].as_f64().unwrap(), "{j}");
+    assert_eq!(j["reason"], Value::Null);
+    let t = w.run(&args(&["health", "tune"], &[])).ok();
+    assert!(
+        t.stdout.contains("Not eligible: the highest fit AUC")
+            && t.stdout.contains("usage 0, engagement 0, satisfaction 0, payment 100"),
+        "{}",
+        t.stdout
+    );
 
     let r = w.run(&args(&["-f", "json", "health", "tune"], &["--apply"])).ok();
     assert_eq!(r.json()["applied"], true);
@@ -237,7 +285,11 @@ fn a_tune_that_does_not_improve_changes_nothing_and_says_why() {
     assert_eq!(j["best"]["weights"], serde_json::json!([40, 30, 20, 10]));
     assert_eq!(j["current"]["auc_fit"], 0.5);
     assert_eq!(j["applied"], false);
-    assert!(r.stderr.contains("Not applied") && r.stderr.contains("does not beat"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("Not applied: the current weights are already the best eligible ones"),
+        "{}",
+        r.stderr
+    );
     assert_eq!(w.dump(), before);
 }
 

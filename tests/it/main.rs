@@ -4,6 +4,7 @@
 mod common;
 
 mod architecture;
+mod backfill;
 mod backtest;
 mod book;
 mod churn;
@@ -29,4 +30,5 @@ mod storage;
 mod tickets;
 mod today;
 mod trends;
+mod tune;
 mod upgrade;

@@ -304,6 +304,9 @@ fn tuned_weights_that_cannot_be_saved() {
         w.file(&format!("{kind}.csv"), csv);
         w.run(&["-q", "import", kind, &format!("{kind}.csv")]).ok();
     }
+    // From equal weights tune finds eligible weights that pass the check (the
+    // default weights' check cutoffs score no leaver healthy: nothing to apply).
+    w.run(&["-q", "config", "set", "health.weights", "25,25,25,25"]).ok();
     w.conn()
         .execute_batch(
             "CREATE TRIGGER ro_insert BEFORE INSERT ON config BEGIN SELECT RAISE(ABORT, 'settings are read-only'); END;

@@ -169,11 +169,13 @@ fn tune_apply_never_overwrites_weights_set_meanwhile() {
     use crate::backtest::{args, payment_history};
     use std::process::Stdio;
     let w = payment_history();
+    // From equal weights tune finds better weights that pass its check.
+    w.run(&["-q", "config", "set", "health.weights", "25,25,25,25"]).ok();
     // The test takes the write lock and changes the weights, uncommitted:
     // tune reads the old (unset) value and, when done, waits for the lock.
     let c = w.conn();
     c.execute_batch(
-        "BEGIN IMMEDIATE; INSERT INTO config (key, value) VALUES ('health.weights', '25,25,25,25')
+        "BEGIN IMMEDIATE; INSERT INTO config (key, value) VALUES ('health.weights', '30,30,20,20')
          ON CONFLICT (key) DO UPDATE SET value = excluded.value;",
     )
     .unwrap();
@@ -193,17 +195,17 @@ fn tune_apply_never_overwrites_weights_set_meanwhile() {
     assert_eq!(o.status.code(), Some(1), "{err}");
     assert!(
         err.starts_with(
-            "error: health.weights was changed to 25,25,25,25 while tune ran (tune started from the default (unset)); \
+            "error: health.weights was changed to 30,30,20,20 while tune ran (tune started from 25,25,25,25); \
              nothing was applied and the new value is kept"
         ),
         "{err}"
     );
     assert!(err.contains("); nothing was applied and the new value is kept — run `csf health tune --apply` again to tune from it"), "{err}");
     assert_eq!(w.dump(), before);
-    assert_eq!(w.run(&["config", "get", "health.weights"]).ok().stdout, "25,25,25,25\n");
+    assert_eq!(w.run(&["config", "get", "health.weights"]).ok().stdout, "30,30,20,20\n");
     // Without a change meanwhile, --apply names the value it replaced.
     let r = w.run(&args(&["health", "tune"], &["--apply"])).ok();
-    assert!(r.stderr.contains("(was 25,25,25,25)"), "{}", r.stderr);
+    assert!(r.stderr.contains("(was 30,30,20,20)"), "{}", r.stderr);
 }
 
 /// The demo's private folder cannot be made: said, and nothing else happens.

@@ -199,25 +199,174 @@ fn histogram_of_groups(groups: &[(Components, u64, u64)], weights: [u32; 4]) -> 
     h
 }
 
-/// The tune choice: the grid vector with the highest AUC on `fit`; ties go
-/// to the one nearest `current` (sum of absolute differences), then the
-/// first in the grid's lexical order. `None` when `fit` lacks either kind.
-pub fn best_weights(fit: &[Sample], grid: &[[u32; 4]], current: [u32; 4]) -> Option<([u32; 4], Auc)> {
-    let groups = grouped(fit);
-    let mut best: Option<([u32; 4], Auc)> = None;
-    for &w in grid {
-        let (c, r) = histogram_of_groups(&groups, w);
-        let a = auc_of_histogram(&c, &r)?;
-        best = match best {
-            None => Some((w, a)),
-            Some((bw, ba)) => match a.cmp_exact(ba) {
-                std::cmp::Ordering::Greater => Some((w, a)),
-                std::cmp::Ordering::Equal if distance(w, current) < distance(bw, current) => Some((w, a)),
-                _ => Some((bw, ba)),
-            },
-        };
+/// The figures of a set of samples under one weight vector: counts per
+/// outcome and band, from which catch, missed and alert rate follow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Measures {
+    pub samples: u64,
+    pub churned: u64,
+    /// Churned samples scored at-risk or critical.
+    pub caught: u64,
+    /// Churned samples scored healthy.
+    pub missed: u64,
+    /// All samples scored at-risk or critical.
+    pub alerted: u64,
+    pub auc: Option<Auc>,
+}
+
+fn pct(part: u64, whole: u64) -> Option<f64> {
+    (whole > 0).then(|| 100.0 * part as f64 / whole as f64)
+}
+
+impl Measures {
+    /// From (churned, retained) counts per score 0–100.
+    pub fn of_histogram(churned: &[u64; 101], retained: &[u64; 101]) -> Measures {
+        let sum = |h: &[u64; 101], r: std::ops::RangeInclusive<usize>| h[r].iter().sum::<u64>();
+        let nc = sum(churned, 0..=100);
+        Measures {
+            samples: nc + sum(retained, 0..=100),
+            churned: nc,
+            caught: sum(churned, 0..=59),
+            missed: sum(churned, 80..=100),
+            alerted: sum(churned, 0..=59) + sum(retained, 0..=59),
+            auc: auc_of_histogram(churned, retained),
+        }
     }
-    best
+
+    /// From (score, churned) pairs.
+    pub fn of(scored: &[(i64, bool)]) -> Measures {
+        let mut h = ([0u64; 101], [0u64; 101]);
+        for &(s, c) in scored {
+            let k = s.clamp(0, 100) as usize;
+            if c {
+                h.0[k] += 1
+            } else {
+                h.1[k] += 1
+            }
+        }
+        Measures::of_histogram(&h.0, &h.1)
+    }
+
+    /// The share of churned samples that were at-risk or critical, %.
+    pub fn catch(&self) -> Option<f64> {
+        pct(self.caught, self.churned)
+    }
+
+    /// The share of churned samples that were healthy, %.
+    pub fn missed_share(&self) -> Option<f64> {
+        pct(self.missed, self.churned)
+    }
+
+    /// The share of all samples that were at-risk or critical, %.
+    pub fn alert_rate(&self) -> Option<f64> {
+        pct(self.alerted, self.samples)
+    }
+
+    pub fn verdict(&self) -> Verdict {
+        Verdict::of(self.auc)
+    }
+}
+
+/// What the AUC says of the score, in one word.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    Weak,
+    Fair,
+    Useful,
+    Good,
+    Unknown,
+}
+
+impl Verdict {
+    /// < 0.6 weak, < 0.7 fair, < 0.8 useful, else good; unknown without an
+    /// AUC. Compared on the exact fraction (an AUC of exactly 0.6 is fair).
+    pub fn of(auc: Option<Auc>) -> Verdict {
+        let Some(a) = auc else { return Verdict::Unknown };
+        // value ≥ k/10 ⇔ twice / (2 pairs) ≥ k / 10 ⇔ 5 twice ≥ k pairs
+        let at_least = |k: u128| 5 * a.twice >= k * a.pairs;
+        if at_least(8) {
+            Verdict::Good
+        } else if at_least(7) {
+            Verdict::Useful
+        } else if at_least(6) {
+            Verdict::Fair
+        } else {
+            Verdict::Weak
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Verdict::Weak => "weak",
+            Verdict::Fair => "fair",
+            Verdict::Useful => "useful",
+            Verdict::Good => "good",
+            Verdict::Unknown => "unknown",
+        }
+    }
+}
+
+/// One weight vector's figures on the fit samples.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Candidate {
+    pub weights: [u32; 4],
+    pub fit: Measures,
+}
+
+impl Candidate {
+    /// Eligible against the current weights' fit figures: catches at least
+    /// as many churned samples and scores no more of them healthy (a better
+    /// AUC that moves leavers into "healthy" is no better score).
+    pub fn eligible(&self, current: &Measures) -> bool {
+        self.fit.caught >= current.caught && self.fit.missed <= current.missed
+    }
+}
+
+/// What the grid search found: the best eligible vector (`None` when none
+/// is eligible) and the vector with the highest fit AUC of all, eligible or not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Search {
+    pub current: Candidate,
+    pub best: Option<Candidate>,
+    pub top: Candidate,
+}
+
+/// `a` beats `b` for tune: higher AUC; ties to the nearer to `current`;
+/// then the earlier in the grid (the caller walks it in order).
+fn beats(a: &Candidate, b: &Candidate, current: [u32; 4]) -> bool {
+    match (a.fit.auc, b.fit.auc) {
+        (Some(x), Some(y)) => match x.cmp_exact(y) {
+            std::cmp::Ordering::Greater => true,
+            std::cmp::Ordering::Equal => distance(a.weights, current) < distance(b.weights, current),
+            std::cmp::Ordering::Less => false,
+        },
+        _ => false,
+    }
+}
+
+/// The tune search: every grid vector scored on `fit`; the best is the
+/// eligible one with the highest AUC (ties: nearest `current`, sum of
+/// absolute differences, then the first in the grid's lexical order).
+/// `None` when `fit` lacks churned or retained samples.
+pub fn search(fit: &[Sample], grid: &[[u32; 4]], current: [u32; 4]) -> Option<Search> {
+    let groups = grouped(fit);
+    let measure = |w: [u32; 4]| {
+        let (c, r) = histogram_of_groups(&groups, w);
+        Candidate { weights: w, fit: Measures::of_histogram(&c, &r) }
+    };
+    let cur = measure(current);
+    cur.fit.auc?;
+    let (mut best, mut top): (Option<Candidate>, Option<Candidate>) = (None, None);
+    for &w in grid {
+        let cand = measure(w);
+        if top.as_ref().is_none_or(|t| beats(&cand, t, current)) {
+            top = Some(cand);
+        }
+        if cand.eligible(&cur.fit) && best.as_ref().is_none_or(|b| beats(&cand, b, current)) {
+            best = Some(cand);
+        }
+    }
+    Some(Search { current: cur, best, top: top? })
 }
 
 /// How many of `n` cutoffs (oldest first) are fit cutoffs: ⌈2n/3⌉.
@@ -226,158 +375,4 @@ pub fn fit_count(n: usize) -> usize {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn c(u: f64, e: f64, s: f64, p: f64) -> Components {
-        Components { usage: u, engagement: e, satisfaction: s, payment: p }
-    }
-
-    fn val(x: &[(i64, bool)]) -> Option<f64> {
-        auc(x).map(Auc::value)
-    }
-
-    #[test]
-    fn all_ties_give_one_half() {
-        let x = [(50, true), (50, false), (50, true), (50, false), (50, false)];
-        assert_eq!(val(&x), Some(0.5));
-    }
-
-    #[test]
-    fn perfect_separation_gives_one() {
-        let x = [(10, true), (20, true), (30, false), (90, false)];
-        assert_eq!(val(&x), Some(1.0));
-        // and the reverse order gives zero
-        let y = [(10, false), (20, false), (30, true), (90, true)];
-        assert_eq!(val(&y), Some(0.0));
-    }
-
-    #[test]
-    fn without_both_kinds_there_is_no_auc() {
-        assert_eq!(val(&[(10, true), (20, true)]), None);
-        assert_eq!(val(&[(10, false)]), None);
-        assert_eq!(val(&[]), None);
-    }
-
-    #[test]
-    fn three_by_three_by_hand() {
-        // churned scores 30, 50, 70; retained 50, 60, 80. Nine pairs (c, r):
-        // 30: below 50, 60, 80        → 3 wins
-        // 50: tie 50, below 60, 80    → 2 wins + 1 tie
-        // 70: above 50, 60; below 80  → 1 win
-        // (3 + 2 + 1 + 0.5) / 9 = 6.5 / 9 = 0.7222…
-        let x = [(30, true), (50, true), (70, true), (50, false), (60, false), (80, false)];
-        let a = auc(&x).unwrap();
-        assert_eq!(a, Auc { twice: 13, pairs: 9 });
-        assert!((a.value() - 6.5 / 9.0).abs() < 1e-12);
-        let mut hc = [0u64; 101];
-        let mut hr = [0u64; 101];
-        for (s, ch) in x {
-            if ch {
-                hc[s as usize] += 1
-            } else {
-                hr[s as usize] += 1
-            }
-        }
-        assert_eq!(auc_of_histogram(&hc, &hr), Some(a));
-    }
-
-    #[test]
-    fn band_counts_of_a_small_history() {
-        // healthy: 90 (retained), 85 (churned); neutral: 70; at-risk: 45, 50 (churned both);
-        // critical: 10 (churned). 6 samples, 4 churned.
-        let x = [(90, false), (85, true), (70, false), (45, true), (50, true), (10, true)];
-        let t = band_table(&x);
-        let got: Vec<(&str, usize, usize)> =
-            t.iter().map(|r| (r.band.name(), r.samples, r.churned)).collect();
-        assert_eq!(got, [("healthy", 2, 1), ("neutral", 1, 0), ("at-risk", 2, 2), ("critical", 1, 1)]);
-        assert_eq!(t[0].churn_rate, Some(50.0));
-        assert_eq!(t[0].share_of_churn, Some(25.0));
-        assert_eq!(t[2].share_of_churn, Some(50.0));
-        // at-risk + critical: 3 of 3 churned (rate 1) ÷ overall 4/6 → 1.5
-        assert_eq!(lift(&x), Some(1.5));
-        assert_eq!(lift(&[(90, true), (80, false)]), None);
-        assert_eq!(lift(&[(10, false), (80, false)]), None);
-        let empty = band_table(&[]);
-        assert_eq!(empty[1].churn_rate, None);
-        assert_eq!(empty[1].share_of_churn, None);
-    }
-
-    #[test]
-    fn the_grid_is_complete_and_lexical() {
-        let g = weight_grid(50);
-        assert_eq!(
-            g,
-            [
-                [0, 0, 0, 100],
-                [0, 0, 50, 50],
-                [0, 0, 100, 0],
-                [0, 50, 0, 50],
-                [0, 50, 50, 0],
-                [0, 100, 0, 0],
-                [50, 0, 0, 50],
-                [50, 0, 50, 0],
-                [50, 50, 0, 0],
-                [100, 0, 0, 0]
-            ]
-        );
-        // C(23, 3) vectors at step 5
-        assert_eq!(weight_grid(5).len(), 1771);
-        assert!(weight_grid(0).is_empty());
-        assert!(weight_grid(30).is_empty());
-    }
-
-    #[test]
-    fn tune_prefers_the_signal_and_breaks_ties_by_distance_then_order() {
-        // Churn follows payment only: P separates perfectly.
-        let fit = [
-            Sample { components: c(100.0, 100.0, 50.0, 0.0), churned: true },
-            Sample { components: c(100.0, 100.0, 50.0, 100.0), churned: false },
-            Sample { components: c(0.0, 0.0, 50.0, 100.0), churned: false },
-        ];
-        let grid = weight_grid(50);
-        // Scores reaching 1.0: [0,0,0,100] (churned 0, retained 100 and 100) and
-        // [0,0,50,50] (25 against 75, 75); [0,50,0,50] ties the churned 50 with
-        // the second retained 50 (0.75). Both best are 200 from [50,50,0,0]:
-        // the first in lexical order wins.
-        let (w, a) = best_weights(&fit, &grid, [50, 50, 0, 0]).unwrap();
-        assert_eq!(a.value(), 1.0);
-        assert_eq!(w, [0, 0, 0, 100]);
-        // Nearer the current weights wins over lexical order.
-        assert_eq!(best_weights(&fit, &grid, [0, 0, 50, 50]).unwrap().0, [0, 0, 50, 50]);
-        // All samples tied: every vector gives 0.5; the current one (distance 0) wins.
-        let flat = [
-            Sample { components: c(50.0, 50.0, 50.0, 50.0), churned: true },
-            Sample { components: c(50.0, 50.0, 50.0, 50.0), churned: false },
-        ];
-        assert_eq!(best_weights(&flat, &grid, [50, 0, 50, 0]).unwrap().0, [50, 0, 50, 0]);
-        // Not in the grid: the six vectors with two 50s are all 100 from
-        // [25,25,25,25]; the first of them wins.
-        assert_eq!(best_weights(&flat, &grid, [25, 25, 25, 25]).unwrap().0, [0, 0, 50, 50]);
-        assert_eq!(best_weights(&flat[..1], &grid, [40, 30, 20, 10]), None);
-    }
-
-    #[test]
-    fn grouped_samples_give_the_histogram_of_the_samples() {
-        let samples = [
-            Sample { components: c(100.0, 50.0, 50.0, 0.0), churned: true },
-            Sample { components: c(100.0, 50.0, 50.0, 0.0), churned: false },
-            Sample { components: c(100.0, 50.0, 50.0, 0.0), churned: true },
-            Sample { components: c(25.0, 0.0, 50.0, 100.0), churned: false },
-        ];
-        let g = grouped(&samples);
-        assert_eq!(g.len(), 2);
-        assert_eq!((g[0].1, g[0].2), (2, 1));
-        let (churned, retained) = histogram(&samples, [40, 30, 20, 10]);
-        // 40 + 15 + 10 + 0 = 65; 10 + 0 + 10 + 10 = 30.
-        assert_eq!((churned[65], retained[65], retained[30]), (2, 1, 1));
-        assert_eq!(churned.iter().sum::<u64>() + retained.iter().sum::<u64>(), 4);
-    }
-
-    #[test]
-    fn fit_takes_the_older_two_thirds_rounded_up() {
-        assert_eq!(fit_count(12), 8);
-        assert_eq!(fit_count(4), 3);
-        assert_eq!(fit_count(1), 1);
-    }
-}
+mod tests;
