@@ -242,7 +242,7 @@ fn import_in_tx(
                 })?;
             let mut wr = csv::Writer::from_writer(f);
             // The header is the file's data too: defused like the cells.
-            let mut head: Vec<Vec<u8>> = headers.iter().map(|h| defuse(h.as_bytes())).collect();
+            let mut head: Vec<Vec<u8>> = headers.iter().map(|h| rejects::defuse(h.as_bytes())).collect();
             head.push(b"reason".to_vec());
             wr.write_record(&head)?;
             Some(wr)
@@ -293,7 +293,7 @@ fn import_in_tx(
                 total_problems += 1;
                 summary.skipped += 1;
                 if let Some(wr) = rejects.as_mut() {
-                    let mut row: Vec<Vec<u8>> = rec.iter().map(defuse).collect();
+                    let mut row: Vec<Vec<u8>> = rec.iter().map(rejects::defuse).collect();
                     row.resize(headers.len(), Vec::new());
                     row.push(p.render(source).into_bytes());
                     wr.write_record(&row)?;
@@ -373,22 +373,6 @@ fn import_in_tx(
         })?;
     }
     Ok(summary)
-}
-
-/// A rejected cell as written to the rejects file (opened in spreadsheets):
-/// text a spreadsheet would run as a formula (`=`, `+`, `-`, `@`) gets a
-/// leading `'`, as `-f csv` does; numbers are left alone.
-fn defuse(cell: &[u8]) -> Vec<u8> {
-    let risky = matches!(cell.first(), Some(b'=' | b'+' | b'-' | b'@'));
-    let number = std::str::from_utf8(cell).is_ok_and(|s| s.parse::<f64>().is_ok_and(f64::is_finite));
-    if risky && !number {
-        let mut v = Vec::with_capacity(cell.len() + 1);
-        v.push(b'\'');
-        v.extend_from_slice(cell);
-        v
-    } else {
-        cell.to_vec()
-    }
 }
 
 /// A write the database refused (disk full, I/O error, lock): named as a

@@ -72,3 +72,19 @@ fn is_database_file(p: &Path, db: &Path) -> bool {
             || rejects_name.is_some() && rejects_name == by_name(&f)
     })
 }
+
+/// A rejected cell as written to the rejects file (opened in spreadsheets):
+/// text a spreadsheet would run as a formula (`=`, `+`, `-`, `@`) gets a
+/// leading `'`, as `-f csv` does; numbers are left alone.
+pub(super) fn defuse(cell: &[u8]) -> Vec<u8> {
+    let risky = matches!(cell.first(), Some(b'=' | b'+' | b'-' | b'@'));
+    let number = std::str::from_utf8(cell).is_ok_and(|s| s.parse::<f64>().is_ok_and(f64::is_finite));
+    if risky && !number {
+        let mut v = Vec::with_capacity(cell.len() + 1);
+        v.push(b'\'');
+        v.extend_from_slice(cell);
+        v
+    } else {
+        cell.to_vec()
+    }
+}
