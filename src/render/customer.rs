@@ -41,7 +41,7 @@ pub fn list_rows(all: &[Listed], now: i64) -> Rows {
             Value::opt_time(c.churned_at.filter(|t| *t <= now)).into(),
         ]);
     }
-    rows
+    rows.drop_order(&["churned_at", "signed_up_at", "email", "goal", "plan", "stage", "health"])
 }
 
 fn profile_json(c: &Customer, now: i64) -> serde_json::Value {

@@ -29,3 +29,4 @@ mod tickets;
 mod today;
 mod trends;
 mod upgrade;
+mod width;
