@@ -9,7 +9,7 @@ use anyhow::{anyhow, bail, Context, Result};
 use crate::cli::import::ImportArgs;
 use crate::context::Ctx;
 use crate::import::{self, presets, ImportKind, ImportOptions};
-use crate::render::Rows;
+use crate::render::{self, Rows};
 
 pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<()> {
     if args.list_presets {
@@ -103,7 +103,7 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<()> {
     }
     let s = result?;
     let created = if s.customers_created > 0 {
-        format!(", {} customers created", s.customers_created)
+        format!(", {} created", render::count(s.customers_created as i64, "customer"))
     } else {
         String::new()
     };
@@ -111,13 +111,13 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<()> {
     let kind = kind.name();
     ctx.info(if opts.dry_run {
         format!(
-            "{kind} (dry run, nothing written): {} rows read, would insert {}, update {}, skip {}{created} ({source})",
-            s.rows_read, s.inserted, s.updated, s.skipped
+            "{kind} (dry run, nothing written): {} read, would insert {}, update {}, skip {}{created} ({source})",
+            render::count(s.rows_read as i64, "row"), s.inserted, s.updated, s.skipped
         )
     } else {
         format!(
-            "{kind}: {} rows read, {} inserted, {} updated, {} skipped{created} in {took:.2} s ({source})",
-            s.rows_read, s.inserted, s.updated, s.skipped
+            "{kind}: {} read, {} inserted, {} updated, {} skipped{created} in {took:.2} s ({source})",
+            render::count(s.rows_read as i64, "row"), s.inserted, s.updated, s.skipped
         )
     });
     if let Some(p) = &args.rejects {

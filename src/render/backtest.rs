@@ -6,7 +6,7 @@ use serde_json::{json, Value as Json};
 use crate::app::backtest::{day, weights_text, Replay, Sampled, Side, Tune};
 use crate::domain::backtest::{self as bt, Auc, BandRow};
 use crate::domain::health::Band;
-use crate::render::{Format, Rows, Value};
+use crate::render::{count, Cell, Format, Rows, Value};
 use crate::time::{self, iso_date};
 
 fn band_json(rows: &[BandRow]) -> Json {
@@ -21,6 +21,14 @@ fn band_json(rows: &[BandRow]) -> Json {
 
 fn pct(v: Option<f64>) -> String {
     v.map_or("-".into(), |v| format!("{v:.1}%"))
+}
+
+/// A rate in percent: the number in JSON and CSV, with its `%` in tables.
+fn percent(v: Option<f64>) -> Cell {
+    match v {
+        Some(v) => Cell::from(Value::Num(v, 1)).shown(pct(Some(v))),
+        None => Value::Null.into(),
+    }
 }
 
 /// `health backtest` in `format`; `missed` lists the churned-while-healthy
@@ -80,8 +88,8 @@ pub fn report(
             b.band.name().into(),
             Value::Int(b.samples as i64).into(),
             Value::Int(b.churned as i64).into(),
-            b.churn_rate.map_or(Value::Null, |v| Value::Num(v, 1)).into(),
-            b.share_of_churn.map_or(Value::Null, |v| Value::Num(v, 1)).into(),
+            percent(b.churn_rate),
+            percent(b.share_of_churn),
         ]);
     }
     if format == Format::Csv {
@@ -89,15 +97,15 @@ pub fn report(
     }
     let overall = (!scored.is_empty()).then(|| 100.0 * churned as f64 / scored.len() as f64);
     let mut out = format!(
-        "Backtest {} → {}: {} cutoffs every {} days, churn within {} days, weights {}\n\
-         {} samples, {} churned ({})\n\n",
+        "Backtest {} → {}: {} every {}, churn within {}, weights {}\n\
+         {}, {} churned ({})\n\n",
         day(w.from),
         day(w.to),
-        r.cutoffs.len(),
-        w.every,
-        w.horizon,
+        count(r.cutoffs.len() as i64, "cutoff"),
+        count(w.every, "day"),
+        count(w.horizon, "day"),
         weights_text(weights),
-        scored.len(),
+        count(scored.len() as i64, "sample"),
         churned,
         pct(overall)
     );
@@ -162,7 +170,7 @@ pub fn tune(t: &Tune, r: &Replay, applied: bool, format: Format, color: bool) ->
             s.fit.map_or(Value::Null, |v| Value::Num(v, 3)).into(),
             s.check.map_or(Value::Null, |v| Value::Num(v.value(), 3)).into(),
         ];
-        row.extend(s.bands.iter().map(|b| b.churn_rate.map_or(Value::Null, |v| Value::Num(v, 1)).into()));
+        row.extend(s.bands.iter().map(|b| percent(b.churn_rate)));
         rows.push(row);
     }
     if format == Format::Csv {

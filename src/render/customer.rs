@@ -156,8 +156,8 @@ pub fn show_text(s: &Shown, now: i64, color: bool) -> String {
     facts.push((
         "Activity",
         format!(
-            "{} events in 30 days; last {}",
-            p.events_30d,
+            "{} in 30 days; last {}",
+            render::count(p.events_30d, "event"),
             live.facts.last_event.map_or("never".into(), |t| time::relative(t, now))
         ),
     ));

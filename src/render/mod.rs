@@ -59,6 +59,8 @@ pub struct Rows {
     pub roles: Vec<(&'static str, Role)>,
     /// The columns a table drops first when it cannot fit the terminal.
     pub drop: Vec<&'static str>,
+    /// What a table or markdown says instead of a bare header when there are no rows.
+    pub empty: Option<String>,
 }
 
 impl Rows {
@@ -73,6 +75,11 @@ impl Rows {
     /// terminal (after them: free text, then the others from the last).
     pub fn drop_order(mut self, columns: &[&'static str]) -> Rows {
         self.drop = columns.to_vec();
+        self
+    }
+    /// The sentence said (on stderr) instead of an empty table: "No overdue tickets."
+    pub fn when_empty(mut self, sentence: impl Into<String>) -> Rows {
+        self.empty = Some(sentence.into());
         self
     }
     /// Sets the role of columns whose name and values do not say it.
@@ -188,6 +195,16 @@ impl Rows {
             Format::Json => format!("{}\n", serde_json::to_string_pretty(&self.to_json())?),
             Format::Csv => self.to_csv()?,
         })
+    }
+}
+
+/// A count with its noun in agreement: "1 snapshot", "3 snapshots".
+pub fn count(n: impl Into<i64>, noun: &str) -> String {
+    let n = n.into();
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
     }
 }
 

@@ -392,7 +392,7 @@ fn dry_run_reports_and_writes_nothing() {
     let before = w.dump();
     let r = w.run(&["import", "usage", "u.csv", "--dry-run", "--create-missing"]).ok();
     assert!(
-        r.stderr.starts_with("usage (dry run, nothing written): 2 rows read, would insert 2, update 0, skip 0, 1 customers created"),
+        r.stderr.starts_with("usage (dry run, nothing written): 2 rows read, would insert 2, update 0, skip 0, 1 customer created"),
         "{}",
         r.stderr
     );

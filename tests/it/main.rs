@@ -18,6 +18,7 @@ mod import;
 mod onboarding;
 mod ownership;
 mod presets;
+mod prompt;
 mod refusals;
 mod refusals_store;
 mod reliability;
