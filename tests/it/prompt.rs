@@ -64,3 +64,48 @@ fn counts_agree_in_number() {
     let r = w.run(&["report", "metrics", "--days", "1"]).ok();
     assert!(r.stdout.starts_with("Last 1 day: 2026-11-20 to 2026-11-20\n"), "{}", r.stdout);
 }
+
+/// Every command path of the clap tree, the root first.
+fn command_paths() -> Vec<(Vec<String>, bool)> {
+    use clap::CommandFactory;
+    fn walk(c: &clap::Command, path: Vec<String>, out: &mut Vec<(Vec<String>, bool)>) {
+        out.push((path.clone(), c.get_after_help().is_some() || c.get_after_long_help().is_some()));
+        for s in c.get_subcommands().filter(|s| s.get_name() != "help") {
+            let mut p = path.clone();
+            p.push(s.get_name().to_string());
+            walk(s, p, out);
+        }
+    }
+    let mut out = Vec::new();
+    walk(&csf::cli::Cli::command(), Vec::new(), &mut out);
+    out
+}
+
+#[test]
+fn help_lists_the_commands_own_options_first_and_the_global_ones_under_their_heading() {
+    let w = Work::new();
+    let mut without_examples = Vec::new();
+    for (path, has_examples) in command_paths() {
+        if !has_examples {
+            without_examples.push(path.join(" "));
+        }
+        let mut args: Vec<&str> = path.iter().map(String::as_str).collect();
+        args.push("--help");
+        let h = w.bare().args(&args).output().unwrap();
+        let h = String::from_utf8(h.stdout).unwrap();
+        let what = format!("csf {}", args.join(" "));
+        let global = h
+            .find("\nGlobal options:\n")
+            .unwrap_or_else(|| panic!("{what}: no Global options heading:\n{h}"));
+        let (own, globals) = h.split_at(global);
+        for flag in ["--db <PATH>", "--now <TIME>", "--format <FMT>", "--color <WHEN>", "--quiet"] {
+            assert!(globals.contains(flag), "{what}: {flag} not under Global options:\n{h}");
+            assert!(!own.contains(flag), "{what}: {flag} among the command's own options:\n{h}");
+        }
+        assert!(
+            own.contains("\nOptions:\n") && own.contains("-h, --help"),
+            "{what}: own options first:\n{h}"
+        );
+    }
+    assert!(without_examples.is_empty(), "commands without examples: {without_examples:?}");
+}
