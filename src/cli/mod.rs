@@ -4,6 +4,7 @@ pub mod churn;
 pub mod customer;
 pub mod health;
 pub mod import;
+pub mod man;
 pub mod onboarding;
 pub mod report;
 pub mod ticket;
@@ -11,7 +12,7 @@ pub mod today;
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 
 use crate::render::Format;
 
@@ -32,6 +33,18 @@ pub struct Cli {
     pub global: Global,
     #[command(subcommand)]
     pub command: Command,
+}
+
+/// "0.3.0 (schema 3)": the release and the database schema it writes.
+pub fn version() -> &'static str {
+    static V: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    V.get_or_init(|| format!("{} (schema {})", env!("CARGO_PKG_VERSION"), crate::store::SCHEMA_VERSION))
+}
+
+/// The clap tree with the version that names the schema: what is parsed,
+/// completed and documented.
+pub fn command() -> clap::Command {
+    Cli::command().version(version())
 }
 
 #[derive(Args, Debug, Clone)]

@@ -109,3 +109,48 @@ fn help_lists_the_commands_own_options_first_and_the_global_ones_under_their_hea
     }
     assert!(without_examples.is_empty(), "commands without examples: {without_examples:?}");
 }
+
+#[test]
+fn the_man_page_has_every_section_and_names_no_page_that_does_not_exist() {
+    let w = Work::new();
+    let m = w.run(&["man"]).ok().stdout;
+    let sections: Vec<&str> = m.lines().filter_map(|l| l.strip_prefix(".SH ")).collect();
+    for s in [
+        "NAME",
+        "SYNOPSIS",
+        "DESCRIPTION",
+        "COMMANDS",
+        "OPTIONS",
+        "ENVIRONMENT",
+        "FILES",
+        "\"EXIT STATUS\"",
+        "EXAMPLES",
+    ] {
+        let s = s.trim_matches('"');
+        assert!(sections.iter().any(|x| x.trim_matches('"') == s), "no {s} in {sections:?}");
+    }
+    for var in ["CSF_DB", "CSF_NOW", "NO_COLOR", "CLICOLOR_FORCE", "COLUMNS"] {
+        assert!(m.contains(&format!("\\fB{var}\\fR")), "ENVIRONMENT lacks {var}");
+    }
+    for code in ["0", "1", "2", "3"] {
+        assert!(m.contains(&format!(".TP\n\\fB{code}\\fR\n")), "EXIT STATUS lacks {code}");
+    }
+    assert!(m.contains("csf.db") && m.contains("templates"), "FILES");
+    assert!(m.contains("\\fBcsf health alerts\\fR"), "COMMANDS lists every command path");
+    // One page only: no csf-today(1) and the like.
+    assert!(!m.contains("csf\\-today") && !m.contains("csf-today"), "names a page that does not exist");
+    assert_eq!(m.matches("(1)").count(), 0, "names another page");
+}
+
+#[test]
+fn version_names_the_release_and_the_schema() {
+    let w = Work::new();
+    let r = w.bare().arg("--version").output().unwrap();
+    let v = String::from_utf8(r.stdout).unwrap();
+    let release = env!("CARGO_PKG_VERSION");
+    assert_eq!(v, format!("csf {release} (schema {})\n", csf::store::SCHEMA_VERSION));
+    // The CHANGELOG's newest heading is this release.
+    let log = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/CHANGELOG.md")).unwrap();
+    let newest = log.lines().find(|l| l.starts_with("## ")).unwrap();
+    assert!(newest.starts_with(&format!("## {release}")), "{newest}");
+}
