@@ -154,3 +154,64 @@ fn version_names_the_release_and_the_schema() {
     let newest = log.lines().find(|l| l.starts_with("## ")).unwrap();
     assert!(newest.starts_with(&format!("## {release}")), "{newest}");
 }
+
+/// Customers c00116 (Acme Analytics), c00117 (Acme Labs), c00200 (Globex
+/// Corp, ops@globex.example) and ticket T1.
+fn ids() -> Work {
+    let w = Work::new();
+    w.file(
+        "c.csv",
+        "id,name,email\nc00116,Acme Analytics,hi@acme.example\nc00117,Acme Labs,labs@acme-labs.example\n\
+         c00200,Globex Corp,ops@globex.example\n",
+    );
+    w.file("t.csv", "id,customer,subject,created_at\nT1,c00116,Export is slow,2026-11-19T09:00:00Z\n");
+    w.run(&["-q", "import", "customers", "c.csv"]).ok();
+    w.run(&["-q", "import", "tickets", "t.csv"]).ok();
+    w
+}
+
+#[test]
+fn ticket_ids_match_in_any_case_and_an_unknown_one_suggests_the_nearest() {
+    let w = ids();
+    let r = w.run(&["ticket", "show", "t1"]).ok();
+    assert!(r.stdout.starts_with("Ticket T1 — Export is slow\n"), "{}", r.stdout);
+    assert_eq!(w.run(&["ticket", "show", "t1", "-f", "json"]).ok().json()["id"], "T1");
+    let r = w.refuses(&["ticket", "show", "T11"], &[]);
+    assert_eq!(r.stderr, "error: no ticket \"T11\"; did you mean T1?\n");
+}
+
+#[test]
+fn customer_ids_match_in_any_case_and_an_unknown_one_suggests_the_nearest() {
+    let w = ids();
+    let j = w.run(&["customer", "show", "C00116", "-f", "json"]).ok().json();
+    assert_eq!(j["customer_id"], "c00116", "{j}");
+    let r = w.refuses(&["customer", "show", "c116"], &[]);
+    assert_eq!(r.stderr, "error: no customer with id or email \"c116\"; did you mean c00116?\n");
+    let r = w.refuses(&["health", "show", "c0020"], &[]);
+    assert!(r.stderr.contains("did you mean c00200?"), "{}", r.stderr);
+}
+
+#[test]
+fn customer_show_finds_a_unique_part_of_a_name_or_email_and_lists_the_candidates_otherwise() {
+    let w = ids();
+    let j = w.run(&["customer", "show", "globex", "-f", "json"]).ok().json();
+    assert_eq!(j["customer_id"], "c00200", "{j}");
+    let j = w.run(&["customer", "show", "acme-labs", "-f", "json"]).ok().json();
+    assert_eq!(j["customer_id"], "c00117", "{j}");
+    let r = w.refuses(&["customer", "show", "acme"], &[]);
+    assert_eq!(
+        r.stderr,
+        "error: \"acme\" matches several customers: c00116 (Acme Analytics), c00117 (Acme Labs); use the id\n"
+    );
+}
+
+#[test]
+fn action_ids_match_in_any_case_and_an_unknown_one_suggests_the_nearest() {
+    let w = example();
+    let j = w.run(&["today", "--all", "-f", "json"]).ok().json();
+    let id = j[0]["id"].as_str().unwrap().to_string();
+    w.run(&["draft", &id.to_uppercase()]).ok();
+    let typo = format!("{id}x");
+    let r = w.refuses(&["draft", &typo], &[]);
+    assert!(r.stderr.contains(&format!("(did you mean {id}")), "{}", r.stderr);
+}
