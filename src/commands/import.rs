@@ -59,7 +59,11 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<()> {
         force_rejects: args.force,
         dry_run: args.dry_run,
         preset,
+        date_format: args.date_format.clone(),
     };
+    if let Some(f) = &opts.date_format {
+        crate::time::check_date_format(f).map_err(|e| anyhow!(e))?;
+    }
     let stdin = file.as_os_str() == "-";
     let source = if stdin { "<stdin>".to_string() } else { file.display().to_string() };
     let (input, size): (Box<dyn Read>, Option<u64>) = if stdin {

@@ -67,6 +67,8 @@ pub struct ImportOptions {
     pub dry_run: bool,
     /// `--from PRESET`.
     pub preset: Option<&'static presets::Preset>,
+    /// `--date-format FMT` (strftime): how to read timestamps that are not ISO.
+    pub date_format: Option<String>,
 }
 
 impl Default for ImportOptions {
@@ -80,6 +82,7 @@ impl Default for ImportOptions {
             force_rejects: false,
             dry_run: false,
             preset: None,
+            date_format: None,
         }
     }
 }
@@ -225,6 +228,7 @@ fn import_in_tx(
     }
     let resolved = fields::resolve(kind, &headers, &opts.map, opts.preset, source).map_err(|e| anyhow!(e))?;
     let mut w = Writer::new(&tx, kind, resolved, opts.preset, opts.create_missing, now)?;
+    w.date_format = opts.date_format.clone();
     let mut rejects = match &opts.rejects {
         Some(p) if !opts.dry_run => {
             let mut o = std::fs::OpenOptions::new();

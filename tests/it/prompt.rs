@@ -215,3 +215,52 @@ fn action_ids_match_in_any_case_and_an_unknown_one_suggests_the_nearest() {
     let r = w.refuses(&["draft", &typo], &[]);
     assert!(r.stderr.contains(&format!("(did you mean {id}")), "{}", r.stderr);
 }
+
+#[test]
+fn date_format_reads_a_spreadsheet_export_and_names_what_does_not_match() {
+    let w = ids();
+    w.file(
+        "b.csv",
+        "customer,date,amount,status\nc00116,11/05/2026,49,paid\nc00117,2026-11-06,19,paid\nc00200,11/07/2026 14:30,99,paid\n",
+    );
+    // Without the format: refused as ambiguous, with a way to say how to read it.
+    let before = w.dump();
+    let r = w.run(&["import", "billing", "b.csv"]).fails(1);
+    assert!(
+        r.stderr.contains("b.csv:2: column \"date\": \"11/05/2026\" is an ambiguous date; use an ISO date such as 2026-11-05 (YYYY-MM-DD), or say how to read it: --date-format %m/%d/%Y"),
+        "{}",
+        r.stderr
+    );
+    // With it: month first, ISO still read, a format without a time is midnight UTC.
+    let r = w.run(&["import", "billing", "b.csv", "--date-format", "%m/%d/%Y"]).fails(1);
+    assert_eq!(w.dump(), before, "nothing imported");
+    assert!(
+        r.stderr.starts_with(
+            "b.csv:4: column \"date\": \"11/07/2026 14:30\" does not match --date-format \"%m/%d/%Y\"\n"
+        ),
+        "{}",
+        r.stderr
+    );
+    w.run(&["-q", "import", "billing", "b.csv", "--date-format", "%m/%d/%Y %H:%M", "--skip-invalid"]).ok();
+    w.file("b2.csv", "customer,date,amount,status\nc00116,11/05/2026,49,paid\nc00117,2026-11-06,19,paid\n");
+    w.run(&["-q", "import", "billing", "b2.csv", "--date-format", "%m/%d/%Y"]).ok();
+    let conn = w.conn();
+    let got: Vec<(String, i64)> = conn
+        .prepare("SELECT c.id, b.date FROM billing_records b JOIN customers c USING (cid) ORDER BY c.id")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            ("c00116".to_string(), 1_793_836_800), // 2026-11-05T00:00:00Z
+            ("c00117".to_string(), 1_793_923_200), // 2026-11-06T00:00:00Z
+            ("c00200".to_string(), 1_794_061_800), // 2026-11-07T14:30:00Z
+        ]
+    );
+    // A format that is not strftime is refused before any row is read.
+    let r = w.refuses(&["import", "billing", "b2.csv", "--date-format", "%Q/%d"], &[]);
+    assert!(r.stderr.contains("--date-format \"%Q/%d\" is not a strftime format"), "{}", r.stderr);
+}
