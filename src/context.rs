@@ -48,7 +48,7 @@ impl Ctx {
         })
     }
 
-    /// Opens the existing database; a missing file is refused (SPEC §1), so a
+    /// Opens the existing database; a missing file is refused (README.md), so a
     /// mistyped `--db` never passes silently.
     pub fn open(&self) -> Result<Connection> {
         if !self.db_path.exists() {

@@ -1,4 +1,4 @@
-//! Timestamps: parsing every form of SPEC §3.1, days and windows relative to `now`.
+//! Timestamps: parsing every form docs/import.md lists, days and windows relative to `now`.
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
 

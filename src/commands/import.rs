@@ -1,4 +1,4 @@
-//! `csf import KIND FILE` (SPEC §3).
+//! `csf import KIND FILE` (docs/import.md).
 
 use std::fs::File;
 use std::io::Read;

@@ -1,4 +1,4 @@
-//! The five kinds of rows (SPEC §3.2): each validates its cells and writes
+//! The five kinds of rows (docs/import.md): each validates its cells and writes
 //! by its natural key.
 
 use rusqlite::{params, OptionalExtension};

@@ -1,4 +1,4 @@
-//! CSV import (SPEC §3): streaming reading with header aliases, value
+//! CSV import (docs/import.md): streaming reading with header aliases, value
 //! parsing, per-kind validation, and all-or-nothing writing in one
 //! transaction with idempotent natural keys.
 
@@ -24,7 +24,7 @@ pub use reader::{too_long_message, MAX_RECORD};
 pub use writer::category_key;
 use writer::{RowFatal, Writer, Written};
 
-/// What a file holds (SPEC §3.2).
+/// What a file holds (docs/import.md).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ImportKind {
     Customers,

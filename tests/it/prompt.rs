@@ -264,3 +264,34 @@ fn date_format_reads_a_spreadsheet_export_and_names_what_does_not_match() {
     let r = w.refuses(&["import", "billing", "b2.csv", "--date-format", "%Q/%d"], &[]);
     assert!(r.stderr.contains("--date-format \"%Q/%d\" is not a strftime format"), "{}", r.stderr);
 }
+
+/// docs/ and the README stand alone: they never cite the specification's
+/// sections, and neither do the sources' comments (released migrations,
+/// which are never edited, aside).
+#[test]
+fn docs_readme_and_sources_cite_no_spec_sections() {
+    fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+        for e in std::fs::read_dir(dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                walk(&p, out);
+            } else {
+                out.push(p);
+            }
+        }
+    }
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = vec![root.join("README.md")];
+    walk(&root.join("docs"), &mut files);
+    walk(&root.join("src"), &mut files);
+    let mut found = Vec::new();
+    for f in files.iter().filter(|f| !f.to_string_lossy().contains("/migrations/")) {
+        let Ok(text) = std::fs::read_to_string(f) else { continue };
+        for (i, l) in text.lines().enumerate() {
+            if l.contains("SPEC §") || l.contains("SPEC.md") {
+                found.push(format!("{}:{}: {l}", f.strip_prefix(root).unwrap().display(), i + 1));
+            }
+        }
+    }
+    assert!(found.is_empty(), "cite the docs page instead:\n{}", found.join("\n"));
+}

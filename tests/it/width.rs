@@ -1,4 +1,4 @@
-//! Tables fit the terminal (docs/output.md): at 80 and 100 columns no line
+//! Tables fit the terminal (README, "Tables fit the terminal"): at 80 and 100 columns no line
 //! is wider, and no id, date or amount of a command's JSON is split.
 
 use crate::common::Work;
