@@ -52,7 +52,7 @@ impl Ctx {
         })
     }
 
-    /// Opens the existing database; a missing file is refused (SPEC §1), so a
+    /// Opens the existing database; a missing file is refused (README.md), so a
     /// mistyped `--db` never passes silently.
     pub fn open(&self) -> Result<Connection> {
         if !self.db_path.exists() {
@@ -88,9 +88,18 @@ impl Ctx {
         self.format.unwrap_or(default)
     }
 
-    /// Prints rows in the chosen format (table by default).
+    /// Prints rows in the chosen format (table by default). No rows is no
+    /// table: the rows' sentence goes to stderr (a hint, silenced by `-q`, so
+    /// a cron line mails nothing), JSON and CSV print their empty forms.
     pub fn print_rows(&self, rows: &Rows) -> Result<()> {
-        render::out(&rows.render(self.format_or(Format::Table), self.color)?)
+        let format = self.format_or(Format::Table);
+        if rows.is_empty() && matches!(format, Format::Table | Format::Markdown) {
+            if let Some(s) = &rows.empty {
+                self.info(s);
+            }
+            return Ok(());
+        }
+        render::out(&rows.render(format, self.color)?)
     }
 
     /// Refuses a `-f` the command has no form for, naming the forms it has

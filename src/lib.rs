@@ -17,7 +17,7 @@ pub mod time;
 
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::FromArgMatches;
 
 use crate::cli::health::HealthCmd;
 use crate::cli::report::ReportCmd;
@@ -33,7 +33,8 @@ pub fn main_entry() -> ExitCode {
              to the csf maintainers with the command you ran and `csf --version`"
         );
     }));
-    let cli = match Cli::try_parse() {
+    let parsed = cli::command().try_get_matches().and_then(|m| Cli::from_arg_matches(&m));
+    let cli = match parsed {
         Ok(c) => c,
         Err(e) => {
             let _ = e.print();

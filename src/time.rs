@@ -1,4 +1,4 @@
-//! Timestamps: parsing every form of SPEC §3.1, days and windows relative to `now`.
+//! Timestamps: parsing every form docs/import.md lists, days and windows relative to `now`.
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
 
@@ -8,6 +8,34 @@ pub const DAY: i64 = 86_400;
 /// The error is a sentence fragment for `column "x": "value" <error>`.
 pub fn parse_timestamp(s: &str) -> Result<i64, String> {
     parse_inner(s.trim(), false)
+}
+
+/// Parses a timestamp as `--date-format FMT` (strftime) says, in UTC: a
+/// format with `%z` reads the offset, one without a time means 00:00:00.
+/// Anything else accepted by [`parse_timestamp`] is read as usual.
+pub fn parse_with_format(s: &str, fmt: &str) -> Result<i64, String> {
+    let v = s.trim();
+    if let Ok(t) = DateTime::parse_from_str(v, fmt) {
+        return Ok(t.timestamp());
+    }
+    if let Ok(t) = NaiveDateTime::parse_from_str(v, fmt) {
+        return Ok(t.and_utc().timestamp());
+    }
+    if let Ok(d) = NaiveDate::parse_from_str(v, fmt) {
+        return Ok(d.and_time(NaiveTime::MIN).and_utc().timestamp());
+    }
+    parse_timestamp(v).map_err(|_| format!("does not match --date-format \"{fmt}\""))
+}
+
+/// Checks a `--date-format` before any row is read: a strftime format with a date in it.
+pub fn check_date_format(fmt: &str) -> Result<(), String> {
+    use chrono::format::{Item, StrftimeItems};
+    if StrftimeItems::new(fmt).any(|i| matches!(i, Item::Error)) {
+        return Err(format!(
+            "--date-format \"{fmt}\" is not a strftime format; e.g. %m/%d/%Y or \"%d.%m.%Y %H:%M\""
+        ));
+    }
+    Ok(())
 }
 
 /// Parses `--now`: like [`parse_timestamp`] but a bare date means 23:59:59 UTC.

@@ -60,7 +60,7 @@ pub struct Shown {
 }
 
 pub fn show(conn: &Connection, settings: &Settings, now: i64, key: &str) -> Result<Shown> {
-    let customer = customers::get(conn, key)?;
+    let customer = customers::lookup(conn, key)?;
     let live = health::live(conn, settings, now, &customer)?;
     let profile = profile::load(conn, customer.cid, now)?;
     let touches = touches::of_customer(conn, customer.cid, now)?;

@@ -77,7 +77,7 @@ pub enum HealthCmd {
     },
 }
 
-/// The backtest window (SPEC §12.1).
+/// The backtest window (docs/health.md).
 #[derive(Args, Debug, Clone)]
 pub struct WindowArgs {
     /// First cutoff date [default: --to minus 11 × --every]

@@ -14,6 +14,7 @@ use crate::import::ImportKind;
   csf import billing invoices.csv --skip-invalid --rejects rejected.csv
   cat tickets.csv | csf import tickets - --dry-run
   csf import billing unified_payments.csv --from stripe-payments --create-missing
+  csf import billing export.csv --date-format %m/%d/%Y
   csf import --list-presets
 
 Validation is all or nothing: any bad row and nothing is written, unless --skip-invalid.
@@ -53,6 +54,10 @@ pub struct ImportArgs {
     /// Validate and report what would change, writing nothing
     #[arg(long)]
     pub dry_run: bool,
+    /// How to read dates that are not ISO (strftime), e.g. %m/%d/%Y or "%d.%m.%Y %H:%M";
+    /// ISO dates are still read as usual
+    #[arg(long, value_name = "FMT")]
+    pub date_format: Option<String>,
 }
 
 /// The kinds as clap values; `import::ImportKind` is what the program uses.

@@ -4,6 +4,7 @@ pub mod churn;
 pub mod customer;
 pub mod health;
 pub mod import;
+pub mod man;
 pub mod onboarding;
 pub mod report;
 pub mod ticket;
@@ -11,7 +12,7 @@ pub mod today;
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 
 use crate::render::Format;
 
@@ -23,7 +24,9 @@ use crate::render::Format;
     about = "Customer Success Framework in the terminal: health scores, churn warnings, \
              due outreach, support metrics and a Customer Success Plan, over one SQLite file.",
     after_help = "Start with `csf demo`, then `csf init` and `csf import customers FILE`.\n\
-                  Exit codes: 0 success, 1 error, 2 usage error, 3 alert asked for with --fail-on."
+                  Exit codes: 0 success, 1 error, 2 usage error, 3 alert asked for with --fail-on.\n\n\
+                  Examples:\n  csf demo\n  csf import customers customers.csv\n  csf today\n  \
+                  csf health alerts --status critical -f json\n  csf man > csf.1"
 )]
 pub struct Cli {
     #[command(flatten)]
@@ -32,24 +35,36 @@ pub struct Cli {
     pub command: Command,
 }
 
+/// "0.3.0 (schema 3)": the release and the database schema it writes.
+pub fn version() -> &'static str {
+    static V: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    V.get_or_init(|| format!("{} (schema {})", env!("CARGO_PKG_VERSION"), crate::store::SCHEMA_VERSION))
+}
+
+/// The clap tree with the version that names the schema: what is parsed,
+/// completed and documented.
+pub fn command() -> clap::Command {
+    Cli::command().version(version())
+}
+
 #[derive(Args, Debug, Clone)]
 pub struct Global {
     /// Database file; `init`, `import`, `customer add`, `ticket open` create it (mode 0600)
     /// if missing, every other command refuses a missing file [default: <data dir>/csf/csf.db]
-    #[arg(long, env = "CSF_DB", global = true, value_name = "PATH")]
+    #[arg(long, env = "CSF_DB", global = true, value_name = "PATH", help_heading = "Global options")]
     pub db: Option<PathBuf>,
     /// The clock for every "as of" computation: any import timestamp form; a bare date
     /// means 23:59:59 UTC that day. Data after it is ignored [default: the system clock]
-    #[arg(long, env = "CSF_NOW", global = true, value_name = "TIME")]
+    #[arg(long, env = "CSF_NOW", global = true, value_name = "TIME", help_heading = "Global options")]
     pub now: Option<String>,
     /// Output format [default: table; markdown for `report plan`]
-    #[arg(long, short = 'f', global = true, value_name = "FMT")]
+    #[arg(long, short = 'f', global = true, value_name = "FMT", help_heading = "Global options")]
     pub format: Option<FormatArg>,
     /// When to colour tables: auto (a terminal without NO_COLOR), always, never
-    #[arg(long, global = true, value_name = "WHEN", default_value = "auto")]
+    #[arg(long, global = true, value_name = "WHEN", default_value = "auto", help_heading = "Global options")]
     pub color: ColorWhen,
     /// Only errors and the requested output: no progress, hints or summaries
-    #[arg(long, short = 'q', global = true)]
+    #[arg(long, short = 'q', global = true, help_heading = "Global options")]
     pub quiet: bool,
 }
 
@@ -93,7 +108,10 @@ pub enum Command {
     /// Log a touch with a customer by hand (a call, a meeting, an email)
     Touch(today::TouchArgs),
     /// Message templates: list, show, set, reset
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  csf template list\n  csf template show onboarding-0 > welcome.txt\n  csf template set onboarding-0 welcome.txt"
+    )]
     Template(today::TemplateCmd),
     /// Build an example database in a temporary folder and show what csf does
     #[command(after_help = "Example:\n  csf demo\n  csf demo --now 2026-11-20")]
@@ -108,25 +126,43 @@ pub enum Command {
     /// Import a CSV file of customers, usage, nps, billing or tickets
     Import(import::ImportArgs),
     /// Add, list, show, edit and remove customers
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  csf customer list\n  csf customer show acme\n  csf customer add acme --name 'Acme Inc' --mrr 49"
+    )]
     Customer(customer::CustomerCmd),
     /// Score customers' health, list scores, show one, list alerts
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  csf health score\n  csf health alerts --status critical\n  csf health show acme"
+    )]
     Health(health::HealthCmd),
     /// Churn: warning signs, exit interviews, win-back steps, churn rate
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  csf churn risks\n  csf churn winback\n  csf churn rate --months 12"
+    )]
     Churn(churn::ChurnCmd),
     /// Onboarding: emails due today and the activation funnel
-    #[command(subcommand)]
+    #[command(subcommand, after_help = "Examples:\n  csf onboarding due\n  csf onboarding funnel --days 90")]
     Onboarding(onboarding::OnboardingCmd),
     /// Reports: the key metrics and the Customer Success Plan
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  csf report metrics\n  csf report trends\n  csf report plan > plan.md"
+    )]
     Report(report::ReportCmd),
     /// Support tickets: open, reply with templates, resolve, close, list, show
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  csf ticket list --overdue\n  csf ticket show T1\n  csf ticket reply T1 --template ack"
+    )]
     Ticket(ticket::TicketCmd),
     /// Show and change settings stored in the database
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  csf config list\n  csf config set health.weights 50,20,20,10"
+    )]
     Config(ConfigCmd),
     /// Write a consistent copy of the database to PATH (safe while other commands run)
     #[command(after_help = "Example:\n  csf backup ~/backups/csf-$(date +%F).db")]

@@ -2,13 +2,11 @@
 
 use std::path::Path;
 
-use anyhow::{bail, Result};
-use clap::CommandFactory;
-
-use crate::cli::Cli;
+use crate::cli;
 use crate::context::Ctx;
 use crate::render::out;
 use crate::{example, store};
+use anyhow::{bail, Result};
 
 pub fn init(ctx: &Ctx, with_example: bool) -> Result<()> {
     let existed = ctx.db_path.exists();
@@ -55,12 +53,10 @@ pub fn check(ctx: &Ctx) -> Result<()> {
 
 pub fn completions(shell: clap_complete::Shell) -> Result<()> {
     let mut buf = Vec::new();
-    clap_complete::generate(shell, &mut Cli::command(), "csf", &mut buf);
+    clap_complete::generate(shell, &mut cli::command(), "csf", &mut buf);
     out(&String::from_utf8_lossy(&buf))
 }
 
 pub fn man() -> Result<()> {
-    let mut buf = Vec::new();
-    clap_mangen::Man::new(Cli::command()).render(&mut buf)?;
-    out(&String::from_utf8_lossy(&buf))
+    out(&cli::man::page(cli::command())?)
 }

@@ -1,4 +1,4 @@
-//! `csf config list | get | set | unset` (SPEC §10).
+//! `csf config list | get | set | unset` (docs/schema.md).
 
 use anyhow::{anyhow, Result};
 

@@ -167,10 +167,15 @@ fn remove(ctx: &Ctx, conn: &mut Connection, key: &str, force: bool) -> Result<()
 fn list(ctx: &Ctx, conn: &Connection, stage: Option<&str>) -> Result<()> {
     let settings = ctx.settings(conn)?;
     let all = app::list(conn, &settings, ctx.now, stage)?;
+    let rows = rc::list_rows(&all, ctx.now);
     if all.is_empty() && customers::list(conn)?.is_empty() {
         ctx.info("No customers yet: `csf import customers FILE` or `csf customer add ID`.");
+        return ctx.print_rows(&rows);
     }
-    ctx.print_rows(&rc::list_rows(&all, ctx.now))
+    ctx.print_rows(&match stage {
+        Some(s) => rows.when_empty(format!("No customers at the {s} stage.")),
+        None => rows,
+    })
 }
 
 fn show(ctx: &Ctx, conn: &Connection, key: &str) -> Result<()> {

@@ -28,11 +28,21 @@ pub fn run(ctx: &Ctx, cmd: HealthCmd) -> Result<()> {
                     "Stored scores: each customer's latest snapshot (newest {day}); `csf health show ID` computes one live."
                 ));
             }
-            ctx.print_rows(&rh::list_rows(&all))
+            let rows = rh::list_rows(&all);
+            ctx.print_rows(&match &status {
+                Some(s) => rows.when_empty(format!("No {s} customers.")),
+                None => rows,
+            })
         }
         HealthCmd::Show { customer } => show(ctx, &conn, &customer),
         HealthCmd::Alerts { status } => {
-            ctx.print_rows(&rh::alert_rows(&app::alerts(&conn, ctx.now, status.as_deref())?))
+            let empty = match &status {
+                Some(s) => format!("No {s} customers."),
+                None => "No at-risk or critical customers.".into(),
+            };
+            ctx.print_rows(
+                &rh::alert_rows(&app::alerts(&conn, ctx.now, status.as_deref())?).when_empty(empty),
+            )
         }
         cmd @ (HealthCmd::Backtest { .. } | HealthCmd::Tune { .. }) => {
             unreachable!("lib.rs dispatches {cmd:?} to commands::backtest")
@@ -66,8 +76,8 @@ fn score(ctx: &Ctx, conn: &mut Connection, fail_on: Option<FailOn>) -> Result<()
     let counts: Vec<String> =
         Band::ALL.iter().map(|b| format!("{} {}", summary.count(*b), b.name())).collect();
     ctx.info(format!(
-        "Scored {} customers for {}: {}",
-        summary.scores.len(),
+        "Scored {} for {}: {}",
+        render::count(summary.scores.len() as i64, "customer"),
         iso_date(ctx.now),
         counts.join(", ")
     ));
@@ -189,8 +199,8 @@ fn show(ctx: &Ctx, conn: &Connection, key: &str) -> Result<()> {
                 out.push_str("\nTrend: no snapshots yet (`csf health score` stores one a day)\n");
             } else {
                 out.push_str(&format!(
-                    "\nTrend ({} snapshots, {} → {}): {}\n",
-                    scores.len(),
+                    "\nTrend ({}, {} → {}): {}\n",
+                    render::count(scores.len() as i64, "snapshot"),
                     hist.scores[0].0,
                     hist.scores[hist.scores.len() - 1].0,
                     render::trends::score_sparkline(&scores)

@@ -1,4 +1,4 @@
-//! `csf import KIND FILE` (SPEC §3).
+//! `csf import KIND FILE` (docs/import.md).
 
 use std::fs::File;
 use std::io::Read;
@@ -9,7 +9,7 @@ use anyhow::{anyhow, bail, Context, Result};
 use crate::cli::import::ImportArgs;
 use crate::context::Ctx;
 use crate::import::{self, presets, ImportKind, ImportOptions};
-use crate::render::Rows;
+use crate::render::{self, Rows};
 
 pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<()> {
     if args.list_presets {
@@ -59,7 +59,11 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<()> {
         force_rejects: args.force,
         dry_run: args.dry_run,
         preset,
+        date_format: args.date_format.clone(),
     };
+    if let Some(f) = &opts.date_format {
+        crate::time::check_date_format(f).map_err(|e| anyhow!(e))?;
+    }
     let stdin = file.as_os_str() == "-";
     let source = if stdin { "<stdin>".to_string() } else { file.display().to_string() };
     let (input, size): (Box<dyn Read>, Option<u64>) = if stdin {
@@ -99,7 +103,7 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<()> {
     // the target, renamed into place only after the import commits.
     let s = result?;
     let created = if s.customers_created > 0 {
-        format!(", {} customers created", s.customers_created)
+        format!(", {} created", render::count(s.customers_created as i64, "customer"))
     } else {
         String::new()
     };
@@ -107,13 +111,13 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<()> {
     let kind = kind.name();
     ctx.info(if opts.dry_run {
         format!(
-            "{kind} (dry run, nothing written): {} rows read, would insert {}, change {}, leave {} unchanged, skip {}{created} ({source})",
-            s.rows_read, s.inserted, s.updated, s.unchanged, s.skipped
+            "{kind} (dry run, nothing written): {} read, would insert {}, change {}, leave {} unchanged, skip {}{created} ({source})",
+            render::count(s.rows_read as i64, "row"), s.inserted, s.updated, s.unchanged, s.skipped
         )
     } else {
         format!(
-            "{kind}: {} rows read, {} inserted, {} changed, {} unchanged, {} skipped{created} in {took:.2} s ({source})",
-            s.rows_read, s.inserted, s.updated, s.unchanged, s.skipped
+            "{kind}: {} read, {} inserted, {} changed, {} unchanged, {} skipped{created} in {took:.2} s ({source})",
+            render::count(s.rows_read as i64, "row"), s.inserted, s.updated, s.unchanged, s.skipped
         )
     });
     if let Some(p) = &args.rejects {

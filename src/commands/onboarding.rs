@@ -70,7 +70,8 @@ pub fn run(ctx: &Ctx, cmd: OnboardingCmd) -> Result<()> {
                 if matches!(format, Format::Table | Format::Markdown) {
                     // The window the figures depend on (the plan says the same).
                     render::out(&format!(
-                        "Signups in the last {days} days ({} to {}): {}\n\n",
+                        "Signups in the last {} ({} to {}): {}\n\n",
+                        render::count(days, "day"),
                         time::iso_date(metrics::period_start(ctx.now, days)),
                         time::iso_date(ctx.now),
                         f.cohort_size

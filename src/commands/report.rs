@@ -58,7 +58,8 @@ fn parse_sections(list: &str) -> Result<Vec<Section>> {
 /// "Last 30 days: 2026-10-22 to 2026-11-20" — the window a figure depends on.
 fn period_caption(now: i64, days: i64) -> String {
     format!(
-        "Last {days} days: {} to {}",
+        "Last {}: {} to {}",
+        crate::render::count(days, "day"),
         time::iso_date(metrics::period_start(now, days)),
         time::iso_date(now)
     )

@@ -103,7 +103,12 @@ pub fn run(ctx: &Ctx, cmd: TicketCmd) -> Result<()> {
             let cid = customer.map(|c| customers::get(&conn, &c).map(|c| c.cid)).transpose()?;
             let settings = ctx.settings(&conn)?;
             let all = app::list(&conn, &settings, now, Filter { customer: cid, open, overdue })?;
-            ctx.print_rows(&rt::list_rows(&all, &settings, now))
+            let empty = match (overdue, open) {
+                (true, _) => "No overdue tickets.",
+                (false, true) => "No open tickets.",
+                _ => "No tickets.",
+            };
+            ctx.print_rows(&rt::list_rows(&all, &settings, now).when_empty(empty))
         }
         TicketCmd::Show { id } => show(ctx, &conn, &id),
         TicketCmd::Followups => {

@@ -1,4 +1,4 @@
-//! Churn (SPEC §6): the five warning signs from per-customer facts, exit
+//! Churn (docs/churn.md): the five warning signs from per-customer facts, exit
 //! survey vocabulary, and the monthly churn rate — pure functions.
 
 use crate::time::iso_date;

@@ -1,4 +1,4 @@
-//! The six key metrics (SPEC §9.1): values from plain counts, targets, the
+//! The six key metrics (docs/reports.md): values from plain counts, targets, the
 //! status rule, and their wording in tables and the plan.
 
 use crate::domain::settings::Settings;
@@ -41,7 +41,7 @@ pub struct Metric {
 }
 
 impl Metric {
-    /// A figure judged against `target` by the strict rule (SPEC §9.1).
+    /// A figure judged against `target` by the strict rule (docs/reports.md).
     pub fn judged(
         id: &'static str,
         label: &'static str,
@@ -60,7 +60,7 @@ fn ratio(part: i64, whole: i64) -> Option<f64> {
     (whole > 0).then(|| part as f64 * 100.0 / whole as f64)
 }
 
-/// The six framework metrics of §9.1, in the plan's order.
+/// The six framework metrics (docs/reports.md), in the plan's order.
 pub fn metrics(i: &Inputs, s: &Settings) -> Vec<Metric> {
     let m = |id, label, value: Option<f64>, unit, key: &str, higher, n: i64| {
         Metric::judged(id, label, value, unit, s.number(key), higher, Some(n))
@@ -115,7 +115,7 @@ pub fn metrics(i: &Inputs, s: &Settings) -> Vec<Metric> {
     ]
 }
 
-/// Revenue churn (SPEC §14.2): MRR of the customers who churned in the
+/// Revenue churn (docs/reports.md): MRR of the customers who churned in the
 /// period ÷ MRR of those active at its start × 100, against the churn target.
 pub fn revenue_churn(i: &Inputs, s: &Settings) -> Metric {
     Metric::judged(

@@ -1,4 +1,4 @@
-//! The activation funnel (SPEC §8.2) from per-customer facts — pure.
+//! The activation funnel (docs/onboarding.md) from per-customer facts — pure.
 
 use crate::domain::metrics::Metric;
 use crate::domain::settings::Settings;
@@ -54,7 +54,7 @@ pub fn funnel(members: &[Member], today: i64) -> Funnel {
     }
 }
 
-/// The funnel's four figures against the onboarding goals (SPEC §8.2),
+/// The funnel's four figures against the onboarding goals (docs/onboarding.md),
 /// judged by the same strict rule as the key metrics.
 pub fn funnel_metrics(f: &Funnel, s: &Settings) -> Vec<Metric> {
     let n = f.cohort_size as i64;
@@ -145,7 +145,7 @@ mod tests {
         assert_eq!(funnel(&[], TODAY).activation_rate, None);
     }
 
-    /// Every goal exactly at its value misses it (strict, SPEC §9.1):
+    /// Every goal exactly at its value misses it (strict, docs/reports.md):
     /// 5 min, 40%, 60%, 30%; just better meets it.
     #[test]
     fn every_onboarding_goal_exactly_at_its_value_is_not_green() {

@@ -1,4 +1,4 @@
-//! The Customer Success Plan (SPEC §9.2–§9.4) as data: plain structs per
+//! The Customer Success Plan (docs/reports.md) as data: plain structs per
 //! section, the support-scaling rule and suggested plans. `render::plan`
 //! writes it as markdown.
 
@@ -73,9 +73,9 @@ pub struct PlanData {
     pub period_from: String,
     pub period_to: String,
     pub metrics: Vec<Metric>,
-    /// Revenue churn over the same period (SPEC §14.2), after the framework's table.
+    /// Revenue churn over the same period (docs/reports.md), after the framework's table.
     pub revenue_churn: Option<Metric>,
-    /// The last 6 calendar months, oldest first.
+    /// The last 6 calendar months (docs/reports.md), oldest first.
     pub trends: Vec<PeriodFigures>,
     /// This month's MRR movements (`YYYY-MM`, movements to date).
     pub revenue: Option<(String, crate::domain::revenue::Movements)>,
@@ -94,7 +94,7 @@ pub struct PlanData {
     pub churn_by_month: Vec<(String, Option<f64>)>,
 }
 
-/// A ticket category with its count in the period and its stored plan (§7.3).
+/// A ticket category with its count in the period and its stored plan (docs/tickets.md).
 #[derive(Debug, Clone, PartialEq)]
 pub struct CategoryCount {
     pub category: String,
@@ -109,10 +109,10 @@ pub struct HealthSection {
     pub bands: [i64; 4],
     /// Lowest score first.
     pub critical: Vec<CriticalCustomer>,
-    /// MRR at risk (SPEC §14.2): (cents, customers in at-risk or critical,
+    /// MRR at risk (docs/reports.md): (cents, customers in at-risk or critical,
     /// of them without MRR, counted as 0).
     pub mrr_at_risk: Option<(i64, i64, i64)>,
-    /// The default backtest (SPEC §12.1): (AUC, lift, samples).
+    /// The default backtest (docs/health.md): (AUC, lift, samples).
     pub backtest: Option<(f64, Option<f64>, usize)>,
 }
 
@@ -123,7 +123,7 @@ pub struct CriticalCustomer {
     pub score: i64,
 }
 
-/// One warning sign of one customer (§6.1), as `csf churn risks` lists it.
+/// One warning sign of one customer (docs/churn.md), as `csf churn risks` lists it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RiskRow {
     pub customer_id: String,
@@ -133,7 +133,7 @@ pub struct RiskRow {
     pub response: String,
 }
 
-/// The onboarding funnel (§8.2) of the recent signups against its goals.
+/// The onboarding funnel (docs/onboarding.md) of the recent signups against its goals.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct OnboardingSection {
     /// The cohort: signups in the last `cohort_days` days.
@@ -143,7 +143,7 @@ pub struct OnboardingSection {
     pub metrics: Vec<Metric>,
 }
 
-/// What the tracking cadence (§9.4) needs to say what is overdue.
+/// What the tracking cadence (docs/reports.md) needs to say what is overdue.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct CadenceSection {
     /// The latest snapshot day and how many days before today it is.
@@ -164,7 +164,7 @@ pub struct OverdueTicket {
     pub past: String,
 }
 
-/// SPEC §9.3.
+/// Support scaling (docs/reports.md).
 pub fn scaling(per_week: f64) -> &'static str {
     if per_week < 10.0 {
         "the founder handles all support"

@@ -1,4 +1,4 @@
-//! Outreach sequences (win-back §6.3, onboarding §8.1): which step is due
+//! Outreach sequences (win-back: docs/churn.md, onboarding: docs/onboarding.md): which step is due
 //! on a given day — one rule for both.
 
 /// One step of a sequence: sent `day` days after the start.

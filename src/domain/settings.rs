@@ -1,4 +1,4 @@
-//! Configuration keys (SPEC §10): their defaults, validation and typed values.
+//! Configuration keys (docs/schema.md): their defaults, validation and typed values.
 
 use std::collections::HashMap;
 

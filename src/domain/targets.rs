@@ -1,4 +1,4 @@
-//! The status of a figure against its target (SPEC §9.1), shared by reports,
+//! The status of a figure against its target (docs/reports.md), shared by reports,
 //! the onboarding funnel and churn rate.
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,4 +1,4 @@
-//! Message templates (SPEC §7.2, §13.1): the defaults shipped with csf, one
+//! Message templates (docs/tickets.md, docs/today.md): the defaults shipped with csf, one
 //! text file per message under `src/templates/`, so the words can be edited
 //! without touching code. Overrides live in the database (`csf template set`).
 

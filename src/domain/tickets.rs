@@ -1,4 +1,4 @@
-//! Support tickets (SPEC §7): lifecycle as of `now`, response-time targets,
+//! Support tickets (docs/tickets.md): lifecycle as of `now`, response-time targets,
 //! and reply templates with placeholders — pure functions.
 
 use std::collections::BTreeMap;

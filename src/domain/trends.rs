@@ -1,4 +1,4 @@
-//! Periods for `csf report trends` (SPEC §14.1): calendar months or ISO
+//! Periods for `csf report trends` (docs/reports.md): calendar months or ISO
 //! weeks (Monday to Sunday), oldest first, the last one partial (up to now);
 //! and the figures of one period as metrics.
 

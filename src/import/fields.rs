@@ -1,4 +1,4 @@
-//! The fields of each import kind with their header aliases (SPEC §3.2):
+//! The fields of each import kind with their header aliases (docs/import.md):
 //! data, not code paths. Presets extend these tables, they do not branch.
 
 use crate::import::presets::Preset;

@@ -1,4 +1,4 @@
-//! The five kinds of rows (SPEC §3.2): each validates its cells and writes
+//! The five kinds of rows (docs/import.md): each validates its cells and writes
 //! by its natural key.
 
 use rusqlite::{params, OptionalExtension};
@@ -6,7 +6,7 @@ use rusqlite::{params, OptionalExtension};
 use super::fields::BILLING_STATUS;
 use super::keys::Key;
 use super::values::{parse_int_in, parse_money, parse_mrr, MAX_COUNT};
-use super::writer::{category_key, cell, opt_text, opt_ts, problem, req_ts, RowError, Writer, Written};
+use super::writer::{category_key, cell, opt_text, problem, RowError, Writer, Written};
 use crate::store::revenue;
 
 impl Writer<'_> {
@@ -24,10 +24,10 @@ impl Writer<'_> {
         } else {
             Some(parse_mrr(mrr_s, &self.currency).map_err(|m| problem(line, "mrr", mrr_s, m))?)
         };
-        let signed = opt_ts(self.get(rec, 5, line)?, line, "signed_up_at")?;
-        let churned = opt_ts(self.get(rec, 6, line)?, line, "churned_at")?;
+        let signed = self.opt_ts(self.get(rec, 5, line)?, line, "signed_up_at")?;
+        let churned = self.opt_ts(self.get(rec, 6, line)?, line, "churned_at")?;
         let contact = self.get(rec, 7, line)?;
-        let mrr_at = opt_ts(self.get(rec, 8, line)?, line, "mrr_changed_at")?;
+        let mrr_at = self.opt_ts(self.get(rec, 8, line)?, line, "mrr_changed_at")?;
         let has = |i: usize| !self.cols[i].is_empty();
         let now = self.now;
         let Some(cid) = self.ids.get(id).copied() else {
@@ -139,7 +139,7 @@ impl Writer<'_> {
 
     pub(super) fn usage(&mut self, rec: &csv::ByteRecord, line: u64) -> Result<Written, RowError> {
         let key = self.get(rec, 0, line)?;
-        let ts = req_ts(self.get(rec, 1, line)?, line, "timestamp")?;
+        let ts = self.req_ts(self.get(rec, 1, line)?, line, "timestamp")?;
         let event = self.get(rec, 2, line)?;
         if event.is_empty() {
             return Err(problem(line, "event", event, "is empty; this column is required").into());
@@ -165,7 +165,7 @@ impl Writer<'_> {
 
     pub(super) fn nps(&mut self, rec: &csv::ByteRecord, line: u64) -> Result<Written, RowError> {
         let key = self.get(rec, 0, line)?;
-        let ts = req_ts(self.get(rec, 1, line)?, line, "responded_at")?;
+        let ts = self.req_ts(self.get(rec, 1, line)?, line, "responded_at")?;
         let score_s = self.get(rec, 2, line)?;
         let score = parse_int_in(score_s, 0, 10).map_err(|m| problem(line, "score", score_s, m))?;
         let comment = opt_text(self.get(rec, 3, line)?);
@@ -179,7 +179,7 @@ impl Writer<'_> {
 
     pub(super) fn billing(&mut self, rec: &csv::ByteRecord, line: u64) -> Result<Written, RowError> {
         let key = self.get(rec, 0, line)?;
-        let date = req_ts(self.get(rec, 1, line)?, line, "date")?;
+        let date = self.req_ts(self.get(rec, 1, line)?, line, "date")?;
         let amount_s = self.get(rec, 2, line)?;
         let amount = parse_money(amount_s).map_err(|m| problem(line, "amount", amount_s, m))?;
         let currency = amount_s
@@ -252,8 +252,8 @@ impl Writer<'_> {
         let category = opt_text(self.get(rec, 3, line)?).map(category_key);
         let priority = lower(self.get(rec, 4, line)?).unwrap_or_else(|| "normal".into());
         let channel = lower(self.get(rec, 5, line)?);
-        let created = req_ts(self.get(rec, 6, line)?, line, "created_at")?;
-        let mut first = opt_ts(self.get(rec, 7, line)?, line, "first_response_at")?;
+        let created = self.req_ts(self.get(rec, 6, line)?, line, "created_at")?;
+        let mut first = self.opt_ts(self.get(rec, 7, line)?, line, "first_response_at")?;
         if let Some((7, 6, col)) = self.minutes_after {
             // A preset's "first reply time in minutes" after created_at.
             let m = cell(rec, Some(col), line, "first_response_at")?;
@@ -265,7 +265,7 @@ impl Writer<'_> {
                 first = Some(created + (mins * 60.0).round() as i64);
             }
         }
-        let resolved = opt_ts(self.get(rec, 8, line)?, line, "resolved_at")?;
+        let resolved = self.opt_ts(self.get(rec, 8, line)?, line, "resolved_at")?;
         let csat_s = self.get(rec, 9, line)?;
         let csat = if csat_s.is_empty() {
             None

@@ -1,4 +1,4 @@
-//! CSV import (SPEC §3): streaming reading with header aliases, value
+//! CSV import (docs/import.md): streaming reading with header aliases, value
 //! parsing, per-kind validation, and all-or-nothing writing in one
 //! transaction with idempotent natural keys.
 
@@ -24,7 +24,7 @@ pub use reader::{too_long_message, MAX_RECORD};
 pub use writer::category_key;
 use writer::{RowFatal, Writer, Written};
 
-/// What a file holds (SPEC §3.2).
+/// What a file holds (docs/import.md).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ImportKind {
     Customers,
@@ -67,6 +67,8 @@ pub struct ImportOptions {
     pub dry_run: bool,
     /// `--from PRESET`.
     pub preset: Option<&'static presets::Preset>,
+    /// `--date-format FMT` (strftime): how to read timestamps that are not ISO.
+    pub date_format: Option<String>,
 }
 
 impl Default for ImportOptions {
@@ -80,6 +82,7 @@ impl Default for ImportOptions {
             force_rejects: false,
             dry_run: false,
             preset: None,
+            date_format: None,
         }
     }
 }
@@ -228,6 +231,7 @@ fn import_in_tx(
     }
     let resolved = fields::resolve(kind, &headers, &opts.map, opts.preset, source).map_err(|e| anyhow!(e))?;
     let mut w = Writer::new(&tx, kind, resolved, opts.preset, opts.create_missing, now)?;
+    w.date_format = opts.date_format.clone();
     let mut rejects = match &opts.rejects {
         Some(p) if !opts.dry_run => {
             // Written beside the target and renamed into place only after the

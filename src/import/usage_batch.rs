@@ -8,7 +8,7 @@
 //! merged, so the whole import is one sequential sweep of the tree. Memory
 //! stays flat whatever the file size: one run (4 MiB) plus a 32 KiB buffer
 //! per run while merging. Rows with the same key keep their file order, so
-//! the last one wins exactly as when rows are written one by one (SPEC §3.2).
+//! the last one wins exactly as when rows are written one by one (docs/import.md).
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;

@@ -10,7 +10,7 @@ use rusqlite::{params, OptionalExtension, Transaction};
 use super::fields::{self, fields};
 use super::keys::{Key, KeyMap};
 use super::{presets, ImportKind, Problem};
-use crate::time::parse_timestamp;
+use crate::time::{parse_timestamp, parse_with_format};
 
 pub(super) enum Written {
     Inserted,
@@ -40,6 +40,8 @@ pub(super) struct Writer<'t> {
     pub(super) created: u64,
     pub(super) lower: String,
     pub(super) usage: super::usage_batch::UsageBatch,
+    /// `--date-format FMT`: how to read timestamps that are not ISO.
+    pub(super) date_format: Option<String>,
 }
 
 /// A cell's text, or a UTF-8 problem.
@@ -66,22 +68,38 @@ pub(super) fn problem(line: u64, column: &'static str, value: &str, message: imp
     Problem { line, column: Some(column), value: value.to_string(), message: message.into() }
 }
 
-pub(super) fn opt_ts(v: &str, line: u64, col: &'static str) -> Result<Option<i64>, Problem> {
-    if v.is_empty() {
-        return Ok(None);
-    }
-    parse_timestamp(v).map(Some).map_err(|m| problem(line, col, v, m))
-}
-
-pub(super) fn req_ts(v: &str, line: u64, col: &'static str) -> Result<i64, Problem> {
-    if v.is_empty() {
-        return Err(problem(line, col, v, "is empty; this column is required"));
-    }
-    parse_timestamp(v).map_err(|m| problem(line, col, v, m))
-}
-
 pub(super) fn opt_text(v: &str) -> Option<&str> {
     (!v.is_empty()).then_some(v)
+}
+
+impl Writer<'_> {
+    /// A timestamp cell, read as `--date-format` says when given.
+    fn ts(&self, v: &str) -> Result<i64, String> {
+        match &self.date_format {
+            Some(f) => parse_with_format(v, f),
+            None => parse_timestamp(v).map_err(|m| {
+                if m.starts_with("is an ambiguous date") {
+                    format!("{m}, or say how to read it: --date-format %m/%d/%Y")
+                } else {
+                    m
+                }
+            }),
+        }
+    }
+
+    pub(super) fn opt_ts(&self, v: &str, line: u64, col: &'static str) -> Result<Option<i64>, Problem> {
+        if v.is_empty() {
+            return Ok(None);
+        }
+        self.ts(v).map(Some).map_err(|m| problem(line, col, v, m))
+    }
+
+    pub(super) fn req_ts(&self, v: &str, line: u64, col: &'static str) -> Result<i64, Problem> {
+        if v.is_empty() {
+            return Err(problem(line, col, v, "is empty; this column is required"));
+        }
+        self.ts(v).map_err(|m| problem(line, col, v, m))
+    }
 }
 
 impl<'t> Writer<'t> {
@@ -134,6 +152,7 @@ impl<'t> Writer<'t> {
             created: 0,
             lower: String::new(),
             usage: Default::default(),
+            date_format: None,
         })
     }
 

@@ -7,7 +7,7 @@ use crate::app::backtest::{day, Replay, Sampled, Side, Summary, Tune};
 use crate::domain::backtest::{BandRow, Measures, Verdict};
 use crate::domain::health::Band;
 use crate::render::figure::fixed;
-use crate::render::{Cell, Format, Rows, Value};
+use crate::render::{count, Cell, Format, Rows, Value};
 use crate::time::{self, iso_date};
 
 /// A band with fewer samples than this says so: its rates are anecdotes.
@@ -197,15 +197,15 @@ pub fn report(
     let overall = (m.samples > 0).then(|| 100.0 * m.churned as f64 / m.samples as f64);
     let mut out = verdict_lines(m);
     out.push_str(&format!(
-        "\nBacktest {} → {}: {} cutoffs every {} days, churn within {} days, weights {}\n\
-         {} samples, {} churned ({})\n\n",
+        "\nBacktest {} → {}: {} every {}, churn within {}, weights {}\n\
+         {}, {} churned ({})\n\n",
         day(w.from),
         day(w.to),
-        r.cutoffs.len(),
-        w.every,
-        w.horizon,
+        count(r.cutoffs.len() as i64, "cutoff"),
+        count(w.every, "day"),
+        count(w.horizon, "day"),
         labelled(weights),
-        m.samples,
+        count(m.samples as i64, "sample"),
         m.churned,
         pct(overall)
     ));

@@ -17,7 +17,7 @@ pub fn risk_rows(risks: &[CustomerRisk]) -> Rows {
             r.risk.response.into(),
         ]);
     }
-    rows
+    rows.drop_order(&["response"])
 }
 
 /// Due steps of `sequence`: `customer_id, name, sequence, day, step, message, started_on`.
@@ -33,10 +33,10 @@ pub fn missed_rows(sequence: &str, missed: &[DueStep]) -> Rows {
 /// The line under a table of due steps when some were missed.
 pub fn missed_line(sequence: &str, missed: usize, command: &str) -> Option<String> {
     (missed > 0).then(|| {
-        format!(
+        super::fit_text(&format!(
             "{missed} {sequence} step{} missed (past their due window, never done): {command} --missed\n",
             if missed == 1 { "" } else { "s" }
-        )
+        ))
     })
 }
 
@@ -61,7 +61,7 @@ fn steps_rows(sequence: &str, steps: &[DueStep], status: Option<&str>) -> Rows {
         }
         rows.push(row);
     }
-    rows
+    rows.drop_order(&["started_on", "sequence", "message"])
 }
 
 /// `churn rate`: logo churn and revenue churn per month, each against the target.
@@ -102,16 +102,23 @@ pub fn rate_rows(months: &[MonthChurn], by_plan: bool) -> Rows {
             rev_status,
         ]);
     }
-    if by_plan {
-        rows.hide(&["mrr_at_start", "mrr_churned"])
+    let rows = if by_plan {
+        rows
     } else {
         // Without --by plan the JSON/CSV fields stay what they were: no `plan`.
+        let mut rows = rows;
         rows.columns.retain(|c| *c != "plan");
         for r in &mut rows.rows {
             r.remove(1);
         }
-        rows.hide(&["mrr_at_start", "mrr_churned"])
-    }
+        rows
+    };
+    rows.hide(&["mrr_at_start", "mrr_churned"]).drop_order(&[
+        "same_month_churns",
+        "active_at_start",
+        "target",
+        "revenue_status",
+    ])
 }
 
 fn share(part: f64, whole: f64) -> Cell {

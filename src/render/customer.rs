@@ -41,7 +41,7 @@ pub fn list_rows(all: &[Listed], now: i64) -> Rows {
             Value::opt_time(c.churned_at.filter(|t| *t <= now)).into(),
         ]);
     }
-    rows
+    rows.drop_order(&["churned_at", "signed_up_at", "email", "goal", "plan", "stage", "health"])
 }
 
 fn profile_json(c: &Customer, now: i64) -> serde_json::Value {
@@ -156,8 +156,8 @@ pub fn show_text(s: &Shown, now: i64, color: bool) -> String {
     facts.push((
         "Activity",
         format!(
-            "{} events in 30 days; last {}",
-            p.events_30d,
+            "{} in 30 days; last {}",
+            render::count(p.events_30d, "event"),
             live.facts.last_event.map_or("never".into(), |t| time::relative(t, now))
         ),
     ));

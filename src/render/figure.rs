@@ -105,7 +105,7 @@ pub fn metric_rows(ms: &[Metric], format: Format) -> Rows {
     for m in ms {
         rows.push(metric_cells(m, format));
     }
-    rows
+    rows.drop_order(&["unit", "target"])
 }
 
 /// One metric's cells, in the order of [`metric_rows`].

@@ -74,7 +74,7 @@ pub fn list_rows(all: &[Latest]) -> Rows {
             Value::opt_money(l.mrr_cents).into(),
         ]);
     }
-    rows
+    rows.drop_order(&["scored_on", "change_7d", "payment", "satisfaction", "engagement", "usage"])
 }
 
 /// `health alerts`: band, customer, score, MRR and what to do.
@@ -92,7 +92,7 @@ pub fn alert_rows(all: &[Latest]) -> Rows {
             band.action().into(),
         ]);
     }
-    rows
+    rows.drop_order(&["action"])
 }
 
 /// The live breakdown as JSON: score, status, action, components, signals, stage.

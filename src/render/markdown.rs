@@ -1,6 +1,6 @@
 //! GitHub-flavoured markdown: escaping and tables.
 
-/// The exit interview (SPEC §6.2) as markdown: `src/templates/exit-survey.md`.
+/// The exit interview (docs/churn.md) as markdown: `src/templates/exit-survey.md`.
 pub fn exit_survey() -> &'static str {
     include_str!("../templates/exit-survey.md")
 }

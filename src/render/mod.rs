@@ -23,12 +23,11 @@ mod value;
 use std::io::Write;
 
 use anyhow::Result;
-use comfy_table::Cell as TCell;
 use serde_json::{Map, Value as Json};
 
 pub use crate::escape::visible;
 pub use markdown::{exit_survey, markdown_table, md_escape};
-pub use table::{header_label, new_table};
+pub use table::{fit_text, header_label, new_table, Grid, Role};
 pub use value::{emoji, money, money_json, money_shown, set_currency, Cell, Tone, Value};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -57,15 +56,80 @@ pub struct Rows {
     pub rows: Vec<Vec<Cell>>,
     /// Columns shown only in JSON and CSV (tables stay narrow).
     pub hidden: Vec<&'static str>,
+    /// Roles set by the table, over those [`Rows::role_of`] infers.
+    pub roles: Vec<(&'static str, Role)>,
+    /// The columns a table drops first when it cannot fit the terminal.
+    pub drop: Vec<&'static str>,
+    /// What a table or markdown says instead of a bare header when there are no rows.
+    pub empty: Option<String>,
 }
 
 impl Rows {
     pub fn new(columns: &[&'static str]) -> Rows {
-        Rows { columns: columns.to_vec(), rows: Vec::new(), hidden: Vec::new() }
+        Rows { columns: columns.to_vec(), ..Rows::default() }
     }
     pub fn hide(mut self, columns: &[&'static str]) -> Rows {
         self.hidden = columns.to_vec();
         self
+    }
+    /// The columns to drop first, in order, when the table cannot fit the
+    /// terminal (after them: free text, then the others from the last).
+    pub fn drop_order(mut self, columns: &[&'static str]) -> Rows {
+        self.drop = columns.to_vec();
+        self
+    }
+    /// The sentence said (on stderr) instead of an empty table: "No overdue tickets."
+    pub fn when_empty(mut self, sentence: impl Into<String>) -> Rows {
+        self.empty = Some(sentence.into());
+        self
+    }
+    /// Sets the role of columns whose name and values do not say it.
+    pub fn role(mut self, columns: &[&'static str], role: Role) -> Rows {
+        self.roles.extend(columns.iter().map(|c| (*c, role)));
+        self
+    }
+
+    /// A column's role: as set, else by its values (money, dates and times,
+    /// numbers), else by its name (`id`, `*_id`; the words of a small set
+    /// such as `status` or `kind`); any other text is free text and wraps.
+    pub fn role_of(&self, i: usize) -> Role {
+        let col = self.columns[i];
+        if let Some((_, r)) = self.roles.iter().find(|(c, _)| *c == col) {
+            return *r;
+        }
+        let first = self.rows.iter().map(|r| &r[i].value).find(|v| !matches!(v, Value::Null));
+        match first {
+            Some(Value::Money(_)) => return Role::Money,
+            Some(Value::Date(_) | Value::Time(_)) => return Role::Date,
+            Some(Value::Int(_) | Value::Num(..) | Value::Bool(_)) => return Role::Number,
+            _ => {}
+        }
+        const WORDS: [&str; 17] = [
+            "status",
+            "kind",
+            "signal",
+            "category",
+            "priority",
+            "channel",
+            "sequence",
+            "stage",
+            "unit",
+            "source",
+            "set",
+            "preset",
+            "key",
+            "band",
+            "month",
+            "revenue_status",
+            "until",
+        ];
+        if col == "id" || col.ends_with("_id") {
+            Role::Id
+        } else if WORDS.contains(&col) || col.ends_with("_on") || col.ends_with("_at") || first.is_none() {
+            Role::Band
+        } else {
+            Role::Text
+        }
     }
     pub fn push(&mut self, row: Vec<Cell>) {
         debug_assert_eq!(row.len(), self.columns.len());
@@ -91,17 +155,20 @@ impl Rows {
         Json::Object(m)
     }
 
+    /// The table, fitted to the terminal (see [`Grid`]).
     pub fn to_table(&self, color: bool) -> String {
         let cols = self.visible();
-        let mut t = new_table(color);
-        t.set_header(cols.iter().map(|&i| header_label(self.columns[i])));
-        for r in &self.rows {
-            t.add_row(cols.iter().map(|&i| {
-                let c = &r[i];
-                TCell::new(c.tone.paint(&c.text(), color))
-            }));
-        }
-        format!("{t}\n")
+        let grid = Grid {
+            head: cols.iter().map(|&i| header_label(self.columns[i])).collect(),
+            roles: cols.iter().map(|&i| self.role_of(i)).collect(),
+            rows: self
+                .rows
+                .iter()
+                .map(|r| cols.iter().map(|&i| (r[i].text(), r[i].tone)).collect())
+                .collect(),
+            drop: self.drop.iter().filter_map(|d| cols.iter().position(|&i| self.columns[i] == *d)).collect(),
+        };
+        grid.render(color)
     }
 
     pub fn to_markdown(&self) -> String {
@@ -129,6 +196,16 @@ impl Rows {
             Format::Json => format!("{}\n", serde_json::to_string_pretty(&self.to_json())?),
             Format::Csv => self.to_csv()?,
         })
+    }
+}
+
+/// A count with its noun in agreement: "1 snapshot", "3 snapshots".
+pub fn count(n: impl Into<i64>, noun: &str) -> String {
+    let n = n.into();
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
     }
 }
 

@@ -27,7 +27,8 @@ pub fn list_rows(all: &[Ticket], settings: &Settings, now: i64) -> Rows {
         "target_at",
         "overdue",
     ])
-    .hide(&["first_response_at", "resolved_at"]);
+    .hide(&["first_response_at", "resolved_at"])
+    .drop_order(&["channel", "csat", "priority", "category", "created_at", "overdue"]);
     for t in all {
         let target = target_at(t, settings);
         let late = dt::overdue(target, t.first_response_at, t.resolved_at, now);

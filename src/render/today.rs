@@ -84,6 +84,7 @@ pub fn rows(all: &[Action]) -> Rows {
         rows.push(row(a));
     }
     rows.hide(&["customer_id", "email", "draft_to", "draft_subject", "draft_body"])
+        .drop_order(&["due_on", "kind", "mrr", "action"])
 }
 
 /// The skipped actions: id, kind, customer and the day each comes back.
@@ -102,17 +103,18 @@ pub fn skipped_rows(all: &[Action]) -> Rows {
     rows
 }
 
-/// The drafts under the table, each headed by its action id, as emails.
+/// The drafts under the table, each headed by its action id, as emails
+/// (lines broken between words to the terminal's width).
 pub fn drafts_text(all: &[Action]) -> String {
     let mut out = String::new();
     for a in all {
         if let Some(m) = message(a) {
-            out.push_str(&format!(
+            out.push_str(&render::fit_text(&format!(
                 "\n── {} · draft ({}) ──\n{}\n",
                 render::visible(&a.id),
                 a.template.as_deref().unwrap_or_default(),
                 render::visible(m.text().trim_end())
-            ));
+            )));
         }
     }
     out

@@ -2,7 +2,7 @@
 //! column per period with a sparkline (table, markdown), or a row per metric
 //! per period at full precision (JSON, CSV).
 
-use super::{emoji, figure, markdown_table, new_table, Cell, Rows, Tone, Value};
+use super::{emoji, figure, markdown_table, Cell, Grid, Role, Rows, Tone, Value};
 use crate::domain::metrics::Metric;
 use crate::domain::trends::PeriodFigures;
 
@@ -54,20 +54,26 @@ fn spark_of(ms: &[&Metric]) -> String {
     sparkline(&ms.iter().map(|m| m.value).collect::<Vec<_>>())
 }
 
-/// A row per metric, a coloured column per period and the sparkline.
+/// A row per metric, a coloured column per period and the sparkline; the
+/// oldest periods are dropped first when the table cannot fit.
 pub fn table(figs: &[PeriodFigures], color: bool) -> String {
-    let mut t = new_table(color);
-    t.set_header(head(figs));
-    for ms in by_metric(figs) {
-        let mut row = vec![ms[0].label.to_string()];
-        for m in &ms {
-            let tone = if m.target.is_some() { Tone::of(m.status) } else { Tone::Plain };
-            row.push(tone.paint(&figure::value_text(m), color));
-        }
-        row.push(spark_of(&ms));
-        t.add_row(row);
-    }
-    format!("{t}\n")
+    let head = head(figs);
+    let mut roles = vec![Role::Text];
+    roles.extend(figs.iter().map(|_| Role::Number));
+    roles.push(Role::Band);
+    let rows = by_metric(figs)
+        .into_iter()
+        .map(|ms| {
+            let mut row = vec![(ms[0].label.to_string(), Tone::Plain)];
+            for m in &ms {
+                let tone = if m.target.is_some() { Tone::of(m.status) } else { Tone::Plain };
+                row.push((figure::value_text(m), tone));
+            }
+            row.push((spark_of(&ms), Tone::Plain));
+            row
+        })
+        .collect();
+    Grid { head, roles, rows, drop: (1..=figs.len()).collect() }.render(color)
 }
 
 /// The same as a markdown table, the status as emoji.

@@ -44,7 +44,7 @@ impl Value {
         match self {
             Value::Null => Json::Null,
             Value::Int(i) => json!(i),
-            // Full precision (SPEC §1): only tables and markdown round.
+            // Full precision (docs/json.md): only tables and markdown round.
             Value::Num(f, _) if f.is_finite() => json!(f),
             Value::Num(..) => Json::Null,
             Value::Text(s) | Value::Date(s) => json!(s),

@@ -1,4 +1,4 @@
-//! The history a backtest replays (SPEC §12): every customer who could be
+//! The history a backtest replays (docs/health.md): every customer who could be
 //! active at some cutoff, with the usage, NPS, CSAT and billing rows the
 //! score can look at, loaded once (one pass per table) so that the cutoffs
 //! are swept in memory. [`History::facts_at`] gives the same facts as

@@ -226,7 +226,7 @@ pub fn mark_done(
     Ok(())
 }
 
-/// Churn counts of a period [`start`, `end`) as of `now` (SPEC §6.4, §14.2).
+/// Churn counts of a period [`start`, `end`) as of `now` (docs/churn.md, docs/reports.md).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct MonthCounts {
     /// Signed up before the start and not churned before it.

@@ -48,8 +48,11 @@ pub fn from_row(r: &Row) -> rusqlite::Result<Customer> {
 
 /// Finds a customer by id, else by email (case-insensitive).
 pub fn find(conn: &Connection, key: &str) -> Result<Option<Customer>> {
+    // The id as typed first, then in any case (`ACME` finds `acme`).
     let by_id = conn
-        .prepare_cached(&format!("SELECT {COLUMNS} FROM customers WHERE id = ?"))?
+        .prepare_cached(&format!(
+            "SELECT {COLUMNS} FROM customers WHERE id = ?1 COLLATE NOCASE ORDER BY id = ?1 DESC, cid LIMIT 1"
+        ))?
         .query_row([key], from_row)
         .optional()?;
     if by_id.is_some() {
@@ -67,7 +70,55 @@ pub fn find(conn: &Connection, key: &str) -> Result<Option<Customer>> {
 pub fn get(conn: &Connection, key: &str) -> Result<Customer> {
     match find(conn, key)? {
         Some(c) => Ok(c),
-        None => bail!("no customer with id or email \"{key}\"; `csf customer list` shows the customers"),
+        None => bail!("{}", not_found(conn, key)?),
+    }
+}
+
+/// "no customer with id or email "c116"; did you mean c00116?" — the nearest
+/// ids (edit distance or prefix), else where to look.
+fn not_found(conn: &Connection, key: &str) -> Result<String> {
+    let mut st = conn.prepare_cached("SELECT id FROM customers ORDER BY id")?;
+    let ids: Vec<String> = st.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+    let near = crate::domain::today::suggest(key, ids.iter().map(String::as_str));
+    Ok(if near.is_empty() {
+        format!("no customer with id or email \"{key}\"; `csf customer list` shows the customers")
+    } else {
+        format!("no customer with id or email \"{key}\"; did you mean {}?", near.join(", "))
+    })
+}
+
+/// A customer by id or email ([`find`]), else by a part of its name or
+/// email that only one customer has (`customer show`). Several matches are
+/// an error listing them.
+pub fn lookup(conn: &Connection, key: &str) -> Result<Customer> {
+    if let Some(c) = find(conn, key)? {
+        return Ok(c);
+    }
+    let part = key.trim();
+    let mut matches: Vec<Customer> = if part.is_empty() {
+        Vec::new()
+    } else {
+        let mut st = conn.prepare_cached(&format!(
+            "SELECT {COLUMNS} FROM customers
+              WHERE instr(lower(coalesce(name, '')), lower(?1)) > 0
+                 OR instr(lower(coalesce(email, '')), lower(?1)) > 0
+              ORDER BY id LIMIT 11"
+        ))?;
+        let rows = st.query_map([part], from_row)?;
+        rows.collect::<rusqlite::Result<_>>()?
+    };
+    match matches.len() {
+        0 => bail!("{}", not_found(conn, key)?),
+        1 => Ok(matches.remove(0)),
+        n => {
+            let shown: Vec<String> = matches
+                .iter()
+                .take(10)
+                .map(|c| format!("{} ({})", c.id, c.name.as_deref().or(c.email.as_deref()).unwrap_or("-")))
+                .collect();
+            let more = if n > 10 { ", …" } else { "" };
+            bail!("\"{key}\" matches several customers: {}{more}; use the id", shown.join(", "))
+        }
     }
 }
 

@@ -183,7 +183,7 @@ pub struct Snapshot {
     pub payment: f64,
     pub score: i64,
     pub status: String,
-    /// The weights it was computed with, `U,E,S,P` (SPEC §12.2).
+    /// The weights it was computed with, `U,E,S,P` (docs/health.md).
     pub weights: String,
 }
 
@@ -253,7 +253,7 @@ pub fn latest_of(conn: &Connection, cid: i64, now: i64) -> Result<Option<(String
 /// than one night's (a `GROUP BY cid` over the table would read them all).
 const LATEST_DAY: &str = "SELECT MAX(x.day) FROM health_snapshots x WHERE x.cid = c.cid AND x.day <= ?1";
 
-/// MRR at risk (SPEC §14.2): the MRR cents of active customers whose latest
+/// MRR at risk (docs/reports.md): the MRR cents of active customers whose latest
 /// score is at-risk or critical, how many they are, and how many of them have
 /// no MRR recorded (counted as 0).
 pub fn mrr_at_risk(conn: &Connection, now: i64) -> Result<(i64, i64, i64)> {

@@ -16,7 +16,7 @@ pub fn inputs(conn: &Connection, now: i64, days: i64) -> Result<Inputs> {
     period_inputs(conn, period_start(now, days), now + 1, now)
 }
 
-/// The counts of §9.1 over the period [`from`, `end`), data stamped after
+/// The counts of the six metrics (docs/reports.md) over the period [`from`, `end`), data stamped after
 /// `now` ignored: the same formulas for `report metrics` and every period of
 /// `report trends`.
 pub fn period_inputs(conn: &Connection, from: i64, end: i64, now: i64) -> Result<Inputs> {

@@ -48,14 +48,23 @@ fn from_row(r: &Row) -> rusqlite::Result<Ticket> {
 
 /// The ticket with this id, created at or before `now`.
 pub fn get(conn: &Connection, id: &str, now: i64) -> Result<Ticket> {
+    // The id as typed first, then in any case (`t1` finds `T1`).
     let t = conn
-        .prepare_cached(&format!("{SELECT} WHERE t.id = ?1 AND t.created_at <= ?2"))?
+        .prepare_cached(&format!(
+            "{SELECT} WHERE t.id = ?1 COLLATE NOCASE AND t.created_at <= ?2 ORDER BY t.id = ?1 DESC, t.tid LIMIT 1"
+        ))?
         .query_row(params![id.trim(), now], from_row)
         .optional()?;
-    match t {
-        Some(t) => Ok(t),
-        None => bail!("no ticket \"{id}\"; `csf ticket list` shows the tickets"),
+    if let Some(t) = t {
+        return Ok(t);
     }
+    let mut st = conn.prepare_cached("SELECT id FROM tickets WHERE created_at <= ?1 ORDER BY id")?;
+    let ids: Vec<String> = st.query_map([now], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+    let near = crate::domain::today::suggest(id, ids.iter().map(String::as_str));
+    if near.is_empty() {
+        bail!("no ticket \"{id}\"; `csf ticket list` shows the tickets")
+    }
+    bail!("no ticket \"{id}\"; did you mean {}?", near.join(", "))
 }
 
 /// Tickets created at or before `now`, oldest first; optionally one customer's.

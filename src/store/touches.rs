@@ -1,4 +1,4 @@
-//! Touches (SPEC §13.2) and the message templates changed by the user.
+//! Touches (docs/today.md) and the message templates changed by the user.
 
 use std::collections::HashMap;
 

@@ -1,5 +1,5 @@
 //! Health bands and MRR at risk as they stood at the end of a past period
-//! (SPEC §14.1): per customer, their latest snapshot on or before that day.
+//! (docs/reports.md): per customer, their latest snapshot on or before that day.
 
 use anyhow::Result;
 use rusqlite::{params, Connection};
@@ -20,7 +20,7 @@ pub struct BandsAt {
 
 /// Every customer active at `at` (signed up on or before it, not churned by
 /// it) with a snapshot dated in the period (`from`'s day to `at`'s day),
-/// counted by the band of their latest such snapshot (SPEC §14.1: "from the
+/// counted by the band of their latest such snapshot (docs/reports.md: "from the
 /// last snapshot in each period"). `None` when no one was scored in it: an
 /// older snapshot is not carried into a period that has none.
 pub fn bands_at(conn: &Connection, from: i64, at: i64) -> Result<Option<BandsAt>> {

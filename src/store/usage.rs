@@ -1,4 +1,4 @@
-//! Usage events: event names and the core feature list (SPEC §5.1).
+//! Usage events: event names and the core feature list (docs/health.md).
 
 use anyhow::Result;
 use rusqlite::{Connection, OptionalExtension};

@@ -147,6 +147,16 @@ impl Work {
         Run::from(self.cmd().args(args).output().unwrap())
     }
 
+    /// Runs csf with variables set on top of the cleared environment
+    /// (`COLUMNS`, `CSF_NOW`, …).
+    pub fn run_env(&self, env: &[(&str, &str)], args: &[&str]) -> Run {
+        let mut c = self.cmd();
+        for (k, v) in env {
+            c.env(k, v);
+        }
+        Run::from(c.args(args).output().unwrap())
+    }
+
     /// Runs csf with another `--now` (a later flag wins).
     pub fn run_at(&self, now: &str, args: &[&str]) -> Run {
         Run::from(self.cmd().arg("--now").arg(now).args(args).output().unwrap())

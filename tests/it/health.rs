@@ -153,7 +153,7 @@ fn show_breaks_the_score_down() {
     assert_eq!(j["trend"][0]["score"], 53);
     let r = w.run(&["health", "show", "a"]).ok();
     assert!(r.stdout.starts_with("Alpha (a) — health 53 at-risk: Proactive outreach\n"), "{}", r.stdout);
-    assert!(r.stdout.contains("Trend (1 snapshots"), "{}", r.stdout);
+    assert!(r.stdout.contains("Trend (1 snapshot, "), "{}", r.stdout);
     assert!(!r.stdout.contains('\x1b'), "no colour when not a terminal");
 }
 

@@ -275,7 +275,7 @@ fn bad_values_are_reported_with_file_line_column_and_value() {
         "n.csv",
         b"customer,responded_at,score\nacme,2026-11-01,9\nacme,2026-11-02,11\nglobex,11/05/2026,5\nglobex,2026-11-03,seven\n",
         "n.csv:3: column \"score\": \"11\" is not an integer from 0 to 10\n\
-         n.csv:4: column \"responded_at\": \"11/05/2026\" is an ambiguous date; use an ISO date such as 2026-11-05 (YYYY-MM-DD)\n\
+         n.csv:4: column \"responded_at\": \"11/05/2026\" is an ambiguous date; use an ISO date such as 2026-11-05 (YYYY-MM-DD), or say how to read it: --date-format %m/%d/%Y\n\
          n.csv:5: column \"score\": \"seven\" is not an integer from 0 to 10\n\
          error: n.csv: 3 invalid rows; nothing was imported — fix them, or pass --skip-invalid to import the good rows\n",
     );
@@ -408,7 +408,7 @@ fn dry_run_reports_and_writes_nothing() {
     let before = w.dump();
     let r = w.run(&["import", "usage", "u.csv", "--dry-run", "--create-missing"]).ok();
     assert!(
-        r.stderr.starts_with("usage (dry run, nothing written): 2 rows read, would insert 2, change 0, leave 0 unchanged, skip 0, 1 customers created"),
+        r.stderr.starts_with("usage (dry run, nothing written): 2 rows read, would insert 2, change 0, leave 0 unchanged, skip 0, 1 customer created"),
         "{}",
         r.stderr
     );

@@ -1,4 +1,4 @@
-//! Backtest and tune (SPEC §12): how well the health score foretold churn —
+//! Backtest and tune (docs/health.md): how well the health score foretold churn —
 //! AUC, the band table, lift, the weight grid and the tune choice. Pure
 //! functions over plain samples; nothing here reads a database or a clock.
 

@@ -1,4 +1,4 @@
-//! Health (SPEC §5, §4 stage): components, the weighted score, bands,
+//! Health (docs/health.md): components, the weighted score, bands,
 //! signals and stage — pure functions of per-customer facts and `today`.
 
 use crate::time::DAY;
@@ -25,7 +25,7 @@ pub struct Facts {
     /// Tickets unresolved as of now, and the creation time of the oldest.
     pub unresolved: i64,
     pub oldest_unresolved: Option<i64>,
-    /// A value event (§8.2) at or before now.
+    /// A value event (docs/onboarding.md) at or before now.
     pub reached_value: bool,
 }
 
@@ -251,7 +251,7 @@ impl Stage {
     }
 }
 
-/// SPEC §4: the first rule that applies.
+/// The stage (docs/health.md): the first rule that applies.
 pub fn stage(churned: bool, f: &Facts) -> Stage {
     let active = f.active_blocks.iter().filter(|b| **b).count();
     if churned {
