@@ -45,8 +45,35 @@ impl Window {
         if horizon < 1 {
             bail!("--horizon must be at least 1 day, got {horizon}");
         }
-        let to = to.unwrap_or(today - horizon);
-        let from = from.unwrap_or(to - 11 * every);
+        // Cutoffs and horizons stay within 1970-01-01 … 9999-12-31: never a
+        // saturated or wrapped day.
+        const LAST_DAY: i64 = 2_932_896;
+        let ok = |d: i64| (0..=LAST_DAY).contains(&d);
+        let to = match to {
+            Some(d) if ok(d) => d,
+            Some(_) => bail!("--to is outside the years 1970–9999; give a date in them"),
+            None => match today.checked_sub(horizon).filter(|d| ok(*d)) {
+                Some(d) => d,
+                None => bail!(
+                    "--horizon {horizon} reaches before 1970; the window must fall within the years 1970–9999 — \
+                     use a shorter --horizon"
+                ),
+            },
+        };
+        let from = match from {
+            Some(d) if ok(d) => d,
+            Some(_) => bail!("--from is outside the years 1970–9999; give a date in them"),
+            None => match every.checked_mul(11).and_then(|span| to.checked_sub(span)).filter(|d| ok(*d)) {
+                Some(d) => d,
+                None => bail!(
+                    "--every {every} puts the first cutoff before 1970; the window must fall within the years \
+                     1970–9999 — use a smaller --every, or give --from"
+                ),
+            },
+        };
+        if to.checked_add(horizon).is_none_or(|end| end > LAST_DAY) {
+            bail!("--horizon {horizon} ends after the year 9999; use a shorter --horizon");
+        }
         if from > to {
             bail!("--from {} is after --to {}; give a --from on or before --to", day(from), day(to));
         }
