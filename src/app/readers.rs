@@ -7,8 +7,13 @@ use std::path::PathBuf;
 use anyhow::Result;
 use rusqlite::{Connection, OpenFlags};
 
-/// The file behind `conn`, if it is one (an in-memory database has none).
+/// The file behind `conn`, if a side reader can open it: none for an
+/// in-memory database, nor for a read-only one (opened immutable on a
+/// read-only filesystem, where a second connection could not read the WAL).
 pub fn path_of(conn: &Connection) -> Option<PathBuf> {
+    if conn.is_readonly(rusqlite::MAIN_DB).unwrap_or(true) {
+        return None;
+    }
     conn.path().filter(|p| !p.is_empty()).map(PathBuf::from)
 }
 

@@ -11,6 +11,7 @@ pub mod onboarding;
 pub mod profile;
 pub mod reports;
 pub mod revenue;
+mod shape;
 pub mod skips;
 pub mod tickets;
 pub mod touches;
@@ -74,15 +75,25 @@ pub fn open(path: &Path) -> Result<Connection> {
     } else {
         create_private_file(path)?;
     }
-    let conn = Connection::open_with_flags(
+    let mut conn = Connection::open_with_flags(
         path,
         OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )
     .with_context(|| format!("could not open the database {}", path.display()))?;
     conn.busy_timeout(busy_timeout())?;
-    let version: i64 = conn
-        .query_row("PRAGMA user_version", [], |r| r.get(0))
-        .with_context(|| format!("{} is not a usable SQLite database", path.display()))?;
+    let version: i64 = match conn.query_row("PRAGMA user_version", [], |r| r.get(0)) {
+        Ok(v) => v,
+        // On a read-only filesystem SQLite cannot make the WAL's shared-memory
+        // file: read the file as immutable instead (nothing can change it there).
+        Err(e) if exists && is_read_only(&e) => {
+            conn = open_immutable(path)?;
+            conn.query_row("PRAGMA user_version", [], |r| r.get(0))
+                .with_context(|| format!("{} is not a usable SQLite database", path.display()))?
+        }
+        Err(e) => {
+            return Err(e).with_context(|| format!("{} is not a usable SQLite database", path.display()))
+        }
+    };
     if version < 0 {
         bail!(
             "{} has schema version {version}, which no csf writes; it was left untouched — pass \
@@ -100,13 +111,25 @@ pub fn open(path: &Path) -> Result<Connection> {
     // Before any pragma that writes (journal mode, migrations): a file whose
     // tables are not csf's is refused as it is.
     if exists {
-        if let Some(why) = foreign_shape(&conn, version)? {
+        if let Some(why) = shape::foreign_shape(&conn, version)? {
             bail!(
                 "{} is a SQLite database but not a csf one ({why}); it was left untouched — pass \
                  --db with a new path",
                 path.display()
             );
         }
+    }
+    if conn.is_readonly(rusqlite::MAIN_DB)? {
+        // A read-only file or filesystem: reading commands work; a write says why it cannot.
+        if version < SCHEMA_VERSION {
+            bail!(
+                "cannot upgrade {} to this csf's schema: it is read-only (a read-only file or filesystem); \
+                 open it once where it can be written",
+                path.display()
+            );
+        }
+        conn.pragma_update(None, "cache_size", -32_768)?;
+        return Ok(conn);
     }
     conn.pragma_update(None, "journal_mode", "WAL").context("could not switch the database to WAL mode")?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
@@ -143,57 +166,6 @@ fn check_is_sqlite(path: &Path) -> Result<()> {
         );
     }
     Ok(())
-}
-
-/// The tables, with their column names in order, that the first `version`
-/// schema steps create (built in memory, so it follows every step exactly).
-fn expected_tables(version: i64) -> Result<Vec<(String, Vec<String>)>> {
-    let mem = Connection::open_in_memory()?;
-    for step in MIGRATIONS.iter().take(version.clamp(0, SCHEMA_VERSION) as usize) {
-        mem.execute_batch(step)?;
-    }
-    tables_of(&mem)
-}
-
-/// Every table that is not SQLite's own, with its column names in order.
-fn tables_of(conn: &Connection) -> Result<Vec<(String, Vec<String>)>> {
-    let names: Vec<String> = conn
-        .prepare(
-            "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
-        )?
-        .query_map([], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
-    let mut cols = conn.prepare("SELECT name FROM pragma_table_info(?1) ORDER BY cid")?;
-    names
-        .into_iter()
-        .map(|n| {
-            let c = cols.query_map([&n], |r| r.get(0))?.collect::<rusqlite::Result<Vec<String>>>()?;
-            Ok((n, c))
-        })
-        .collect()
-}
-
-/// Why the file at `version` is not a csf database, if it is not: a table
-/// no schema step up to `version` creates (any table at version 0), or one
-/// of csf's tables missing or of another shape. Reads only.
-fn foreign_shape(conn: &Connection, version: i64) -> Result<Option<String>> {
-    let want = expected_tables(version)?;
-    let have = tables_of(conn)?;
-    if have.iter().any(|(n, _)| !want.iter().any(|(w, _)| w == n)) {
-        return Ok(Some("it has other tables".into()));
-    }
-    for (name, got) in &have {
-        if want.iter().any(|(w, cols)| w == name && cols != got) {
-            return Ok(Some(format!(
-                "its {name} table has the columns ({}), not those of csf schema version {version}",
-                got.join(", ")
-            )));
-        }
-    }
-    if let Some((name, _)) = want.iter().find(|(w, _)| !have.iter().any(|(n, _)| n == w)) {
-        return Ok(Some(format!("it has no {name} table, which csf schema version {version} has")));
-    }
-    Ok(None)
 }
 
 /// Creates an empty file readable only by its owner (it holds customer data),
@@ -307,13 +279,63 @@ pub fn id_list(ids: &[i64]) -> String {
     }
 }
 
-/// Runs `f` in one IMMEDIATE transaction: everything or nothing.
+/// Runs `f` in one IMMEDIATE transaction: everything or nothing. A read-only
+/// database or a full disk is named as such, never as a locked or broken file.
 pub fn write<T>(conn: &mut Connection, f: impl FnOnce(&rusqlite::Transaction) -> Result<T>) -> Result<T> {
-    let tx = rusqlite::Transaction::new(conn, rusqlite::TransactionBehavior::Immediate)
-        .context("could not start a write transaction (is the database locked by a long job?)")?;
-    let v = f(&tx)?;
-    tx.commit().context("could not commit to the database")?;
-    Ok(v)
+    let path = conn.path().unwrap_or_default().to_string();
+    let run = |conn: &mut Connection| -> Result<T> {
+        let tx = rusqlite::Transaction::new(conn, rusqlite::TransactionBehavior::Immediate)
+            .context("could not start a write transaction (is the database locked by a long job?)")?;
+        let v = f(&tx)?;
+        tx.commit().context("could not commit to the database")?;
+        Ok(v)
+    };
+    run(conn).map_err(|e| storage_error(e, &path))
+}
+
+/// Names a write that failed for lack of room or permission.
+pub fn storage_error(e: anyhow::Error, path: &str) -> anyhow::Error {
+    let code =
+        e.chain().find_map(|c| c.downcast_ref::<rusqlite::Error>()).and_then(|r| r.sqlite_error_code());
+    match code {
+        Some(rusqlite::ErrorCode::ReadOnly) => anyhow::anyhow!(
+            "cannot write {path}: it is read-only (a read-only file or filesystem); nothing was changed — \
+             reading commands (today, health list, backup …) still work"
+        ),
+        Some(rusqlite::ErrorCode::DiskFull) => {
+            anyhow::anyhow!("cannot write {path}: the disk is full; nothing was changed — free some space and run it again")
+        }
+        _ => e,
+    }
+}
+
+/// A read failed because the file or its folder cannot be written (the WAL
+/// index cannot be made on a read-only filesystem).
+fn is_read_only(e: &rusqlite::Error) -> bool {
+    matches!(e.sqlite_error_code(), Some(rusqlite::ErrorCode::ReadOnly | rusqlite::ErrorCode::CannotOpen))
+}
+
+/// The file as immutable and read-only: no lock, no WAL index, no journal.
+fn open_immutable(path: &Path) -> Result<Connection> {
+    let uri = format!("file:{}?immutable=1", encode_uri_path(path));
+    let conn = Connection::open_with_flags(
+        uri,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_URI | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .with_context(|| format!("could not open the database {} read-only", path.display()))?;
+    Ok(conn)
+}
+
+/// A path as a `file:` URI path: `%`, `?` and `#` escaped.
+fn encode_uri_path(path: &Path) -> String {
+    let mut o = String::new();
+    for c in path.to_string_lossy().chars() {
+        match c {
+            '%' | '?' | '#' => o.push_str(&format!("%{:02X}", c as u32)),
+            c => o.push(c),
+        }
+    }
+    o
 }
 
 #[cfg(test)]

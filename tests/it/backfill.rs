@@ -70,11 +70,11 @@ fn backfill_refuses_a_from_in_the_future_or_too_far_back() {
     let w = payment_history();
     w.refuses(
         &["health", "score", "--backfill", "--from", "2026-11-20"],
-        &["--from 2026-11-20 is not in the past", "give a --from of 2026-11-19 or earlier"],
+        &["--from 2026-11-20 is not in the past: a backfill fills the days before today (2026-11-20); give a --from of 2026-11-19 or earlier"],
     );
     w.refuses(
         &["health", "score", "--backfill", "--from", "2025-10-15"],
-        &["--from 2025-10-15 is more than 400 days back", "give a --from of 2025-10-16 or later"],
+        &["--from 2025-10-15 is more than 400 days back; give a --from of 2025-10-16 or later"],
     );
     w.refuses(&["health", "score", "--backfill", "--from", "soon"], &["--from \"soon\""]);
 }
