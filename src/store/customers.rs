@@ -1,8 +1,9 @@
 //! The `customers` table: lookup by id or email, add, edit, remove, list.
 
-use crate::store::revenue;
 use anyhow::{bail, Result};
 use rusqlite::{params, Connection, OptionalExtension, Row};
+
+use crate::store::revenue;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Customer {

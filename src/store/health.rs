@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use anyhow::Result;
 use rusqlite::{params, Connection, OptionalExtension};
 
-use crate::domain::health::{window_start, Facts, Payment};
+use crate::domain::health::{window_start, Band, Facts, Payment};
 use crate::domain::settings::Settings;
 use crate::store::{id_list, usage};
 use crate::time::{iso_date, DAY};
@@ -261,8 +261,9 @@ pub fn mrr_at_risk(conn: &Connection, now: i64) -> Result<(i64, i64, i64)> {
         .prepare_cached(
             "SELECT CAST(TOTAL(c.mrr_cents) AS INTEGER), count(*), COALESCE(SUM(c.mrr_cents IS NULL), 0)
          FROM customers c CROSS JOIN health_snapshots h ON h.cid = c.cid AND h.day = (LATEST_DAY)
-         WHERE h.score < 60 AND (c.churned_at IS NULL OR c.churned_at > ?2)"
+         WHERE AT_RISK AND (c.churned_at IS NULL OR c.churned_at > ?2)"
                 .replace("LATEST_DAY", LATEST_DAY)
+                .replace("AT_RISK", &Band::sql_at_risk_or_worse("h.score"))
                 .as_str(),
         )?
         .query_row(params![iso_date(now), now], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?)

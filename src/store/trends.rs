@@ -4,6 +4,7 @@
 use anyhow::Result;
 use rusqlite::{params, Connection};
 
+use crate::domain::health::Band;
 use crate::time::iso_date;
 
 /// The health picture at `at` (a timestamp, the period's last second or now).
@@ -25,19 +26,24 @@ pub struct BandsAt {
 /// older snapshot is not carried into a period that has none.
 pub fn bands_at(conn: &Connection, from: i64, at: i64) -> Result<Option<BandsAt>> {
     let row: (i64, i64, i64, i64, i64, i64, i64) = conn
-        .prepare_cached(
+        .prepare_cached(&format!(
             "SELECT count(*),
-                    COALESCE(SUM(h.score >= 80), 0),
-                    COALESCE(SUM(h.score >= 60 AND h.score < 80), 0),
-                    COALESCE(SUM(h.score >= 40 AND h.score < 60), 0),
-                    COALESCE(SUM(h.score < 40), 0),
-                    COALESCE(SUM(CASE WHEN h.score < 60 THEN COALESCE(c.mrr_cents, 0) END), 0),
-                    COALESCE(SUM(h.score < 60 AND c.mrr_cents IS NULL), 0)
+                    COALESCE(SUM({healthy}), 0),
+                    COALESCE(SUM({neutral}), 0),
+                    COALESCE(SUM({at_risk}), 0),
+                    COALESCE(SUM({critical}), 0),
+                    COALESCE(SUM(CASE WHEN {risky} THEN COALESCE(c.mrr_cents, 0) END), 0),
+                    COALESCE(SUM({risky} AND c.mrr_cents IS NULL), 0)
              FROM customers c CROSS JOIN health_snapshots h ON h.cid = c.cid
                AND h.day = (SELECT MAX(x.day) FROM health_snapshots x WHERE x.cid = c.cid AND x.day <= ?1 AND x.day >= ?3)
              WHERE (c.signed_up_at IS NULL OR c.signed_up_at <= ?2)
                AND (c.churned_at IS NULL OR c.churned_at > ?2)",
-        )?
+            healthy = Band::Healthy.sql("h.score"),
+            neutral = Band::Neutral.sql("h.score"),
+            at_risk = Band::AtRisk.sql("h.score"),
+            critical = Band::Critical.sql("h.score"),
+            risky = Band::sql_at_risk_or_worse("h.score"),
+        ))?
         .query_row(params![iso_date(at), at, iso_date(from)], |r| {
             Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?))
         })?;

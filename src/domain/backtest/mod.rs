@@ -223,12 +223,14 @@ impl Measures {
     pub fn of_histogram(churned: &[u64; 101], retained: &[u64; 101]) -> Measures {
         let sum = |h: &[u64; 101], r: std::ops::RangeInclusive<usize>| h[r].iter().sum::<u64>();
         let nc = sum(churned, 0..=100);
+        // At-risk or critical: below neutral.
+        let at_risk_top = Band::NEUTRAL_FROM as usize - 1;
         Measures {
             samples: nc + sum(retained, 0..=100),
             churned: nc,
-            caught: sum(churned, 0..=59),
-            missed: sum(churned, 80..=100),
-            alerted: sum(churned, 0..=59) + sum(retained, 0..=59),
+            caught: sum(churned, 0..=at_risk_top),
+            missed: sum(churned, Band::HEALTHY_FROM as usize..=100),
+            alerted: sum(churned, 0..=at_risk_top) + sum(retained, 0..=at_risk_top),
             auc: auc_of_histogram(churned, retained),
         }
     }

@@ -123,13 +123,40 @@ pub enum Band {
 impl Band {
     pub const ALL: [Band; 4] = [Band::Healthy, Band::Neutral, Band::AtRisk, Band::Critical];
 
+    /// The lowest score of each band: the one place the thresholds live
+    /// (SQL that needs them builds its clauses from these).
+    pub const HEALTHY_FROM: i64 = 80;
+    pub const NEUTRAL_FROM: i64 = 60;
+    pub const AT_RISK_FROM: i64 = 40;
+
     pub fn of(score: i64) -> Band {
         match score {
-            80.. => Band::Healthy,
-            60..=79 => Band::Neutral,
-            40..=59 => Band::AtRisk,
+            s if s >= Band::HEALTHY_FROM => Band::Healthy,
+            s if s >= Band::NEUTRAL_FROM => Band::Neutral,
+            s if s >= Band::AT_RISK_FROM => Band::AtRisk,
             _ => Band::Critical,
         }
+    }
+
+    /// The scores of the band, inclusive (0–100).
+    pub fn range(self) -> std::ops::RangeInclusive<i64> {
+        match self {
+            Band::Healthy => Band::HEALTHY_FROM..=100,
+            Band::Neutral => Band::NEUTRAL_FROM..=Band::HEALTHY_FROM - 1,
+            Band::AtRisk => Band::AT_RISK_FROM..=Band::NEUTRAL_FROM - 1,
+            Band::Critical => 0..=Band::AT_RISK_FROM - 1,
+        }
+    }
+
+    /// A SQL condition that `column` (a score) is in the band.
+    pub fn sql(self, column: &str) -> String {
+        let r = self.range();
+        format!("({column} >= {} AND {column} <= {})", r.start(), r.end())
+    }
+
+    /// A SQL condition that `column` is at-risk or critical (where MRR is at risk).
+    pub fn sql_at_risk_or_worse(column: &str) -> String {
+        format!("({column} < {})", Band::NEUTRAL_FROM)
     }
 
     pub fn name(self) -> &'static str {

@@ -144,3 +144,14 @@ fn stage_rules_in_order() {
     assert_eq!(stage(false, &f), Stage::Advocacy);
     assert_eq!(Stage::Advocacy.goal(), "Referrals, testimonials");
 }
+
+#[test]
+fn the_bands_own_their_thresholds() {
+    for s in 0..=100 {
+        let b = Band::of(s);
+        assert!(b.range().contains(&s), "{s} in {b:?}");
+        assert_eq!(Band::ALL.iter().filter(|x| x.range().contains(&s)).count(), 1);
+    }
+    assert_eq!(Band::Neutral.sql("h.score"), "(h.score >= 60 AND h.score <= 79)");
+    assert_eq!(Band::sql_at_risk_or_worse("s"), "(s < 60)");
+}
