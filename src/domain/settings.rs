@@ -290,8 +290,16 @@ impl Settings {
             .unwrap_or(1)
     }
 
+    /// A number setting, the default when unset. Panics on a name that is
+    /// not a known key: a mistyped key is a bug, never a silent 0
+    /// (`tests/it/architecture.rs` checks every key named in the sources).
     pub fn number(&self, name: &str) -> f64 {
-        self.get(name).and_then(|v| v.parse().ok()).unwrap_or(0.0)
+        let k = key(name).unwrap_or_else(|| panic!("no config key {name}"));
+        self.values
+            .get(name)
+            .and_then(|v| v.parse().ok())
+            .or_else(|| k.default.and_then(|d| d.parse().ok()))
+            .unwrap_or(0.0)
     }
 }
 

@@ -187,3 +187,34 @@ fn the_layer_check_catches_each_kind_of_violation() {
         assert_eq!(violations(rel, src), Vec::<String>::new(), "{rel}: {src:?}");
     }
 }
+
+/// Every settings key the sources read (`.number("…")`, `.count("…")`,
+/// `.get("…")` on settings) is a documented key: a mistyped key would be a
+/// panic, never a silent 0 — this finds it before anyone runs it.
+#[test]
+fn every_settings_key_named_in_the_sources_exists() {
+    let settings =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("src/domain/settings.rs"))
+            .unwrap();
+    let known: Vec<&str> = settings
+        .match_indices("name: \"")
+        .map(|(i, m)| {
+            let rest = &settings[i + m.len()..];
+            &rest[..rest.find('"').unwrap()]
+        })
+        .collect();
+    assert!(known.len() > 20 && known.contains(&"today.limit"), "{known:?}");
+    let mut unknown = Vec::new();
+    for (rel, src) in all_sources() {
+        for call in [".number(\"", ".count(\"", "settings.get(\"", "s.get(\""] {
+            for (i, m) in src.match_indices(call) {
+                let rest = &src[i + m.len()..];
+                let name = &rest[..rest.find('"').unwrap()];
+                if name.contains('.') && !known.contains(&name) {
+                    unknown.push(format!("{rel}: {name}"));
+                }
+            }
+        }
+    }
+    assert!(unknown.is_empty(), "unknown settings keys: {unknown:?}");
+}
