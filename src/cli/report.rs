@@ -22,8 +22,8 @@ pub enum ReportCmd {
         /// Only these sections, comma separated [default: all]
         #[arg(long, value_name = "LIST")]
         sections: Option<String>,
-        /// Add charts (mermaid blocks: health bands pie, churn rate by month, first response and churn trends)
-        #[arg(long, value_name = "KIND")]
+        /// Add charts (mermaid blocks: health bands pie, churn rate by month, first response and churn trends); `--charts` alone means mermaid
+        #[arg(long, value_name = "KIND", num_args = 0..=1, default_missing_value = "mermaid")]
         charts: Option<Charts>,
     },
     /// MRR movements per month: new, expansion, contraction, churned, reactivation; NRR and GRR

@@ -493,3 +493,15 @@ fn plan_refuses_other_formats_and_unknown_charts() {
     w.run(&["report", "plan", "--charts", "ascii"]).fails(2);
     assert_eq!(w.dump(), before);
 }
+
+/// `--charts` alone means mermaid, the only kind.
+#[test]
+fn charts_alone_means_mermaid() {
+    let w = Work::new();
+    w.run(&["-q", "init", "--example"]).ok();
+    w.run(&["-q", "health", "score"]).ok();
+    let bare = w.run(&["report", "plan", "--sections", "health", "--charts"]).ok().stdout;
+    let named = w.run(&["report", "plan", "--sections", "health", "--charts", "mermaid"]).ok().stdout;
+    assert!(bare.contains("```mermaid"), "{bare}");
+    assert_eq!(bare, named);
+}
