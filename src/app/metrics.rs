@@ -29,6 +29,27 @@ pub fn report(conn: &Connection, settings: &Settings, now: i64, days: i64) -> Re
     Ok(ms)
 }
 
+/// The six framework metrics and revenue churn of the last `days` days,
+/// one set per plan (each customer's current plan; "(none)" without one).
+/// MRR at risk is left out: it is a figure of the whole book.
+pub fn report_by_plan(
+    conn: &Connection,
+    settings: &Settings,
+    now: i64,
+    days: i64,
+) -> Result<Vec<(String, Vec<Metric>)>> {
+    let from = reports::period_start(now, days);
+    crate::store::churn::plans(conn)?
+        .into_iter()
+        .map(|plan| {
+            let inputs = reports::period_inputs_of(conn, from, now + 1, now, Some(&plan))?;
+            let mut ms = metrics::metrics(&inputs, settings);
+            ms.push(metrics::revenue_churn(&inputs, settings));
+            Ok((plan, ms))
+        })
+        .collect()
+}
+
 /// The first moment of the window of the last `days` days.
 pub fn period_start(now: i64, days: i64) -> i64 {
     reports::period_start(now, days)

@@ -10,6 +10,9 @@ pub enum ReportCmd {
         /// The period: the last N days, today included
         #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(i64).range(1..=3650))]
         days: i64,
+        /// The six metrics per plan (each customer's current plan)
+        #[arg(long, value_name = "WHAT")]
+        by: Option<SplitBy>,
     },
     /// The Customer Success Plan as markdown (for your docs or wiki)
     #[command(

@@ -13,12 +13,16 @@ pub fn run(ctx: &Ctx, cmd: ReportCmd) -> Result<()> {
     let conn = ctx.open()?;
     let settings = ctx.settings(&conn)?;
     match cmd {
-        ReportCmd::Metrics { days } => {
-            let ms = metrics::report(&conn, &settings, ctx.now, days)?;
+        ReportCmd::Metrics { days, by } => {
             let format = ctx.format_or(Format::Table);
             if matches!(format, Format::Table | Format::Markdown) {
                 render::out(&format!("{}\n\n", period_caption(ctx.now, days)))?;
             }
+            if by.is_some() {
+                let plans = metrics::report_by_plan(&conn, &settings, ctx.now, days)?;
+                return ctx.print_rows(&figure::metric_rows_by_plan(&plans, format));
+            }
+            let ms = metrics::report(&conn, &settings, ctx.now, days)?;
             ctx.print_rows(&figure::metric_rows(&ms, format))
         }
         ReportCmd::Plan { days, sections, charts } => {

@@ -108,6 +108,19 @@ pub fn metric_rows(ms: &[Metric], format: Format) -> Rows {
     rows.drop_order(&["unit", "target"])
 }
 
+/// `report metrics --by plan`: the metric rows of each plan, a `plan` column first.
+pub fn metric_rows_by_plan(plans: &[(String, Vec<Metric>)], format: Format) -> Rows {
+    let mut rows = Rows::new(&["plan", "metric", "value", "unit", "target", "status"]);
+    for (plan, ms) in plans {
+        for m in ms {
+            let mut cells = vec![Cell::from(plan.clone())];
+            cells.extend(metric_cells(m, format));
+            rows.push(cells);
+        }
+    }
+    rows.drop_order(&["unit", "target"])
+}
+
 /// One metric's cells, in the order of [`metric_rows`].
 pub fn metric_cells(m: &Metric, format: Format) -> Vec<Cell> {
     let tone = Tone::of(m.status);

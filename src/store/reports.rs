@@ -20,39 +20,56 @@ pub fn inputs(conn: &Connection, now: i64, days: i64) -> Result<Inputs> {
 /// `now` ignored: the same formulas for `report metrics` and every period of
 /// `report trends`.
 pub fn period_inputs(conn: &Connection, from: i64, end: i64, now: i64) -> Result<Inputs> {
+    period_inputs_of(conn, from, end, now, None)
+}
+
+/// [`period_inputs`] of the customers on `plan` ("(none)": without a plan).
+pub fn period_inputs_of(
+    conn: &Connection,
+    from: i64,
+    end: i64,
+    now: i64,
+    plan: Option<&str>,
+) -> Result<Inputs> {
     let until = end.min(now + 1);
     let first_response = conn.prepare_cached(
         "SELECT AVG((first_response_at - created_at) / 3600.0), count(*) FROM tickets
-         WHERE created_at >= ?1 AND created_at < ?2 AND first_response_at IS NOT NULL AND first_response_at <= ?3",
+         WHERE created_at >= ?1 AND created_at < ?2 AND first_response_at IS NOT NULL AND first_response_at <= ?3
+           AND (?9 IS NULL OR cid IN (SELECT cid FROM customers WHERE COALESCE(plan, '(none)') = ?9))",
     )?
-    .query_row(params![from, until, now], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    .query_row(named(&[&from, &until, &now], &plan).as_slice(), |r| Ok((r.get(0)?, r.get(1)?)))?;
     let resolution = conn.prepare_cached(
-        "SELECT AVG((resolved_at - created_at) / 3600.0), count(*) FROM tickets WHERE resolved_at >= ?1 AND resolved_at < ?2",
+        "SELECT AVG((resolved_at - created_at) / 3600.0), count(*) FROM tickets WHERE resolved_at >= ?1 AND resolved_at < ?2
+           AND (?9 IS NULL OR cid IN (SELECT cid FROM customers WHERE COALESCE(plan, '(none)') = ?9))",
     )?
-    .query_row(params![from, until], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    .query_row(named(&[&from, &until], &plan).as_slice(), |r| Ok((r.get(0)?, r.get(1)?)))?;
     let csat = conn
         .prepare_cached(
             "SELECT COALESCE(SUM(csat >= 4), 0), count(*) FROM tickets
-         WHERE csat IS NOT NULL AND csat_at >= ?1 AND csat_at < ?2",
+         WHERE csat IS NOT NULL AND csat_at >= ?1 AND csat_at < ?2 AND (?9 IS NULL OR cid IN (SELECT cid FROM customers WHERE COALESCE(plan, '(none)') = ?9))",
         )?
-        .query_row(params![from, until], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        .query_row(named(&[&from, &until], &plan).as_slice(), |r| Ok((r.get(0)?, r.get(1)?)))?;
     let nps = conn
         .prepare_cached(
             "SELECT COALESCE(SUM(score >= 9), 0), COALESCE(SUM(score <= 6), 0), count(*) FROM nps_responses
-         WHERE responded_at >= ?1 AND responded_at < ?2",
+         WHERE responded_at >= ?1 AND responded_at < ?2 AND (?9 IS NULL OR cid IN (SELECT cid FROM customers WHERE COALESCE(plan, '(none)') = ?9))",
         )?
-        .query_row(params![from, until], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
-    let m = churn::month_counts(conn, from, until, now)?;
+        .query_row(named(&[&from, &until], &plan).as_slice(), |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+    let m = churn::month_counts_of(conn, from, until, now, plan)?;
     let tickets: i64 = conn
-        .prepare_cached("SELECT count(*) FROM tickets WHERE created_at >= ?1 AND created_at < ?2")?
-        .query_row(params![from, until], |r| r.get(0))?;
+        .prepare_cached(&format!(
+            "SELECT count(*) FROM tickets WHERE created_at >= ?1 AND created_at < ?2 {}",
+            "AND (?9 IS NULL OR cid IN (SELECT cid FROM customers WHERE COALESCE(plan, '(none)') = ?9))"
+        ))?
+        .query_row(named(&[&from, &until], &plan).as_slice(), |r| r.get(0))?;
     // A range seek per customer on the (customer, time) key.
     let users: i64 = conn
         .prepare_cached(
             "SELECT count(*) FROM customers c
-         WHERE EXISTS (SELECT 1 FROM usage_events u WHERE u.cid = c.cid AND u.ts >= ?1 AND u.ts < ?2)",
+         WHERE EXISTS (SELECT 1 FROM usage_events u WHERE u.cid = c.cid AND u.ts >= ?1 AND u.ts < ?2)
+           AND (?9 IS NULL OR COALESCE(c.plan, '(none)') = ?9)",
         )?
-        .query_row(params![from, until], |r| r.get(0))?;
+        .query_row(named(&[&from, &until], &plan).as_slice(), |r| r.get(0))?;
     Ok(Inputs {
         first_response,
         resolution,
@@ -62,6 +79,18 @@ pub fn period_inputs(conn: &Connection, from: i64, end: i64, now: i64) -> Result
         load: (tickets, users),
         revenue: (m.mrr_active_cents, m.mrr_churned_cents),
     })
+}
+
+/// Positional parameters ?1.. and the plan as ?9 (unused positions are NULL).
+fn named<'a>(
+    values: &[&'a dyn rusqlite::ToSql],
+    plan: &'a Option<&'a str>,
+) -> Vec<(&'static str, &'a dyn rusqlite::ToSql)> {
+    const NAMES: [&str; 8] = ["?1", "?2", "?3", "?4", "?5", "?6", "?7", "?8"];
+    let mut out: Vec<(&'static str, &'a dyn rusqlite::ToSql)> =
+        NAMES.iter().zip(values).map(|(n, v)| (*n, *v)).collect();
+    out.push(("?9", plan));
+    out
 }
 
 /// Tickets created in the last 28 days (for tickets per week).

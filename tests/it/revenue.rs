@@ -235,3 +235,21 @@ fn churn_rate_by_plan_splits_the_months_and_adds_up() {
         assert!(parts.iter().all(|r| r["plan"].is_string()));
     }
 }
+
+#[test]
+fn report_metrics_by_plan_gives_each_plan_its_metrics() {
+    let w = Work::new();
+    w.run(&["-q", "init", "--example"]).ok();
+    let whole = w.run(&["report", "metrics", "-f", "json"]).ok().json();
+    let split = w.run(&["report", "metrics", "--by", "plan", "-f", "json"]).ok().json();
+    let rows = split.as_array().unwrap();
+    let plans: std::collections::BTreeSet<&str> = rows.iter().map(|r| r["plan"].as_str().unwrap()).collect();
+    assert!(plans.len() > 1, "{plans:?}");
+    for plan in &plans {
+        let ids: Vec<&str> =
+            rows.iter().filter(|r| r["plan"] == *plan).map(|r| r["metric"].as_str().unwrap()).collect();
+        assert_eq!(ids.len(), 7, "{plan}: {ids:?}");
+        assert!(ids.contains(&"churn_rate") && ids.contains(&"revenue_churn"));
+    }
+    assert!(whole.as_array().unwrap().iter().all(|r| r.get("plan").is_none()));
+}
