@@ -48,17 +48,28 @@ pub struct Reading {
 
 /// Every active customer's facts and score as of `now`, in one set-based pass.
 pub fn readings(conn: &Connection, settings: &Settings, now: i64) -> Result<Vec<Reading>> {
+    let mut out = Vec::new();
+    each_reading(conn, settings, now, |r| out.push(r))?;
+    Ok(out)
+}
+
+/// [`readings`] handed over one by one, so a caller that keeps only part of
+/// each never holds them all.
+pub fn each_reading(
+    conn: &Connection,
+    settings: &Settings,
+    now: i64,
+    mut f: impl FnMut(Reading),
+) -> Result<()> {
     let weights = settings.weights();
     let today = time::day_number(now);
     let feats = Features::load(conn, settings, now)?;
-    Ok(hstore::facts(conn, &feats, now, None, false)?
-        .into_iter()
-        .map(|s| {
-            let components = health::components(&s.facts, feats.core_count(), today, now);
-            let score = health::score(&components, weights);
-            Reading { cid: s.cid, facts: s.facts, components, score }
-        })
-        .collect())
+    for s in hstore::facts(conn, &feats, now, None, false)? {
+        let components = health::components(&s.facts, feats.core_count(), today, now);
+        let score = health::score(&components, weights);
+        f(Reading { cid: s.cid, facts: s.facts, components, score });
+    }
+    Ok(())
 }
 
 /// Every active customer's health as of `now` — what `health score` stores

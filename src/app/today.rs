@@ -177,14 +177,14 @@ fn morning_with(
         .iter()
         .map(|c| Facts { churned_at: c.churned_at, signed_up_at: c.signed_up_at, ..Facts::default() })
         .collect();
-    for r in health::readings(conn, settings, now)? {
+    health::each_reading(conn, settings, now, |r| {
         if let Some(&i) = by_cid.get(&r.cid) {
             let f = &mut facts[i];
             f.score = Some(r.score);
             f.last_active = r.facts.last_event;
             f.active_blocks = r.facts.active_blocks.iter().filter(|b| **b).count();
         }
-    }
+    })?;
     let (risks, winback) = side.join()?;
     for r in risks {
         if let Some(&i) = by_id.get(r.customer_id.as_str()) {
@@ -269,7 +269,7 @@ impl<'c> DraftMaker<'c> {
     /// Fills the draft of `a` from its template (none for `data`).
     pub fn fill(&self, a: &mut Action) -> Result<()> {
         let Some(template) = a.template.clone() else { return Ok(()) };
-        let c = customers::find(self.conn, &a.customer_id)?;
+        let c = customers::by_cid(self.conn, a.cid)?;
         let mut values = self.drafts.values_for(c.as_ref());
         values.insert("reasons".into(), a.why.clone());
         values.insert("last_active".into(), a.last_active.map_or("never".into(), iso_date));

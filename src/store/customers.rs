@@ -49,10 +49,18 @@ pub fn from_row(r: &Row) -> rusqlite::Result<Customer> {
 
 /// Finds a customer by id, else by email (case-insensitive).
 pub fn find(conn: &Connection, key: &str) -> Result<Option<Customer>> {
-    // The id as typed first, then in any case (`ACME` finds `acme`).
+    // The id as typed first (an index seek), then in any case (`ACME`
+    // finds `acme`: a scan, only for a miss).
+    let exact = conn
+        .prepare_cached(&format!("SELECT {COLUMNS} FROM customers WHERE id = ?1"))?
+        .query_row([key], from_row)
+        .optional()?;
+    if exact.is_some() {
+        return Ok(exact);
+    }
     let by_id = conn
         .prepare_cached(&format!(
-            "SELECT {COLUMNS} FROM customers WHERE id = ?1 COLLATE NOCASE ORDER BY id = ?1 DESC, cid LIMIT 1"
+            "SELECT {COLUMNS} FROM customers WHERE id = ?1 COLLATE NOCASE ORDER BY cid LIMIT 1"
         ))?
         .query_row([key], from_row)
         .optional()?;
@@ -64,6 +72,14 @@ pub fn find(conn: &Connection, key: &str) -> Result<Option<Customer>> {
             "SELECT {COLUMNS} FROM customers WHERE email = ? COLLATE NOCASE ORDER BY cid LIMIT 1"
         ))?
         .query_row([key.trim()], from_row)
+        .optional()?)
+}
+
+/// The customer with internal key `cid`, if any (an index seek).
+pub fn by_cid(conn: &Connection, cid: i64) -> Result<Option<Customer>> {
+    Ok(conn
+        .prepare_cached(&format!("SELECT {COLUMNS} FROM customers WHERE cid = ?1"))?
+        .query_row([cid], from_row)
         .optional()?)
 }
 
