@@ -163,7 +163,7 @@ fn sentence(before: &Metric, last: &Metric, b: &str, l: &str) -> String {
         Direction::Steady => "steady",
         Direction::TooFew => {
             return format!(
-                "{}: not compared — {} in {l} vs {} in {b} (too few observations or no data)",
+                "{}: not compared (too few or no data) — {} in {l} vs {} in {b}",
                 last.label,
                 shown(last),
                 shown(before)
@@ -193,7 +193,7 @@ pub fn table(figs: &[PeriodFigures], by: By, color: bool) -> String {
         })
         .collect();
     let grid = Grid { head, roles, rows, drop: (1..=figs.len()).collect() }.render(color);
-    format!("{grid}\n{}", notes(figs, by).lines())
+    format!("{grid}\n{}", super::fit_text(&notes(figs, by).lines()))
 }
 
 /// The same as a markdown table, the status as emoji, the sentences under it.
@@ -280,6 +280,9 @@ pub fn plan_section(o: &mut String, figs: &[PeriodFigures], charts: bool) {
         figs[0].period.label,
         figs[figs.len() - 1].period.label
     ));
+    if !trends::any_snapshots(figs) {
+        o.push_str("No health snapshots in these months, so no MRR at risk: `csf health score --backfill` stores them for past days.\n\n");
+    }
     if let Some((b, l)) = trends::last_two_complete(figs) {
         for ms in by_metric(figs).iter().filter(|ms| PLAN_ROWS.contains(&ms[0].id) && ms[0].target.is_some())
         {

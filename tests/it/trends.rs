@@ -443,7 +443,9 @@ fn a_figure_below_min_sample_is_na_and_one_at_it_is_judged() {
     let md = w.run(&["report", "trends", "--periods", "3", "-f", "markdown"]).ok().stdout;
     assert!(md.contains("| CSAT | 50% (n=2) 🔴 | 100% (n=1) ⚪ | n/a ⚪ |"), "{md}");
     assert!(
-        md.contains("\n- CSAT: not compared — 100% (n=1) in 2026-10 vs 50% (n=2) in 2026-09 (too few observations or no data)\n"),
+        md.contains(
+            "\n- CSAT: not compared (too few or no data) — 100% (n=1) in 2026-10 vs 50% (n=2) in 2026-09\n"
+        ),
         "{md}"
     );
     let bad = w.run(&["config", "set", "targets.min_sample", "0"]).fails(1);
