@@ -6,7 +6,7 @@
 use anyhow::Result;
 use rusqlite::Connection;
 
-use crate::domain::metrics;
+use crate::domain::metrics::{self, Metric};
 use crate::domain::settings::Settings;
 use crate::domain::trends::{self, By, PeriodFigures};
 use crate::store::{reports, trends as st};
@@ -21,6 +21,7 @@ pub fn figures(
     by: By,
     n: u32,
 ) -> Result<Vec<PeriodFigures>> {
+    let min_sample = i64::from(settings.count("targets.min_sample"));
     trends::periods(now, by, n)
         .into_iter()
         .map(|p| {
@@ -29,17 +30,22 @@ pub fn figures(
             ms.push(metrics::revenue_churn(&inputs, settings));
             let at = (p.end - 1).min(now);
             let b = if p.start > now { None } else { st::bands_at(conn, p.start, at)? };
+            let mut ms: Vec<_> = ms.into_iter().map(|m| trends::judge(m, by, min_sample)).collect();
             let count = |k: usize| b.map(|b| b.bands[k] as f64);
-            ms.push(trends::untargeted("healthy", "Healthy", count(0), "customers"));
-            ms.push(trends::untargeted("neutral", "Neutral", count(1), "customers"));
-            ms.push(trends::untargeted("at_risk", "At-risk", count(2), "customers"));
-            ms.push(trends::untargeted("critical", "Critical", count(3), "customers"));
-            ms.push(trends::untargeted(
+            let scored = |mut m: Metric| {
+                m.sample = b.map(|b| b.scored);
+                m
+            };
+            ms.push(scored(trends::untargeted("healthy", "Healthy", count(0), "customers")));
+            ms.push(scored(trends::untargeted("neutral", "Neutral", count(1), "customers")));
+            ms.push(scored(trends::untargeted("at_risk", "At-risk", count(2), "customers")));
+            ms.push(scored(trends::untargeted("critical", "Critical", count(3), "customers")));
+            ms.push(scored(trends::untargeted(
                 "mrr_at_risk",
                 "MRR at risk",
                 b.map(|b| b.mrr_at_risk_cents as f64 / 100.0),
                 "currency",
-            ));
+            )));
             Ok(PeriodFigures { period: p, metrics: ms })
         })
         .collect()

@@ -55,7 +55,7 @@ pub enum ReportCmd {
     },
     /// Each key metric per month or week, with revenue churn, health bands and MRR at risk
     #[command(
-        after_help = "Each period uses the formulas of `csf report metrics` over that period; the current\nperiod is partial (up to now). Bands and MRR at risk: each active customer's latest\nsnapshot on or before the period's last day.\n\nExample:\n  csf report trends\n  csf report trends --by week --periods 8\n  csf report trends -f json"
+        after_help = "Each period uses the formulas of `csf report metrics` over that period; the current\nperiod is partial (\"to date\", left out of the sparkline and the comparison). By week,\nchurn, revenue churn and support load are judged against their monthly target x 7/30.\nA figure from fewer than `targets.min_sample` (5) observations shows its n and is n/a.\nBands and MRR at risk: each active customer's last snapshot in the period (past days:\n`csf health score --backfill`).\n\nExample:\n  csf report trends\n  csf report trends --by week --periods 8\n  csf report trends -f json"
     )]
     Trends {
         /// Calendar months or ISO weeks (Monday to Sunday)

@@ -12,8 +12,8 @@ pub fn run(ctx: &Ctx, by: By, n: u32) -> Result<()> {
     let settings = ctx.settings(&conn)?;
     let figures = trends::figures(&conn, &settings, ctx.now, by, n)?;
     match ctx.format_or(Format::Table) {
-        Format::Table => render::out(&rt::table(&figures, ctx.color)),
-        Format::Markdown => render::out(&rt::markdown(&figures)),
+        Format::Table => render::out(&rt::table(&figures, by, ctx.color)),
+        Format::Markdown => render::out(&rt::markdown(&figures, by)),
         format => render::out(&rt::rows(&figures).render(format, false)?),
     }
 }

@@ -152,6 +152,12 @@ pub const KEYS: &[Key] = &[
         help: "first-response target for email tickets, hours",
     },
     Key {
+        name: "targets.min_sample",
+        default: Some("5"),
+        kind: Kind::Count,
+        help: "in `csf report trends`, a figure from fewer observations (tickets, ratings, customers) shows its value with n and status n/a",
+    },
+    Key {
         name: "today.limit",
         default: Some("10"),
         kind: Kind::Count,

@@ -1,10 +1,11 @@
 //! `csf report trends` for the eye and for machines: a row per metric and a
-//! column per period with a sparkline (table, markdown), or a row per metric
-//! per period at full precision (JSON, CSV).
+//! column per period with a sparkline (table, markdown) and a sentence per
+//! metric under it, or a row per metric per period at full precision (JSON, CSV).
 
 use super::{emoji, figure, markdown_table, Cell, Grid, Role, Rows, Tone, Value};
 use crate::domain::metrics::Metric;
-use crate::domain::trends::PeriodFigures;
+use crate::domain::targets::Status;
+use crate::domain::trends::{self, By, Direction, PeriodFigures};
 
 /// `▁▂▃▄▅▆▇█` from the lowest to the highest value of the row; a period
 /// without data is a space. A flat row is drawn at the middle.
@@ -29,34 +30,152 @@ pub fn sparkline(values: &[Option<f64>]) -> String {
         .collect()
 }
 
-/// The metrics in row order (those of the first period), each with its figure per period.
+/// The metrics in row order (those of the first period), each with its
+/// figure per period; without any snapshot in the shown periods, the band
+/// rows and MRR at risk are left out (a sentence says so, [`notes`]).
 fn by_metric(figs: &[PeriodFigures]) -> Vec<Vec<&Metric>> {
     let Some(first) = figs.first() else { return Vec::new() };
-    (0..first.metrics.len()).map(|i| figs.iter().filter_map(|f| f.metrics.get(i)).collect()).collect()
+    let snapshots = trends::any_snapshots(figs);
+    (0..first.metrics.len())
+        .map(|i| figs.iter().filter_map(|f| f.metrics.get(i)).collect::<Vec<_>>())
+        .filter(|ms| snapshots || !trends::SNAPSHOT_ROWS.contains(&ms[0].id))
+        .collect()
 }
 
-/// A figure as a markdown cell: its value and, against a target, the status emoji.
-pub fn md_cell(m: &Metric) -> String {
-    match m.target {
-        Some(_) => format!("{} {}", figure::value_text(m), emoji(m.status)),
-        None => figure::value_text(m),
+/// A figure as trends show it: a targeted figure judged `n/a` for its
+/// sample shows its value and n ("50% (n=2)"); a count or an amount without
+/// a target shows no n (its n is in JSON).
+fn value_cell(m: &Metric) -> String {
+    match (m.value, m.target, m.sample) {
+        (Some(v), None, _) => figure::unit_text(v, m.unit, None),
+        (Some(v), Some(t), Some(n)) if m.status == Status::NoData => {
+            format!("{} (n={n})", figure::unit_text(v, m.unit, Some(t)))
+        }
+        _ => figure::value_text(m),
     }
 }
 
-fn head(figs: &[PeriodFigures]) -> Vec<String> {
+/// A figure as a markdown cell: its value and, against a target, the status emoji.
+fn md_cell(m: &Metric) -> String {
+    match m.target {
+        Some(_) => format!("{} {}", value_cell(m), emoji(m.status)),
+        None => value_cell(m),
+    }
+}
+
+/// `Metric`, then a column per period (the partial one "2026-11 to date").
+fn period_head(figs: &[PeriodFigures]) -> Vec<String> {
     let mut h = vec!["Metric".to_string()];
-    h.extend(figs.iter().map(|f| f.period.label.clone()));
+    h.extend(figs.iter().map(|f| {
+        let p = &f.period;
+        if p.partial {
+            format!("{} to date", p.label)
+        } else {
+            p.label.clone()
+        }
+    }));
+    h
+}
+
+fn head(figs: &[PeriodFigures]) -> Vec<String> {
+    let mut h = period_head(figs);
     h.push("Trend".into());
     h
 }
 
-fn spark_of(ms: &[&Metric]) -> String {
-    sparkline(&ms.iter().map(|m| m.value).collect::<Vec<_>>())
+/// The sparkline of the complete periods (the partial one is left out).
+fn spark_of(ms: &[&Metric], figs: &[PeriodFigures]) -> String {
+    sparkline(
+        &ms.iter().zip(figs).filter(|(_, f)| !f.period.partial).map(|(m, _)| m.value).collect::<Vec<_>>(),
+    )
+}
+
+/// What goes under the table: the weekly targets (by week), one sentence
+/// per targeted metric, and the band rows' absence when nothing was scored.
+pub struct Notes {
+    pub caption: Option<String>,
+    pub sentences: Vec<String>,
+    pub no_snapshots: Option<String>,
+}
+
+impl Notes {
+    /// Line by line under a table.
+    fn lines(&self) -> String {
+        let all: Vec<&str> = self
+            .caption
+            .iter()
+            .chain(&self.sentences)
+            .chain(&self.no_snapshots)
+            .map(String::as_str)
+            .collect();
+        all.iter().map(|l| format!("{l}\n")).collect()
+    }
+
+    /// In markdown: the caption and the snapshot note as paragraphs, the sentences as a list.
+    fn markdown(&self) -> String {
+        let mut o = String::new();
+        if let Some(l) = &self.caption {
+            o.push_str(&format!("\n{l}\n"));
+        }
+        if !self.sentences.is_empty() {
+            o.push('\n');
+            o.extend(self.sentences.iter().map(|l| format!("- {l}\n")));
+        }
+        if let Some(l) = &self.no_snapshots {
+            o.push_str(&format!("\n{l}\n"));
+        }
+        o
+    }
+}
+
+pub fn notes(figs: &[PeriodFigures], by: By) -> Notes {
+    let rows = by_metric(figs);
+    let caption = (by == By::Week).then(|| {
+        let targets: Vec<String> = rows
+            .iter()
+            .filter(|ms| trends::MONTHLY_TARGETS.contains(&ms[0].id))
+            .filter_map(|ms| {
+                Some(format!("{} < {}%", ms[0].label.to_lowercase(), figure::fixed(ms[0].target?, 2)))
+            })
+            .collect();
+        format!("Weekly targets are the monthly ones × 7/30: {} a week.", targets.join(", "))
+    });
+    let sentences = match trends::last_two_complete(figs) {
+        None => vec!["No two complete periods to compare: show more with --periods.".into()],
+        Some((b, l)) => rows
+            .iter()
+            .filter(|ms| ms[0].target.is_some())
+            .map(|ms| sentence(ms[b], ms[l], &figs[b].period.label, &figs[l].period.label))
+            .collect(),
+    };
+    let no_snapshots = (!figs.is_empty() && !trends::any_snapshots(figs)).then(|| {
+        "No health snapshots in these periods, so no band counts or MRR at risk: `csf health score --backfill` stores them for past days.".to_string()
+    });
+    Notes { caption, sentences, no_snapshots }
+}
+
+/// "Churn: worse — 6.1% in 2026-10 vs 4.0% in 2026-09".
+fn sentence(before: &Metric, last: &Metric, b: &str, l: &str) -> String {
+    let shown = value_cell;
+    let word = match trends::compare(before, last) {
+        Direction::Better => "better",
+        Direction::Worse => "worse",
+        Direction::Steady => "steady",
+        Direction::TooFew => {
+            return format!(
+                "{}: not compared (too few or no data) — {} in {l} vs {} in {b}",
+                last.label,
+                shown(last),
+                shown(before)
+            )
+        }
+    };
+    format!("{}: {word} — {} in {l} vs {} in {b}", last.label, shown(last), shown(before))
 }
 
 /// A row per metric, a coloured column per period and the sparkline; the
 /// oldest periods are dropped first when the table cannot fit.
-pub fn table(figs: &[PeriodFigures], color: bool) -> String {
+pub fn table(figs: &[PeriodFigures], by: By, color: bool) -> String {
     let head = head(figs);
     let mut roles = vec![Role::Text];
     roles.extend(figs.iter().map(|_| Role::Number));
@@ -67,34 +186,38 @@ pub fn table(figs: &[PeriodFigures], color: bool) -> String {
             let mut row = vec![(ms[0].label.to_string(), Tone::Plain)];
             for m in &ms {
                 let tone = if m.target.is_some() { Tone::of(m.status) } else { Tone::Plain };
-                row.push((figure::value_text(m), tone));
+                row.push((value_cell(m), tone));
             }
-            row.push((spark_of(&ms), Tone::Plain));
+            row.push((spark_of(&ms, figs), Tone::Plain));
             row
         })
         .collect();
-    Grid { head, roles, rows, drop: (1..=figs.len()).collect() }.render(color)
+    let grid = Grid { head, roles, rows, drop: (1..=figs.len()).collect() }.render(color);
+    format!("{grid}\n{}", super::fit_text(&notes(figs, by).lines()))
 }
 
-/// The same as a markdown table, the status as emoji.
-pub fn markdown(figs: &[PeriodFigures]) -> String {
+/// The same as a markdown table, the status as emoji, the sentences under it.
+pub fn markdown(figs: &[PeriodFigures], by: By) -> String {
     let body: Vec<Vec<String>> = by_metric(figs)
         .into_iter()
         .map(|ms| {
             let mut row = vec![ms[0].label.to_string()];
             row.extend(ms.iter().map(|m| md_cell(m)));
-            row.push(spark_of(&ms));
+            row.push(spark_of(&ms, figs));
             row
         })
         .collect();
-    markdown_table(&head(figs), &body)
+    format!("{}{}", markdown_table(&head(figs), &body), notes(figs, by).markdown())
 }
 
-/// `metric, period_start, value, unit, target, status`: one row per metric
-/// per period, full precision; no data is `null` / `n/a`; a figure without a
-/// target (customers per band, MRR at risk) has `target` and `status` null.
+/// `metric, period_start, value, unit, target, status, n, partial`: one row
+/// per metric per period, full precision; no data is `null` / `n/a`; a figure
+/// without a target (customers per band, MRR at risk) has `target` and
+/// `status` null; `target` is the period's (scaled for weeks), `n` the
+/// observations behind the value, `partial` true for the period holding today.
 pub fn rows(figs: &[PeriodFigures]) -> Rows {
-    let mut rows = Rows::new(&["metric", "period_start", "value", "unit", "target", "status"]);
+    let mut rows =
+        Rows::new(&["metric", "period_start", "value", "unit", "target", "status", "n", "partial"]);
     for ms in by_metric(figs) {
         for (m, f) in ms.iter().zip(figs) {
             rows.push(vec![
@@ -112,6 +235,8 @@ pub fn rows(figs: &[PeriodFigures]) -> Rows {
                     Some(_) => Cell::from(m.status.name()),
                     None => Value::Null.into(),
                 },
+                Value::opt_int(m.sample).into(),
+                Value::Bool(f.period.partial).into(),
             ]);
         }
     }
@@ -139,8 +264,7 @@ pub fn plan_section(o: &mut String, figs: &[PeriodFigures], charts: bool) {
         o.push_str("No periods to show.\n");
         return;
     }
-    let mut head = vec!["Metric".to_string()];
-    head.extend(figs.iter().map(|f| f.period.label.clone()));
+    let head = period_head(figs);
     let body: Vec<Vec<String>> = by_metric(figs)
         .into_iter()
         .filter(|ms| PLAN_ROWS.contains(&ms[0].id))
@@ -152,10 +276,22 @@ pub fn plan_section(o: &mut String, figs: &[PeriodFigures], charts: bool) {
         .collect();
     o.push_str(&markdown_table(&head, &body));
     o.push_str(&format!(
-        "\nCalendar months, {} to {} (the last one up to today): the formulas of Current State over each month; MRR at risk from each month's last health scores (`csf report trends`).\n",
+        "\nCalendar months, {} to {} (the last one to date): the formulas of Current State over each month; MRR at risk from each month's last health scores; a figure from fewer than `targets.min_sample` observations shows its n and ⚪ (`csf report trends`).\n\n",
         figs[0].period.label,
         figs[figs.len() - 1].period.label
     ));
+    if !trends::any_snapshots(figs) {
+        o.push_str("No health snapshots in these months, so no MRR at risk: `csf health score --backfill` stores them for past days.\n\n");
+    }
+    if let Some((b, l)) = trends::last_two_complete(figs) {
+        for ms in by_metric(figs).iter().filter(|ms| PLAN_ROWS.contains(&ms[0].id) && ms[0].target.is_some())
+        {
+            o.push_str(&format!(
+                "- {}\n",
+                sentence(ms[b], ms[l], &figs[b].period.label, &figs[l].period.label)
+            ));
+        }
+    }
     if charts {
         o.push_str(&trend_chart(figs));
     }

@@ -17,6 +17,8 @@ pub struct BandsAt {
     /// How many customers are in at-risk or critical, and how many of them have no MRR.
     pub at_risk: i64,
     pub without_mrr: i64,
+    /// How many customers were counted (the sample of the band rows).
+    pub scored: i64,
 }
 
 /// Every customer active at `at` (signed up on or before it, not churned by
@@ -53,5 +55,6 @@ pub fn bands_at(conn: &Connection, from: i64, at: i64) -> Result<Option<BandsAt>
         mrr_at_risk_cents: mrr,
         at_risk: ar + cr,
         without_mrr: without,
+        scored: n,
     }))
 }
