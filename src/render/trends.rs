@@ -297,20 +297,26 @@ pub fn plan_section(o: &mut String, figs: &[PeriodFigures], charts: bool) {
     }
 }
 
-/// First response (hours) and churn (%) per month as two lines.
+/// First response (hours) and churn (%) per month: one chart each, so each
+/// y axis has one unit.
 fn trend_chart(figs: &[PeriodFigures]) -> String {
     let series = |id: &str| -> Vec<Option<f64>> {
         figs.iter().map(|f| f.metrics.iter().find(|m| m.id == id).and_then(|m| m.value)).collect()
     };
-    let (fr, churn) = (series("first_response_time"), series("churn_rate"));
     let labels: Vec<String> = figs.iter().map(|f| format!("\"{}\"", f.period.label)).collect();
-    let line = |s: &[Option<f64>]| s.iter().map(|v| format!("{:.1}", v.unwrap_or(0.0))).collect::<Vec<_>>();
-    let max = fr.iter().chain(&churn).flatten().fold(5.0_f64, |a, b| a.max(*b)).ceil();
+    let chart = |title: &str, axis: &str, s: &[Option<f64>]| {
+        let max = s.iter().flatten().fold(5.0_f64, |a, b| a.max(*b)).ceil();
+        let points: Vec<String> = s.iter().map(|v| format!("{:.1}", v.unwrap_or(0.0))).collect();
+        format!(
+            "\n```mermaid\nxychart-beta\n    title \"{title}\"\n    x-axis [{}]\n    y-axis \"{axis}\" 0 --> {max}\n    line [{}]\n```\n",
+            labels.join(", "),
+            points.join(", ")
+        )
+    };
     format!(
-        "\n```mermaid\nxychart-beta\n    title \"First response (hours) and churn (%) by month\"\n    x-axis [{}]\n    y-axis \"Hours / %\" 0 --> {max}\n    line [{}]\n    line [{}]\n```\n\nThe first line is the average first response in hours, the second the churn rate in %; a month without data is drawn at 0.\n",
-        labels.join(", "),
-        line(&fr).join(", "),
-        line(&churn).join(", ")
+        "{}{}\nA month without data is drawn at 0.\n",
+        chart("Average first response by month (hours)", "Hours", &series("first_response_time")),
+        chart("Churn by month (%)", "Churn %", &series("churn_rate"))
     )
 }
 

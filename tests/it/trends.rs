@@ -288,16 +288,18 @@ fn the_plan_keeps_the_framework_format_and_gains_trends() {
         md.contains("| CSAT | n/a ⚪ | n/a ⚪ | n/a ⚪ | 50% (n=2) ⚪ | 100% (n=1) ⚪ | n/a ⚪ |\n"),
         "{md}"
     );
+    // One chart per unit: each y axis says what it counts.
     assert!(
-        md.contains(
-            "```mermaid\nxychart-beta\n    title \"First response (hours) and churn (%) by month\"\n"
-        ),
+        md.contains("```mermaid\nxychart-beta\n    title \"Average first response by month (hours)\"\n"),
         "{md}"
     );
+    assert!(md.contains("    y-axis \"Hours\" 0 --> 6\n    line [0.0, 0.0, 0.0, 4.0, 1.0, 6.0]\n"), "{md}");
+    assert!(md.contains("    title \"Churn by month (%)\"\n"), "{md}");
     assert!(
-        md.contains("    line [0.0, 0.0, 0.0, 4.0, 1.0, 6.0]\n    line [0.0, 0.0, 0.0, 20.0, 25.0, 0.0]\n"),
+        md.contains("    y-axis \"Churn %\" 0 --> 25\n    line [0.0, 0.0, 0.0, 20.0, 25.0, 0.0]\n"),
         "{md}"
     );
+    assert!(!md.contains("Hours / %"), "{md}");
     let only = w.run(&["report", "plan", "--sections", "trends"]).ok().stdout;
     let heads: Vec<&str> = only.lines().filter(|l| l.starts_with('#')).collect();
     assert_eq!(heads, ["## Customer Success Plan", "### Trends"]);
