@@ -7,7 +7,7 @@ use anyhow::Result;
 use chrono::{Datelike, NaiveDate};
 use rusqlite::Connection;
 
-use crate::domain::churn::{self, Risk, REASONS, RETURN_ANSWERS};
+use crate::domain::churn::{self, Risk, Signal, REASONS, RETURN_ANSWERS};
 use crate::domain::metrics::Metric;
 use crate::domain::sequence::{DueStep, WINBACK};
 use crate::domain::settings::Settings;
@@ -24,7 +24,7 @@ pub struct CustomerRisk {
 }
 
 /// Every warning sign as of `now`, optionally only of the named signals.
-pub fn risks(conn: &Connection, now: i64, only: &[&str]) -> Result<Vec<CustomerRisk>> {
+pub fn risks(conn: &Connection, now: i64, only: &[Signal]) -> Result<Vec<CustomerRisk>> {
     let mut out = Vec::new();
     for c in cs::risk_facts(conn, now)? {
         for risk in churn::risks(&c.facts) {

@@ -70,7 +70,7 @@ fn risk_rows(conn: &Connection, now: i64) -> Result<Vec<RiskRow>> {
         .map(|r| RiskRow {
             customer_id: r.customer_id,
             name: r.name,
-            signal: r.risk.signal.to_string(),
+            signal: r.risk.signal.name().to_string(),
             detail: r.risk.detail,
             response: r.risk.response.to_string(),
         })

@@ -85,14 +85,15 @@ pub enum RiskSignal {
     FeatureRequests,
 }
 
-impl RiskSignal {
-    pub fn name(self) -> &'static str {
-        match self {
-            RiskSignal::UsageDrop => "usage-drop",
-            RiskSignal::SupportSpike => "support-spike",
-            RiskSignal::NegativeFeedback => "negative-feedback",
-            RiskSignal::PaymentFailure => "payment-failure",
-            RiskSignal::FeatureRequests => "feature-requests",
+impl From<RiskSignal> for crate::domain::churn::Signal {
+    fn from(s: RiskSignal) -> Self {
+        use crate::domain::churn::Signal;
+        match s {
+            RiskSignal::UsageDrop => Signal::UsageDrop,
+            RiskSignal::SupportSpike => Signal::SupportSpike,
+            RiskSignal::NegativeFeedback => Signal::NegativeFeedback,
+            RiskSignal::PaymentFailure => Signal::PaymentFailure,
+            RiskSignal::FeatureRequests => Signal::FeatureRequests,
         }
     }
 }

@@ -6,6 +6,7 @@ use rusqlite::Connection;
 use crate::app::churn as app;
 use crate::cli::churn::ChurnCmd;
 use crate::context::{Alert, Ctx};
+use crate::domain::churn::Signal;
 use crate::domain::sequence::WINBACK;
 use crate::render::{self, churn as rc, Format};
 use crate::store::churn::{self as cs, ChurnRecord};
@@ -17,7 +18,7 @@ pub fn run(ctx: &Ctx, cmd: ChurnCmd) -> Result<()> {
     let now = ctx.now;
     match cmd {
         ChurnCmd::Risks { signal, fail_on } => {
-            let only: Vec<&str> = signal.iter().map(|s| s.name()).collect();
+            let only: Vec<Signal> = signal.iter().map(|s| Signal::from(*s)).collect();
             let risks = app::risks(&conn, now, &only)?;
             if risks.is_empty() {
                 ctx.info("No warning signs as of now.");

@@ -86,7 +86,7 @@ fn show(ctx: &Ctx, db: std::path::PathBuf) -> Result<()> {
     for r in churn::risks(&conn, now, &[])? {
         rows.push(vec![
             r.customer_id.into(),
-            r.risk.signal.into(),
+            r.risk.signal.name().into(),
             r.risk.detail.into(),
             r.risk.response.into(),
         ]);

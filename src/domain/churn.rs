@@ -25,35 +25,65 @@ pub struct RiskFacts {
     pub feature_requests: Vec<(String, Option<String>, i64)>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Risk {
-    pub signal: &'static str,
-    pub detail: String,
-    pub response: &'static str,
+/// The five warning signs, in the order `churn risks` lists them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Signal {
+    UsageDrop,
+    SupportSpike,
+    NegativeFeedback,
+    PaymentFailure,
+    FeatureRequests,
 }
 
-pub const SIGNALS: [(&str, &str); 5] = [
-    ("usage-drop", "Re-engagement email"),
-    ("support-spike", "Personal outreach"),
-    ("negative-feedback", "1:1 call"),
-    ("payment-failure", "Dunning sequence"),
-    ("feature-requests", "Roadmap communication"),
-];
+impl Signal {
+    pub const ALL: [Signal; 5] = [
+        Signal::UsageDrop,
+        Signal::SupportSpike,
+        Signal::NegativeFeedback,
+        Signal::PaymentFailure,
+        Signal::FeatureRequests,
+    ];
 
-fn response(signal: &str) -> &'static str {
-    SIGNALS.iter().find(|(s, _)| *s == signal).map_or("", |(_, r)| r)
+    /// The name in output and on the command line (`--signal usage-drop`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Signal::UsageDrop => "usage-drop",
+            Signal::SupportSpike => "support-spike",
+            Signal::NegativeFeedback => "negative-feedback",
+            Signal::PaymentFailure => "payment-failure",
+            Signal::FeatureRequests => "feature-requests",
+        }
+    }
+
+    /// The framework's response to the sign.
+    pub fn response(self) -> &'static str {
+        match self {
+            Signal::UsageDrop => "Re-engagement email",
+            Signal::SupportSpike => "Personal outreach",
+            Signal::NegativeFeedback => "1:1 call",
+            Signal::PaymentFailure => "Dunning sequence",
+            Signal::FeatureRequests => "Roadmap communication",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Risk {
+    pub signal: Signal,
+    pub detail: String,
+    pub response: &'static str,
 }
 
 pub fn risks(f: &RiskFacts) -> Vec<Risk> {
     let mut out = Vec::new();
     let mut add =
-        |signal: &'static str, detail: String| out.push(Risk { signal, detail, response: response(signal) });
+        |signal: Signal, detail: String| out.push(Risk { signal, detail, response: signal.response() });
     // Went quiet: nothing in the last 14 days after at least 4 in the 28
     // before them. Else a drop: under half of the prior 14 days, which had at least 4.
     if f.recent == 0 && f.prior_28 >= 4 {
         let last = f.last_active.map_or("unknown".to_string(), iso_date);
         add(
-            "usage-drop",
+            Signal::UsageDrop,
             format!(
                 "went quiet: no activity in 14 days after {} in the 28 before; last active {last}",
                 f.prior_28
@@ -61,10 +91,10 @@ pub fn risks(f: &RiskFacts) -> Vec<Risk> {
         );
     } else if f.prior >= 4 && 2 * f.recent < f.prior {
         let change = (f.recent - f.prior) as f64 * 100.0 / f.prior as f64;
-        add("usage-drop", format!("activity {} vs {}, {}%", f.recent, f.prior, format_pct(change)));
+        add(Signal::UsageDrop, format!("activity {} vs {}, {}%", f.recent, f.prior, format_pct(change)));
     }
     if f.tickets_7d >= 3 {
-        add("support-spike", format!("{} tickets in 7 days", f.tickets_7d));
+        add(Signal::SupportSpike, format!("{} tickets in 7 days", f.tickets_7d));
     }
     let mut neg = Vec::new();
     if let Some((t, s)) = f.low_nps {
@@ -74,10 +104,10 @@ pub fn risks(f: &RiskFacts) -> Vec<Risk> {
         neg.push(format!("CSAT {r} on {}", iso_date(t)));
     }
     if !neg.is_empty() {
-        add("negative-feedback", neg.join(", "));
+        add(Signal::NegativeFeedback, neg.join(", "));
     }
     if let Some(t) = f.failed_payment {
-        add("payment-failure", format!("payment failed on {}", iso_date(t)));
+        add(Signal::PaymentFailure, format!("payment failed on {}", iso_date(t)));
     }
     if !f.feature_requests.is_empty() {
         let items: Vec<String> = f
@@ -87,7 +117,7 @@ pub fn risks(f: &RiskFacts) -> Vec<Risk> {
                 format!("#{id} \"{}\" open since {}", subject.as_deref().unwrap_or(""), iso_date(*created))
             })
             .collect();
-        add("feature-requests", items.join("; "));
+        add(Signal::FeatureRequests, items.join("; "));
     }
     out
 }
@@ -116,7 +146,17 @@ mod tests {
     use super::*;
 
     fn signals(f: &RiskFacts) -> Vec<&'static str> {
-        risks(f).iter().map(|r| r.signal).collect()
+        risks(f).iter().map(|r| r.signal.name()).collect()
+    }
+
+    #[test]
+    fn each_sign_has_its_name_and_the_frameworks_response() {
+        let names: Vec<&str> = Signal::ALL.iter().map(|s| s.name()).collect();
+        assert_eq!(
+            names,
+            ["usage-drop", "support-spike", "negative-feedback", "payment-failure", "feature-requests"]
+        );
+        assert_eq!(Signal::PaymentFailure.response(), "Dunning sequence");
     }
 
     #[test]
@@ -146,7 +186,7 @@ mod tests {
             ..Default::default()
         };
         let r = risks(&f);
-        assert_eq!(r[0].signal, "usage-drop");
+        assert_eq!(r[0].signal, Signal::UsageDrop);
         assert_eq!(
             r[0].detail,
             "went quiet: no activity in 14 days after 4 in the 28 before; last active 1970-01-04"

@@ -12,7 +12,7 @@ pub fn risk_rows(risks: &[CustomerRisk]) -> Rows {
         rows.push(vec![
             r.customer_id.clone().into(),
             r.name.clone().into(),
-            Cell::from(r.risk.signal).tone(Tone::Red),
+            Cell::from(r.risk.signal.name()).tone(Tone::Red),
             r.risk.detail.clone().into(),
             r.risk.response.into(),
         ]);

@@ -29,7 +29,7 @@ pub struct DueStep {
 /// A current warning sign, as `churn risks` finds it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Sign {
-    pub signal: &'static str,
+    pub signal: crate::domain::churn::Signal,
     pub detail: String,
     pub response: &'static str,
 }
@@ -96,7 +96,7 @@ pub fn reasons(f: &Facts, now: i64) -> Vec<String> {
         }
     }
     for s in &f.signs {
-        r.push(format!("{}: {}", s.signal, s.detail));
+        r.push(format!("{}: {}", s.signal.name(), s.detail));
     }
     if !churned(f, now) {
         if let Some(d) = silent_days(f, now) {

@@ -2,6 +2,7 @@ use std::collections::BTreeMap;
 
 use super::judge::{judge, within_days, DueStep, Facts, Sign};
 use super::*;
+use crate::domain::churn::Signal;
 use crate::domain::sequence::{ONBOARDING, WINBACK};
 use crate::time::DAY;
 
@@ -23,8 +24,8 @@ fn healthy() -> Facts {
     }
 }
 
-fn sign(signal: &'static str) -> Sign {
-    Sign { signal, detail: "figures".into(), response: "Dunning sequence" }
+fn sign(signal: Signal) -> Sign {
+    Sign { signal, detail: "figures".into(), response: signal.response() }
 }
 
 fn kind(f: &Facts) -> Option<Kind> {
@@ -40,7 +41,7 @@ fn a_healthy_established_customer_is_an_expansion_and_nothing_else() {
 
 #[test]
 fn any_warning_sign_means_rescue_never_expand() {
-    let f = Facts { signs: vec![sign("payment-failure")], ..healthy() };
+    let f = Facts { signs: vec![sign(Signal::PaymentFailure)], ..healthy() };
     let v = judge(&f, NOW).unwrap();
     assert_eq!(v.kind, Kind::Rescue);
     assert_eq!(v.action, "Dunning sequence");
