@@ -48,7 +48,15 @@ pub fn from_row(r: &Row) -> rusqlite::Result<Customer> {
 
 /// Finds a customer by id, else by email (case-insensitive).
 pub fn find(conn: &Connection, key: &str) -> Result<Option<Customer>> {
-    // The id as typed first, then in any case (`ACME` finds `acme`).
+    // The id as typed first (through its index: `today` looks up every
+    // customer it drafts for), then in any case (`ACME` finds `acme`).
+    let exact = conn
+        .prepare_cached(&format!("SELECT {COLUMNS} FROM customers WHERE id = ?1"))?
+        .query_row([key], from_row)
+        .optional()?;
+    if exact.is_some() {
+        return Ok(exact);
+    }
     let by_id = conn
         .prepare_cached(&format!(
             "SELECT {COLUMNS} FROM customers WHERE id = ?1 COLLATE NOCASE ORDER BY id = ?1 DESC, cid LIMIT 1"
