@@ -9,7 +9,7 @@ use rusqlite::Connection;
 
 use crate::cli::{ColorWhen, Global};
 use crate::domain::settings::Settings;
-use crate::render::{self, Format, Rows};
+use crate::render::{self, Cell, Format, Rows};
 use crate::{store, time};
 
 #[derive(Debug, Clone)]
@@ -91,6 +91,7 @@ impl Ctx {
     /// Prints rows in the chosen format (table by default). No rows is no
     /// table: the rows' sentence goes to stderr (a hint, silenced by `-q`, so
     /// a cron line mails nothing), JSON and CSV print their empty forms.
+    /// JSON, CSV and markdown are written row by row (docs/performance.md).
     pub fn print_rows(&self, rows: &Rows) -> Result<()> {
         let format = self.format_or(Format::Table);
         if rows.is_empty() && matches!(format, Format::Table | Format::Markdown) {
@@ -99,7 +100,24 @@ impl Ctx {
             }
             return Ok(());
         }
-        render::out(&rows.render(format, self.color)?)
+        match format {
+            Format::Table => render::out(&rows.to_table(self.color)),
+            format => rows.stream(format, self.color, rows.rows.iter()),
+        }
+    }
+
+    /// Like [`Ctx::print_rows`], the rows made one at a time from `body`
+    /// under the columns of `head`: JSON, CSV and markdown write each row as
+    /// it is made, so a long list never sits in memory; a table holds them
+    /// (its widths need every row).
+    pub fn print_each(&self, mut head: Rows, body: impl Iterator<Item = Vec<Cell>>) -> Result<()> {
+        let format = self.format_or(Format::Table);
+        let mut body = body.peekable();
+        if format == Format::Table || body.peek().is_none() {
+            head.rows.extend(body);
+            return self.print_rows(&head);
+        }
+        head.stream(format, self.color, body)
     }
 
     /// Refuses a `-f` the command has no form for, naming the forms it has

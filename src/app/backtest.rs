@@ -118,9 +118,28 @@ pub struct Replay {
 /// after each cutoff (a progress bar).
 pub fn replay(conn: &Connection, settings: &Settings, window: Window, tick: &dyn Fn()) -> Result<Replay> {
     let cutoffs = window.cutoffs();
-    let (first, last) = (cutoffs[0], cutoffs[cutoffs.len() - 1]);
-    let history = History::load(conn, first, last).context("could not read the history to replay")?;
+    let history = load(conn, &cutoffs)?;
     let mut samples = Vec::new();
+    sweep(&history, settings, &window, &cutoffs, tick, |cutoff, customer, sample| {
+        samples.push(Sampled { cutoff, customer, sample })
+    });
+    Ok(Replay { window, cutoffs, history, samples })
+}
+
+fn load(conn: &Connection, cutoffs: &[i64]) -> Result<History> {
+    History::load(conn, cutoffs[0], cutoffs[cutoffs.len() - 1])
+        .context("could not read the history to replay")
+}
+
+/// Each (cutoff, customer, sample) of the replay, in order, to `each`.
+fn sweep(
+    history: &History,
+    settings: &Settings,
+    window: &Window,
+    cutoffs: &[i64],
+    tick: &dyn Fn(),
+    mut each: impl FnMut(usize, usize, Sample),
+) {
     for (k, &now) in cutoffs.iter().enumerate() {
         let today = now.div_euclid(DAY);
         let core = history.core_at(settings, now);
@@ -132,11 +151,10 @@ pub fn replay(conn: &Connection, settings: &Settings, window: Window, tick: &dyn
             let f = facts_at(c, &core, now);
             let components = health::components(&f, core.count, today, now);
             let churned = c.churned_at.is_some_and(|t| t > now && t <= end);
-            samples.push(Sampled { cutoff: k, customer: i, sample: Sample { components, churned } });
+            each(k, i, Sample { components, churned });
         }
         tick();
     }
-    Ok(Replay { window, cutoffs, history, samples })
 }
 
 impl Replay {
@@ -154,8 +172,15 @@ pub fn plan_summary(
     now: i64,
 ) -> Result<Option<(f64, Option<f64>, usize)>> {
     let Ok(window) = Window::new(now.div_euclid(DAY), None, None, None, None) else { return Ok(None) };
-    let r = replay(conn, settings, window, &|| {})?;
-    let scored = r.scored(settings.weights());
+    // Only (score, churned) per sample: the samples themselves are not kept.
+    let cutoffs = window.cutoffs();
+    let history = load(conn, &cutoffs)?;
+    let weights = settings.weights();
+    let mut scored = Vec::new();
+    sweep(&history, settings, &window, &cutoffs, &|| {}, |_, _, s| {
+        scored.push((s.score(weights), s.churned))
+    });
+    drop(history);
     Ok(bt::auc(&scored).map(|a| (a.value(), bt::lift(&scored), scored.len())))
 }
 

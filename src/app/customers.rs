@@ -22,26 +22,26 @@ pub struct Listed {
     pub score: Option<(i64, String)>,
 }
 
-fn stage_of(c: &Customer, facts: Option<&dh::Facts>, now: i64) -> Stage {
-    match facts {
-        _ if c.is_churned(now) => Stage::Churned,
-        Some(f) => dh::stage(false, f),
-        None => Stage::Onboarding,
-    }
-}
-
 /// Every customer, optionally only those in the stage named `stage`.
 pub fn list(conn: &Connection, settings: &Settings, now: i64, stage: Option<&str>) -> Result<Vec<Listed>> {
-    let feats = hstore::Features::load(conn, settings, now)?;
-    // Facts for the active customers in one set-based pass; the others are
-    // churned, or not signed up yet (onboarding).
-    let facts: HashMap<i64, dh::Facts> =
-        hstore::facts(conn, &feats, now, None, true)?.into_iter().map(|s| (s.cid, s.facts)).collect();
+    // Facts for the active customers in one set-based pass, kept only as
+    // their stage; the others are churned, or not signed up yet (onboarding).
+    let stages: HashMap<i64, Stage> = {
+        let feats = hstore::Features::load(conn, settings, now)?;
+        hstore::facts(conn, &feats, now, None, true)?
+            .iter()
+            .map(|s| (s.cid, dh::stage(false, &s.facts)))
+            .collect()
+    };
     let mut scores: HashMap<i64, (i64, String)> =
         hstore::latest(conn, now)?.into_iter().map(|l| (l.snap.cid, (l.snap.score, l.snap.status))).collect();
     let mut out = Vec::new();
     for c in customers::list(conn)? {
-        let st = stage_of(&c, facts.get(&c.cid), now);
+        let st = if c.is_churned(now) {
+            Stage::Churned
+        } else {
+            stages.get(&c.cid).copied().unwrap_or(Stage::Onboarding)
+        };
         if stage.is_some_and(|f| f != st.name()) {
             continue;
         }

@@ -23,8 +23,8 @@ pub const ONBOARDING_DAYS: i64 = 30;
 /// The plan's data for the chosen sections over the last `days` days.
 ///
 /// The churn risks and the backtest are the costliest parts: on a file
-/// database each is read on a connection of its own, in parallel with the
-/// rest (WAL readers do not block each other).
+/// database they are read on a connection of their own, in parallel with
+/// the rest (WAL readers do not block each other).
 pub fn gather(
     conn: &Connection,
     settings: &Settings,
@@ -36,32 +36,36 @@ pub fn gather(
     let on = |s: Section| sections.contains(&s);
     let path = readers::path_of(conn);
     let reader = |p: &std::path::Path| readers::open(p);
+    // One side reader does the backtest, then the risks: each holds a
+    // per-customer history, and one at a time keeps the plan's memory to
+    // the larger of the two (docs/performance.md).
+    let side = |c: &Connection| -> Result<(Vec<RiskRow>, Option<Summary>)> {
+        let backtest = if on(Section::Health) { backtest::plan_summary(c, settings, now)? } else { None };
+        let risks = if on(Section::ChurnRisks) { risk_rows(c, now)? } else { Vec::new() };
+        Ok((risks, backtest))
+    };
     std::thread::scope(|scope| -> Result<PlanData> {
-        let risks_job = match (&path, on(Section::ChurnRisks)) {
-            (Some(p), true) => Some(scope.spawn(move || risk_rows(&reader(p)?, now))),
-            _ => None,
-        };
-        let backtest_job = match (&path, on(Section::Health)) {
-            (Some(p), true) => Some(scope.spawn(move || backtest::plan_summary(&reader(p)?, settings, now))),
+        let job = match &path {
+            Some(p) if on(Section::ChurnRisks) || on(Section::Health) => {
+                Some(scope.spawn(move || side(&reader(p)?)))
+            }
             _ => None,
         };
         let mut data = gather_rest(conn, settings, now, days, &on, charts)?;
         // unreachable from the CLI: a reader thread fails only by panicking (a bug,
         // reported by the panic hook); its errors come back through `??`
-        let failed = |what: &str| anyhow::anyhow!("the {what} reader failed");
-        data.risks = match risks_job {
-            Some(job) => job.join().map_err(|_| failed("churn risk"))??,
-            None if on(Section::ChurnRisks) => risk_rows(conn, now)?,
-            None => Vec::new(),
+        let (risks, backtest) = match job {
+            Some(job) => job.join().map_err(|_| anyhow::anyhow!("the plan's reader failed"))??,
+            None => side(conn)?,
         };
-        data.health.backtest = match backtest_job {
-            Some(job) => job.join().map_err(|_| failed("backtest"))??,
-            None if on(Section::Health) => backtest::plan_summary(conn, settings, now)?,
-            None => None,
-        };
+        data.risks = risks;
+        data.health.backtest = backtest;
         Ok(data)
     })
 }
+
+/// The backtest's figures in the plan: (AUC, lift, samples).
+type Summary = (f64, Option<f64>, usize);
 
 /// The warning signs, as `csf churn risks` finds them.
 fn risk_rows(conn: &Connection, now: i64) -> Result<Vec<RiskRow>> {

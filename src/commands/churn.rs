@@ -23,7 +23,7 @@ pub fn run(ctx: &Ctx, cmd: ChurnCmd) -> Result<()> {
             if risks.is_empty() {
                 ctx.info("No warning signs as of now.");
             }
-            ctx.print_rows(&rc::risk_rows(&risks))?;
+            ctx.print_each(rc::risk_head(), risks.iter().map(rc::risk_row))?;
             if fail_on.is_some() && !risks.is_empty() {
                 return Err(
                     Alert(format!("{} churn risk(s); `csf churn risks` lists them", risks.len())).into()
@@ -127,7 +127,7 @@ fn winback(
     if due.is_empty() {
         ctx.info("Nothing due in the winback sequence today.");
     }
-    ctx.print_rows(&rc::due_rows(WINBACK.name, &due))?;
+    ctx.print_each(rc::due_head(), due.iter().map(|d| rc::due_row(WINBACK.name, d)))?;
     if matches!(ctx.format_or(Format::Table), Format::Table | Format::Markdown) {
         if let Some(line) = rc::missed_line(WINBACK.name, steps.missed.len(), "csf churn winback") {
             render::out(&line)?;

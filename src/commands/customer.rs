@@ -167,15 +167,18 @@ fn remove(ctx: &Ctx, conn: &mut Connection, key: &str, force: bool) -> Result<()
 fn list(ctx: &Ctx, conn: &Connection, stage: Option<&str>) -> Result<()> {
     let settings = ctx.settings(conn)?;
     let all = app::list(conn, &settings, ctx.now, stage)?;
-    let rows = rc::list_rows(&all, ctx.now);
+    let rows = all.iter().map(|l| rc::list_row(l, ctx.now));
     if all.is_empty() && customers::list(conn)?.is_empty() {
         ctx.info("No customers yet: `csf import customers FILE` or `csf customer add ID`.");
-        return ctx.print_rows(&rows);
+        return ctx.print_each(rc::list_head(), rows);
     }
-    ctx.print_rows(&match stage {
-        Some(s) => rows.when_empty(format!("No customers at the {s} stage.")),
-        None => rows,
-    })
+    ctx.print_each(
+        match stage {
+            Some(s) => rc::list_head().when_empty(format!("No customers at the {s} stage.")),
+            None => rc::list_head(),
+        },
+        rows,
+    )
 }
 
 fn show(ctx: &Ctx, conn: &Connection, key: &str) -> Result<()> {

@@ -28,11 +28,11 @@ pub fn run(ctx: &Ctx, cmd: HealthCmd) -> Result<()> {
                     "Stored scores: each customer's latest snapshot (newest {day}); `csf health show ID` computes one live."
                 ));
             }
-            let rows = rh::list_rows(&all);
-            ctx.print_rows(&match &status {
-                Some(s) => rows.when_empty(format!("No {s} customers.")),
-                None => rows,
-            })
+            let head = match &status {
+                Some(s) => rh::list_head().when_empty(format!("No {s} customers.")),
+                None => rh::list_head(),
+            };
+            ctx.print_each(head, all.iter().map(rh::list_row))
         }
         HealthCmd::Show { customer } => show(ctx, &conn, &customer),
         HealthCmd::Alerts { status } => {
@@ -40,9 +40,8 @@ pub fn run(ctx: &Ctx, cmd: HealthCmd) -> Result<()> {
                 Some(s) => format!("No {s} customers."),
                 None => "No at-risk or critical customers.".into(),
             };
-            ctx.print_rows(
-                &rh::alert_rows(&app::alerts(&conn, ctx.now, status.as_deref())?).when_empty(empty),
-            )
+            let all = app::alerts(&conn, ctx.now, status.as_deref())?;
+            ctx.print_each(rh::alert_head().when_empty(empty), all.iter().map(rh::alert_row))
         }
         cmd @ (HealthCmd::Backtest { .. } | HealthCmd::Tune { .. }) => {
             unreachable!("lib.rs dispatches {cmd:?} to commands::backtest")

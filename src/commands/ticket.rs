@@ -108,7 +108,10 @@ pub fn run(ctx: &Ctx, cmd: TicketCmd) -> Result<()> {
                 (false, true) => "No open tickets.",
                 _ => "No tickets.",
             };
-            ctx.print_rows(&rt::list_rows(&all, &settings, now).when_empty(empty))
+            ctx.print_each(
+                rt::list_head().when_empty(empty),
+                all.iter().map(|t| rt::list_row(t, &settings, now)),
+            )
         }
         TicketCmd::Show { id } => show(ctx, &conn, &id),
         TicketCmd::Followups => {

@@ -7,22 +7,38 @@ use crate::render::{figure, Cell, Format, Rows, Tone, Value};
 
 /// `churn risks`: one row per warning sign.
 pub fn risk_rows(risks: &[CustomerRisk]) -> Rows {
-    let mut rows = Rows::new(&["customer_id", "name", "signal", "detail", "response"]);
-    for r in risks {
-        rows.push(vec![
-            r.customer_id.clone().into(),
-            r.name.clone().into(),
-            Cell::from(r.risk.signal.name()).tone(Tone::Red),
-            r.risk.detail.clone().into(),
-            r.risk.response.into(),
-        ]);
-    }
-    rows.drop_order(&["response"])
+    risk_head().filled(risks.iter().map(risk_row))
+}
+
+/// The columns of [`risk_rows`].
+pub fn risk_head() -> Rows {
+    Rows::new(&["customer_id", "name", "signal", "detail", "response"]).drop_order(&["response"])
+}
+
+/// One row of [`risk_rows`].
+pub fn risk_row(r: &CustomerRisk) -> Vec<Cell> {
+    vec![
+        r.customer_id.clone().into(),
+        r.name.clone().into(),
+        Cell::from(r.risk.signal.name()).tone(Tone::Red),
+        r.risk.detail.clone().into(),
+        r.risk.response.into(),
+    ]
 }
 
 /// Due steps of `sequence`: `customer_id, name, sequence, day, step, message, started_on`.
 pub fn due_rows(sequence: &str, due: &[DueStep]) -> Rows {
     steps_rows(sequence, due, None)
+}
+
+/// The columns of [`due_rows`].
+pub fn due_head() -> Rows {
+    steps_head(None)
+}
+
+/// One row of [`due_rows`].
+pub fn due_row(sequence: &str, d: &DueStep) -> Vec<Cell> {
+    step_row(sequence, d, None)
 }
 
 /// Missed steps: the fields of [`due_rows`] and `status: missed`.
@@ -41,27 +57,31 @@ pub fn missed_line(sequence: &str, missed: usize, command: &str) -> Option<Strin
 }
 
 fn steps_rows(sequence: &str, steps: &[DueStep], status: Option<&str>) -> Rows {
+    steps_head(status).filled(steps.iter().map(|d| step_row(sequence, d, status)))
+}
+
+fn steps_head(status: Option<&str>) -> Rows {
     let mut columns = vec!["customer_id", "name", "sequence", "day", "step", "message", "started_on"];
     if status.is_some() {
         columns.push("status");
     }
-    let mut rows = Rows::new(&columns);
-    for d in steps {
-        let mut row: Vec<Cell> = vec![
-            d.id.clone().into(),
-            d.name.clone().into(),
-            sequence.into(),
-            Value::Int(d.step.day).into(),
-            d.step.name.into(),
-            d.step.message.into(),
-            Value::Date(d.started_on.clone()).into(),
-        ];
-        if let Some(s) = status {
-            row.push(s.into());
-        }
-        rows.push(row);
+    Rows::new(&columns).drop_order(&["started_on", "sequence", "message"])
+}
+
+fn step_row(sequence: &str, d: &DueStep, status: Option<&str>) -> Vec<Cell> {
+    let mut row: Vec<Cell> = vec![
+        d.id.clone().into(),
+        d.name.clone().into(),
+        sequence.into(),
+        Value::Int(d.step.day).into(),
+        d.step.name.into(),
+        d.step.message.into(),
+        Value::Date(d.started_on.clone()).into(),
+    ];
+    if let Some(s) = status {
+        row.push(s.into());
     }
-    rows.drop_order(&["started_on", "sequence", "message"])
+    row
 }
 
 /// `churn rate`: logo churn and revenue churn per month, each against the target.

@@ -11,7 +11,12 @@ use crate::time;
 
 /// `customer list`: one row per customer with stage, goal and latest score.
 pub fn list_rows(all: &[Listed], now: i64) -> Rows {
-    let mut rows = Rows::new(&[
+    list_head().filled(all.iter().map(|l| list_row(l, now)))
+}
+
+/// The columns of [`list_rows`].
+pub fn list_head() -> Rows {
+    Rows::new(&[
         "customer_id",
         "name",
         "email",
@@ -23,25 +28,27 @@ pub fn list_rows(all: &[Listed], now: i64) -> Rows {
         "status",
         "signed_up_at",
         "churned_at",
-    ]);
-    for l in all {
-        let c = &l.customer;
-        let tone = l.score.as_ref().map_or(Tone::Plain, |(s, _)| band_tone(Band::of(*s)));
-        rows.push(vec![
-            c.id.clone().into(),
-            c.name.clone().into(),
-            c.email.clone().into(),
-            c.plan.clone().into(),
-            Value::opt_money(c.mrr_cents).into(),
-            l.stage.name().into(),
-            l.stage.goal().into(),
-            Cell::from(Value::opt_int(l.score.as_ref().map(|s| s.0))).tone(tone),
-            Cell::from(Value::opt_text(l.score.as_ref().map(|s| s.1.clone()))).tone(tone),
-            Value::opt_time(c.signed_up_at).into(),
-            Value::opt_time(c.churned_at.filter(|t| *t <= now)).into(),
-        ]);
-    }
-    rows.drop_order(&["churned_at", "signed_up_at", "email", "goal", "plan", "stage", "health"])
+    ])
+    .drop_order(&["churned_at", "signed_up_at", "email", "goal", "plan", "stage", "health"])
+}
+
+/// One row of [`list_rows`].
+pub fn list_row(l: &Listed, now: i64) -> Vec<Cell> {
+    let c = &l.customer;
+    let tone = l.score.as_ref().map_or(Tone::Plain, |(s, _)| band_tone(Band::of(*s)));
+    vec![
+        c.id.clone().into(),
+        c.name.clone().into(),
+        c.email.clone().into(),
+        c.plan.clone().into(),
+        Value::opt_money(c.mrr_cents).into(),
+        l.stage.name().into(),
+        l.stage.goal().into(),
+        Cell::from(Value::opt_int(l.score.as_ref().map(|s| s.0))).tone(tone),
+        Cell::from(Value::opt_text(l.score.as_ref().map(|s| s.1.clone()))).tone(tone),
+        Value::opt_time(c.signed_up_at).into(),
+        Value::opt_time(c.churned_at.filter(|t| *t <= now)).into(),
+    ]
 }
 
 fn profile_json(c: &Customer, now: i64) -> serde_json::Value {

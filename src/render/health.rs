@@ -33,7 +33,12 @@ fn component_cell(v: f64) -> Cell {
 
 /// `health list`: each customer's latest stored snapshot.
 pub fn list_rows(all: &[Latest]) -> Rows {
-    let mut rows = Rows::new(&[
+    list_head().filled(all.iter().map(list_row))
+}
+
+/// The columns of [`list_rows`].
+pub fn list_head() -> Rows {
+    Rows::new(&[
         "customer_id",
         "name",
         "score",
@@ -45,54 +50,62 @@ pub fn list_rows(all: &[Latest]) -> Rows {
         "change_7d",
         "scored_on",
         "mrr",
-    ]);
-    for l in all {
-        let band = Band::parse(&l.snap.status).unwrap_or(Band::of(l.snap.score));
-        let tone = band_tone(band);
-        rows.push(vec![
-            l.id.clone().into(),
-            l.name.clone().into(),
-            Cell::from(Value::Int(l.snap.score)).tone(tone),
-            Cell::from(l.snap.status.clone()).tone(tone),
-            component_cell(l.snap.usage),
-            component_cell(l.snap.engagement),
-            component_cell(l.snap.satisfaction),
-            component_cell(l.snap.payment),
-            match change_7d(l) {
-                Some(d) => Cell::from(Value::Int(d))
-                    .shown(if d > 0 { format!("+{d}") } else { d.to_string() })
-                    .tone(if d < 0 {
-                        Tone::Red
-                    } else if d > 0 {
-                        Tone::Green
-                    } else {
-                        Tone::Plain
-                    }),
-                None => Value::Null.into(),
-            },
-            Value::Date(l.snap.day.clone()).into(),
-            Value::opt_money(l.mrr_cents).into(),
-        ]);
-    }
-    rows.drop_order(&["scored_on", "change_7d", "payment", "satisfaction", "engagement", "usage"])
+    ])
+    .drop_order(&["scored_on", "change_7d", "payment", "satisfaction", "engagement", "usage"])
+}
+
+/// One row of [`list_rows`].
+pub fn list_row(l: &Latest) -> Vec<Cell> {
+    let band = Band::parse(&l.snap.status).unwrap_or(Band::of(l.snap.score));
+    let tone = band_tone(band);
+    vec![
+        l.id.clone().into(),
+        l.name.clone().into(),
+        Cell::from(Value::Int(l.snap.score)).tone(tone),
+        Cell::from(l.snap.status.clone()).tone(tone),
+        component_cell(l.snap.usage),
+        component_cell(l.snap.engagement),
+        component_cell(l.snap.satisfaction),
+        component_cell(l.snap.payment),
+        match change_7d(l) {
+            Some(d) => Cell::from(Value::Int(d))
+                .shown(if d > 0 { format!("+{d}") } else { d.to_string() })
+                .tone(if d < 0 {
+                    Tone::Red
+                } else if d > 0 {
+                    Tone::Green
+                } else {
+                    Tone::Plain
+                }),
+            None => Value::Null.into(),
+        },
+        Value::Date(l.snap.day.clone()).into(),
+        Value::opt_money(l.mrr_cents).into(),
+    ]
 }
 
 /// `health alerts`: band, customer, score, MRR and what to do.
 pub fn alert_rows(all: &[Latest]) -> Rows {
-    let mut rows = Rows::new(&["status", "customer_id", "name", "score", "mrr", "action"]);
-    for l in all {
-        let band = Band::of(l.snap.score);
-        let tone = band_tone(band);
-        rows.push(vec![
-            Cell::from(band.name()).tone(tone),
-            l.id.clone().into(),
-            l.name.clone().into(),
-            Cell::from(Value::Int(l.snap.score)).tone(tone),
-            Value::opt_money(l.mrr_cents).into(),
-            band.action().into(),
-        ]);
-    }
-    rows.drop_order(&["action"])
+    alert_head().filled(all.iter().map(alert_row))
+}
+
+/// The columns of [`alert_rows`].
+pub fn alert_head() -> Rows {
+    Rows::new(&["status", "customer_id", "name", "score", "mrr", "action"]).drop_order(&["action"])
+}
+
+/// One row of [`alert_rows`].
+pub fn alert_row(l: &Latest) -> Vec<Cell> {
+    let band = Band::of(l.snap.score);
+    let tone = band_tone(band);
+    vec![
+        Cell::from(band.name()).tone(tone),
+        l.id.clone().into(),
+        l.name.clone().into(),
+        Cell::from(Value::Int(l.snap.score)).tone(tone),
+        Value::opt_money(l.mrr_cents).into(),
+        band.action().into(),
+    ]
 }
 
 /// The live breakdown as JSON: score, status, action, components, signals, stage.

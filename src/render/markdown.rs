@@ -32,23 +32,31 @@ pub fn md_escape(s: &str) -> String {
 
 /// A GFM table; every cell is escaped.
 pub fn markdown_table(head: &[String], body: &[Vec<String>]) -> String {
-    let mut o = String::new();
-    o.push('|');
-    for h in head {
-        o.push_str(&format!(" {} |", md_escape(h)));
+    let mut o = markdown_head(head);
+    for r in body {
+        o.push_str(&markdown_row(r));
     }
-    o.push_str("\n|");
+    o
+}
+
+/// A GFM table's header and its separator line (the rows follow, one [`markdown_row`] each).
+pub fn markdown_head(head: &[String]) -> String {
+    let mut o = markdown_row(head);
+    o.push('|');
     for _ in head {
         o.push_str("---|");
     }
     o.push('\n');
-    for r in body {
-        o.push('|');
-        for c in r {
-            o.push_str(&format!(" {} |", md_escape(c)));
-        }
-        o.push('\n');
+    o
+}
+
+/// One line of a GFM table; every cell is escaped.
+pub fn markdown_row(cells: &[String]) -> String {
+    let mut o = String::from("|");
+    for c in cells {
+        o.push_str(&format!(" {} |", md_escape(c)));
     }
+    o.push('\n');
     o
 }
 

@@ -26,7 +26,7 @@ use anyhow::Result;
 use serde_json::{Map, Value as Json};
 
 pub use crate::escape::visible;
-pub use markdown::{exit_survey, markdown_table, md_escape};
+pub use markdown::{exit_survey, markdown_head, markdown_row, markdown_table, md_escape};
 pub use table::{fit_text, header_label, new_table, Grid, Role};
 pub use value::{emoji, money, money_json, money_shown, set_currency, Cell, Tone, Value};
 
@@ -131,6 +131,11 @@ impl Rows {
             Role::Text
         }
     }
+    /// These columns with `body`'s rows (see [`Rows::stream`] for rows that are not held).
+    pub fn filled(mut self, body: impl Iterator<Item = Vec<Cell>>) -> Rows {
+        self.rows.extend(body);
+        self
+    }
     pub fn push(&mut self, row: Vec<Cell>) {
         debug_assert_eq!(row.len(), self.columns.len());
         self.rows.push(row);
@@ -197,6 +202,44 @@ impl Rows {
             Format::Csv => self.to_csv()?,
         })
     }
+
+    /// Writes these columns with `body` (the rows, as they come) to stdout
+    /// as JSON, CSV or markdown, holding one row at a time; the bytes are
+    /// those of [`Rows::render`] with the same rows. A table needs every row
+    /// for its widths: for `Format::Table` they are gathered first.
+    pub fn stream<R: AsRef<[Cell]>>(
+        &self,
+        format: Format,
+        color: bool,
+        body: impl Iterator<Item = R>,
+    ) -> Result<()> {
+        match format {
+            Format::Json => out_json_seq(body.map(|r| Ok(self.object(r.as_ref())))),
+            Format::Csv => out_csv_seq(&self.columns, body.map(Ok)),
+            Format::Markdown => {
+                let cols = self.visible();
+                let head: Vec<String> = cols.iter().map(|&i| header_label(self.columns[i])).collect();
+                let mut o = std::io::BufWriter::new(std::io::stdout().lock());
+                let mut written = o.write_all(markdown_head(&head).as_bytes());
+                for r in body {
+                    let r = r.as_ref();
+                    let cells: Vec<String> = cols.iter().map(|&i| r[i].text()).collect();
+                    written = written.and_then(|_| o.write_all(markdown_row(&cells).as_bytes()));
+                    if written.is_err() {
+                        break;
+                    }
+                }
+                written
+                    .and_then(|_| o.flush())
+                    .map_err(|e| anyhow::Error::new(e).context("could not write to stdout"))
+            }
+            Format::Table => {
+                let mut all = Rows { rows: Vec::new(), ..self.clone() };
+                all.rows.extend(body.map(|r| r.as_ref().to_vec()));
+                out(&all.to_table(color))
+            }
+        }
+    }
 }
 
 /// A count with its noun in agreement: "1 snapshot", "3 snapshots".
@@ -230,12 +273,13 @@ pub fn out_json_seq(items: impl Iterator<Item = Result<Json>>) -> Result<()> {
 }
 
 /// Writes CSV rows to stdout as they come: the header, then each row.
-pub fn out_csv_seq(columns: &[&str], rows: impl Iterator<Item = Result<Vec<Cell>>>) -> Result<()> {
+pub fn out_csv_seq<R: AsRef<[Cell]>>(columns: &[&str], rows: impl Iterator<Item = Result<R>>) -> Result<()> {
     let mut w = csv::Writer::from_writer(std::io::BufWriter::new(std::io::stdout().lock()));
     let mut written = w.write_record(columns);
     for r in rows {
         let cells = r?;
-        written = written.and_then(|_| w.write_record(cells.iter().map(|c| machine::csv_cell(&c.value))));
+        written =
+            written.and_then(|_| w.write_record(cells.as_ref().iter().map(|c| machine::csv_cell(&c.value))));
         if written.is_err() {
             break;
         }

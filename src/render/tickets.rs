@@ -12,7 +12,12 @@ use crate::time;
 
 /// `ticket list`: one row per ticket with its target, coloured by how close it is.
 pub fn list_rows(all: &[Ticket], settings: &Settings, now: i64) -> Rows {
-    let mut rows = Rows::new(&[
+    list_head().filled(all.iter().map(|t| list_row(t, settings, now)))
+}
+
+/// The columns of [`list_rows`].
+pub fn list_head() -> Rows {
+    Rows::new(&[
         "id",
         "customer_id",
         "subject",
@@ -28,45 +33,46 @@ pub fn list_rows(all: &[Ticket], settings: &Settings, now: i64) -> Rows {
         "overdue",
     ])
     .hide(&["first_response_at", "resolved_at"])
-    .drop_order(&["channel", "csat", "priority", "category", "created_at", "overdue"]);
-    for t in all {
-        let target = target_at(t, settings);
-        let late = dt::overdue(target, t.first_response_at, t.resolved_at, now);
-        let s = status(t, now);
-        let waiting = matches!(s, Status::Open);
-        let tone = if late {
+    .drop_order(&["channel", "csat", "priority", "category", "created_at", "overdue"])
+}
+
+/// One row of [`list_rows`].
+pub fn list_row(t: &Ticket, settings: &Settings, now: i64) -> Vec<Cell> {
+    let target = target_at(t, settings);
+    let late = dt::overdue(target, t.first_response_at, t.resolved_at, now);
+    let s = status(t, now);
+    let waiting = matches!(s, Status::Open);
+    let tone = if late {
+        Tone::Red
+    } else if waiting && target.is_some_and(|x| x - now < (x - t.created_at) / 4) {
+        Tone::Yellow
+    } else if target.is_some() && waiting {
+        Tone::Green
+    } else {
+        Tone::Plain
+    };
+    let visible = |v: Option<i64>| v.filter(|x| *x <= now);
+    vec![
+        t.id.clone().into(),
+        t.customer_id.clone().into(),
+        t.subject.clone().into(),
+        t.category.clone().into(),
+        t.priority.clone().into(),
+        t.channel.clone().into(),
+        s.name().into(),
+        Cell::from(Value::Time(t.created_at)).shown(time::relative(t.created_at, now)),
+        Value::opt_time(visible(t.first_response_at)).into(),
+        Value::opt_time(visible(t.resolved_at)).into(),
+        Value::opt_int(t.csat.filter(|_| t.csat_at.is_some_and(|c| c <= now))).into(),
+        Cell::from(Value::opt_time(target))
+            .shown(dt::target_text(target, t.first_response_at, now))
+            .tone(tone),
+        Cell::from(Value::Bool(late)).shown(if late { "yes" } else { "" }).tone(if late {
             Tone::Red
-        } else if waiting && target.is_some_and(|x| x - now < (x - t.created_at) / 4) {
-            Tone::Yellow
-        } else if target.is_some() && waiting {
-            Tone::Green
         } else {
             Tone::Plain
-        };
-        let visible = |v: Option<i64>| v.filter(|x| *x <= now);
-        rows.push(vec![
-            t.id.clone().into(),
-            t.customer_id.clone().into(),
-            t.subject.clone().into(),
-            t.category.clone().into(),
-            t.priority.clone().into(),
-            t.channel.clone().into(),
-            s.name().into(),
-            Cell::from(Value::Time(t.created_at)).shown(time::relative(t.created_at, now)),
-            Value::opt_time(visible(t.first_response_at)).into(),
-            Value::opt_time(visible(t.resolved_at)).into(),
-            Value::opt_int(t.csat.filter(|_| t.csat_at.is_some_and(|c| c <= now))).into(),
-            Cell::from(Value::opt_time(target))
-                .shown(dt::target_text(target, t.first_response_at, now))
-                .tone(tone),
-            Cell::from(Value::Bool(late)).shown(if late { "yes" } else { "" }).tone(if late {
-                Tone::Red
-            } else {
-                Tone::Plain
-            }),
-        ]);
-    }
-    rows
+        }),
+    ]
 }
 
 /// `ticket followups`: each resolved ticket with what to do next.
