@@ -12,6 +12,9 @@ use crate::domain::settings::Settings;
 use crate::render::{self, Cell, Format, Rows};
 use crate::{store, time};
 
+/// The rows of one table page: a list longer than this prints in pages.
+pub const TABLE_PAGE: usize = 1000;
+
 #[derive(Debug, Clone)]
 pub struct Ctx {
     pub db_path: PathBuf,
@@ -110,14 +113,26 @@ impl Ctx {
     /// under the columns of `head`: JSON, CSV and markdown write each row as
     /// it is made, so a long list never sits in memory; a table holds them
     /// (its widths need every row).
-    pub fn print_each(&self, mut head: Rows, body: impl Iterator<Item = Vec<Cell>>) -> Result<()> {
+    pub fn print_each(&self, head: Rows, body: impl Iterator<Item = Vec<Cell>>) -> Result<()> {
         let format = self.format_or(Format::Table);
         let mut body = body.peekable();
-        if format == Format::Table || body.peek().is_none() {
-            head.rows.extend(body);
+        if body.peek().is_none() {
             return self.print_rows(&head);
         }
-        head.stream(format, self.color, body)
+        if format != Format::Table {
+            return head.stream(format, self.color, body);
+        }
+        // A table sizes its columns from its rows: past one page it is
+        // printed a page at a time, each sized on its own, so memory holds
+        // one page (docs/performance.md).
+        loop {
+            let mut page = Rows { rows: Vec::new(), ..head.clone() };
+            page.rows.extend(body.by_ref().take(TABLE_PAGE));
+            if page.rows.is_empty() {
+                return Ok(());
+            }
+            self.print_rows(&page)?;
+        }
     }
 
     /// Refuses a `-f` the command has no form for, naming the forms it has

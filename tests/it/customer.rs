@@ -83,3 +83,28 @@ fn list_json_and_csv_fields() {
     );
     assert!(csv.contains("b,'=cmd(),"), "{csv}");
 }
+
+/// A table longer than one page (1,000 rows) prints a page at a time, each
+/// sized on its own: every customer once, in order, memory bounded by a page.
+#[test]
+fn a_long_table_prints_in_pages_with_every_row_once() {
+    let w = Work::new();
+    let mut csv = String::from("id,name,signed_up_at\n");
+    for i in 0..2500 {
+        csv.push_str(&format!("c{i:05},Company {i},2026-01-01\n"));
+    }
+    w.file("c.csv", csv);
+    w.run(&["-q", "import", "customers", "c.csv"]).ok();
+    let out = w.run(&["customer", "list"]).ok().stdout;
+    assert_eq!(out.lines().filter(|l| l.starts_with('┌')).count(), 3, "three pages");
+    let ids: Vec<&str> = out
+        .lines()
+        .filter_map(|l| l.strip_prefix("│ ").and_then(|r| r.split_whitespace().next()))
+        .filter(|id| id.starts_with('c'))
+        .collect();
+    assert_eq!(ids.len(), 2500);
+    assert!(ids.windows(2).all(|w| w[0] < w[1]), "in order, each once");
+    // CSV streams as one list.
+    let csv = w.run(&["customer", "list", "-f", "csv"]).ok().stdout;
+    assert_eq!(csv.lines().count(), 2501);
+}
