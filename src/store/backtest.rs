@@ -20,8 +20,10 @@ pub struct CustomerHistory {
     pub id: String,
     pub signed_up_at: Option<i64>,
     pub churned_at: Option<i64>,
-    /// (ts, event id)
-    usage: Vec<(i64, i64)>,
+    /// (seconds after `usage_base`, event id): 8 bytes an event, so a year
+    /// of a 100,000-customer book's events fits in bounded memory.
+    usage: Vec<(u32, u32)>,
+    usage_base: i64,
     /// (responded_at, score)
     nps: Vec<(i64, i64)>,
     /// (csat_at, created_at, 25 × (rating − 1))
@@ -88,14 +90,25 @@ impl History {
                 }
                 anyhow::Ok(())
             };
+        let base = window_start(first_day) * DAY;
+        if last - base >= i64::from(u32::MAX) {
+            // unreachable from the CLI until 2106: a window starts in 1970 or later and ends by today,
+            // and 32-bit offsets cover 136 years.
+            anyhow::bail!("a backtest window spans at most 136 years; give a later --from");
+        }
         each(
             "SELECT cid, ts, event_id FROM usage_events WHERE ts >= ?1 AND ts <= ?2 ORDER BY cid, ts",
-            window_start(first_day) * DAY,
+            base,
             &mut |c, r| {
-                c.usage.push((r.get(1)?, r.get(2)?));
+                // Within the window (at most a few years after its start) both fit 32 bits.
+                let offset = u32::try_from(r.get::<_, i64>(1)? - base).unwrap_or(u32::MAX);
+                let event = u32::try_from(r.get::<_, i64>(2)?).unwrap_or(u32::MAX);
+                c.usage_base = base;
+                c.usage.push((offset, event));
                 Ok(())
             },
         )?;
+
         // The latest answer before the window still decides "latest" (and
         // is then too old to count), so NPS is loaded from the beginning.
         each(
@@ -134,6 +147,9 @@ impl History {
             while let Some(r) = rows.next()? {
                 events.push((r.get(0)?, r.get(1)?, r.get(2)?));
             }
+        }
+        for c in &mut customers {
+            c.usage.shrink_to_fit();
         }
         Ok(History { customers, events })
     }
@@ -174,10 +190,12 @@ pub fn facts_at(c: &CustomerHistory, core: &Core, now: i64) -> Facts {
     let start28 = window_start(today) * DAY;
     let mut f = Facts { signup_day: c.signed_up_at.map(|t| t.div_euclid(DAY)), ..Facts::default() };
 
-    let lo = c.usage.partition_point(|(ts, _)| *ts < start28);
-    let hi = c.usage.partition_point(|(ts, _)| *ts <= now);
+    let at = |offset: u32| c.usage_base + i64::from(offset);
+    let lo = c.usage.partition_point(|(ts, _)| at(*ts) < start28);
+    let hi = c.usage.partition_point(|(ts, _)| at(*ts) <= now);
     let mut used: Vec<i64> = Vec::new();
     for &(ts, ev) in &c.usage[lo..hi] {
+        let (ts, ev) = (at(ts), i64::from(ev));
         let k = ((ts - start28) / (7 * DAY)).min(3) as usize;
         f.active_blocks[k] = true;
         if core.ids.binary_search(&ev).is_ok() && !used.contains(&ev) {
@@ -185,7 +203,7 @@ pub fn facts_at(c: &CustomerHistory, core: &Core, now: i64) -> Facts {
         }
     }
     f.core_used = used.len();
-    f.last_event = c.usage[..hi].last().map(|(ts, _)| *ts);
+    f.last_event = c.usage[..hi].last().map(|(ts, _)| at(*ts));
 
     let n = c.nps.partition_point(|(t, _)| *t <= now);
     f.latest_nps = n.checked_sub(1).map(|i| c.nps[i]);
