@@ -40,6 +40,8 @@ fn replay(ctx: &Ctx, conn: &rusqlite::Connection, settings: &Settings, window: W
 
 pub fn run(ctx: &Ctx, cmd: HealthCmd) -> Result<()> {
     let mut conn = ctx.open()?;
+    // The replay reads each table once, in order: a small page cache will do.
+    crate::app::readers::scan_only(&conn)?;
     let settings = ctx.settings(&conn)?;
     let format = ctx.format_or(Format::Table);
     match cmd {

@@ -11,6 +11,8 @@ use crate::time;
 
 pub fn run(ctx: &Ctx, cmd: ReportCmd) -> Result<()> {
     let conn = ctx.open()?;
+    // Reports scan; they gain nothing from the large cache an import wants.
+    crate::app::readers::scan_only(&conn)?;
     let settings = ctx.settings(&conn)?;
     match cmd {
         ReportCmd::Metrics { days, by } => {
