@@ -98,11 +98,21 @@ impl Window {
 
 /// One sample with where it came from.
 pub struct Sampled {
-    /// Index into the cutoffs.
-    pub cutoff: usize,
+    /// Index into the cutoffs (32 bits: a sample is kept for every customer
+    /// at every cutoff, so its size is the replay's memory).
+    pub cutoff: u32,
     /// Index into the history's customers.
-    pub customer: usize,
+    pub customer: u32,
     pub sample: Sample,
+}
+
+impl Sampled {
+    pub fn cutoff(&self) -> usize {
+        self.cutoff as usize
+    }
+    pub fn customer(&self) -> usize {
+        self.customer as usize
+    }
 }
 
 pub struct Replay {
@@ -118,11 +128,15 @@ pub struct Replay {
 /// after each cutoff (a progress bar).
 pub fn replay(conn: &Connection, settings: &Settings, window: Window, tick: &dyn Fn()) -> Result<Replay> {
     let cutoffs = window.cutoffs();
-    let history = load(conn, &cutoffs)?;
+    let mut history = load(conn, &cutoffs)?;
     let mut samples = Vec::new();
     sweep(&history, settings, &window, &cutoffs, tick, |cutoff, customer, sample| {
-        samples.push(Sampled { cutoff, customer, sample })
+        // Indices fit 32 bits: cutoffs are days, customers at most billions.
+        samples.push(Sampled { cutoff: cutoff as u32, customer: customer as u32, sample })
     });
+    // The report needs who each sample is, not their events any more.
+    history.customers.iter_mut().for_each(|c| c.forget_events());
+    samples.shrink_to_fit();
     Ok(Replay { window, cutoffs, history, samples })
 }
 
@@ -193,8 +207,12 @@ pub struct Summary {
 
 impl Replay {
     pub fn summary(&self, weights: [u32; 4]) -> Summary {
-        let scored = self.scored(weights);
-        Summary { measures: Measures::of(&scored), lift: bt::lift(&scored), bands: bt::band_table(&scored) }
+        Self::summary_of(&self.scored(weights))
+    }
+
+    /// The summary of samples already scored (no second copy of the scores).
+    pub fn summary_of(scored: &[(i64, bool)]) -> Summary {
+        Summary { measures: Measures::of(scored), lift: bt::lift(scored), bands: bt::band_table(scored) }
     }
 }
 
@@ -228,8 +246,8 @@ fn share(v: Option<f64>) -> String {
 /// Searches the weight grid on the oldest cutoffs and checks the best on the newest.
 pub fn tune(r: &Replay, current: [u32; 4], step: u32) -> Result<Tune> {
     let nfit = bt::fit_count(r.cutoffs.len());
-    let fit: Vec<Sample> = r.samples.iter().filter(|s| s.cutoff < nfit).map(|s| s.sample).collect();
-    let check: Vec<Sample> = r.samples.iter().filter(|s| s.cutoff >= nfit).map(|s| s.sample).collect();
+    let fit: Vec<Sample> = r.samples.iter().filter(|s| s.cutoff() < nfit).map(|s| s.sample).collect();
+    let check: Vec<Sample> = r.samples.iter().filter(|s| s.cutoff() >= nfit).map(|s| s.sample).collect();
     let grid = bt::weight_grid(step);
     let Some(found) = bt::search(&fit, &grid, current) else {
         bail!(
@@ -351,35 +369,4 @@ pub fn apply(conn: &mut Connection, read: Option<&str>, weights: [u32; 4]) -> Re
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::time;
-
-    #[test]
-    fn the_default_window_ends_a_horizon_before_today() {
-        let today = 20_000;
-        let w = Window::new(today, None, None, None, None).unwrap();
-        assert_eq!((w.to, w.from, w.every, w.horizon), (today - 90, today - 90 - 330, 30, 90));
-        assert_eq!(w.cutoffs().len(), 12);
-        assert_eq!(w.cutoffs()[0], (today - 420) * DAY + DAY - 1);
-        assert!(Window::new(today, None, Some(today - 10), None, None).is_err());
-        assert!(Window::new(today, Some(today - 100), Some(today - 200), None, None).is_err());
-        assert!(Window::new(today, None, None, Some(0), None).is_err());
-    }
-
-    #[test]
-    fn replay_samples_every_active_customer_at_every_cutoff() {
-        let now = time::parse_now("2026-11-20T12:00:00Z").unwrap();
-        let mut conn = store::open_memory().unwrap();
-        crate::example::load(&mut conn, now).unwrap();
-        let settings = Settings::from_stored(store::config::all(&conn).unwrap());
-        let w = Window::new(time::day_number(now), None, None, Some(14), Some(30)).unwrap();
-        let ticks = std::cell::Cell::new(0);
-        let r = replay(&conn, &settings, w, &|| ticks.set(ticks.get() + 1)).unwrap();
-        assert_eq!(ticks.get(), r.cutoffs.len());
-        for s in &r.samples {
-            assert!(r.history.customers[s.customer].active_at(r.cutoffs[s.cutoff]));
-        }
-        assert_eq!(r.scored(settings.weights()).len(), r.samples.len());
-    }
-}
+mod tests;

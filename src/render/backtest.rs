@@ -123,14 +123,14 @@ pub fn report(
     color: bool,
 ) -> Result<String> {
     let scored = r.scored(weights);
-    let s = r.summary(weights);
+    let s = Replay::summary_of(&scored);
     let m = &s.measures;
     let w = &r.window;
     let entry = |x: &Sampled, score: i64| {
-        let c = &r.history.customers[x.customer];
+        let c = &r.history.customers[x.customer()];
         let k = &x.sample.components;
         json!({
-            "customer_id": c.id, "cutoff": iso_date(r.cutoffs[x.cutoff]), "score": score,
+            "customer_id": c.id, "cutoff": iso_date(r.cutoffs[x.cutoff()]), "score": score,
             "status": Band::of(score).name(),
             "usage": k.usage, "engagement": k.engagement, "satisfaction": k.satisfaction, "payment": k.payment,
             "churned": x.sample.churned, "churned_at": c.churned_at.map(time::rfc3339),

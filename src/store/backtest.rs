@@ -33,6 +33,15 @@ pub struct CustomerHistory {
 }
 
 impl CustomerHistory {
+    /// Frees the events once every cutoff was swept: what stays is who the
+    /// customer is (id, signup, churn), for the report.
+    pub fn forget_events(&mut self) {
+        self.usage = Vec::new();
+        self.nps = Vec::new();
+        self.csat = Vec::new();
+        self.billing = Vec::new();
+    }
+
     /// Active as of `now`: signed up on or before it (or unknown), not churned.
     pub fn active_at(&self, now: i64) -> bool {
         self.signed_up_at.is_none_or(|t| t <= now) && self.churned_at.is_none_or(|t| t > now)
