@@ -184,7 +184,7 @@ fn show(ctx: &Ctx, conn: &Connection, key: &str) -> Result<()> {
                 l.band.name(),
                 l.band.action(),
                 time::short(ctx.now),
-                l.weights.map(|w| w.to_string()).join(",")
+                render::backtest::labelled(l.weights)
             );
             if !l.scored {
                 out.push_str("(not scored by `health score`: churned or not yet signed up)\n");
@@ -192,6 +192,8 @@ fn show(ctx: &Ctx, conn: &Connection, key: &str) -> Result<()> {
             out.push('\n');
             out.push_str(&rh::live_text(&l, ctx.color));
             if let Some((day, score, w)) = &hist.stored {
+                let w =
+                    crate::domain::settings::parse_weights(w).map_or(w.clone(), render::backtest::labelled);
                 out.push_str(&format!("\nLatest stored snapshot: {score} on {day}, weights {w}\n"));
             }
             if scores.is_empty() {

@@ -222,3 +222,14 @@ fn customer_stage_and_goal() {
     assert_eq!(j["recent_activity"][0]["event"], "login");
     assert_eq!(NOW, "2026-11-20T12:00:00Z");
 }
+
+/// Weights are labelled wherever shown.
+#[test]
+fn health_show_labels_the_weights() {
+    let w = Work::new();
+    w.run(&["-q", "init", "--example"]).ok();
+    w.run(&["-q", "health", "score"]).ok();
+    let t = w.run(&["health", "show", "acme"]).ok().stdout;
+    assert!(t.contains("with weights usage 40, engagement 30, satisfaction 20, payment 10;"), "{t}");
+    assert!(t.contains("weights usage 40, engagement 30, satisfaction 20, payment 10\n"), "{t}");
+}
