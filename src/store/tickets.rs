@@ -48,10 +48,18 @@ fn from_row(r: &Row) -> rusqlite::Result<Ticket> {
 
 /// The ticket with this id, created at or before `now`.
 pub fn get(conn: &Connection, id: &str, now: i64) -> Result<Ticket> {
-    // The id as typed first, then in any case (`t1` finds `T1`).
+    // The id as typed first (an index seek), then in any case (`t1` finds
+    // `T1`: a scan, only for a miss).
+    let exact = conn
+        .prepare_cached(&format!("{SELECT} WHERE t.id = ?1 AND t.created_at <= ?2"))?
+        .query_row(params![id.trim(), now], from_row)
+        .optional()?;
+    if let Some(t) = exact {
+        return Ok(t);
+    }
     let t = conn
         .prepare_cached(&format!(
-            "{SELECT} WHERE t.id = ?1 COLLATE NOCASE AND t.created_at <= ?2 ORDER BY t.id = ?1 DESC, t.tid LIMIT 1"
+            "{SELECT} WHERE t.id = ?1 COLLATE NOCASE AND t.created_at <= ?2 ORDER BY t.tid LIMIT 1"
         ))?
         .query_row(params![id.trim(), now], from_row)
         .optional()?;
