@@ -1,4 +1,4 @@
-//! `csf health backtest | tune` (SPEC §12) on histories built by CSV import.
+//! `csf health backtest | tune` (docs/health.md) on histories built by CSV import.
 
 use chrono::{Duration, NaiveDate};
 use serde_json::Value;

@@ -1,4 +1,4 @@
-//! `csf churn` (SPEC §6): warning signs at their thresholds, the exit
+//! `csf churn` (docs/churn.md): warning signs at their thresholds, the exit
 //! interview, win-back steps and the monthly churn rate.
 
 use crate::common::Work;

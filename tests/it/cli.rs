@@ -1,4 +1,4 @@
-//! Global flags, usage errors and exit codes (SPEC §1).
+//! Global flags, usage errors and exit codes (README.md).
 
 use crate::common::Work;
 

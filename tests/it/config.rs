@@ -1,4 +1,4 @@
-//! `csf config` (SPEC §10).
+//! `csf config` (README.md).
 
 use crate::common::Work;
 

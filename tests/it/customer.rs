@@ -1,4 +1,4 @@
-//! `csf customer ...` (SPEC §4).
+//! `csf customer ...` (docs/schema.md).
 
 use crate::common::Work;
 

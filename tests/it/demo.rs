@@ -1,4 +1,4 @@
-//! `csf demo` and `csf init --example` (SPEC §11).
+//! `csf demo` and `csf init --example` (README.md).
 
 use crate::common::Work;
 

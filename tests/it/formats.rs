@@ -1,5 +1,5 @@
 //! Every list and show command under every `-f`: honoured, or refused with a
-//! clear error (SPEC §1); JSON and CSV carry the same full-precision figures;
+//! clear error (README.md); JSON and CSV carry the same full-precision figures;
 //! tables fit the terminal.
 
 use crate::common::Work;

@@ -1,4 +1,4 @@
-//! `csf health` (SPEC §5) and the stage of §4, on hand-computed data.
+//! `csf health` (docs/health.md) and the stage (docs/schema.md), on hand-computed data.
 
 use crate::common::{Work, NOW};
 

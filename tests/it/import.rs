@@ -1,4 +1,4 @@
-//! `csf import` (SPEC §3): every kind and every rule of §3.1, with the exact
+//! `csf import` (docs/import.md): every kind and every common rule, with the exact
 //! message a user reads and the database unchanged after a failure.
 
 use crate::common::Work;

@@ -1,4 +1,4 @@
-//! `csf onboarding` (SPEC §8): due steps and a hand-computed funnel.
+//! `csf onboarding` (docs/onboarding.md): due steps and a hand-computed funnel.
 
 use crate::common::Work;
 

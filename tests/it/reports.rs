@@ -1,4 +1,4 @@
-//! `csf report metrics | plan` (SPEC §9): snapshots on a fixed dataset,
+//! `csf report metrics | plan` (docs/reports.md): snapshots on a fixed dataset,
 //! hand-computed metrics, valid markdown whatever the data.
 
 use crate::common::Work;
@@ -308,7 +308,7 @@ fn the_period_is_the_last_n_days_today_included_and_the_future_is_ignored() {
 }
 
 /// The eight figures of `report metrics` over the last 30 days as of NOW,
-/// computed here from the raw rows (SPEC §9.1 / §14.2 definitions), in Rust
+/// computed here from the raw rows (docs/reports.md and docs/revenue.md definitions), in Rust
 /// rather than SQL: the period is 2026-10-22T00:00:00Z ..= NOW.
 fn hand_metrics(w: &Work) -> Vec<(&'static str, f64)> {
     let now: i64 = 1_795_176_000; // 2026-11-20T12:00:00Z

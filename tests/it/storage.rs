@@ -1,4 +1,4 @@
-//! The database file (SPEC §2): creation, refusal of foreign files, backup, check.
+//! The database file (docs/schema.md): creation, refusal of foreign files, backup, check.
 
 use std::os::unix::fs::PermissionsExt;
 

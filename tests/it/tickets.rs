@@ -1,4 +1,4 @@
-//! `csf ticket` (SPEC §7): the lifecycle with fixed times, templates,
+//! `csf ticket` (docs/tickets.md): the lifecycle with fixed times, templates,
 //! targets and the error paths.
 
 use crate::common::Work;

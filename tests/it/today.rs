@@ -1,6 +1,6 @@
-//! `csf today`, `csf done`, `csf touch`, `csf template` (SPEC §13): one
+//! `csf today`, `csf done`, `csf touch`, `csf template` (docs/today.md): one
 //! scripted morning with every kind of action, for the right customer, in
-//! order of urgency; doing each clears it and records what §13.2 says.
+//! order of urgency; doing each clears it and records what docs/today.md says.
 
 use crate::common::Work;
 
@@ -136,7 +136,7 @@ fn a_scripted_morning_lists_every_kind_in_order_and_done_clears_each() {
     assert!(r.stderr.contains("Done: ticket-1 — reply recorded on ticket 1"), "{}", r.stderr);
     assert_eq!(ids(&w, None), []);
     w.run(&["today", "--fail-on", "due"]).ok();
-    // What §13.2 says each records.
+    // What docs/today.md says each records.
     assert_eq!(w.count("SELECT first_response_at FROM tickets WHERE id = '1'"), 1_795_176_000);
     assert_eq!(
         w.count("SELECT count(*) FROM ticket_events e JOIN tickets t ON t.tid = e.tid WHERE t.id = '1' AND e.kind = 'replied' AND e.body LIKE 'Hi Jane,%'"),

@@ -1,4 +1,4 @@
-//! `csf report trends` (SPEC §14.1) and revenue (§14.2): three months of
+//! `csf report trends` (docs/reports.md) and revenue (docs/revenue.md): three months of
 //! tickets, NPS, churn and health snapshots with values computed by hand.
 
 use serde_json::{json, Value};

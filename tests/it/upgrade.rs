@@ -1,4 +1,4 @@
-//! Upgrades keep every row (SPEC §2): a database written by the 0.1.0 release
+//! Upgrades keep every row (docs/schema.md): a database written by the 0.1.0 release
 //! (`tests/fixtures/v0.1.0.db`, made by `tests/fixtures/make-v0.1.0.sh`)
 //! opens in this csf with every row of every table.
 
