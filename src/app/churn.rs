@@ -1,7 +1,7 @@
 //! What csf knows of churn: the warning signs as of `now`, the win-back
 //! steps due, churn per month and why customers left (docs/churn.md).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use anyhow::Result;
 use chrono::{Datelike, NaiveDate};
@@ -9,10 +9,9 @@ use rusqlite::Connection;
 
 use crate::domain::churn::{self, Risk, Signal, REASONS, RETURN_ANSWERS};
 use crate::domain::metrics::Metric;
-use crate::domain::sequence::{DueStep, WINBACK};
+use crate::domain::sequence::{DueStep, Sequence, WINBACK};
 use crate::domain::settings::Settings;
 use crate::store::churn::{self as cs, MonthCounts};
-use crate::store::skips;
 use crate::time::{self, date_of_day};
 
 /// One warning sign of one customer.
@@ -44,30 +43,36 @@ pub struct Steps {
     pub missed: Vec<DueStep>,
 }
 
+impl Steps {
+    /// Adds one customer's missed steps and due step in `seq`, which started
+    /// on day `start_day`; `done` holds every step marked done, by (customer, start).
+    pub fn add(
+        &mut self,
+        seq: &Sequence,
+        (cid, id, name): (i64, String, Option<String>),
+        start_day: i64,
+        today: i64,
+        done: &HashMap<(i64, String), Vec<i64>>,
+    ) {
+        let started_on = date_of_day(start_day).to_string();
+        let done = done.get(&(cid, started_on.clone())).map_or(&[][..], Vec::as_slice);
+        let day = today - start_day;
+        let step_of =
+            |step| DueStep { cid, id: id.clone(), name: name.clone(), step, started_on: started_on.clone() };
+        self.missed.extend(seq.missed(day, done).into_iter().map(step_of));
+        if let Some(step) = seq.due(day, done) {
+            self.due.push(step_of(step));
+        }
+    }
+}
+
 /// The win-back steps of every customer in the sequence (or of one customer).
 pub fn winback_steps(conn: &Connection, now: i64, only: Option<i64>) -> Result<Steps> {
     let today = time::day_number(now);
-    let done = skips::done_steps(conn, WINBACK.name)?;
+    let done = cs::done_steps(conn, WINBACK.name)?;
     let mut out = Steps::default();
-    for s in cs::winback_starts(conn, now)? {
-        if only.is_some_and(|c| c != s.cid) {
-            continue;
-        }
-        let started_on = date_of_day(s.start_day).to_string();
-        let done = done.get(&(s.cid, started_on.clone())).map_or(&[][..], Vec::as_slice);
-        let day = today - s.start_day;
-        for step in WINBACK.missed(day, done) {
-            out.missed.push(DueStep {
-                cid: s.cid,
-                id: s.id.clone(),
-                name: s.name.clone(),
-                step,
-                started_on: started_on.clone(),
-            });
-        }
-        if let Some(step) = WINBACK.due(day, done) {
-            out.due.push(DueStep { cid: s.cid, id: s.id, name: s.name, step, started_on });
-        }
+    for s in cs::winback_starts(conn, now)?.into_iter().filter(|s| only.is_none_or(|c| c == s.cid)) {
+        out.add(&WINBACK, (s.cid, s.id, s.name), s.start_day, today, &done);
     }
     Ok(out)
 }

@@ -10,32 +10,18 @@ use crate::app::churn::Steps;
 use crate::domain::onboarding::{self, Funnel, Member};
 use crate::domain::sequence::{DueStep, ONBOARDING};
 use crate::domain::settings::Settings;
+use crate::store::churn as cs;
 use crate::store::health::Features;
-use crate::store::skips;
 use crate::store::{onboarding as os, usage};
-use crate::time::{self, date_of_day, DAY};
+use crate::time::{self, DAY};
 
 /// The onboarding steps of customers in their first 28 days: due and missed.
 pub fn steps(conn: &Connection, now: i64) -> Result<Steps> {
     let today = time::day_number(now);
-    let done = skips::done_steps(conn, ONBOARDING.name)?;
+    let done = cs::done_steps(conn, ONBOARDING.name)?;
     let mut out = Steps::default();
     for n in os::in_onboarding(conn, now)? {
-        let started_on = date_of_day(n.signup_day).to_string();
-        let done = done.get(&(n.cid, started_on.clone())).map_or(&[][..], Vec::as_slice);
-        let day = today - n.signup_day;
-        for step in ONBOARDING.missed(day, done) {
-            out.missed.push(DueStep {
-                cid: n.cid,
-                id: n.id.clone(),
-                name: n.name.clone(),
-                step,
-                started_on: started_on.clone(),
-            });
-        }
-        if let Some(step) = ONBOARDING.due(day, done) {
-            out.due.push(DueStep { cid: n.cid, id: n.id, name: n.name, step, started_on });
-        }
+        out.add(&ONBOARDING, (n.cid, n.id, n.name), n.signup_day, today, &done);
     }
     Ok(out)
 }

@@ -202,13 +202,16 @@ pub fn plans(conn: &Connection) -> Result<Vec<String>> {
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-/// Steps marked done for a customer's sequence that started on `started_on`.
-pub fn done_steps(conn: &Connection, cid: i64, sequence: &str, started_on: &str) -> Result<Vec<i64>> {
-    let mut st = conn.prepare_cached(
-        "SELECT step_day FROM outreach_done WHERE cid = ?1 AND sequence = ?2 AND started_on = ?3",
-    )?;
-    let rows = st.query_map(params![cid, sequence, started_on], |r| r.get(0))?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+/// Steps marked done in `sequence`, by (customer, start date).
+pub fn done_steps(conn: &Connection, sequence: &str) -> Result<HashMap<(i64, String), Vec<i64>>> {
+    let mut st =
+        conn.prepare_cached("SELECT cid, started_on, step_day FROM outreach_done WHERE sequence = ?1")?;
+    let mut out: HashMap<(i64, String), Vec<i64>> = HashMap::new();
+    let mut rows = st.query([sequence])?;
+    while let Some(r) = rows.next()? {
+        out.entry((r.get(0)?, r.get(1)?)).or_default().push(r.get(2)?);
+    }
+    Ok(out)
 }
 
 pub fn mark_done(

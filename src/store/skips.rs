@@ -1,4 +1,4 @@
-//! Skipped actions of `csf today` (docs/today.md) and how fresh the usage data is.
+//! Skipped actions of `csf today` (docs/today.md).
 
 use std::collections::HashMap;
 
@@ -34,25 +34,4 @@ pub fn undo(conn: &Connection, action: &str, now: i64) -> Result<usize> {
     Ok(conn
         .prepare_cached("UPDATE skips SET until = ?2 WHERE action = ?1 AND until > ?2 AND created_at <= ?2")?
         .execute(params![action, now])?)
-}
-
-/// The newest usage event at or before `now`: one index seek per customer
-/// (the events are clustered by customer and time).
-pub fn newest_usage(conn: &Connection, now: i64) -> Result<Option<i64>> {
-    Ok(conn.prepare_cached(
-        "SELECT MAX((SELECT MAX(u.ts) FROM usage_events u WHERE u.cid = c.cid AND u.ts <= ?1)) FROM customers c",
-    )?
-    .query_row([now], |r| r.get(0))?)
-}
-
-/// Steps marked done in `sequence`, by (customer, start date).
-pub fn done_steps(conn: &Connection, sequence: &str) -> Result<HashMap<(i64, String), Vec<i64>>> {
-    let mut st =
-        conn.prepare_cached("SELECT cid, started_on, step_day FROM outreach_done WHERE sequence = ?1")?;
-    let mut out: HashMap<(i64, String), Vec<i64>> = HashMap::new();
-    let mut rows = st.query([sequence])?;
-    while let Some(r) = rows.next()? {
-        out.entry((r.get(0)?, r.get(1)?)).or_default().push(r.get(2)?);
-    }
-    Ok(out)
 }

@@ -41,3 +41,12 @@ pub fn event_ids(conn: &Connection, names: &[String]) -> Result<Vec<i64>> {
     }
     Ok(out)
 }
+
+/// The newest usage event at or before `now`: one index seek per customer
+/// (the events are clustered by customer and time).
+pub fn newest_usage(conn: &Connection, now: i64) -> Result<Option<i64>> {
+    Ok(conn.prepare_cached(
+        "SELECT MAX((SELECT MAX(u.ts) FROM usage_events u WHERE u.cid = c.cid AND u.ts <= ?1)) FROM customers c",
+    )?
+    .query_row([now], |r| r.get(0))?)
+}

@@ -12,7 +12,7 @@ use crate::domain::settings::Settings;
 use crate::domain::tickets as dt;
 use crate::domain::today::{self as td, Action, Effect, Kind};
 use crate::store::customers::Customer;
-use crate::store::{skips, tickets as st};
+use crate::store::{tickets as st, usage};
 use crate::time::{self, iso_date, DAY};
 
 /// The `data` action when the newest usage event is more than `data.stale_days` old.
@@ -56,7 +56,7 @@ impl Stale {
 
 /// The stale-data warning of `today`, `health score` and the plan, if the data is stale.
 pub fn stale_warning(conn: &Connection, settings: &Settings, now: i64) -> Result<Option<Stale>> {
-    let Some(newest) = skips::newest_usage(conn, now)? else { return Ok(None) };
+    let Some(newest) = usage::newest_usage(conn, now)? else { return Ok(None) };
     let days = time::day_number(now) - time::day_number(newest);
     Ok((days > i64::from(settings.count("data.stale_days")))
         .then(|| Stale { newest_day: iso_date(newest), days }))
