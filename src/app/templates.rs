@@ -126,20 +126,6 @@ pub fn settable(name: &str) -> Result<&'static templates::Template> {
     })
 }
 
-/// The placeholders csf fills in every outreach draft.
-pub const FILLABLE: [&str; 10] = [
-    "name",
-    "company",
-    "product",
-    "founder",
-    "first_step",
-    "feature",
-    "reasons",
-    "last_active",
-    "plan",
-    "mrr",
-];
-
 /// Checks a new text for the shipped template `name` (`from` names where the
 /// text came from, for the error): outreach drafts are filled from the
 /// database, so a placeholder csf cannot fill would be a hole in every draft.
@@ -153,13 +139,13 @@ pub fn check_text(name: &str, body: &str, from: &str) -> Result<()> {
     let allowed = placeholders(default.text);
     let unknown: Vec<String> = placeholders(body)
         .into_iter()
-        .filter(|p| !allowed.contains(p) && !FILLABLE.contains(&p.as_str()))
+        .filter(|p| !allowed.contains(p) && !templates::FILLABLE.contains(&p.as_str()))
         .collect();
     if !unknown.is_empty() && !["ack", "resolution", "escalation"].contains(&name) {
         bail!(
             "{from}: csf cannot fill {} in the {name} template; use {}",
             unknown.iter().map(|u| format!("{{{u}}}")).collect::<Vec<_>>().join(", "),
-            FILLABLE.iter().map(|f| format!("{{{f}}}")).collect::<Vec<_>>().join(" ")
+            templates::FILLABLE.iter().map(|f| format!("{{{f}}}")).collect::<Vec<_>>().join(" ")
         );
     }
     Ok(())

@@ -35,6 +35,20 @@ pub const DEFAULTS: &[Template] = &[
     template!("expand", "csf today: an expansion conversation with a healthy customer"),
 ];
 
+/// The placeholders csf fills in every outreach draft.
+pub const FILLABLE: [&str; 10] = [
+    "name",
+    "company",
+    "product",
+    "founder",
+    "first_step",
+    "feature",
+    "reasons",
+    "last_active",
+    "plan",
+    "mrr",
+];
+
 pub fn default(name: &str) -> Option<&'static Template> {
     DEFAULTS.iter().find(|t| t.name == name)
 }
@@ -114,18 +128,7 @@ mod tests {
 
     #[test]
     fn outreach_templates_use_only_placeholders_csf_can_fill() {
-        let known = [
-            "name",
-            "company",
-            "product",
-            "founder",
-            "first_step",
-            "feature",
-            "reasons",
-            "last_active",
-            "plan",
-            "mrr",
-        ];
+        let known = FILLABLE;
         for t in DEFAULTS.iter().filter(|t| !["ack", "resolution", "escalation"].contains(&t.name)) {
             for p in placeholders(t.text) {
                 assert!(known.contains(&p.as_str()), "{}: {{{p}}}", t.name);

@@ -196,30 +196,13 @@ pub fn save(conn: &Connection, snaps: &[Snapshot], now: i64) -> Result<()> {
            satisfaction = excluded.satisfaction, payment = excluded.payment, score = excluded.score,
            status = excluded.status, computed_at = excluded.computed_at, weights = excluded.weights",
     )?;
-    for s in snaps {
-        st.execute(params![
-            s.cid,
-            s.day,
-            s.usage,
-            s.engagement,
-            s.satisfaction,
-            s.payment,
-            s.score,
-            s.status,
-            now,
-            s.weights
-        ])?;
-    }
+    write(&mut st, snaps, now)?;
     Ok(())
 }
 
-/// Stores snapshots that do not exist yet (a stored one is never
-/// replaced); returns how many were written.
-pub fn save_new(conn: &Connection, snaps: &[Snapshot], now: i64) -> Result<usize> {
-    let mut st = conn.prepare_cached(
-        "INSERT INTO health_snapshots (cid, day, usage, engagement, satisfaction, payment, score, status, computed_at, weights)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) ON CONFLICT (cid, day) DO NOTHING",
-    )?;
+/// Runs `st` (an INSERT of the ten snapshot columns) for each snapshot;
+/// returns how many rows it wrote.
+fn write(st: &mut rusqlite::CachedStatement, snaps: &[Snapshot], now: i64) -> Result<usize> {
     let mut n = 0;
     for s in snaps {
         n += st.execute(params![
@@ -236,6 +219,16 @@ pub fn save_new(conn: &Connection, snaps: &[Snapshot], now: i64) -> Result<usize
         ])?;
     }
     Ok(n)
+}
+
+/// Stores snapshots that do not exist yet (a stored one is never
+/// replaced); returns how many were written.
+pub fn save_new(conn: &Connection, snaps: &[Snapshot], now: i64) -> Result<usize> {
+    let mut st = conn.prepare_cached(
+        "INSERT INTO health_snapshots (cid, day, usage, engagement, satisfaction, payment, score, status, computed_at, weights)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) ON CONFLICT (cid, day) DO NOTHING",
+    )?;
+    write(&mut st, snaps, now)
 }
 
 /// One customer's latest stored snapshot on or before today: (day, score, weights).
