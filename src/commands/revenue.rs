@@ -25,7 +25,7 @@ pub fn cohorts(ctx: &Ctx, months: u32, metric: CohortMetricArg) -> Result<()> {
         ctx.info(format!("No signups in the last {months} months."));
     }
     match ctx.format_or(Format::Table) {
-        Format::Table => render::out(&rr::cohort_table(&cells, ctx.color)),
+        Format::Table => render::out(&rr::cohort_table(&cells, ctx.color)?),
         Format::Markdown => render::out(&rr::cohort_markdown(&cells)),
         format => render::out(&rr::cohort_rows(&cells).render(format, false)?),
     }

@@ -1,7 +1,9 @@
 //! Revenue as shown: the monthly movements, and the cohort triangle.
 
 use crate::app::revenue::{CohortCell, MonthRevenue};
-use crate::render::{self, figure, markdown_table, Cell, Rows, Tone, Value};
+use anyhow::Result;
+
+use crate::render::{figure, markdown_table, Cell, Format, Role, Rows, Tone, Value};
 
 fn pct(v: Option<f64>) -> Cell {
     match v {
@@ -101,15 +103,38 @@ fn triangle(cells: &[CohortCell], color: bool) -> (Vec<String>, Vec<Vec<String>>
     (head, body)
 }
 
-/// The triangle as a table (coloured on a terminal).
-pub fn cohort_table(cells: &[CohortCell], color: bool) -> String {
-    let (head, body) = triangle(cells, color);
-    let mut t = render::new_table(color);
-    t.set_header(head);
-    for row in body {
-        t.add_row(row);
+/// The triangle as a table (coloured on a terminal), through the one width
+/// budget of every table: cohort and count never split, and at a narrow
+/// terminal the latest month columns are dropped and named.
+pub fn cohort_table(cells: &[CohortCell], color: bool) -> Result<String> {
+    let width = cells.iter().map(|c| c.month_index + 1).max().unwrap_or(0);
+    // Column names live as long as the run: at most one per month (≤ 120).
+    let months: Vec<&'static str> =
+        (0..width).map(|i| &*Box::leak(format!("m{i}").into_boxed_str())).collect();
+    let mut columns = vec!["cohort", "customers"];
+    columns.extend(&months);
+    let mut rows = Rows::new(&columns).role(&["cohort"], Role::Id).role(&months, Role::Number);
+    let mut row: Vec<Cell> = Vec::new();
+    for c in cells {
+        if c.month_index == 0 {
+            if !row.is_empty() {
+                row.resize(width + 2, Cell::from(Value::Null).shown(""));
+                rows.push(std::mem::take(&mut row));
+            }
+            row = vec![c.cohort.clone().into(), Value::Int(c.customers).into()];
+        }
+        row.push(match c.value {
+            Some(v) => Cell::from(Value::Num(v, 0)).shown(format!("{}%", figure::fixed(v, 0))).tone(tone(v)),
+            None => Cell::from(Value::Null).shown("n/a"),
+        });
     }
-    format!("{t}\n")
+    if !row.is_empty() {
+        row.resize(width + 2, Cell::from(Value::Null).shown(""));
+        rows.push(row);
+    }
+    let mut drop: Vec<&'static str> = months.clone();
+    drop.reverse();
+    rows.drop_order(&drop).render(Format::Table, color)
 }
 
 /// The triangle as markdown, for the docs.

@@ -47,6 +47,8 @@ pub const LISTS: &[&[&str]] = &[
     &["today", "--all"],
     &["report", "metrics"],
     &["report", "trends"],
+    &["report", "revenue", "--by", "plan"],
+    &["report", "cohorts", "--months", "12"],
 ];
 
 fn is_date(s: &str) -> bool {
