@@ -12,6 +12,7 @@ use crate::domain::metrics::Metric;
 use crate::domain::sequence::{DueStep, Sequence, WINBACK};
 use crate::domain::settings::Settings;
 use crate::store::churn::{self as cs, MonthCounts};
+use crate::store::health::{Features, Window, WindowFold};
 use crate::time::{self, date_of_day};
 
 /// One warning sign of one customer.
@@ -24,8 +25,29 @@ pub struct CustomerRisk {
 
 /// Every warning sign as of `now`, optionally only of the named signals.
 pub fn risks(conn: &Connection, now: i64, only: &[Signal]) -> Result<Vec<CustomerRisk>> {
+    read_risks(conn, now, only, None)
+}
+
+/// Every warning sign as of `now`, and every active customer's usage window
+/// for health from the same scan of the usage rows.
+pub fn risks_and_windows(
+    conn: &Connection,
+    now: i64,
+    feats: &Features,
+) -> Result<(Vec<CustomerRisk>, Vec<Window>)> {
+    let mut fold = WindowFold::new(feats, now);
+    let risks = read_risks(conn, now, &[], Some(&mut fold))?;
+    Ok((risks, fold.finish()))
+}
+
+fn read_risks(
+    conn: &Connection,
+    now: i64,
+    only: &[Signal],
+    fold: Option<&mut WindowFold>,
+) -> Result<Vec<CustomerRisk>> {
     let mut out = Vec::new();
-    for c in cs::risk_facts(conn, now)? {
+    for c in cs::risk_facts(conn, now, fold)? {
         for risk in churn::risks(&c.facts) {
             if only.is_empty() || only.contains(&risk.signal) {
                 out.push(CustomerRisk { customer_id: c.id.clone(), name: c.name.clone(), risk });
@@ -198,6 +220,27 @@ mod tests {
         crate::example::load(&mut conn, now).unwrap();
         let settings = Settings::from_stored(store::config::all(&conn).unwrap());
         (conn, settings, now)
+    }
+
+    /// `today` scores from the windows the warning-sign scan folds (42 days
+    /// read, 28 kept): they must be health's own, day after day, and the
+    /// warning signs must not change for the folding.
+    #[test]
+    fn the_warning_sign_scan_folds_the_same_windows_as_health() {
+        let (conn, settings, now) = example();
+        let mut seen_core = false;
+        for back in 0..60 {
+            let at = now - back * time::DAY;
+            let feats = Features::load(&conn, &settings, at).unwrap();
+            let (with, windows) = risks_and_windows(&conn, at, &feats).unwrap();
+            let own = crate::store::health::usage_window(&conn, &feats, at, None).unwrap();
+            assert!(!own.is_empty(), "{back} days back");
+            assert_eq!(windows, own, "{back} days back");
+            seen_core |= own.iter().any(|w| w.core_used > 1);
+            let plain = risks(&conn, at, &[]).unwrap();
+            assert_eq!(with.len(), plain.len());
+        }
+        assert!(seen_core, "some customer used more than one core feature");
     }
 
     #[test]

@@ -4,10 +4,11 @@
 use anyhow::{Context as _, Result};
 use rusqlite::Connection;
 
+use crate::app::readers;
 use crate::domain::health::{self, Band, Live};
 use crate::domain::settings::Settings;
 use crate::store::customers::Customer;
-use crate::store::health::{self as hstore, Features, Latest, Snapshot};
+use crate::store::health::{self as hstore, Features, Latest, Snapshot, Subject, Window};
 use crate::store::{self};
 use crate::time::{self, iso_date};
 
@@ -55,21 +56,38 @@ pub fn readings(conn: &Connection, settings: &Settings, now: i64) -> Result<Vec<
 
 /// [`readings`] handed over one by one, so a caller that keeps only part of
 /// each never holds them all.
-pub fn each_reading(
-    conn: &Connection,
+pub fn each_reading(conn: &Connection, settings: &Settings, now: i64, f: impl FnMut(Reading)) -> Result<()> {
+    let feats = Features::load(conn, settings, now)?;
+    // The last 28 days' usage (a range seek per customer) reads on a side
+    // connection while this one reads the rest (two scans at once).
+    let (subjects, windows) = std::thread::scope(|scope| {
+        let feats = &feats;
+        let side = readers::beside(scope, conn, move |c| hstore::usage_window(c, feats, now, None));
+        let subjects = hstore::subjects(conn, feats, now, None, false)?;
+        anyhow::Ok((subjects, side.join()?))
+    })?;
+    score_each(settings, now, &feats, subjects, &windows, f);
+    Ok(())
+}
+
+/// Scores each subject with its usage window (both as read by the store, in
+/// cid order), handing the readings over one by one.
+pub fn score_each(
     settings: &Settings,
     now: i64,
+    feats: &Features,
+    mut subjects: Vec<Subject>,
+    windows: &[Window],
     mut f: impl FnMut(Reading),
-) -> Result<()> {
+) {
     let weights = settings.weights();
     let today = time::day_number(now);
-    let feats = Features::load(conn, settings, now)?;
-    for s in hstore::facts(conn, &feats, now, None, false)? {
+    hstore::add_window(&mut subjects, windows);
+    for s in subjects {
         let components = health::components(&s.facts, feats.core_count(), today, now);
         let score = health::score(&components, weights);
         f(Reading { cid: s.cid, facts: s.facts, components, score });
     }
-    Ok(())
 }
 
 /// Every active customer's health as of `now` — what `health score` stores

@@ -16,6 +16,7 @@ use crate::domain::templates::step_name;
 use crate::domain::today::judge::{self, DueStep, Facts, Sign};
 use crate::domain::today::{self as td, Action, Effect, Kind};
 use crate::store::customers::{self, Customer};
+use crate::store::health::{self as hstore, Features, Window};
 use crate::store::{skips, touches};
 use crate::time::{self, date_of_day, iso_date};
 
@@ -152,22 +153,24 @@ fn step(seq: &sequence::Sequence, d: &SeqStep) -> Option<DueStep> {
 
 /// The morning's actions as of `now`.
 pub fn morning(conn: &Connection, settings: &Settings, now: i64) -> Result<Morning> {
-    // The warning signs and the win-back steps read on a side connection
-    // while this one computes health (two scans at once).
+    let feats = Features::load(conn, settings, now)?;
+    // The warning signs read on a side connection — their scan of the usage
+    // rows also folds health's 28-day windows — while this one reads the
+    // rest of health and the win-back steps (two scans at once).
     std::thread::scope(|scope| {
-        let side = readers::beside(scope, conn, move |c| {
-            Ok((churn::risks(c, now, &[])?, churn::due_winback(c, now, None)?))
-        });
-        morning_with(conn, settings, now, side)
+        let feats = &feats;
+        let side = readers::beside(scope, conn, move |c| churn::risks_and_windows(c, now, feats));
+        morning_with(conn, settings, now, feats, side)
     })
 }
 
-type SideReads = (Vec<churn::CustomerRisk>, Vec<SeqStep>);
+type SideReads = (Vec<churn::CustomerRisk>, Vec<Window>);
 
 fn morning_with(
     conn: &Connection,
     settings: &Settings,
     now: i64,
+    feats: &Features,
     side: readers::Side<'_, '_, SideReads>,
 ) -> Result<Morning> {
     let people: Vec<Customer> = customers::list(conn)?;
@@ -177,15 +180,17 @@ fn morning_with(
         .iter()
         .map(|c| Facts { churned_at: c.churned_at, signed_up_at: c.signed_up_at, ..Facts::default() })
         .collect();
-    health::each_reading(conn, settings, now, |r| {
+    let subjects = hstore::subjects(conn, feats, now, None, false)?;
+    let winback = churn::due_winback(conn, now, None)?;
+    let (risks, windows) = side.join()?;
+    health::score_each(settings, now, feats, subjects, &windows, |r| {
         if let Some(&i) = by_cid.get(&r.cid) {
             let f = &mut facts[i];
             f.score = Some(r.score);
             f.last_active = r.facts.last_event;
             f.active_blocks = r.facts.active_blocks.iter().filter(|b| **b).count();
         }
-    })?;
-    let (risks, winback) = side.join()?;
+    });
     for r in risks {
         if let Some(&i) = by_id.get(r.customer_id.as_str()) {
             facts[i].signs.push(Sign {

@@ -7,6 +7,7 @@ use anyhow::Result;
 use rusqlite::{params, Connection};
 
 use crate::domain::churn::RiskFacts;
+use crate::store::health::WindowFold;
 use crate::time::DAY;
 
 pub struct AtRisk {
@@ -16,8 +17,10 @@ pub struct AtRisk {
 }
 
 /// Warning-sign facts as of `now` for every customer not churned as of now
-/// (and signed up by then): one grouped pass per table.
-pub fn risk_facts(conn: &Connection, now: i64) -> Result<Vec<AtRisk>> {
+/// (and signed up by then): one grouped pass per table. With `fold`, the
+/// usage rows read also feed it (health's last 28 days lie within the 42
+/// read here), sparing `today` a second scan.
+pub fn risk_facts(conn: &Connection, now: i64, mut fold: Option<&mut WindowFold>) -> Result<Vec<AtRisk>> {
     let today = now.div_euclid(DAY);
     let mut out = Vec::new();
     let mut index = HashMap::new();
@@ -48,22 +51,38 @@ pub fn risk_facts(conn: &Connection, now: i64) -> Result<Vec<AtRisk>> {
     }
     let at = |cid: i64| index.get(&cid).copied();
     // Usage in D-13..D, D-27..D-14 and D-41..D-14, and the last active time:
-    // a range seek per customer on (cid, ts).
+    // a range seek per customer on (cid, ts), the rows (in key order) summed
+    // here, where SQLite's per-row CASE expressions would cost more than the seeks.
     let mut st = conn.prepare_cached(
-        "SELECT c.cid, CAST(TOTAL(CASE WHEN u.ts >= ?3 THEN u.count ELSE 0 END) AS INTEGER),
-                CAST(TOTAL(CASE WHEN u.ts >= ?4 AND u.ts < ?3 THEN u.count ELSE 0 END) AS INTEGER),
-                CAST(TOTAL(CASE WHEN u.ts < ?3 THEN u.count ELSE 0 END) AS INTEGER), MAX(u.ts)
+        "SELECT c.cid, u.ts, u.count, u.event_id
          FROM customers c CROSS JOIN usage_events u ON u.cid = c.cid AND u.ts >= ?2 AND u.ts <= ?1
-         GROUP BY c.cid",
+         WHERE (c.churned_at IS NULL OR c.churned_at > ?1) AND (c.signed_up_at IS NULL OR c.signed_up_at <= ?1)",
     )?;
-    let mut rows = st.query(params![now, (today - 41) * DAY, (today - 13) * DAY, (today - 27) * DAY])?;
+    let (d13, d27) = ((today - 13) * DAY, (today - 27) * DAY);
+    let mut rows = st.query(params![now, (today - 41) * DAY])?;
+    let mut current: Option<usize> = None;
+    let mut last_cid = None;
     while let Some(r) = rows.next()? {
-        if let Some(i) = at(r.get(0)?) {
-            out[i].facts.recent = r.get(1)?;
-            out[i].facts.prior = r.get(2)?;
-            out[i].facts.prior_28 = r.get(3)?;
-            out[i].facts.last_active = r.get(4)?;
+        let (cid, ts, count): (i64, i64, i64) = (r.get(0)?, r.get(1)?, r.get(2)?);
+        if let Some(fold) = fold.as_deref_mut() {
+            fold.add(cid, ts, r.get(3)?);
         }
+        if last_cid != Some(cid) {
+            last_cid = Some(cid);
+            current = at(cid);
+        }
+        let Some(i) = current else { continue };
+        let f = &mut out[i].facts;
+        if ts >= d13 {
+            f.recent += count;
+        } else {
+            f.prior_28 += count;
+            if ts >= d27 {
+                f.prior += count;
+            }
+        }
+        // Rows come in (cid, ts) order: the last one is the latest.
+        f.last_active = Some(ts);
     }
     let mut st = conn.prepare_cached(
         "SELECT cid, count(*) FROM tickets WHERE created_at >= ?2 AND created_at <= ?1 GROUP BY cid",

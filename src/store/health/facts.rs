@@ -1,0 +1,247 @@
+//! Health facts as of `now`: a handful of set-based passes over indexed
+//! tables (usage by customer and time), never a query per customer.
+
+use std::collections::HashMap;
+
+use anyhow::Result;
+use rusqlite::{params, Connection};
+
+use crate::domain::health::{window_start, Facts, Payment};
+use crate::domain::settings::Settings;
+use crate::store::{id_list, usage};
+use crate::time::DAY;
+
+/// A customer to score, with its facts.
+#[derive(Debug, Clone)]
+pub struct Subject {
+    pub cid: i64,
+    pub facts: Facts,
+}
+
+/// The core feature and value event ids in force as of `now`.
+pub struct Features {
+    pub core_ids: Vec<i64>,
+    pub value_ids: Vec<i64>,
+}
+
+impl Features {
+    pub fn load(conn: &Connection, settings: &Settings, now: i64) -> Result<Features> {
+        let core = usage::core_features(conn, settings, now)?;
+        let core_ids = usage::event_ids(conn, &core)?;
+        let value_ids = match settings.get("onboarding.value_event") {
+            Some(v) => usage::event_ids(conn, &[v])?,
+            None => core_ids.clone(),
+        };
+        Ok(Features { core_ids: pad(core_ids, core.len()), value_ids })
+    }
+
+    /// How many core features there are (configured names not yet seen count too).
+    pub fn core_count(&self) -> usize {
+        self.core_ids.len()
+    }
+}
+
+/// Core features configured but never seen keep their place in the count
+/// (as id -1, which matches no event).
+fn pad(mut ids: Vec<i64>, n: usize) -> Vec<i64> {
+    while ids.len() < n {
+        ids.push(-1);
+    }
+    ids
+}
+
+/// Which customers a pass reads: every active one as of `now` (signed up at
+/// or before now or unknown, not churned as of now), or one (churned or not).
+/// `?1` is now, `?2` the customer's cid or NULL.
+fn filter(only: Option<i64>) -> &'static str {
+    match only {
+        Some(_) => "c.cid = ?2",
+        None => "(c.signed_up_at IS NULL OR c.signed_up_at <= ?1) AND (c.churned_at IS NULL OR c.churned_at > ?1) AND ?2 IS NULL",
+    }
+}
+
+/// Facts as of `now` for every active customer, or for one customer
+/// (`only`, churned or not): [`subjects`] with their [`usage_window`].
+/// `with_value`: also find whether each reached a value event (for the stage;
+/// scoring does not need it).
+pub fn facts(
+    conn: &Connection,
+    feats: &Features,
+    now: i64,
+    only: Option<i64>,
+    with_value: bool,
+) -> Result<Vec<Subject>> {
+    let mut subjects = subjects(conn, feats, now, only, with_value)?;
+    add_window(&mut subjects, &usage_window(conn, feats, now, only)?);
+    Ok(subjects)
+}
+
+/// The facts of [`facts`] but the last 28 days' usage (`active_blocks`,
+/// `core_used`), in cid order: the customers, their latest event (an index
+/// seek each), payment, NPS and tickets.
+pub fn subjects(
+    conn: &Connection,
+    feats: &Features,
+    now: i64,
+    only: Option<i64>,
+    with_value: bool,
+) -> Result<Vec<Subject>> {
+    let today = now.div_euclid(DAY);
+    let filter = filter(only);
+    let mut subjects = Vec::new();
+    let mut index = HashMap::new();
+    {
+        // Customers, their latest event (an index seek each) and payment.
+        let sql = format!(
+            "SELECT c.cid, c.id, c.name, c.signed_up_at,
+               (SELECT MAX(u.ts) FROM usage_events u WHERE u.cid = c.cid AND u.ts <= ?1),
+               (SELECT b.status FROM billing_records b
+                 WHERE b.cid = c.cid AND b.date <= ?1 AND b.status IN ('paid', 'late', 'failed')
+                 ORDER BY b.date DESC, b.id DESC LIMIT 1),
+               CASE WHEN ?3 THEN EXISTS (SELECT 1 FROM usage_events u WHERE u.cid = c.cid AND u.ts <= ?1
+                       AND u.event_id IN ({})) END
+             FROM customers c WHERE {filter} ORDER BY c.cid",
+            id_list(&feats.value_ids)
+        );
+        let mut st = conn.prepare(&sql)?;
+        let mut rows = st.query(params![now, only, with_value])?;
+        while let Some(r) = rows.next()? {
+            let cid: i64 = r.get(0)?;
+            let signup: Option<i64> = r.get(3)?;
+            let facts = Facts {
+                signup_day: signup.map(|t| t.div_euclid(DAY)),
+                last_event: r.get(4)?,
+                payment: r.get::<_, Option<String>>(5)?.as_deref().and_then(Payment::parse),
+                reached_value: r.get::<_, Option<bool>>(6)?.unwrap_or(false),
+                ..Facts::default()
+            };
+            index.insert(cid, subjects.len());
+            subjects.push(Subject { cid, facts });
+        }
+    }
+    if subjects.is_empty() {
+        return Ok(subjects);
+    }
+    let one = |cid: i64| index.get(&cid).copied();
+    {
+        // The latest NPS answer per customer.
+        // One customer: an index seek on its key; all: one grouped pass.
+        let who = if only.is_some() { "cid = ?2" } else { "?2 IS NULL" };
+        let mut st = conn.prepare_cached(&format!(
+            "SELECT cid, MAX(responded_at), score FROM nps_responses
+             WHERE responded_at <= ?1 AND {who} GROUP BY cid"
+        ))?;
+        let mut rows = st.query(params![now, only])?;
+        while let Some(r) = rows.next()? {
+            if let Some(i) = one(r.get(0)?) {
+                subjects[i].facts.latest_nps = Some((r.get(1)?, r.get(2)?));
+            }
+        }
+    }
+    {
+        // Tickets — CSAT in 90 days, created in 30 days, unresolved.
+        let who = if only.is_some() { "cid = ?4" } else { "?4 IS NULL" };
+        let mut st = conn.prepare_cached(&format!(
+            "SELECT cid,
+               SUM(CASE WHEN csat IS NOT NULL AND csat_at >= ?2 AND csat_at <= ?1 THEN 25 * (csat - 1) ELSE 0 END),
+               SUM(csat IS NOT NULL AND csat_at >= ?2 AND csat_at <= ?1),
+               SUM(created_at >= ?3),
+               SUM(resolved_at IS NULL OR resolved_at > ?1),
+               MIN(CASE WHEN resolved_at IS NULL OR resolved_at > ?1 THEN created_at END)
+             FROM tickets WHERE created_at <= ?1 AND {who} GROUP BY cid"
+        ))?;
+        let start90 = (today - 89) * DAY;
+        let start30 = (today - 29) * DAY;
+        let mut rows = st.query(params![now, start90, start30, only])?;
+        while let Some(r) = rows.next()? {
+            if let Some(i) = one(r.get(0)?) {
+                let f = &mut subjects[i].facts;
+                f.csat = (r.get(1)?, r.get(2)?);
+                f.tickets_30d = r.get(3)?;
+                f.unresolved = r.get(4)?;
+                f.oldest_unresolved = r.get(5)?;
+            }
+        }
+    }
+    Ok(subjects)
+}
+
+/// One customer's last 28 days of usage (docs/health.md): which of the four
+/// 7-day blocks saw an event, and how many core features it used.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Window {
+    pub cid: i64,
+    pub blocks: [bool; 4],
+    pub core_used: usize,
+}
+
+/// The last 28 days of every active customer with usage in them (or of one),
+/// in cid order: a range seek per customer on (cid, ts), the rows folded by a
+/// [`WindowFold`]. Reads only usage, so it can run on a connection of its own
+/// beside [`subjects`].
+pub fn usage_window(conn: &Connection, feats: &Features, now: i64, only: Option<i64>) -> Result<Vec<Window>> {
+    let mut fold = WindowFold::new(feats, now);
+    let sql = format!(
+        "SELECT c.cid, u.ts, u.event_id
+         FROM customers c CROSS JOIN usage_events u ON u.cid = c.cid AND u.ts >= ?3 AND u.ts <= ?1
+         WHERE {}",
+        filter(only)
+    );
+    let mut st = conn.prepare(&sql)?;
+    let mut rows = st.query(params![now, only, fold.start])?;
+    while let Some(r) = rows.next()? {
+        fold.add(r.get(0)?, r.get(1)?, r.get(2)?);
+    }
+    Ok(fold.finish())
+}
+
+/// Folds usage rows, read in (cid, ts) order, into [`Window`]s — here, since
+/// SQLite's per-row expressions and a COUNT(DISTINCT) tree per customer cost
+/// more than the seeks that read the rows. Rows before the window are ignored,
+/// so a scan of a longer span (the warning signs' 42 days) can feed it too.
+pub struct WindowFold<'f> {
+    start: i64,
+    core_ids: &'f [i64],
+    seen: Vec<i64>,
+    out: Vec<Window>,
+}
+
+impl<'f> WindowFold<'f> {
+    pub fn new(feats: &'f Features, now: i64) -> WindowFold<'f> {
+        let start = window_start(now.div_euclid(DAY)) * DAY;
+        WindowFold { start, core_ids: &feats.core_ids, seen: Vec::new(), out: Vec::new() }
+    }
+
+    pub fn add(&mut self, cid: i64, ts: i64, event_id: i64) {
+        if ts < self.start {
+            return;
+        }
+        if self.out.last().is_none_or(|w| w.cid != cid) {
+            self.seen.clear();
+            self.out.push(Window { cid, ..Window::default() });
+        }
+        let w = self.out.last_mut().expect("pushed above");
+        w.blocks[((ts - self.start) / (7 * DAY)).clamp(0, 3) as usize] = true;
+        if self.core_ids.contains(&event_id) && !self.seen.contains(&event_id) {
+            self.seen.push(event_id);
+            w.core_used += 1;
+        }
+    }
+
+    pub fn finish(self) -> Vec<Window> {
+        self.out
+    }
+}
+
+/// Gives each subject its window (both in cid order; a subject without one
+/// had no usage in the last 28 days).
+pub fn add_window(subjects: &mut [Subject], windows: &[Window]) {
+    let mut ws = windows.iter().peekable();
+    for s in subjects {
+        while ws.next_if(|w| w.cid < s.cid).is_some() {}
+        if let Some(w) = ws.next_if(|w| w.cid == s.cid) {
+            s.facts.active_blocks = w.blocks;
+            s.facts.core_used = w.core_used;
+        }
+    }
+}
