@@ -11,7 +11,7 @@ use crate::domain::churn::{self, Risk, Signal, REASONS, RETURN_ANSWERS};
 use crate::domain::metrics::Metric;
 use crate::domain::sequence::{DueStep, Sequence, WINBACK};
 use crate::domain::settings::Settings;
-use crate::store::churn::{self as cs, MonthCounts};
+use crate::store::churn::{self as cs, AtRisk, MonthCounts};
 use crate::store::health::{Features, Window, WindowFold};
 use crate::time::{self, date_of_day};
 
@@ -25,36 +25,33 @@ pub struct CustomerRisk {
 
 /// Every warning sign as of `now`, optionally only of the named signals.
 pub fn risks(conn: &Connection, now: i64, only: &[Signal]) -> Result<Vec<CustomerRisk>> {
-    read_risks(conn, now, only, None)
+    Ok(risks_in(cs::risk_facts(conn, now)?, only))
 }
 
-/// Every warning sign as of `now`, and every active customer's usage window
-/// for health from the same scan of the usage rows.
-pub fn risks_and_windows(
+/// The warning-sign facts of every active customer but its failed payment
+/// (the caller fills it in from health's subjects), and every active
+/// customer's usage window for health, from the same scan of the usage rows.
+pub fn risk_facts_and_windows(
     conn: &Connection,
     now: i64,
     feats: &Features,
-) -> Result<(Vec<CustomerRisk>, Vec<Window>)> {
+) -> Result<(Vec<AtRisk>, Vec<Window>)> {
     let mut fold = WindowFold::new(feats, now);
-    let risks = read_risks(conn, now, &[], Some(&mut fold))?;
-    Ok((risks, fold.finish()))
+    let facts = cs::risk_facts_beside_health(conn, now, &mut fold)?;
+    Ok((facts, fold.finish()))
 }
 
-fn read_risks(
-    conn: &Connection,
-    now: i64,
-    only: &[Signal],
-    fold: Option<&mut WindowFold>,
-) -> Result<Vec<CustomerRisk>> {
+/// The warning signs in `facts`, optionally only of the named signals.
+pub fn risks_in(facts: Vec<AtRisk>, only: &[Signal]) -> Vec<CustomerRisk> {
     let mut out = Vec::new();
-    for c in cs::risk_facts(conn, now, fold)? {
+    for c in facts {
         for risk in churn::risks(&c.facts) {
             if only.is_empty() || only.contains(&risk.signal) {
                 out.push(CustomerRisk { customer_id: c.id.clone(), name: c.name.clone(), risk });
             }
         }
     }
-    Ok(out)
+    out
 }
 
 /// The steps of a sequence as of today: those due, and those whose window
@@ -90,18 +87,31 @@ impl Steps {
 
 /// The win-back steps of every customer in the sequence (or of one customer).
 pub fn winback_steps(conn: &Connection, now: i64, only: Option<i64>) -> Result<Steps> {
+    steps_of(conn, now, only, false)
+}
+
+fn steps_of(conn: &Connection, now: i64, only: Option<i64>, churned_only: bool) -> Result<Steps> {
     let today = time::day_number(now);
     let done = cs::done_steps(conn, WINBACK.name)?;
     let mut out = Steps::default();
-    for s in cs::winback_starts(conn, now)?.into_iter().filter(|s| only.is_none_or(|c| c == s.cid)) {
+    for s in
+        cs::winback_starts(conn, now, churned_only)?.into_iter().filter(|s| only.is_none_or(|c| c == s.cid))
+    {
         out.add(&WINBACK, (s.cid, s.id, s.name), s.start_day, today, &done);
     }
     Ok(out)
 }
 
 /// The win-back step due today for each customer in the sequence (or one customer).
+#[cfg(test)]
 pub fn due_winback(conn: &Connection, now: i64, only: Option<i64>) -> Result<Vec<DueStep>> {
     Ok(winback_steps(conn, now, only)?.due)
+}
+
+/// [`due_winback`] of the customers who churned (not those gone quiet):
+/// the only ones `today` writes to win back.
+pub fn due_winback_churned(conn: &Connection, now: i64) -> Result<Vec<DueStep>> {
+    Ok(steps_of(conn, now, None, true)?.due)
 }
 
 /// One calendar month of churn: the counts, logo churn and revenue churn,
@@ -227,20 +237,29 @@ mod tests {
     /// warning signs must not change for the folding.
     #[test]
     fn the_warning_sign_scan_folds_the_same_windows_as_health() {
+        use crate::domain::health::Payment;
         let (conn, settings, now) = example();
-        let mut seen_core = false;
+        let (mut seen_core, mut seen_failed) = (false, false);
         for back in 0..60 {
             let at = now - back * time::DAY;
             let feats = Features::load(&conn, &settings, at).unwrap();
-            let (with, windows) = risks_and_windows(&conn, at, &feats).unwrap();
+            let (mut with, windows) = risk_facts_and_windows(&conn, at, &feats).unwrap();
             let own = crate::store::health::usage_window(&conn, &feats, at, None).unwrap();
             assert!(!own.is_empty(), "{back} days back");
             assert_eq!(windows, own, "{back} days back");
             seen_core |= own.iter().any(|w| w.core_used > 1);
+            // With the failed payments from health's subjects, the same signs.
+            let subjects = crate::store::health::subjects(&conn, &feats, at, None, false).unwrap();
+            for a in &mut with {
+                let s = subjects.iter().find(|s| s.cid == a.cid).unwrap();
+                a.facts.failed_payment = s.payment_on.filter(|_| s.facts.payment == Some(Payment::Failed));
+            }
             let plain = risks(&conn, at, &[]).unwrap();
-            assert_eq!(with.len(), plain.len());
+            seen_failed |= plain.iter().any(|r| r.risk.signal == Signal::PaymentFailure);
+            assert_eq!(format!("{:?}", risks_in(with, &[])), format!("{plain:?}"), "{back} days back");
         }
         assert!(seen_core, "some customer used more than one core feature");
+        assert!(seen_failed, "some customer has a failed payment");
     }
 
     #[test]
@@ -258,6 +277,28 @@ mod tests {
         assert_eq!(months.len(), 3);
         assert_eq!(months[2].month, "2026-11");
         assert_eq!(months[0].target, settings.number("targets.churn_rate_percent"));
+    }
+
+    /// `today` reads only the churned customers' win-back steps: the same
+    /// steps as the whole sequence's, less those of customers gone quiet.
+    #[test]
+    fn the_churned_win_back_steps_are_the_sequence_s_for_churned_customers() {
+        let (conn, _, now) = example();
+        let people = crate::store::customers::list(&conn).unwrap();
+        let (mut churned_seen, mut quiet_seen) = (0, 0);
+        for back in 0..90 {
+            let at = now - back * time::DAY;
+            let churned = |cid: i64| people.iter().any(|c| c.cid == cid && c.is_churned(at));
+            let all = due_winback(&conn, at, None).unwrap();
+            let expected: Vec<String> =
+                all.iter().filter(|d| churned(d.cid)).map(|d| format!("{d:?}")).collect();
+            let got: Vec<String> =
+                due_winback_churned(&conn, at).unwrap().iter().map(|d| format!("{d:?}")).collect();
+            assert_eq!(got, expected, "{back} days back");
+            churned_seen += got.len();
+            quiet_seen += all.len() - got.len();
+        }
+        assert!(churned_seen > 0 && quiet_seen > 0, "{churned_seen} churned, {quiet_seen} quiet");
     }
 
     #[test]

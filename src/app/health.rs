@@ -12,9 +12,11 @@ use crate::store::health::{self as hstore, Features, Latest, Snapshot, Subject, 
 use crate::store::{self};
 use crate::time::{self, iso_date};
 
-/// The outcome of `health score`: each scored customer's score and band.
+/// The outcome of `health score`: each scored customer's score and band,
+/// and the newest usage event among them.
 pub struct ScoreSummary {
     pub scores: Vec<(i64, Band)>,
+    pub newest_event: Option<i64>,
 }
 
 impl ScoreSummary {
@@ -32,10 +34,12 @@ impl ScoreSummary {
 /// one transaction (a rerun the same day replaces them).
 pub fn score_all(conn: &mut Connection, settings: &Settings, now: i64) -> Result<ScoreSummary> {
     store::write(conn, |tx| {
-        let snaps = live_all(tx, settings, now)?;
+        let mut newest_event = None;
+        let snaps =
+            live_all_seeing(tx, settings, now, |r| newest_event = newest_event.max(r.facts.last_event))?;
         hstore::save(tx, &snaps, now).context("could not store the health snapshots")?;
         let scores = snaps.iter().map(|s| (s.score, Band::of(s.score))).collect();
-        Ok(ScoreSummary { scores })
+        Ok(ScoreSummary { scores, newest_event })
     })
 }
 
@@ -47,15 +51,8 @@ pub struct Reading {
     pub score: i64,
 }
 
-/// Every active customer's facts and score as of `now`, in one set-based pass.
-pub fn readings(conn: &Connection, settings: &Settings, now: i64) -> Result<Vec<Reading>> {
-    let mut out = Vec::new();
-    each_reading(conn, settings, now, |r| out.push(r))?;
-    Ok(out)
-}
-
-/// [`readings`] handed over one by one, so a caller that keeps only part of
-/// each never holds them all.
+/// Every active customer's facts and score as of `now`, handed over one by
+/// one, so a caller that keeps only part of each never holds them all.
 pub fn each_reading(conn: &Connection, settings: &Settings, now: i64, f: impl FnMut(Reading)) -> Result<()> {
     let feats = Features::load(conn, settings, now)?;
     // The last 28 days' usage (a range seek per customer) reads on a side
@@ -92,12 +89,24 @@ pub fn score_each(
 
 /// Every active customer's health as of `now` — what `health score` stores
 /// for today — computed without storing it.
+#[cfg(test)]
 pub fn live_all(conn: &Connection, settings: &Settings, now: i64) -> Result<Vec<Snapshot>> {
+    live_all_seeing(conn, settings, now, |_| ())
+}
+
+/// [`live_all`], showing each reading to `see` on the way.
+fn live_all_seeing(
+    conn: &Connection,
+    settings: &Settings,
+    now: i64,
+    mut see: impl FnMut(&Reading),
+) -> Result<Vec<Snapshot>> {
     let day = iso_date(now);
     let weights_text = settings.weights().map(|w| w.to_string()).join(",");
-    Ok(readings(conn, settings, now)?
-        .into_iter()
-        .map(|r| Snapshot {
+    let mut out = Vec::new();
+    each_reading(conn, settings, now, |r| {
+        see(&r);
+        out.push(Snapshot {
             cid: r.cid,
             day: day.clone(),
             usage: r.components.usage,
@@ -108,7 +117,8 @@ pub fn live_all(conn: &Connection, settings: &Settings, now: i64) -> Result<Vec<
             status: Band::of(r.score).name().into(),
             weights: weights_text.clone(),
         })
-        .collect())
+    })?;
+    Ok(out)
 }
 
 /// One customer's health computed live as of `now`.

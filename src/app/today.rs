@@ -10,11 +10,13 @@ use rusqlite::Connection;
 
 use crate::app::drafts::Drafts;
 use crate::app::{churn, health, onboarding, readers};
+use crate::domain::health::Payment;
 use crate::domain::sequence::{self, DueStep as SeqStep, ONBOARDING, WINBACK};
 use crate::domain::settings::Settings;
 use crate::domain::templates::step_name;
 use crate::domain::today::judge::{self, DueStep, Facts, Sign};
 use crate::domain::today::{self as td, Action, Effect, Kind};
+use crate::store::churn::AtRisk;
 use crate::store::customers::{self, Customer};
 use crate::store::health::{self as hstore, Features, Window};
 use crate::store::{skips, touches};
@@ -156,15 +158,15 @@ pub fn morning(conn: &Connection, settings: &Settings, now: i64) -> Result<Morni
     let feats = Features::load(conn, settings, now)?;
     // The warning signs read on a side connection — their scan of the usage
     // rows also folds health's 28-day windows — while this one reads the
-    // rest of health and the win-back steps (two scans at once).
+    // rest of health, the steps, touches, tickets and skips (two scans at once).
     std::thread::scope(|scope| {
         let feats = &feats;
-        let side = readers::beside(scope, conn, move |c| churn::risks_and_windows(c, now, feats));
+        let side = readers::beside(scope, conn, move |c| churn::risk_facts_and_windows(c, now, feats));
         morning_with(conn, settings, now, feats, side)
     })
 }
 
-type SideReads = (Vec<churn::CustomerRisk>, Vec<Window>);
+type SideReads = (Vec<AtRisk>, Vec<Window>);
 
 fn morning_with(
     conn: &Connection,
@@ -180,33 +182,16 @@ fn morning_with(
         .iter()
         .map(|c| Facts { churned_at: c.churned_at, signed_up_at: c.signed_up_at, ..Facts::default() })
         .collect();
+    // Everything that does not need the warning signs is read while the
+    // side connection reads them.
     let subjects = hstore::subjects(conn, feats, now, None, false)?;
-    let winback = churn::due_winback(conn, now, None)?;
-    let (risks, windows) = side.join()?;
-    health::score_each(settings, now, feats, subjects, &windows, |r| {
-        if let Some(&i) = by_cid.get(&r.cid) {
-            let f = &mut facts[i];
-            f.score = Some(r.score);
-            f.last_active = r.facts.last_event;
-            f.active_blocks = r.facts.active_blocks.iter().filter(|b| **b).count();
-        }
-    });
-    for r in risks {
-        if let Some(&i) = by_id.get(r.customer_id.as_str()) {
-            facts[i].signs.push(Sign {
-                signal: r.risk.signal,
-                detail: r.risk.detail,
-                response: r.risk.response,
-            });
-        }
-    }
     for d in onboarding::due(conn, now)? {
         if let Some(&i) = by_cid.get(&d.cid) {
             facts[i].onboarding = step(&ONBOARDING, &d);
         }
     }
     // Only a churned customer is won back; a paying one who went quiet is rescued.
-    for d in winback {
+    for d in churn::due_winback_churned(conn, now)? {
         if let Some(&i) = by_cid.get(&d.cid).filter(|&&i| people[i].is_churned(now)) {
             facts[i].winback = step(&WINBACK, &d);
         }
@@ -221,14 +206,43 @@ fn morning_with(
             facts[i].last_expand = Some(t);
         }
     }
+    let tickets = ticket_actions(conn, settings, now, &people, &by_id)?;
+    let hidden = skips::active(conn, now)?;
+
+    let (mut at_risk, windows) = side.join()?;
+    // The failed payments, from the billing records health read.
+    let failed: HashMap<i64, i64> = subjects
+        .iter()
+        .filter(|s| s.facts.payment == Some(Payment::Failed))
+        .filter_map(|s| Some((s.cid, s.payment_on?)))
+        .collect();
+    for a in &mut at_risk {
+        a.facts.failed_payment = failed.get(&a.cid).copied();
+    }
+    health::score_each(settings, now, feats, subjects, &windows, |r| {
+        if let Some(&i) = by_cid.get(&r.cid) {
+            let f = &mut facts[i];
+            f.score = Some(r.score);
+            f.last_active = r.facts.last_event;
+            f.active_blocks = r.facts.active_blocks.iter().filter(|b| **b).count();
+        }
+    });
+    for r in churn::risks_in(at_risk, &[]) {
+        if let Some(&i) = by_id.get(r.customer_id.as_str()) {
+            facts[i].signs.push(Sign {
+                signal: r.risk.signal,
+                detail: r.risk.detail,
+                response: r.risk.response,
+            });
+        }
+    }
 
     let mut all: Vec<Entry> = Vec::new();
-    if let Some(a) = stale_data(conn, settings, now)? {
+    let seen = facts.iter().filter_map(|f| f.last_active).max();
+    if let Some(a) = stale_data(conn, settings, now, seen)? {
         all.push(Entry::Ready(Box::new(a)));
     }
-    all.extend(
-        ticket_actions(conn, settings, now, &people, &by_id)?.into_iter().map(|a| Entry::Ready(Box::new(a))),
-    );
+    all.extend(tickets.into_iter().map(|a| Entry::Ready(Box::new(a))));
     for (i, (c, f)) in people.iter().zip(&facts).enumerate() {
         let Some(kind) = judge::decide(f, now) else { continue };
         let (id, ..) = identity(c, kind, judge::step_of(f, kind), now);
@@ -240,14 +254,14 @@ fn morning_with(
         });
     }
     drop(by_id);
-    let key = |e: &Entry| -> (Kind, (i64, i64), String) {
-        match e {
-            Entry::Ready(a) => (a.kind, a.rank, a.customer_id.clone()),
-            Entry::Judged { person, kind, rank, .. } => (*kind, *rank, people[*person].id.clone()),
-        }
-    };
-    all.sort_by_cached_key(|e| (key(e), Morning::id_of(e).to_string()));
-    let hidden = skips::active(conn, now)?;
+    fn key<'a>(people: &'a [Customer], e: &'a Entry) -> (Kind, (i64, i64), &'a str, &'a str) {
+        let (kind, rank, customer) = match e {
+            Entry::Ready(a) => (a.kind, a.rank, a.customer_id.as_str()),
+            Entry::Judged { person, kind, rank, .. } => (*kind, *rank, people[*person].id.as_str()),
+        };
+        (kind, rank, customer, Morning::id_of(e))
+    }
+    all.sort_unstable_by(|a, b| key(&people, a).cmp(&key(&people, b)));
     let mut due = Vec::new();
     let mut skipped = Vec::new();
     for e in all {
@@ -312,8 +326,8 @@ pub fn default_subject(a: &Action) -> String {
 
 mod extra;
 
-pub use extra::stale_warning;
 use extra::{stale_data, ticket_actions};
+pub use extra::{stale_warning, stale_warning_after};
 
 #[cfg(test)]
 mod tests;

@@ -80,7 +80,9 @@ fn score(ctx: &Ctx, conn: &mut Connection, fail_on: Option<FailOn>) -> Result<()
         iso_date(ctx.now),
         counts.join(", ")
     ));
-    if let Some(stale) = crate::app::today::stale_warning(conn, &settings, ctx.now)? {
+    if let Some(stale) =
+        crate::app::today::stale_warning_after(conn, &settings, ctx.now, summary.newest_event)?
+    {
         // Said even with --quiet: scores from old data mislead the nightly run.
         eprintln!("warning: {}", stale.text());
     }

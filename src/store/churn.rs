@@ -11,31 +11,48 @@ use crate::store::health::WindowFold;
 use crate::time::DAY;
 
 pub struct AtRisk {
+    pub cid: i64,
     pub id: String,
     pub name: Option<String>,
     pub facts: RiskFacts,
 }
 
 /// Warning-sign facts as of `now` for every customer not churned as of now
-/// (and signed up by then): one grouped pass per table. With `fold`, the
-/// usage rows read also feed it (health's last 28 days lie within the 42
-/// read here), sparing `today` a second scan.
-pub fn risk_facts(conn: &Connection, now: i64, mut fold: Option<&mut WindowFold>) -> Result<Vec<AtRisk>> {
+/// (and signed up by then): one grouped pass per table.
+pub fn risk_facts(conn: &Connection, now: i64) -> Result<Vec<AtRisk>> {
+    read_risk_facts(conn, now, None)
+}
+
+/// [`risk_facts`] but the failed payment, which the caller has from health's
+/// subjects (the same billing record, the same rule), while the usage rows
+/// read here also feed `fold` (health's last 28 days lie within the 42 read
+/// here): `today` reads each table once.
+pub fn risk_facts_beside_health(conn: &Connection, now: i64, fold: &mut WindowFold) -> Result<Vec<AtRisk>> {
+    read_risk_facts(conn, now, Some(fold))
+}
+
+fn read_risk_facts(conn: &Connection, now: i64, mut fold: Option<&mut WindowFold>) -> Result<Vec<AtRisk>> {
     let today = now.div_euclid(DAY);
     let mut out = Vec::new();
     let mut index = HashMap::new();
     {
         // With the latest billing record among paid/late/failed (as for the
         // health score's P), an index seek per customer.
-        let mut st = conn.prepare_cached(
-            "SELECT c.cid, c.id, c.name, b.date, b.status
+        let billing = match fold {
+            Some(_) => "NULL, NULL FROM customers c",
+            None => {
+                "b.date, b.status
              FROM customers c LEFT JOIN billing_records b ON b.id = (
                SELECT x.id FROM billing_records x
                WHERE x.cid = c.cid AND x.date <= ?1 AND x.status IN ('paid', 'late', 'failed')
-               ORDER BY x.date DESC, x.id DESC LIMIT 1)
+               ORDER BY x.date DESC, x.id DESC LIMIT 1)"
+            }
+        };
+        let mut st = conn.prepare_cached(&format!(
+            "SELECT c.cid, c.id, c.name, {billing}
              WHERE (c.churned_at IS NULL OR c.churned_at > ?1) AND (c.signed_up_at IS NULL OR c.signed_up_at <= ?1)
-             ORDER BY c.id",
-        )?;
+             ORDER BY c.id"
+        ))?;
         let mut rows = st.query([now])?;
         while let Some(r) = rows.next()? {
             let cid: i64 = r.get(0)?;
@@ -43,6 +60,7 @@ pub fn risk_facts(conn: &Connection, now: i64, mut fold: Option<&mut WindowFold>
                 if r.get::<_, Option<String>>(4)?.as_deref() == Some("failed") { r.get(3)? } else { None };
             index.insert(cid, out.len());
             out.push(AtRisk {
+                cid,
                 id: r.get(1)?,
                 name: r.get(2)?,
                 facts: RiskFacts { failed_payment, ..RiskFacts::default() },
@@ -190,13 +208,18 @@ pub struct WinbackStart {
     pub start_day: i64,
 }
 
-pub fn winback_starts(conn: &Connection, now: i64) -> Result<Vec<WinbackStart>> {
+pub fn winback_starts(conn: &Connection, now: i64, churned_only: bool) -> Result<Vec<WinbackStart>> {
     let today = now.div_euclid(DAY);
-    let mut st = conn.prepare_cached(
+    // Only a quiet customer's start needs the latest event (a seek each).
+    let mut st = conn.prepare_cached(if churned_only {
+        "SELECT c.cid, c.id, c.name, c.churned_at, c.signed_up_at, NULL
+         FROM customers c WHERE (c.signed_up_at IS NULL OR c.signed_up_at <= ?1) AND c.churned_at <= ?1
+         ORDER BY c.id"
+    } else {
         "SELECT c.cid, c.id, c.name, c.churned_at, c.signed_up_at,
            (SELECT MAX(u.ts) FROM usage_events u WHERE u.cid = c.cid AND u.ts <= ?1)
-         FROM customers c WHERE c.signed_up_at IS NULL OR c.signed_up_at <= ?1 ORDER BY c.id",
-    )?;
+         FROM customers c WHERE c.signed_up_at IS NULL OR c.signed_up_at <= ?1 ORDER BY c.id"
+    })?;
     let mut rows = st.query([now])?;
     let mut out = Vec::new();
     while let Some(r) = rows.next()? {

@@ -16,8 +16,13 @@ use crate::store::{tickets as st, usage};
 use crate::time::{self, iso_date, DAY};
 
 /// The `data` action when the newest usage event is more than `data.stale_days` old.
-pub(super) fn stale_data(conn: &Connection, settings: &Settings, now: i64) -> Result<Option<Action>> {
-    let Some(w) = stale_warning(conn, settings, now)? else { return Ok(None) };
+pub(super) fn stale_data(
+    conn: &Connection,
+    settings: &Settings,
+    now: i64,
+    seen: Option<i64>,
+) -> Result<Option<Action>> {
+    let Some(w) = stale_warning_after(conn, settings, now, seen)? else { return Ok(None) };
     Ok(Some(Action {
         id: td::data_id(&w.newest_day),
         kind: Kind::Data,
@@ -56,10 +61,27 @@ impl Stale {
 
 /// The stale-data warning of `today`, `health score` and the plan, if the data is stale.
 pub fn stale_warning(conn: &Connection, settings: &Settings, now: i64) -> Result<Option<Stale>> {
-    let Some(newest) = usage::newest_usage(conn, now)? else { return Ok(None) };
-    let days = time::day_number(now) - time::day_number(newest);
-    Ok((days > i64::from(settings.count("data.stale_days")))
-        .then(|| Stale { newest_day: iso_date(newest), days }))
+    stale_warning_after(conn, settings, now, None)
+}
+
+/// [`stale_warning`], given an event already seen (the newest among active
+/// customers, read while scoring): when that one is fresh, so is the data,
+/// and the newest of all (a seek per customer) need not be read.
+pub fn stale_warning_after(
+    conn: &Connection,
+    settings: &Settings,
+    now: i64,
+    seen: Option<i64>,
+) -> Result<Option<Stale>> {
+    let stale = |newest: i64| {
+        let days = time::day_number(now) - time::day_number(newest);
+        (days > i64::from(settings.count("data.stale_days")))
+            .then(|| Stale { newest_day: iso_date(newest), days })
+    };
+    if seen.is_some_and(|t| stale(t).is_none()) {
+        return Ok(None);
+    }
+    Ok(usage::newest_usage(conn, now)?.and_then(stale))
 }
 
 /// Tickets created in the last 30 days and still unanswered: past their target first.

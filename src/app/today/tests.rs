@@ -101,3 +101,17 @@ fn a_skip_hides_without_a_touch_until_its_end_and_undo_brings_it_back() {
     .unwrap_err();
     assert!(e.to_string().contains("is not after today"), "{e}");
 }
+
+/// The stale-data warning, given an event already seen: a fresh one settles
+/// it without reading; a stale one (or none) leaves it to the newest of all.
+#[test]
+fn a_fresh_event_seen_settles_the_stale_data_warning() {
+    let (conn, settings, now) = example();
+    let later = now + 40 * DAY;
+    let stale = stale_warning(&conn, &settings, later).unwrap().expect("40 days without data is stale");
+    assert!(stale.days >= 40, "{}", stale.days);
+    assert!(stale_warning_after(&conn, &settings, later, Some(later)).unwrap().is_none());
+    let old = stale_warning_after(&conn, &settings, later, Some(now - 400 * DAY)).unwrap().unwrap();
+    assert_eq!((old.newest_day, old.days), (stale.newest_day, stale.days));
+    assert!(stale_warning_after(&conn, &settings, now, Some(now - 400 * DAY)).unwrap().is_none());
+}

@@ -16,6 +16,8 @@ use crate::time::DAY;
 pub struct Subject {
     pub cid: i64,
     pub facts: Facts,
+    /// The date of the billing record `facts.payment` comes from.
+    pub payment_on: Option<i64>,
 }
 
 /// The core feature and value event ids in force as of `now`.
@@ -93,9 +95,10 @@ pub fn subjects(
     {
         // Customers, their latest event (an index seek each) and payment.
         let sql = format!(
-            "SELECT c.cid, c.id, c.name, c.signed_up_at,
+            "SELECT c.cid, c.signed_up_at,
                (SELECT MAX(u.ts) FROM usage_events u WHERE u.cid = c.cid AND u.ts <= ?1),
-               (SELECT b.status FROM billing_records b
+               (SELECT b.date * 4 + CASE b.status WHEN 'paid' THEN 1 WHEN 'late' THEN 2 ELSE 3 END
+                 FROM billing_records b
                  WHERE b.cid = c.cid AND b.date <= ?1 AND b.status IN ('paid', 'late', 'failed')
                  ORDER BY b.date DESC, b.id DESC LIMIT 1),
                CASE WHEN ?3 THEN EXISTS (SELECT 1 FROM usage_events u WHERE u.cid = c.cid AND u.ts <= ?1
@@ -107,16 +110,25 @@ pub fn subjects(
         let mut rows = st.query(params![now, only, with_value])?;
         while let Some(r) = rows.next()? {
             let cid: i64 = r.get(0)?;
-            let signup: Option<i64> = r.get(3)?;
+            let signup: Option<i64> = r.get(1)?;
+            // The latest billing record as one value (a second scalar
+            // subquery would seek again): its date × 4 + its status's code.
+            let billing: Option<i64> = r.get(3)?;
+            let payment_on = billing.map(|v| v.div_euclid(4));
+            let payment = billing.map(|v| match v.rem_euclid(4) {
+                1 => Payment::Paid,
+                2 => Payment::Late,
+                _ => Payment::Failed,
+            });
             let facts = Facts {
                 signup_day: signup.map(|t| t.div_euclid(DAY)),
-                last_event: r.get(4)?,
-                payment: r.get::<_, Option<String>>(5)?.as_deref().and_then(Payment::parse),
-                reached_value: r.get::<_, Option<bool>>(6)?.unwrap_or(false),
+                last_event: r.get(2)?,
+                payment,
+                reached_value: r.get::<_, Option<bool>>(4)?.unwrap_or(false),
                 ..Facts::default()
             };
             index.insert(cid, subjects.len());
-            subjects.push(Subject { cid, facts });
+            subjects.push(Subject { cid, facts, payment_on });
         }
     }
     if subjects.is_empty() {
