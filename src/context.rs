@@ -82,9 +82,9 @@ impl Ctx {
         Ok(Settings::from_stored(store::config::all(conn)?))
     }
 
-    /// Today's UTC day number.
-    pub fn today(&self) -> i64 {
-        time::day_number(self.now)
+    /// Today (UTC).
+    pub fn today(&self) -> time::Day {
+        time::Day::of(self.now)
     }
 
     pub fn format_or(&self, default: Format) -> Format {

@@ -65,7 +65,7 @@ fn fast_utc(b: &[u8]) -> Option<i64> {
         return None;
     }
     let date = NaiveDate::from_ymd_opt(y as i32, mo as u32, d as u32)?;
-    Some(day_of_date(date) * DAY + h * 3600 + mi * 60 + sec)
+    Some(Day::of_date(date).start() + h * 3600 + mi * 60 + sec)
 }
 
 fn parse_inner(s: &str, date_is_end_of_day: bool) -> Result<i64, String> {
@@ -128,26 +128,88 @@ fn parse_date(s: &str, end_of_day: bool) -> Result<i64, String> {
     Ok(d.and_time(t).and_utc().timestamp())
 }
 
-/// The UTC calendar day of a timestamp, as a day number since 1970-01-01.
-pub fn day_number(ts: i64) -> i64 {
-    ts.div_euclid(DAY)
+/// A UTC calendar day, counted from 1970-01-01 (day 0). Day numbers are a
+/// type of their own so that they never mix with seconds or with counts of
+/// days: a day plus a count of days is a day, a day minus a day is a count.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Day(i64);
+
+impl Day {
+    /// The day a timestamp falls on.
+    pub const fn of(ts: i64) -> Day {
+        Day(ts.div_euclid(DAY))
+    }
+
+    /// The day of a calendar date.
+    pub fn of_date(d: NaiveDate) -> Day {
+        Day::of(d.and_time(NaiveTime::MIN).and_utc().timestamp())
+    }
+
+    /// Day `n` after 1970-01-01.
+    pub const fn from_number(n: i64) -> Day {
+        Day(n)
+    }
+
+    /// Its first second.
+    pub const fn start(self) -> i64 {
+        self.0 * DAY
+    }
+
+    /// Its last second (23:59:59).
+    pub const fn end(self) -> i64 {
+        self.0 * DAY + DAY - 1
+    }
+
+    /// `days` later, unless that overflows.
+    pub fn checked_add(self, days: i64) -> Option<Day> {
+        self.0.checked_add(days).map(Day)
+    }
+
+    /// `days` earlier, unless that overflows.
+    pub fn checked_sub(self, days: i64) -> Option<Day> {
+        self.0.checked_sub(days).map(Day)
+    }
+
+    pub fn date(self) -> NaiveDate {
+        date_of(self.start())
+    }
+
+    /// `YYYY-MM-DD`.
+    pub fn iso(self) -> String {
+        iso_date(self.start())
+    }
 }
 
-/// The first second of the UTC day `day_number`.
-pub fn day_start(day: i64) -> i64 {
-    day * DAY
+impl std::ops::Add<i64> for Day {
+    type Output = Day;
+    fn add(self, days: i64) -> Day {
+        Day(self.0 + days)
+    }
+}
+
+impl std::ops::Sub<i64> for Day {
+    type Output = Day;
+    fn sub(self, days: i64) -> Day {
+        Day(self.0 - days)
+    }
+}
+
+/// How many days from `earlier` to `self`.
+impl std::ops::Sub for Day {
+    type Output = i64;
+    fn sub(self, earlier: Day) -> i64 {
+        self.0 - earlier.0
+    }
+}
+
+impl std::fmt::Display for Day {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.date().fmt(f)
+    }
 }
 
 pub fn date_of(ts: i64) -> NaiveDate {
     to_datetime(ts).date_naive()
-}
-
-pub fn date_of_day(day: i64) -> NaiveDate {
-    date_of(day_start(day))
-}
-
-pub fn day_of_date(d: NaiveDate) -> i64 {
-    day_number(d.and_time(NaiveTime::MIN).and_utc().timestamp())
 }
 
 pub fn to_datetime(ts: i64) -> DateTime<Utc> {
@@ -262,11 +324,17 @@ mod tests {
     #[test]
     fn days_are_utc_calendar_days() {
         let t = ts("2026-11-20T23:59:59Z");
-        assert_eq!(day_number(t), day_number(ts("2026-11-20T00:00:00Z")));
-        assert_eq!(day_number(t) + 1, day_number(t + 1));
+        assert_eq!(Day::of(t), Day::of(ts("2026-11-20T00:00:00Z")));
+        assert_eq!(Day::of(t) + 1, Day::of(t + 1));
+        assert_eq!(Day::of(t + 1) - Day::of(t), 1);
         assert_eq!(iso_date(t), "2026-11-20");
-        assert_eq!(date_of_day(day_number(t)).to_string(), "2026-11-20");
-        assert_eq!(day_number(-1), -1);
+        assert_eq!(Day::of(t).iso(), "2026-11-20");
+        assert_eq!(Day::of(t).to_string(), "2026-11-20");
+        assert_eq!(Day::of(t).end(), t);
+        assert_eq!(Day::of(t).start(), ts("2026-11-20T00:00:00Z"));
+        assert_eq!(Day::of_date(Day::of(t).date()), Day::of(t));
+        assert_eq!(Day::of(-1), Day::default() - 1, "the second before 1970 is on 1969-12-31");
+        assert_eq!(Day::of(-1).iso(), "1969-12-31");
     }
 
     #[test]

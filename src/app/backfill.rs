@@ -5,13 +5,12 @@
 use anyhow::{bail, Context as _, Result};
 use rusqlite::Connection;
 
-use crate::app::backtest::day;
 use crate::domain::health::{self, Band};
 use crate::domain::settings::Settings;
 use crate::store::backtest::{facts_at, Core, History};
 use crate::store::health::{self as hstore, Snapshot};
 use crate::store::{self};
-use crate::time::{iso_date, DAY};
+use crate::time::Day;
 
 /// How far back a backfill may start, in days before today.
 pub const MAX_DAYS_BACK: i64 = 400;
@@ -20,7 +19,7 @@ pub const MAX_DAYS_BACK: i64 = 400;
 /// snapshots, and the days in the range that already had snapshots (kept).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Backfilled {
-    pub range: Option<(i64, i64)>,
+    pub range: Option<(Day, Day)>,
     pub days: usize,
     pub snapshots: usize,
     pub kept_days: usize,
@@ -29,19 +28,19 @@ pub struct Backfilled {
 /// The first day to fill: `from`, or the first signup day (else the first
 /// usage day), at most [`MAX_DAYS_BACK`] days back. Refuses a `from` after
 /// yesterday or further back than the limit.
-pub fn first_day(conn: &Connection, today: i64, from: Option<i64>) -> Result<i64> {
+pub fn first_day(conn: &Connection, today: Day, from: Option<Day>) -> Result<Day> {
     let limit = today - MAX_DAYS_BACK;
     match from {
         Some(d) if d >= today => bail!(
             "--from {} is not in the past: a backfill fills the days before today ({}); give a --from of {} or earlier",
-            day(d),
-            day(today),
-            day(today - 1)
+            d.iso(),
+            today.iso(),
+            (today - 1).iso()
         ),
         Some(d) if d < limit => bail!(
             "--from {} is more than {MAX_DAYS_BACK} days back; give a --from of {} or later",
-            day(d),
-            day(limit)
+            d.iso(),
+            limit.iso()
         ),
         Some(d) => Ok(d),
         None => Ok(store::backfill::first_activity_day(conn)?.unwrap_or(today).max(limit)),
@@ -56,15 +55,16 @@ pub fn backfill(
     conn: &mut Connection,
     settings: &Settings,
     now: i64,
-    from: i64,
+    from: Day,
     tick: &dyn Fn(u64, u64),
 ) -> Result<Backfilled> {
-    let today = now.div_euclid(DAY);
+    let today = Day::of(now);
     let weights = settings.weights();
     let weights_text = weights.map(|w| w.to_string()).join(",");
     store::write(conn, |tx| {
-        let scored = store::backfill::scored_days(tx, &day(from), &day(today - 1))?;
-        let days: Vec<i64> = (from..today).filter(|d| !scored.contains(&day(*d))).collect();
+        let scored = store::backfill::scored_days(tx, &from.iso(), &(today - 1).iso())?;
+        let days: Vec<Day> =
+            (0..today - from).map(|k| from + k).filter(|d| !scored.contains(&d.iso())).collect();
         let mut done = Backfilled {
             range: days.first().zip(days.last()).map(|(a, b)| (*a, *b)),
             days: days.len(),
@@ -72,13 +72,12 @@ pub fn backfill(
             kept_days: (today - from).max(0) as usize - days.len(),
         };
         let (Some(&first), Some(&last)) = (days.first(), days.last()) else { return Ok(done) };
-        let end = |d: i64| d * DAY + DAY - 1;
         let history =
-            History::load(tx, end(first), end(last)).context("could not read the history to backfill")?;
+            History::load(tx, first.end(), last.end()).context("could not read the history to backfill")?;
         // Per day once: its clock, label and core features. Then customer by
         // customer, day by day: rows arrive in the key's (cid, day) order.
-        let per_day: Vec<(i64, i64, String, Core)> =
-            days.iter().map(|&d| (d, end(d), iso_date(end(d)), history.core_at(settings, end(d)))).collect();
+        let per_day: Vec<(Day, i64, String, Core)> =
+            days.iter().map(|&d| (d, d.end(), d.iso(), history.core_at(settings, d.end()))).collect();
         let n = history.customers.len() as u64;
         let mut snaps = Vec::with_capacity(per_day.len());
         for (k, c) in history.customers.iter().enumerate() {

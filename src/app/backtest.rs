@@ -10,20 +10,15 @@ use crate::domain::health;
 use crate::domain::settings::Settings;
 use crate::store::backtest::{facts_at, History};
 use crate::store::{self, config};
-use crate::time::{iso_date, DAY};
+use crate::time::{iso_date, Day, DAY};
 
-/// The cutoffs of a backtest, as UTC day numbers.
+/// The cutoffs of a backtest: days `every` days apart from `from` to `to`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Window {
-    pub from: i64,
-    pub to: i64,
+    pub from: Day,
+    pub to: Day,
     pub every: i64,
     pub horizon: i64,
-}
-
-/// A UTC day number as YYYY-MM-DD.
-pub fn day(d: i64) -> String {
-    iso_date(d * DAY)
 }
 
 impl Window {
@@ -31,9 +26,9 @@ impl Window {
     /// ending as late as the horizon allows) and refuses windows that cannot
     /// be measured.
     pub fn new(
-        today: i64,
-        from: Option<i64>,
-        to: Option<i64>,
+        today: Day,
+        from: Option<Day>,
+        to: Option<Day>,
         every: Option<i64>,
         horizon: Option<i64>,
     ) -> Result<Window> {
@@ -47,8 +42,8 @@ impl Window {
         }
         // Cutoffs and horizons stay within 1970-01-01 … 9999-12-31: never a
         // saturated or wrapped day.
-        const LAST_DAY: i64 = 2_932_896;
-        let ok = |d: i64| (0..=LAST_DAY).contains(&d);
+        const LAST_DAY: Day = Day::from_number(2_932_896);
+        let ok = |d: Day| (Day::default()..=LAST_DAY).contains(&d);
         let to = match to {
             Some(d) if ok(d) => d,
             Some(_) => bail!("--to is outside the years 1970–9999; give a date in them"),
@@ -75,16 +70,16 @@ impl Window {
             bail!("--horizon {horizon} ends after the year 9999; use a shorter --horizon");
         }
         if from > to {
-            bail!("--from {} is after --to {}; give a --from on or before --to", day(from), day(to));
+            bail!("--from {from} is after --to {to}; give a --from on or before --to");
         }
         if to + horizon > today {
             bail!(
                 "the outcome of this window is not known yet: the last cutoff {} plus the {horizon}-day horizon \
                  ends {}, after today {}; use --to {} or earlier, or a shorter --horizon",
-                day(to),
-                day(to + horizon),
-                day(today),
-                day(today - horizon)
+                to,
+                to + horizon,
+                today,
+                today - horizon
             );
         }
         Ok(Window { from, to, every, horizon })
@@ -92,7 +87,7 @@ impl Window {
 
     /// Each cutoff at 23:59:59 UTC of its day, oldest first.
     pub fn cutoffs(&self) -> Vec<i64> {
-        (self.from..=self.to).step_by(self.every as usize).map(|d| d * DAY + DAY - 1).collect()
+        (0..=self.to - self.from).step_by(self.every as usize).map(|k| (self.from + k).end()).collect()
     }
 }
 
@@ -155,7 +150,7 @@ fn sweep(
     mut each: impl FnMut(usize, usize, Sample),
 ) {
     for (k, &now) in cutoffs.iter().enumerate() {
-        let today = now.div_euclid(DAY);
+        let today = Day::of(now);
         let core = history.core_at(settings, now);
         let end = now + window.horizon * DAY;
         for (i, c) in history.customers.iter().enumerate() {
@@ -185,7 +180,7 @@ pub fn plan_summary(
     settings: &Settings,
     now: i64,
 ) -> Result<Option<(f64, Option<f64>, usize)>> {
-    let Ok(window) = Window::new(now.div_euclid(DAY), None, None, None, None) else { return Ok(None) };
+    let Ok(window) = Window::new(Day::of(now), None, None, None, None) else { return Ok(None) };
     // Only (score, churned) per sample: the samples themselves are not kept.
     let cutoffs = window.cutoffs();
     let history = load(conn, &cutoffs)?;

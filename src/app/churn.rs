@@ -13,7 +13,7 @@ use crate::domain::sequence::{DueStep, Sequence, WINBACK};
 use crate::domain::settings::Settings;
 use crate::store::churn::{self as cs, AtRisk, MonthCounts};
 use crate::store::health::{Features, Window, WindowFold};
-use crate::time::{self, date_of_day};
+use crate::time::{self, Day};
 
 /// One warning sign of one customer.
 #[derive(Debug, Clone)]
@@ -69,11 +69,11 @@ impl Steps {
         &mut self,
         seq: &Sequence,
         (cid, id, name): (i64, String, Option<String>),
-        start_day: i64,
-        today: i64,
+        start_day: Day,
+        today: Day,
         done: &HashMap<(i64, String), Vec<i64>>,
     ) {
-        let started_on = date_of_day(start_day).to_string();
+        let started_on = start_day.iso();
         let done = done.get(&(cid, started_on.clone())).map_or(&[][..], Vec::as_slice);
         let day = today - start_day;
         let step_of =
@@ -91,7 +91,7 @@ pub fn winback_steps(conn: &Connection, now: i64, only: Option<i64>) -> Result<S
 }
 
 fn steps_of(conn: &Connection, now: i64, only: Option<i64>, churned_only: bool) -> Result<Steps> {
-    let today = time::day_number(now);
+    let today = time::Day::of(now);
     let done = cs::done_steps(conn, WINBACK.name)?;
     let mut out = Steps::default();
     for s in
@@ -180,8 +180,8 @@ pub fn month_windows(now: i64, months: u32) -> Vec<(String, i64, i64)> {
         let next = first.checked_add_months(chrono::Months::new(1)).unwrap_or(first);
         out.push((
             first.format("%Y-%m").to_string(),
-            time::day_of_date(first) * time::DAY,
-            time::day_of_date(next) * time::DAY,
+            time::Day::of_date(first).start(),
+            time::Day::of_date(next).start(),
         ));
         first = first.checked_sub_months(chrono::Months::new(1)).unwrap_or(first);
     }

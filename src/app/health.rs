@@ -78,7 +78,7 @@ pub fn score_each(
     mut f: impl FnMut(Reading),
 ) {
     let weights = settings.weights();
-    let today = time::day_number(now);
+    let today = time::Day::of(now);
     hstore::add_window(&mut subjects, windows);
     for s in subjects {
         let components = health::components(&s.facts, feats.core_count(), today, now);
@@ -129,7 +129,7 @@ pub fn live(conn: &Connection, settings: &Settings, now: i64, c: &Customer) -> R
         // unreachable from the CLI: `c` was just read from this database; only a
         // concurrent `customer remove` between the two reads could empty this
         .context("the customer disappeared while being read")?;
-    let today = time::day_number(now);
+    let today = time::Day::of(now);
     let components = health::components(&subject.facts, feats.core_count(), today, now);
     let weights = settings.weights();
     let score = health::score(&components, weights);

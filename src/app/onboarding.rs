@@ -13,11 +13,11 @@ use crate::domain::settings::Settings;
 use crate::store::churn as cs;
 use crate::store::health::Features;
 use crate::store::{onboarding as os, usage};
-use crate::time::{self, DAY};
+use crate::time;
 
 /// The onboarding steps of customers in their first 28 days: due and missed.
 pub fn steps(conn: &Connection, now: i64) -> Result<Steps> {
-    let today = time::day_number(now);
+    let today = time::Day::of(now);
     let done = cs::done_steps(conn, ONBOARDING.name)?;
     let mut out = Steps::default();
     for n in os::in_onboarding(conn, now)? {
@@ -36,13 +36,13 @@ pub fn members(conn: &Connection, settings: &Settings, now: i64, days: i64) -> R
     let feats = Features::load(conn, settings, now)?;
     let setup = settings.get("onboarding.setup_event").unwrap_or_else(|| "setup_complete".into());
     let setup_ids = usage::event_ids(conn, &[setup])?;
-    let from = (time::day_number(now) - days + 1) * DAY;
+    let from = (time::Day::of(now) - days + 1).start();
     os::cohort(conn, from, now, &feats.value_ids, &setup_ids)
 }
 
 /// The funnel of the signups of the last `days` days.
 pub fn funnel(conn: &Connection, settings: &Settings, now: i64, days: i64) -> Result<Funnel> {
-    Ok(onboarding::funnel(&members(conn, settings, now, days)?, time::day_number(now)))
+    Ok(onboarding::funnel(&members(conn, settings, now, days)?, time::Day::of(now)))
 }
 
 /// The same cohort split by signup month (YYYY-MM), oldest first.
@@ -56,7 +56,7 @@ pub fn funnel_by_month(
     for m in members(conn, settings, now, days)? {
         by_month.entry(time::date_of(m.signed_up_at).format("%Y-%m").to_string()).or_default().push(m);
     }
-    let today = time::day_number(now);
+    let today = time::Day::of(now);
     Ok(by_month.into_iter().map(|(month, ms)| (month, onboarding::funnel(&ms, today))).collect())
 }
 

@@ -12,7 +12,7 @@ use crate::domain::settings::Settings;
 use crate::domain::today::{Action, Effect, Kind};
 use crate::store::touches::{self, NewTouch};
 use crate::store::{self, churn as cs, skips, tickets as st};
-use crate::time::{self, iso_date, DAY};
+use crate::time;
 
 /// The actions named by `ids` (case-insensitive), each once; an unknown id
 /// is an error naming it with the nearest due ids.
@@ -107,8 +107,8 @@ pub fn done(
 pub enum Until {
     /// 7 days, or for a sequence step until its due window ends.
     Default,
-    /// Until this day (a day number): shown again on it.
-    Day(i64),
+    /// Until this day: shown again on it.
+    Day(time::Day),
     /// For this many days.
     Days(i64),
 }
@@ -118,10 +118,10 @@ pub const SKIP_DAYS: i64 = 7;
 
 /// When a skip of `a` made at `now` ends (Unix seconds, midnight UTC).
 pub fn skip_end(a: &Action, until: Until, now: i64) -> Result<i64> {
-    let today = time::day_number(now);
+    let today = time::Day::of(now);
     let day = match until {
         Until::Day(d) if d <= today => {
-            bail!("--until {} is not after today ({}); give a later date", iso_date(d * DAY), iso_date(now))
+            bail!("--until {d} is not after today ({today}); give a later date")
         }
         Until::Day(d) => d,
         // unreachable from the CLI: clap takes --days from 1 only; kept for other callers.
@@ -131,7 +131,7 @@ pub fn skip_end(a: &Action, until: Until, now: i64) -> Result<i64> {
             Effect::Step { sequence, started_on, day } => {
                 let seq = if *sequence == WINBACK.name { &WINBACK } else { &ONBOARDING };
                 let start = chrono::NaiveDate::parse_from_str(started_on, "%Y-%m-%d")
-                    .map(time::day_of_date)
+                    .map(time::Day::of_date)
                     .unwrap_or(today);
                 match seq.steps.iter().find(|s| s.day == *day) {
                     Some(s) => start + seq.window_end(s),
@@ -141,7 +141,7 @@ pub fn skip_end(a: &Action, until: Until, now: i64) -> Result<i64> {
             _ => today + SKIP_DAYS,
         },
     };
-    Ok(day * DAY)
+    Ok(day.start())
 }
 
 /// Hides the actions `ids` until `until`, without a touch; returns each with its end.

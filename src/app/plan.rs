@@ -15,7 +15,7 @@ use crate::domain::plan::{
 use crate::domain::settings::Settings;
 use crate::domain::tickets as dt;
 use crate::store::{health as hstore, reports, tickets as st};
-use crate::time;
+use crate::time::{self, Day};
 
 /// The onboarding funnel's cohort in the plan: the default of `csf onboarding funnel`.
 pub const ONBOARDING_DAYS: i64 = 30;
@@ -90,7 +90,7 @@ fn gather_rest(
     on: &dyn Fn(Section) -> bool,
     charts: bool,
 ) -> Result<PlanData> {
-    let today = time::day_number(now);
+    let today = time::Day::of(now);
     let from = reports::period_start(now, days);
     let mut data = PlanData {
         days,
@@ -167,10 +167,10 @@ fn health_section(conn: &Connection, now: i64) -> Result<HealthSection> {
 }
 
 /// What is overdue by the tracking cadence.
-fn cadence_section(conn: &Connection, settings: &Settings, now: i64, today: i64) -> Result<CadenceSection> {
+fn cadence_section(conn: &Connection, settings: &Settings, now: i64, today: Day) -> Result<CadenceSection> {
     let last_scored = hstore::last_scored_day(conn, now)?.and_then(|day| {
         let d = chrono::NaiveDate::parse_from_str(&day, "%Y-%m-%d").ok()?;
-        Some((day, today - time::day_of_date(d)))
+        Some((day, today - Day::of_date(d)))
     });
     let mut overdue = Vec::new();
     for t in st::list_unanswered(conn, now)? {

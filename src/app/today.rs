@@ -20,7 +20,7 @@ use crate::store::churn::AtRisk;
 use crate::store::customers::{self, Customer};
 use crate::store::health::{self as hstore, Features, Window};
 use crate::store::{skips, touches};
-use crate::time::{self, date_of_day, iso_date};
+use crate::time::{self, iso_date};
 
 /// Unanswered tickets older than this are not the morning's work.
 pub const TICKET_DAYS: i64 = 30;
@@ -135,12 +135,8 @@ fn identity(c: &Customer, kind: Kind, step: Option<&DueStep>, now: i64) -> (Stri
     match (kind, step) {
         (Kind::Onboarding | Kind::Winback, Some(d)) => (
             td::step_id(d.sequence, &c.id, d.step.day),
-            date_of_day(d.start_day + d.step.day).to_string(),
-            Effect::Step {
-                sequence: d.sequence,
-                started_on: date_of_day(d.start_day).to_string(),
-                day: d.step.day,
-            },
+            (d.start_day + d.step.day).iso(),
+            Effect::Step { sequence: d.sequence, started_on: d.start_day.iso(), day: d.step.day },
             step_name(d.sequence, d.step.day),
         ),
         (Kind::Expand, _) => (td::expand_id(&c.id), iso_date(now), Effect::Touch, "expand".into()),
@@ -149,7 +145,7 @@ fn identity(c: &Customer, kind: Kind, step: Option<&DueStep>, now: i64) -> (Stri
 }
 
 fn step(seq: &sequence::Sequence, d: &SeqStep) -> Option<DueStep> {
-    let start = chrono::NaiveDate::parse_from_str(&d.started_on, "%Y-%m-%d").ok().map(time::day_of_date)?;
+    let start = chrono::NaiveDate::parse_from_str(&d.started_on, "%Y-%m-%d").ok().map(time::Day::of_date)?;
     Some(DueStep { sequence: seq.name, step: d.step, start_day: start })
 }
 

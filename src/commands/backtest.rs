@@ -10,8 +10,8 @@ use crate::domain::settings::{self, Settings};
 use crate::render::{self, backtest as rb, Format};
 use crate::time;
 
-fn parse_day(flag: &str, s: &str) -> Result<i64> {
-    time::parse_now(s).map(time::day_number).map_err(|e| anyhow::anyhow!("{flag} \"{s}\" {e}"))
+fn parse_day(flag: &str, s: &str) -> Result<time::Day> {
+    time::parse_now(s).map(time::Day::of).map_err(|e| anyhow::anyhow!("{flag} \"{s}\" {e}"))
 }
 
 fn window(ctx: &Ctx, w: &WindowArgs) -> Result<Window> {

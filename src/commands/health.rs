@@ -107,7 +107,7 @@ fn score(ctx: &Ctx, conn: &mut Connection, fail_on: Option<FailOn>) -> Result<()
 fn backfill(ctx: &Ctx, conn: &mut Connection, from: Option<&str>) -> Result<()> {
     let settings = ctx.settings(conn)?;
     let from = from
-        .map(|s| time::parse_now(s).map(time::day_number).map_err(|e| anyhow::anyhow!("--from \"{s}\" {e}")))
+        .map(|s| time::parse_now(s).map(time::Day::of).map_err(|e| anyhow::anyhow!("--from \"{s}\" {e}")))
         .transpose()?;
     let from = crate::app::backfill::first_day(conn, ctx.today(), from)?;
     let bar = ctx.show_progress().then(|| {
@@ -134,15 +134,12 @@ fn backfill(ctx: &Ctx, conn: &mut Connection, from: Option<&str>) -> Result<()> 
         Some((a, b)) => format!(
             "Backfilled {} ({} → {}): {} snapshot{}{kept}",
             days(done.days),
-            iso_date(a * time::DAY),
-            iso_date(b * time::DAY),
+            a,
+            b,
             done.snapshots,
             if done.snapshots == 1 { "" } else { "s" }
         ),
-        None => format!(
-            "Nothing to backfill: every day from {} to yesterday has snapshots",
-            iso_date(from * time::DAY)
-        ),
+        None => format!("Nothing to backfill: every day from {} to yesterday has snapshots", from),
     });
     Ok(())
 }

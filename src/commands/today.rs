@@ -120,7 +120,7 @@ pub fn skip(ctx: &Ctx, args: SkipArgs) -> Result<()> {
         return Ok(());
     }
     let until = match (&args.until, args.days) {
-        (Some(d), _) => Until::Day(time::day_number(
+        (Some(d), _) => Until::Day(time::Day::of(
             time::parse_now(d).map_err(|e| anyhow!("--until \"{d}\" {e}; use a date such as 2026-12-15"))?,
         )),
         (None, Some(n)) => Until::Days(n),

@@ -2,7 +2,7 @@
 
 use crate::domain::metrics::Metric;
 use crate::domain::settings::Settings;
-use crate::time::DAY;
+use crate::time::{Day, DAY};
 
 /// One cohort member, as of now.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,7 +31,7 @@ pub struct Funnel {
     pub signed_up_before_today: usize,
 }
 
-pub fn funnel(members: &[Member], today: i64) -> Funnel {
+pub fn funnel(members: &[Member], today: Day) -> Funnel {
     let n = members.len();
     let pct = |k: usize, of: usize| (of > 0).then(|| k as f64 * 100.0 / of as f64);
     let mut minutes: Vec<f64> = members
@@ -41,8 +41,7 @@ pub fn funnel(members: &[Member], today: i64) -> Funnel {
     minutes.sort_by(f64::total_cmp);
     let activated =
         members.iter().filter(|m| m.first_value.is_some_and(|v| v - m.signed_up_at <= 7 * DAY)).count();
-    let before_today: Vec<&Member> =
-        members.iter().filter(|m| m.signed_up_at.div_euclid(DAY) < today).collect();
+    let before_today: Vec<&Member> = members.iter().filter(|m| Day::of(m.signed_up_at) < today).collect();
     Funnel {
         cohort_size: n,
         time_to_first_value: median(&minutes),
@@ -110,11 +109,11 @@ fn median(sorted: &[f64]) -> Option<f64> {
 mod tests {
     use super::*;
 
-    const TODAY: i64 = 20_000;
+    const TODAY: Day = Day::from_number(20_000);
 
     #[test]
     fn a_hand_computed_cohort() {
-        let s = (TODAY - 10) * DAY + 3600;
+        let s = (TODAY - 10).start() + 3600;
         let members = [
             // never reaches value, but was back the next day
             Member { signed_up_at: s, first_value: None, setup_done: true, active_day_after: true },
@@ -129,8 +128,8 @@ mod tests {
             },
             // signed up today: not in D1
             Member {
-                signed_up_at: TODAY * DAY + 60,
-                first_value: Some(TODAY * DAY + 660),
+                signed_up_at: TODAY.start() + 60,
+                first_value: Some(TODAY.start() + 660),
                 setup_done: false,
                 active_day_after: false,
             },

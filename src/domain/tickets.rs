@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::time::DAY;
+use crate::time::Day;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Status {
@@ -98,7 +98,7 @@ pub const DAYS_FOR_COMMON: i64 = 30;
 pub const COMMON_AT: i64 = 3;
 
 pub fn common_window_start(now: i64) -> i64 {
-    (now.div_euclid(DAY) - (DAYS_FOR_COMMON - 1)) * DAY
+    (Day::of(now) - (DAYS_FOR_COMMON - 1)).start()
 }
 
 /// The placeholders a template uses, in order of first appearance.

@@ -48,7 +48,7 @@ pub fn periods(now: i64, by: By, n: u32) -> Vec<Period> {
                 format!("{}-W{:02}", w.year(), w.week())
             }
         };
-        let (start, end) = (time::day_of_date(first) * time::DAY, time::day_of_date(next) * time::DAY);
+        let (start, end) = (time::Day::of_date(first).start(), time::Day::of_date(next).start());
         out.push(Period {
             label,
             start_date: first.format("%Y-%m-%d").to_string(),

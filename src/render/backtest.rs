@@ -3,7 +3,7 @@
 use anyhow::Result;
 use serde_json::{json, Value as Json};
 
-use crate::app::backtest::{day, Replay, Sampled, Side, Summary, Tune};
+use crate::app::backtest::{Replay, Sampled, Side, Summary, Tune};
 use crate::domain::backtest::{BandRow, Measures, Verdict};
 use crate::domain::health::Band;
 use crate::render::figure::fixed;
@@ -82,8 +82,8 @@ fn summary_fields(r: &Replay, weights: [u32; 4], s: &Summary) -> Vec<(&'static s
     let w = &r.window;
     let m = &s.measures;
     vec![
-        ("from", json!(day(w.from))),
-        ("to", json!(day(w.to))),
+        ("from", json!(w.from.iso())),
+        ("to", json!(w.to.iso())),
         ("every_days", json!(w.every)),
         ("horizon_days", json!(w.horizon)),
         ("weights", json!(weights)),
@@ -199,8 +199,8 @@ pub fn report(
     out.push_str(&format!(
         "\nBacktest {} → {}: {} every {}, churn within {}, weights {}\n\
          {}, {} churned ({})\n\n",
-        day(w.from),
-        day(w.to),
+        w.from.iso(),
+        w.to.iso(),
         count(r.cutoffs.len() as i64, "cutoff"),
         count(w.every, "day"),
         count(w.horizon, "day"),

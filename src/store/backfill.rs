@@ -6,16 +6,16 @@ use std::collections::HashSet;
 use anyhow::Result;
 use rusqlite::{params, Connection};
 
-use crate::time::DAY;
+use crate::time::Day;
 
 /// The first signup day, else the first usage day; `None` with neither.
-pub fn first_activity_day(conn: &Connection) -> Result<Option<i64>> {
+pub fn first_activity_day(conn: &Connection) -> Result<Option<Day>> {
     let t: Option<i64> = conn.query_row(
         "SELECT COALESCE((SELECT MIN(signed_up_at) FROM customers), (SELECT MIN(ts) FROM usage_events))",
         [],
         |r| r.get(0),
     )?;
-    Ok(t.map(|t| t.div_euclid(DAY)))
+    Ok(t.map(Day::of))
 }
 
 /// The days (`YYYY-MM-DD`) between `from` and `to` that have any snapshot.

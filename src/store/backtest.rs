@@ -11,7 +11,7 @@ use rusqlite::{params, Connection};
 
 use crate::domain::health::{window_start, Facts, Payment};
 use crate::domain::settings::Settings;
-use crate::time::DAY;
+use crate::time::{Day, DAY};
 
 /// One customer's rows, each list sorted by time.
 #[derive(Debug, Clone, Default)]
@@ -66,7 +66,7 @@ impl History {
     /// active at one of them, and their rows up to `last` (usage from the
     /// first 28-day window, NPS from 180 days, CSAT from 90 days before).
     pub fn load(conn: &Connection, first: i64, last: i64) -> Result<History> {
-        let first_day = first.div_euclid(DAY);
+        let first_day = Day::of(first);
         let mut customers = Vec::new();
         let mut index = HashMap::new();
         {
@@ -99,7 +99,7 @@ impl History {
                 }
                 anyhow::Ok(())
             };
-        let base = window_start(first_day) * DAY;
+        let base = window_start(first_day).start();
         if last - base >= i64::from(u32::MAX) {
             // unreachable from the CLI until 2106: a window starts in 1970 or later and ends by today,
             // and 32-bit offsets cover 136 years.
@@ -132,7 +132,7 @@ impl History {
         each(
             "SELECT cid, csat_at, created_at, 25 * (csat - 1) FROM tickets
              WHERE csat IS NOT NULL AND csat_at >= ?1 AND csat_at <= ?2 ORDER BY cid, csat_at",
-            (first_day - 89) * DAY,
+            (first_day - 89).start(),
             &mut |c, r| {
                 c.csat.push((r.get(1)?, r.get(2)?, r.get(3)?));
                 Ok(())
@@ -195,9 +195,9 @@ impl History {
 
 /// The facts of one customer as of `now` (the fields the score needs).
 pub fn facts_at(c: &CustomerHistory, core: &Core, now: i64) -> Facts {
-    let today = now.div_euclid(DAY);
-    let start28 = window_start(today) * DAY;
-    let mut f = Facts { signup_day: c.signed_up_at.map(|t| t.div_euclid(DAY)), ..Facts::default() };
+    let today = Day::of(now);
+    let start28 = window_start(today).start();
+    let mut f = Facts { signup_day: c.signed_up_at.map(Day::of), ..Facts::default() };
 
     let at = |offset: u32| c.usage_base + i64::from(offset);
     let lo = c.usage.partition_point(|(ts, _)| at(*ts) < start28);
@@ -217,7 +217,7 @@ pub fn facts_at(c: &CustomerHistory, core: &Core, now: i64) -> Facts {
     let n = c.nps.partition_point(|(t, _)| *t <= now);
     f.latest_nps = n.checked_sub(1).map(|i| c.nps[i]);
 
-    let start90 = (today - 89) * DAY;
+    let start90 = (today - 89).start();
     let lo = c.csat.partition_point(|(t, _, _)| *t < start90);
     let hi = c.csat.partition_point(|(t, _, _)| *t <= now);
     for &(_, created, part) in &c.csat[lo..hi] {

@@ -8,7 +8,7 @@ use rusqlite::{params, Connection};
 
 use crate::domain::churn::RiskFacts;
 use crate::store::health::WindowFold;
-use crate::time::DAY;
+use crate::time::Day;
 
 pub struct AtRisk {
     pub cid: i64,
@@ -32,7 +32,7 @@ pub fn risk_facts_beside_health(conn: &Connection, now: i64, fold: &mut WindowFo
 }
 
 fn read_risk_facts(conn: &Connection, now: i64, mut fold: Option<&mut WindowFold>) -> Result<Vec<AtRisk>> {
-    let today = now.div_euclid(DAY);
+    let today = Day::of(now);
     let mut out = Vec::new();
     let mut index = HashMap::new();
     {
@@ -76,8 +76,8 @@ fn read_risk_facts(conn: &Connection, now: i64, mut fold: Option<&mut WindowFold
          FROM customers c CROSS JOIN usage_events u ON u.cid = c.cid AND u.ts >= ?2 AND u.ts <= ?1
          WHERE (c.churned_at IS NULL OR c.churned_at > ?1) AND (c.signed_up_at IS NULL OR c.signed_up_at <= ?1)",
     )?;
-    let (d13, d27) = ((today - 13) * DAY, (today - 27) * DAY);
-    let mut rows = st.query(params![now, (today - 41) * DAY])?;
+    let (d13, d27) = ((today - 13).start(), (today - 27).start());
+    let mut rows = st.query(params![now, (today - 41).start()])?;
     let mut current: Option<usize> = None;
     let mut last_cid = None;
     while let Some(r) = rows.next()? {
@@ -105,13 +105,13 @@ fn read_risk_facts(conn: &Connection, now: i64, mut fold: Option<&mut WindowFold
     let mut st = conn.prepare_cached(
         "SELECT cid, count(*) FROM tickets WHERE created_at >= ?2 AND created_at <= ?1 GROUP BY cid",
     )?;
-    let mut rows = st.query(params![now, (today - 6) * DAY])?;
+    let mut rows = st.query(params![now, (today - 6).start()])?;
     while let Some(r) = rows.next()? {
         if let Some(i) = at(r.get(0)?) {
             out[i].facts.tickets_7d = r.get(1)?;
         }
     }
-    let d30 = (today - 29) * DAY;
+    let d30 = (today - 29).start();
     let mut st = conn.prepare_cached(
         "SELECT cid, MAX(responded_at), score FROM nps_responses
          WHERE score <= 6 AND responded_at >= ?2 AND responded_at <= ?1 GROUP BY cid",
@@ -205,11 +205,11 @@ pub struct WinbackStart {
     pub cid: i64,
     pub id: String,
     pub name: Option<String>,
-    pub start_day: i64,
+    pub start_day: Day,
 }
 
 pub fn winback_starts(conn: &Connection, now: i64, churned_only: bool) -> Result<Vec<WinbackStart>> {
-    let today = now.div_euclid(DAY);
+    let today = Day::of(now);
     // Only a quiet customer's start needs the latest event (a seek each).
     let mut st = conn.prepare_cached(if churned_only {
         "SELECT c.cid, c.id, c.name, c.churned_at, c.signed_up_at, NULL
@@ -227,8 +227,8 @@ pub fn winback_starts(conn: &Connection, now: i64, churned_only: bool) -> Result
         let signup: Option<i64> = r.get(4)?;
         let last: Option<i64> = r.get(5)?;
         let start_day = match churned {
-            Some(t) => Some(t.div_euclid(DAY)),
-            None => last.or(signup).map(|t| t.div_euclid(DAY) + 30),
+            Some(t) => Some(Day::of(t)),
+            None => last.or(signup).map(|t| Day::of(t) + 30),
         };
         if let Some(s) = start_day.filter(|s| *s <= today) {
             out.push(WinbackStart { cid: r.get(0)?, id: r.get(1)?, name: r.get(2)?, start_day: s });

@@ -6,7 +6,7 @@ use rusqlite::{params, Connection};
 
 use crate::domain::onboarding::Member;
 use crate::store::id_list;
-use crate::time::DAY;
+use crate::time::{Day, DAY};
 
 /// Customers who signed up in `[from, now]` with their funnel facts.
 pub fn cohort(
@@ -44,25 +44,20 @@ pub struct Newcomer {
     pub cid: i64,
     pub id: String,
     pub name: Option<String>,
-    pub signup_day: i64,
+    pub signup_day: Day,
 }
 
 /// Customers not churned as of now who signed up in the last 28 days.
 pub fn in_onboarding(conn: &Connection, now: i64) -> Result<Vec<Newcomer>> {
-    let today = now.div_euclid(DAY);
+    let today = Day::of(now);
     let mut st = conn.prepare_cached(
         "SELECT cid, id, name, signed_up_at FROM customers
          WHERE signed_up_at IS NOT NULL AND signed_up_at <= ?1 AND signed_up_at >= ?2
            AND (churned_at IS NULL OR churned_at > ?1)
          ORDER BY signed_up_at, id",
     )?;
-    let rows = st.query_map(params![now, (today - 27) * DAY], |r| {
-        Ok(Newcomer {
-            cid: r.get(0)?,
-            id: r.get(1)?,
-            name: r.get(2)?,
-            signup_day: r.get::<_, i64>(3)?.div_euclid(DAY),
-        })
+    let rows = st.query_map(params![now, (today - 27).start()], |r| {
+        Ok(Newcomer { cid: r.get(0)?, id: r.get(1)?, name: r.get(2)?, signup_day: Day::of(r.get(3)?) })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }

@@ -4,7 +4,7 @@
 use anyhow::Result;
 use rusqlite::{params, Connection, OptionalExtension};
 
-use crate::time::DAY;
+use crate::time::Day;
 
 pub struct OpenTicket {
     pub id: String,
@@ -49,12 +49,12 @@ pub fn load(conn: &Connection, cid: i64, now: i64) -> Result<Profile> {
         )?
         .query_row(params![cid, now], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
         .optional()?;
-    let today = now.div_euclid(DAY);
+    let today = Day::of(now);
     let events_30d = conn
         .prepare_cached(
             "SELECT CAST(TOTAL(count) AS INTEGER) FROM usage_events WHERE cid = ?1 AND ts >= ?2 AND ts <= ?3",
         )?
-        .query_row(params![cid, (today - 29) * DAY, now], |r| r.get(0))?;
+        .query_row(params![cid, (today - 29).start(), now], |r| r.get(0))?;
     let recent = conn
         .prepare_cached(
             "SELECT u.ts, e.name, u.count FROM usage_events u JOIN event_names e ON e.id = u.event_id

@@ -5,11 +5,11 @@ use rusqlite::{params, Connection};
 
 use crate::domain::metrics::Inputs;
 use crate::store::churn;
-use crate::time::DAY;
+use crate::time::Day;
 
 /// The first second of the last `days` days (today included).
 pub fn period_start(now: i64, days: i64) -> i64 {
-    (now.div_euclid(DAY) - days + 1) * DAY
+    (Day::of(now) - days + 1).start()
 }
 
 pub fn inputs(conn: &Connection, now: i64, days: i64) -> Result<Inputs> {

@@ -3,11 +3,11 @@ use crate::time;
 
 #[test]
 fn the_default_window_ends_a_horizon_before_today() {
-    let today = 20_000;
+    let today = Day::from_number(20_000);
     let w = Window::new(today, None, None, None, None).unwrap();
     assert_eq!((w.to, w.from, w.every, w.horizon), (today - 90, today - 90 - 330, 30, 90));
     assert_eq!(w.cutoffs().len(), 12);
-    assert_eq!(w.cutoffs()[0], (today - 420) * DAY + DAY - 1);
+    assert_eq!(w.cutoffs()[0], (today - 420).end());
     assert!(Window::new(today, None, Some(today - 10), None, None).is_err());
     assert!(Window::new(today, Some(today - 100), Some(today - 200), None, None).is_err());
     assert!(Window::new(today, None, None, Some(0), None).is_err());
@@ -19,7 +19,7 @@ fn replay_samples_every_active_customer_at_every_cutoff() {
     let mut conn = store::open_memory().unwrap();
     crate::example::load(&mut conn, now).unwrap();
     let settings = Settings::from_stored(store::config::all(&conn).unwrap());
-    let w = Window::new(time::day_number(now), None, None, Some(14), Some(30)).unwrap();
+    let w = Window::new(time::Day::of(now), None, None, Some(14), Some(30)).unwrap();
     let ticks = std::cell::Cell::new(0);
     let r = replay(&conn, &settings, w, &|| ticks.set(ticks.get() + 1)).unwrap();
     assert_eq!(ticks.get(), r.cutoffs.len());

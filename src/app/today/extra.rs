@@ -74,7 +74,7 @@ pub fn stale_warning_after(
     seen: Option<i64>,
 ) -> Result<Option<Stale>> {
     let stale = |newest: i64| {
-        let days = time::day_number(now) - time::day_number(newest);
+        let days = time::Day::of(now) - time::Day::of(newest);
         (days > i64::from(settings.count("data.stale_days")))
             .then(|| Stale { newest_day: iso_date(newest), days })
     };

@@ -77,7 +77,7 @@ fn a_skip_hides_without_a_touch_until_its_end_and_undo_brings_it_back() {
     let a = m.due(&[Kind::Rescue]).next().unwrap();
     let skipped =
         outreach::skip(&mut conn, &settings, now, std::slice::from_ref(&a.id), Until::Days(3), None).unwrap();
-    assert_eq!(skipped[0].1, (time::day_number(now) + 3) * DAY);
+    assert_eq!(skipped[0].1, (time::Day::of(now) + 3).start());
     let after = morning(&conn, &settings, now).unwrap();
     assert!(!after.due(&[]).any(|x| x.id == a.id));
     assert_eq!(after.skipped().iter().find(|x| x.id == a.id).unwrap().skipped_until, Some(skipped[0].1));
@@ -95,7 +95,7 @@ fn a_skip_hides_without_a_touch_until_its_end_and_undo_brings_it_back() {
         &settings,
         now,
         std::slice::from_ref(&a.id),
-        Until::Day(time::day_number(now)),
+        Until::Day(time::Day::of(now)),
         None,
     )
     .unwrap_err();

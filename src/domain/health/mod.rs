@@ -1,13 +1,13 @@
 //! Health (docs/health.md): components, the weighted score, bands,
 //! signals and stage — pure functions of per-customer facts and `today`.
 
-use crate::time::DAY;
+use crate::time::{Day, DAY};
 
 /// What the score needs to know about one customer, as of `now`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Facts {
-    /// Day number of signup; `None`: unknown (all blocks eligible).
-    pub signup_day: Option<i64>,
+    /// The day of signup; `None`: unknown (all blocks eligible).
+    pub signup_day: Option<Day>,
     /// Usage in the four 7-day blocks D-27..D-21, D-20..D-14, D-13..D-7, D-6..D.
     pub active_blocks: [bool; 4],
     /// Distinct core features used in the last 28 days.
@@ -57,11 +57,11 @@ pub struct Components {
 }
 
 /// The first day of the 28-day window ending with `today`.
-pub fn window_start(today: i64) -> i64 {
+pub fn window_start(today: Day) -> Day {
     today - 27
 }
 
-pub fn components(f: &Facts, core_features: usize, today: i64, now: i64) -> Components {
+pub fn components(f: &Facts, core_features: usize, today: Day, now: i64) -> Components {
     // U: a block is eligible when its last day is on or after the signup day.
     let eligible: Vec<usize> = (0..4)
         .filter(|&k| {
@@ -80,7 +80,7 @@ pub fn components(f: &Facts, core_features: usize, today: i64, now: i64) -> Comp
 
     let mut parts = Vec::with_capacity(2);
     if let Some((t, score)) = f.latest_nps {
-        if t / DAY >= today - 179 && t <= now {
+        if Day::of(t) >= today - 179 && t <= now {
             parts.push(10.0 * score as f64);
         }
     }
@@ -209,8 +209,8 @@ pub struct Signal {
     pub label: &'static str,
 }
 
-pub fn signals(f: &Facts, core_features: usize, today: i64, now: i64) -> [Signal; 5] {
-    let login = match f.last_event.map(|t| today - t.div_euclid(DAY)) {
+pub fn signals(f: &Facts, core_features: usize, today: Day, now: i64) -> [Signal; 5] {
+    let login = match f.last_event.map(|t| today - Day::of(t)) {
         Some(d) if d <= 7 => (Level::Healthy, "Weekly+"),
         Some(d) if d <= 30 => (Level::Warning, "Monthly"),
         _ => (Level::Critical, "None in 30d"),

@@ -21,9 +21,9 @@ proptest! {
         let n = csat_n as usize;
         let csat = (csat_ratings[..n].iter().map(|r| 25 * (r - 1)).sum(), csat_n);
         let payment = [None, Some(Payment::Paid), Some(Payment::Late), Some(Payment::Failed)][pay as usize];
-        let f = Facts { signup_day: signup, active_blocks: blocks, core_used, latest_nps: nps, csat, payment, ..Facts::default() };
-        let today = 20_000;
-        let c = components(&f, core, today, today * DAY + 43_200);
+        let f = Facts { signup_day: signup.map(Day::from_number), active_blocks: blocks, core_used, latest_nps: nps, csat, payment, ..Facts::default() };
+        let today = Day::from_number(20_000);
+        let c = components(&f, core, today, today.start() + 43_200);
         for v in [c.usage, c.engagement, c.satisfaction, c.payment] {
             prop_assert!((0.0..=100.0).contains(&v), "{c:?}");
         }

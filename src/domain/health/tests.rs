@@ -2,8 +2,8 @@
 
 use super::*;
 
-const TODAY: i64 = 20_000;
-const NOW: i64 = TODAY * DAY + 12 * 3600;
+const TODAY: Day = Day::from_number(20_000);
+const NOW: i64 = TODAY.start() + 12 * 3600;
 
 fn facts() -> Facts {
     Facts { signup_day: Some(TODAY - 100), ..Facts::default() }
@@ -48,9 +48,9 @@ fn satisfaction_is_the_mean_of_available_parts() {
     assert_eq!(components(&both, 1, TODAY, NOW).satisfaction, 66.25);
     assert_eq!(components(&facts(), 1, TODAY, NOW).satisfaction, 50.0);
     // An NPS answer older than 180 days no longer counts.
-    let old = Facts { latest_nps: Some(((TODAY - 180) * DAY, 10)), ..facts() };
+    let old = Facts { latest_nps: Some(((TODAY - 180).start(), 10)), ..facts() };
     assert_eq!(components(&old, 1, TODAY, NOW).satisfaction, 50.0);
-    let edge = Facts { latest_nps: Some(((TODAY - 179) * DAY, 10)), ..facts() };
+    let edge = Facts { latest_nps: Some(((TODAY - 179).start(), 10)), ..facts() };
     assert_eq!(components(&edge, 1, TODAY, NOW).satisfaction, 100.0);
 }
 

@@ -4,7 +4,7 @@
 
 use crate::domain::health::Band;
 use crate::domain::sequence::Step;
-use crate::time::{day_number, iso_date, DAY};
+use crate::time::{iso_date, Day};
 
 /// Days a touch keeps a customer out of `rescue`.
 pub const RESCUE_QUIET_DAYS: i64 = 7;
@@ -22,8 +22,8 @@ pub const SILENT_DAYS: i64 = 30;
 pub struct DueStep {
     pub sequence: &'static str,
     pub step: Step,
-    /// The sequence's first day (day number).
-    pub start_day: i64,
+    /// The sequence's first day.
+    pub start_day: Day,
 }
 
 /// A current warning sign, as `churn risks` finds it.
@@ -68,7 +68,7 @@ pub struct Verdict {
 
 /// Whether `at` falls in the last `days` days (today included).
 pub fn within_days(at: Option<i64>, days: i64, now: i64) -> bool {
-    at.is_some_and(|t| t <= now && t.div_euclid(DAY) > now.div_euclid(DAY) - days)
+    at.is_some_and(|t| t <= now && Day::of(t) > Day::of(now) - days)
 }
 
 fn churned(f: &Facts, now: i64) -> bool {
@@ -79,7 +79,7 @@ fn churned(f: &Facts, now: i64) -> bool {
 /// when there is none), if `SILENT_DAYS` or more.
 pub fn silent_days(f: &Facts, now: i64) -> Option<i64> {
     let from = f.last_active.or(f.signed_up_at)?;
-    let days = day_number(now) - day_number(from);
+    let days = Day::of(now) - Day::of(from);
     (days >= SILENT_DAYS).then_some(days)
 }
 
@@ -105,7 +105,7 @@ pub fn reasons(f: &Facts, now: i64) -> Vec<String> {
         }
     }
     for d in [&f.onboarding, &f.winback].into_iter().flatten() {
-        let n = day_number(now) - d.start_day;
+        let n = Day::of(now) - d.start_day;
         r.push(format!("{} day {n}: {} due", d.sequence, d.step.name));
     }
     r
@@ -131,7 +131,7 @@ pub fn decide(f: &Facts, now: i64) -> Option<super::Kind> {
         return f.winback.as_ref().map(|_| Kind::Winback);
     }
     let healthy = f.score.is_some_and(|s| Band::of(s) == Band::Healthy);
-    let old_enough = f.signed_up_at.is_none_or(|t| day_number(now) - day_number(t) >= EXPAND_MIN_AGE_DAYS);
+    let old_enough = f.signed_up_at.is_none_or(|t| Day::of(now) - Day::of(t) >= EXPAND_MIN_AGE_DAYS);
     (healthy
         && f.signs.is_empty()
         && old_enough

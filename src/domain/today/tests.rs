@@ -4,10 +4,11 @@ use super::judge::{judge, within_days, DueStep, Facts, Sign};
 use super::*;
 use crate::domain::churn::Signal;
 use crate::domain::sequence::{ONBOARDING, WINBACK};
+use crate::time::Day;
 use crate::time::DAY;
 
-const TODAY: i64 = 20_000;
-const NOW: i64 = TODAY * DAY + 12 * 3600;
+const TODAY: Day = Day::from_number(20_000);
+const NOW: i64 = TODAY.start() + 12 * 3600;
 
 fn days_ago(d: i64) -> Option<i64> {
     Some(NOW - d * DAY)

@@ -9,7 +9,7 @@ use rusqlite::{params, Connection};
 use crate::domain::health::{window_start, Facts, Payment};
 use crate::domain::settings::Settings;
 use crate::store::{id_list, usage};
-use crate::time::DAY;
+use crate::time::{Day, DAY};
 
 /// A customer to score, with its facts.
 #[derive(Debug, Clone)]
@@ -88,7 +88,7 @@ pub fn subjects(
     only: Option<i64>,
     with_value: bool,
 ) -> Result<Vec<Subject>> {
-    let today = now.div_euclid(DAY);
+    let today = Day::of(now);
     let filter = filter(only);
     let mut subjects = Vec::new();
     let mut index = HashMap::new();
@@ -121,7 +121,7 @@ pub fn subjects(
                 _ => Payment::Failed,
             });
             let facts = Facts {
-                signup_day: signup.map(|t| t.div_euclid(DAY)),
+                signup_day: signup.map(Day::of),
                 last_event: r.get(2)?,
                 payment,
                 reached_value: r.get::<_, Option<bool>>(4)?.unwrap_or(false),
@@ -162,8 +162,8 @@ pub fn subjects(
                MIN(CASE WHEN resolved_at IS NULL OR resolved_at > ?1 THEN created_at END)
              FROM tickets WHERE created_at <= ?1 AND {who} GROUP BY cid"
         ))?;
-        let start90 = (today - 89) * DAY;
-        let start30 = (today - 29) * DAY;
+        let start90 = (today - 89).start();
+        let start30 = (today - 29).start();
         let mut rows = st.query(params![now, start90, start30, only])?;
         while let Some(r) = rows.next()? {
             if let Some(i) = one(r.get(0)?) {
@@ -220,7 +220,7 @@ pub struct WindowFold<'f> {
 
 impl<'f> WindowFold<'f> {
     pub fn new(feats: &'f Features, now: i64) -> WindowFold<'f> {
-        let start = window_start(now.div_euclid(DAY)) * DAY;
+        let start = window_start(Day::of(now)).start();
         WindowFold { start, core_ids: &feats.core_ids, seen: Vec::new(), out: Vec::new() }
     }
 
