@@ -142,11 +142,21 @@ pub fn by_month_of(
     let target = settings.number("targets.churn_rate_percent");
     let plans: Vec<Option<String>> =
         if by_plan { cs::plans(conn)?.into_iter().map(Some).collect() } else { vec![None] };
-    month_windows(now, months)
+    let windows = month_windows(now, months);
+    let spans: Vec<(i64, i64)> = windows.iter().map(|(_, start, end)| (*start, *end)).collect();
+    // Each plan's months in one pass: counts[plan][month].
+    let counts = plans
+        .iter()
+        .map(|p| cs::month_counts_many(conn, &spans, now, p.as_deref()))
+        .collect::<Result<Vec<_>>>()?;
+    windows
         .into_iter()
-        .flat_map(|(month, start, end)| plans.iter().map(move |p| (month.clone(), start, end, p.clone())))
-        .map(|(month, start, end, plan)| {
-            let m = cs::month_counts_of(conn, start, end, now, plan.as_deref())?;
+        .enumerate()
+        .flat_map(|(k, (month, ..))| {
+            plans.iter().enumerate().map(move |(j, p)| (k, month.clone(), j, p.clone()))
+        })
+        .map(|(k, month, j, plan)| {
+            let m = counts[j][k];
             let logo = Metric::judged(
                 "churn_rate",
                 "Churn",
@@ -299,6 +309,78 @@ mod tests {
             quiet_seen += all.len() - got.len();
         }
         assert!(churned_seen > 0 && quiet_seen > 0, "{churned_seen} churned, {quiet_seen} quiet");
+    }
+
+    /// The one-pass month counts equal the set-based formula they replaced
+    /// (kept here as the reference), for every month of two years, a window
+    /// that straddles `now`, and each plan.
+    #[test]
+    fn month_counts_in_one_pass_equal_the_sql_formula() {
+        let (conn, _, now) = example();
+        let reference = |start: i64, end: i64, now: i64, plan: Option<&str>| -> cs::MonthCounts {
+            conn.query_row(
+                "WITH f AS (
+                   SELECT (signed_up_at IS NULL OR signed_up_at < ?1) AND (churned_at IS NULL OR churned_at >= ?1 OR churned_at > ?3) AS active,
+                          churned_at >= ?1 AND churned_at < ?2 AND churned_at <= ?3 AS churned_in,
+                          signed_up_at >= ?1 AND signed_up_at < ?2 AS signed_in,
+                          COALESCE((SELECT m.mrr_cents FROM mrr_changes m WHERE m.cid = c.cid AND m.effective_at < ?1
+                                    ORDER BY m.effective_at DESC LIMIT 1), 0) AS mrr,
+                          COALESCE((SELECT m.mrr_cents FROM mrr_changes m WHERE m.cid = c.cid AND m.effective_at < c.churned_at
+                                    ORDER BY m.effective_at DESC LIMIT 1), 0) AS mrr_lost
+                   FROM customers c WHERE (signed_up_at IS NULL OR signed_up_at <= ?3)
+                     AND (?4 IS NULL OR COALESCE(c.plan, '(none)') = ?4))
+                 SELECT COALESCE(SUM(active), 0), COALESCE(SUM(active AND churned_in), 0),
+                        COALESCE(SUM(signed_in AND churned_in), 0),
+                        CAST(TOTAL(CASE WHEN active THEN mrr END) AS INTEGER),
+                        CAST(TOTAL(CASE WHEN active AND churned_in THEN mrr_lost END) AS INTEGER)
+                 FROM f",
+                rusqlite::params![start, end, now, plan],
+                |r| {
+                    Ok(cs::MonthCounts {
+                        active: r.get(0)?,
+                        churned: r.get(1)?,
+                        same_period: r.get(2)?,
+                        mrr_active_cents: r.get(3)?,
+                        mrr_churned_cents: r.get(4)?,
+                    })
+                },
+            )
+            .unwrap()
+        };
+        let mut periods: Vec<(i64, i64)> =
+            month_windows(now, 24).into_iter().map(|(_, s, e)| (s, e)).collect();
+        // Changes exactly at a month's start and exactly at a churn: each
+        // belongs after that instant, never before it.
+        let at_start = periods[20].0;
+        conn.execute_batch(&format!(
+            "INSERT OR REPLACE INTO mrr_changes (cid, effective_at, mrr_cents, source)
+               SELECT cid, {at_start}, 777700, 'edit' FROM customers WHERE churned_at IS NULL;
+             INSERT OR REPLACE INTO mrr_changes (cid, effective_at, mrr_cents, source)
+               SELECT cid, churned_at, 555500, 'edit' FROM customers WHERE churned_at IS NOT NULL;"
+        ))
+        .unwrap();
+        periods.push((now - 10 * time::DAY, now + 10 * time::DAY));
+        let mut plans: Vec<Option<String>> = cs::plans(&conn).unwrap().into_iter().map(Some).collect();
+        plans.push(None);
+        let mut churned = 0;
+        // As of now, and as of 60 days back (later churns and signups are then in the future).
+        for at in [now, now - 60 * time::DAY] {
+            for plan in &plans {
+                let many = cs::month_counts_many(&conn, &periods, at, plan.as_deref()).unwrap();
+                for (&(start, end), got) in periods.iter().zip(&many) {
+                    let want = reference(start, end, at, plan.as_deref());
+                    assert_eq!(
+                        *got,
+                        want,
+                        "{plan:?} from {} as of {}",
+                        time::iso_date(start),
+                        time::iso_date(at)
+                    );
+                    churned += got.churned;
+                }
+            }
+        }
+        assert!(churned > 0, "some months have churn");
     }
 
     #[test]

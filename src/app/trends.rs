@@ -22,10 +22,13 @@ pub fn figures(
     n: u32,
 ) -> Result<Vec<PeriodFigures>> {
     let min_sample = i64::from(settings.count("targets.min_sample"));
-    trends::periods(now, by, n)
+    let periods = trends::periods(now, by, n);
+    let spans: Vec<(i64, i64)> = periods.iter().map(|p| (p.start, p.end)).collect();
+    let inputs = reports::periods_inputs(conn, &spans, now)?;
+    periods
         .into_iter()
-        .map(|p| {
-            let inputs = reports::period_inputs(conn, p.start, p.end, now)?;
+        .zip(inputs)
+        .map(|(p, inputs)| {
             let mut ms = metrics::metrics(&inputs, settings);
             ms.push(metrics::revenue_churn(&inputs, settings));
             let at = (p.end - 1).min(now);

@@ -31,7 +31,40 @@ pub fn period_inputs_of(
     now: i64,
     plan: Option<&str>,
 ) -> Result<Inputs> {
-    let until = end.min(now + 1);
+    Ok(periods_inputs_of(conn, &[(from, end)], now, plan)?.remove(0))
+}
+
+/// [`period_inputs`] of several periods: the churn counts of all of them in
+/// one pass ([`churn::month_counts_many`]), the rest per period.
+pub fn periods_inputs(conn: &Connection, periods: &[(i64, i64)], now: i64) -> Result<Vec<Inputs>> {
+    periods_inputs_of(conn, periods, now, None)
+}
+
+fn periods_inputs_of(
+    conn: &Connection,
+    periods: &[(i64, i64)],
+    now: i64,
+    plan: Option<&str>,
+) -> Result<Vec<Inputs>> {
+    let until = |end: i64| end.min(now + 1);
+    let spans: Vec<(i64, i64)> = periods.iter().map(|&(from, end)| (from, until(end))).collect();
+    let counts = churn::month_counts_many(conn, &spans, now, plan)?;
+    spans
+        .iter()
+        .zip(counts)
+        .map(|(&(from, until), m)| rest_of_inputs(conn, from, until, now, plan, m))
+        .collect()
+}
+
+/// One period's inputs around its churn counts `m`.
+fn rest_of_inputs(
+    conn: &Connection,
+    from: i64,
+    until: i64,
+    now: i64,
+    plan: Option<&str>,
+    m: churn::MonthCounts,
+) -> Result<Inputs> {
     let first_response = conn.prepare_cached(
         "SELECT AVG((first_response_at - created_at) / 3600.0), count(*) FROM tickets
          WHERE created_at >= ?1 AND created_at < ?2 AND first_response_at IS NOT NULL AND first_response_at <= ?3
@@ -55,7 +88,6 @@ pub fn period_inputs_of(
          WHERE responded_at >= ?1 AND responded_at < ?2 AND (?9 IS NULL OR cid IN (SELECT cid FROM customers WHERE COALESCE(plan, '(none)') = ?9))",
         )?
         .query_row(named(&[&from, &until], &plan).as_slice(), |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
-    let m = churn::month_counts_of(conn, from, until, now, plan)?;
     let tickets: i64 = conn
         .prepare_cached(&format!(
             "SELECT count(*) FROM tickets WHERE created_at >= ?1 AND created_at < ?2 {}",
