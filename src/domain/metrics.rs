@@ -24,6 +24,111 @@ pub struct Inputs {
     pub revenue: (i64, i64),
 }
 
+/// The unit a figure is in; [`Unit::name`] is the `unit` field of JSON and CSV.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unit {
+    Hours,
+    Minutes,
+    Percent,
+    Score,
+    Currency,
+    /// A count of customers (the health bands of `report trends`).
+    Customers,
+}
+
+impl Unit {
+    pub const fn name(self) -> &'static str {
+        match self {
+            Unit::Hours => "hours",
+            Unit::Minutes => "minutes",
+            Unit::Percent => "percent",
+            Unit::Score => "score",
+            Unit::Currency => "currency",
+            Unit::Customers => "customers",
+        }
+    }
+}
+
+/// Every figure csf reports: its id (the `metric` field of JSON and CSV,
+/// documented in docs/json.md and docs/onboarding.md), label and unit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum MetricId {
+    FirstResponseTime,
+    ResolutionTime,
+    Csat,
+    ChurnRate,
+    Nps,
+    SupportLoad,
+    RevenueChurn,
+    MrrAtRisk,
+    TimeToFirstValue,
+    ActivationRate,
+    SetupCompletion,
+    D1Retention,
+    Healthy,
+    Neutral,
+    AtRisk,
+    Critical,
+}
+
+impl MetricId {
+    /// Every metric, in the order of `report metrics`, the funnel, then the trends' band rows.
+    pub const ALL: [MetricId; 16] = [
+        MetricId::FirstResponseTime,
+        MetricId::ResolutionTime,
+        MetricId::Csat,
+        MetricId::ChurnRate,
+        MetricId::Nps,
+        MetricId::SupportLoad,
+        MetricId::RevenueChurn,
+        MetricId::MrrAtRisk,
+        MetricId::TimeToFirstValue,
+        MetricId::ActivationRate,
+        MetricId::SetupCompletion,
+        MetricId::D1Retention,
+        MetricId::Healthy,
+        MetricId::Neutral,
+        MetricId::AtRisk,
+        MetricId::Critical,
+    ];
+
+    /// (id, label, unit).
+    const fn spec(self) -> (&'static str, &'static str, Unit) {
+        match self {
+            MetricId::FirstResponseTime => ("first_response_time", "Avg first response", Unit::Hours),
+            MetricId::ResolutionTime => ("resolution_time", "Resolution time", Unit::Hours),
+            MetricId::Csat => ("csat", "CSAT", Unit::Percent),
+            MetricId::ChurnRate => ("churn_rate", "Churn", Unit::Percent),
+            MetricId::Nps => ("nps", "NPS", Unit::Score),
+            MetricId::SupportLoad => ("support_load", "Support load", Unit::Percent),
+            MetricId::RevenueChurn => ("revenue_churn", "Revenue churn", Unit::Percent),
+            MetricId::MrrAtRisk => ("mrr_at_risk", "MRR at risk", Unit::Currency),
+            MetricId::TimeToFirstValue => ("time_to_first_value", "Time to first value", Unit::Minutes),
+            MetricId::ActivationRate => ("activation_rate", "Activation rate", Unit::Percent),
+            MetricId::SetupCompletion => ("setup_completion", "Setup completion", Unit::Percent),
+            MetricId::D1Retention => ("d1_retention", "D1 retention", Unit::Percent),
+            MetricId::Healthy => ("healthy", "Healthy", Unit::Customers),
+            MetricId::Neutral => ("neutral", "Neutral", Unit::Customers),
+            MetricId::AtRisk => ("at_risk", "At-risk", Unit::Customers),
+            MetricId::Critical => ("critical", "Critical", Unit::Customers),
+        }
+    }
+
+    /// The `metric` field of JSON and CSV (a documented interface: never change one).
+    pub const fn id(self) -> &'static str {
+        self.spec().0
+    }
+
+    /// The name in tables, markdown and the plan.
+    pub const fn label(self) -> &'static str {
+        self.spec().1
+    }
+
+    pub const fn unit(self) -> Unit {
+        self.spec().2
+    }
+}
+
 /// A measured figure against its target: the value at full precision, the
 /// verdict, and how many data points it rests on.
 #[derive(Debug, Clone, PartialEq)]
@@ -193,6 +298,36 @@ mod tests {
         assert_eq!(revenue_churn(&i, &s).value, Some(25.0));
         let none = metrics(&Inputs::default(), &s);
         assert!(none.iter().all(|m| m.value.is_none() && m.status == Status::NoData));
+    }
+
+    /// The ids are a documented interface: distinct, each with a label, and
+    /// exactly the `metric` values of docs/json.md (`report metrics`, `report
+    /// trends`) and docs/onboarding.md (the funnel).
+    #[test]
+    fn metric_ids_are_distinct_labelled_and_the_documented_set() {
+        let ids: Vec<&str> = MetricId::ALL.iter().map(|m| m.id()).collect();
+        let distinct: std::collections::BTreeSet<&str> = ids.iter().copied().collect();
+        assert_eq!(distinct.len(), ids.len(), "an id is used twice: {ids:?}");
+        let variants: std::collections::HashSet<MetricId> = MetricId::ALL.into_iter().collect();
+        assert_eq!(variants.len(), MetricId::ALL.len(), "ALL names a variant twice");
+        assert!(MetricId::ALL.iter().all(|m| !m.label().is_empty()), "a label is empty");
+        let json = include_str!("../../docs/json.md");
+        let row = |cmd: &str| json.lines().find(|l| l.starts_with(&format!("| `{cmd}` |"))).unwrap();
+        let (report, trends) = (row("report metrics"), row("report trends"));
+        let funnel = include_str!("../../docs/onboarding.md");
+        let documented = [
+            (report, "first_response_time resolution_time csat churn_rate nps support_load mrr_at_risk revenue_churn"),
+            (trends, "revenue_churn healthy neutral at_risk critical mrr_at_risk"),
+            (funnel, "time_to_first_value activation_rate setup_completion d1_retention"),
+        ];
+        let mut want = std::collections::BTreeSet::new();
+        for (doc, names) in documented {
+            for id in names.split(' ') {
+                assert!(doc.contains(&format!("`{id}`")), "{id} is not documented where expected");
+                want.insert(id);
+            }
+        }
+        assert_eq!(distinct, want);
     }
 
     /// Every metric at its default target: exactly on it misses (strict);
