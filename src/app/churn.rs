@@ -8,7 +8,7 @@ use chrono::{Datelike, NaiveDate};
 use rusqlite::Connection;
 
 use crate::domain::churn::{self, Risk, Signal, REASONS, RETURN_ANSWERS};
-use crate::domain::metrics::Metric;
+use crate::domain::metrics::{Metric, MetricId};
 use crate::domain::sequence::{DueStep, Sequence, WINBACK};
 use crate::domain::settings::Settings;
 use crate::store::churn::{self as cs, AtRisk, MonthCounts};
@@ -158,20 +158,16 @@ pub fn by_month_of(
         .map(|(k, month, j, plan)| {
             let m = counts[j][k];
             let logo = Metric::judged(
-                "churn_rate",
-                "Churn",
+                MetricId::ChurnRate,
                 churn::rate(m.churned, m.active),
-                "percent",
                 target,
                 false,
                 Some(m.active),
             );
             let revenue = Metric::judged(
-                "revenue_churn",
-                "Revenue churn",
+                MetricId::RevenueChurn,
                 (m.mrr_active_cents > 0)
                     .then(|| m.mrr_churned_cents as f64 * 100.0 / m.mrr_active_cents as f64),
-                "percent",
                 target,
                 false,
                 Some(m.active),

@@ -4,7 +4,7 @@
 use anyhow::Result;
 use rusqlite::Connection;
 
-use crate::domain::metrics::{self, Metric};
+use crate::domain::metrics::{self, Metric, MetricId};
 use crate::domain::settings::Settings;
 use crate::domain::targets::Status;
 use crate::store::{health as hstore, reports};
@@ -16,10 +16,8 @@ pub fn report(conn: &Connection, settings: &Settings, now: i64, days: i64) -> Re
     let (cents, customers, _without_mrr) = hstore::mrr_at_risk(conn, now)?;
     let scored = hstore::last_scored_day(conn, now)?.is_some();
     ms.push(Metric {
-        id: "mrr_at_risk",
-        label: "MRR at risk",
+        which: MetricId::MrrAtRisk,
         value: scored.then_some(cents as f64 / 100.0),
-        unit: "currency",
         target: None,
         higher_is_better: false,
         status: Status::NoData,
@@ -67,7 +65,7 @@ mod tests {
         crate::example::load(&mut conn, now).unwrap();
         let settings = Settings::from_stored(store::config::all(&conn).unwrap());
         let before = report(&conn, &settings, now, 30).unwrap();
-        let at_risk = |ms: &[Metric]| ms.iter().find(|m| m.id == "mrr_at_risk").unwrap().value;
+        let at_risk = |ms: &[Metric]| ms.iter().find(|m| m.which == MetricId::MrrAtRisk).unwrap().value;
         assert_eq!(at_risk(&before), None);
         assert_eq!(before.len(), 8);
         crate::app::health::score_all(&mut conn, &settings, now).unwrap();

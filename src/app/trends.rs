@@ -6,7 +6,7 @@
 use anyhow::Result;
 use rusqlite::Connection;
 
-use crate::domain::metrics::{self, Metric};
+use crate::domain::metrics::{self, Metric, MetricId};
 use crate::domain::settings::Settings;
 use crate::domain::trends::{self, By, PeriodFigures};
 use crate::store::{reports, trends as st};
@@ -39,16 +39,12 @@ pub fn figures(
                 m.sample = b.map(|b| b.scored);
                 m
             };
-            ms.push(scored(trends::untargeted("healthy", "Healthy", count(0), "customers")));
-            ms.push(scored(trends::untargeted("neutral", "Neutral", count(1), "customers")));
-            ms.push(scored(trends::untargeted("at_risk", "At-risk", count(2), "customers")));
-            ms.push(scored(trends::untargeted("critical", "Critical", count(3), "customers")));
-            ms.push(scored(trends::untargeted(
-                "mrr_at_risk",
-                "MRR at risk",
-                b.map(|b| b.mrr_at_risk_cents as f64 / 100.0),
-                "currency",
-            )));
+            ms.push(scored(trends::untargeted(MetricId::Healthy, count(0))));
+            ms.push(scored(trends::untargeted(MetricId::Neutral, count(1))));
+            ms.push(scored(trends::untargeted(MetricId::AtRisk, count(2))));
+            ms.push(scored(trends::untargeted(MetricId::Critical, count(3))));
+            let mrr = b.map(|b| b.mrr_at_risk_cents as f64 / 100.0);
+            ms.push(scored(trends::untargeted(MetricId::MrrAtRisk, mrr)));
             Ok(PeriodFigures { period: p, metrics: ms })
         })
         .collect()
@@ -70,15 +66,24 @@ mod tests {
         crate::app::health::score_all(&mut conn, &settings, now).unwrap();
         let f = figures(&conn, &settings, now, By::Month, 3).unwrap();
         assert_eq!(f.len(), 3);
-        let ids: Vec<&str> = f[2].metrics.iter().map(|m| m.id).collect();
-        for id in ["churn_rate", "revenue_churn", "healthy", "critical", "mrr_at_risk"] {
-            assert!(ids.contains(&id), "{id} in {ids:?}");
+        let ids: Vec<MetricId> = f[2].metrics.iter().map(|m| m.which).collect();
+        for id in [
+            MetricId::ChurnRate,
+            MetricId::RevenueChurn,
+            MetricId::Healthy,
+            MetricId::Critical,
+            MetricId::MrrAtRisk,
+        ] {
+            assert!(ids.contains(&id), "{id:?} in {ids:?}");
         }
         let scored = store::health::latest(&conn, now).unwrap().len() as f64;
         let bands: f64 = f[2]
             .metrics
             .iter()
-            .filter(|m| ["healthy", "neutral", "at_risk", "critical"].contains(&m.id))
+            .filter(|m| {
+                [MetricId::Healthy, MetricId::Neutral, MetricId::AtRisk, MetricId::Critical]
+                    .contains(&m.which)
+            })
             .map(|m| m.value.unwrap_or(0.0))
             .sum();
         assert_eq!(bands, scored, "this period's bands count today's snapshots");

@@ -24,15 +24,118 @@ pub struct Inputs {
     pub revenue: (i64, i64),
 }
 
+/// The unit a figure is in; [`Unit::name`] is the `unit` field of JSON and CSV.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unit {
+    Hours,
+    Minutes,
+    Percent,
+    Score,
+    Currency,
+    /// A count of customers (the health bands of `report trends`).
+    Customers,
+}
+
+impl Unit {
+    pub const fn name(self) -> &'static str {
+        match self {
+            Unit::Hours => "hours",
+            Unit::Minutes => "minutes",
+            Unit::Percent => "percent",
+            Unit::Score => "score",
+            Unit::Currency => "currency",
+            Unit::Customers => "customers",
+        }
+    }
+}
+
+/// Every figure csf reports: its id (the `metric` field of JSON and CSV,
+/// documented in docs/json.md and docs/onboarding.md), label and unit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum MetricId {
+    FirstResponseTime,
+    ResolutionTime,
+    Csat,
+    ChurnRate,
+    Nps,
+    SupportLoad,
+    RevenueChurn,
+    MrrAtRisk,
+    TimeToFirstValue,
+    ActivationRate,
+    SetupCompletion,
+    D1Retention,
+    Healthy,
+    Neutral,
+    AtRisk,
+    Critical,
+}
+
+impl MetricId {
+    /// Every metric, in the order of `report metrics`, the funnel, then the trends' band rows.
+    pub const ALL: [MetricId; 16] = [
+        MetricId::FirstResponseTime,
+        MetricId::ResolutionTime,
+        MetricId::Csat,
+        MetricId::ChurnRate,
+        MetricId::Nps,
+        MetricId::SupportLoad,
+        MetricId::RevenueChurn,
+        MetricId::MrrAtRisk,
+        MetricId::TimeToFirstValue,
+        MetricId::ActivationRate,
+        MetricId::SetupCompletion,
+        MetricId::D1Retention,
+        MetricId::Healthy,
+        MetricId::Neutral,
+        MetricId::AtRisk,
+        MetricId::Critical,
+    ];
+
+    /// (id, label, unit).
+    const fn spec(self) -> (&'static str, &'static str, Unit) {
+        match self {
+            MetricId::FirstResponseTime => ("first_response_time", "Avg first response", Unit::Hours),
+            MetricId::ResolutionTime => ("resolution_time", "Resolution time", Unit::Hours),
+            MetricId::Csat => ("csat", "CSAT", Unit::Percent),
+            MetricId::ChurnRate => ("churn_rate", "Churn", Unit::Percent),
+            MetricId::Nps => ("nps", "NPS", Unit::Score),
+            MetricId::SupportLoad => ("support_load", "Support load", Unit::Percent),
+            MetricId::RevenueChurn => ("revenue_churn", "Revenue churn", Unit::Percent),
+            MetricId::MrrAtRisk => ("mrr_at_risk", "MRR at risk", Unit::Currency),
+            MetricId::TimeToFirstValue => ("time_to_first_value", "Time to first value", Unit::Minutes),
+            MetricId::ActivationRate => ("activation_rate", "Activation rate", Unit::Percent),
+            MetricId::SetupCompletion => ("setup_completion", "Setup completion", Unit::Percent),
+            MetricId::D1Retention => ("d1_retention", "D1 retention", Unit::Percent),
+            MetricId::Healthy => ("healthy", "Healthy", Unit::Customers),
+            MetricId::Neutral => ("neutral", "Neutral", Unit::Customers),
+            MetricId::AtRisk => ("at_risk", "At-risk", Unit::Customers),
+            MetricId::Critical => ("critical", "Critical", Unit::Customers),
+        }
+    }
+
+    /// The `metric` field of JSON and CSV (a documented interface: never change one).
+    pub const fn id(self) -> &'static str {
+        self.spec().0
+    }
+
+    /// The name in tables, markdown and the plan.
+    pub const fn label(self) -> &'static str {
+        self.spec().1
+    }
+
+    pub const fn unit(self) -> Unit {
+        self.spec().2
+    }
+}
+
 /// A measured figure against its target: the value at full precision, the
 /// verdict, and how many data points it rests on.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Metric {
-    pub id: &'static str,
-    pub label: &'static str,
+    /// Which figure: its id, label and unit.
+    pub which: MetricId,
     pub value: Option<f64>,
-    /// `hours`, `minutes`, `percent`, `score` or `currency`.
-    pub unit: &'static str,
     pub target: Option<f64>,
     pub higher_is_better: bool,
     pub status: Status,
@@ -43,16 +146,26 @@ pub struct Metric {
 impl Metric {
     /// A figure judged against `target` by the strict rule (docs/reports.md).
     pub fn judged(
-        id: &'static str,
-        label: &'static str,
+        which: MetricId,
         value: Option<f64>,
-        unit: &'static str,
         target: f64,
         higher_is_better: bool,
         sample: Option<i64>,
     ) -> Metric {
         let status = targets::status(value, target, higher_is_better);
-        Metric { id, label, value, unit, target: Some(target), higher_is_better, status, sample }
+        Metric { which, value, target: Some(target), higher_is_better, status, sample }
+    }
+
+    pub fn id(&self) -> &'static str {
+        self.which.id()
+    }
+
+    pub fn label(&self) -> &'static str {
+        self.which.label()
+    }
+
+    pub fn unit(&self) -> Unit {
+        self.which.unit()
     }
 }
 
@@ -62,56 +175,28 @@ fn ratio(part: i64, whole: i64) -> Option<f64> {
 
 /// The six framework metrics (docs/reports.md), in the plan's order.
 pub fn metrics(i: &Inputs, s: &Settings) -> Vec<Metric> {
-    let m = |id, label, value: Option<f64>, unit, key: &str, higher, n: i64| {
-        Metric::judged(id, label, value, unit, s.number(key), higher, Some(n))
+    let m = |which, value: Option<f64>, key: &str, higher, n: i64| {
+        Metric::judged(which, value, s.number(key), higher, Some(n))
     };
     vec![
         m(
-            "first_response_time",
-            "Avg first response",
+            MetricId::FirstResponseTime,
             i.first_response.0,
-            "hours",
             "targets.first_response_hours",
             false,
             i.first_response.1,
         ),
+        m(MetricId::ResolutionTime, i.resolution.0, "targets.resolution_hours", false, i.resolution.1),
+        m(MetricId::Csat, ratio(i.csat.0, i.csat.1), "targets.csat_percent", true, i.csat.1),
+        m(MetricId::ChurnRate, ratio(i.churn.1, i.churn.0), "targets.churn_rate_percent", false, i.churn.0),
         m(
-            "resolution_time",
-            "Resolution time",
-            i.resolution.0,
-            "hours",
-            "targets.resolution_hours",
-            false,
-            i.resolution.1,
-        ),
-        m("csat", "CSAT", ratio(i.csat.0, i.csat.1), "percent", "targets.csat_percent", true, i.csat.1),
-        m(
-            "churn_rate",
-            "Churn",
-            ratio(i.churn.1, i.churn.0),
-            "percent",
-            "targets.churn_rate_percent",
-            false,
-            i.churn.0,
-        ),
-        m(
-            "nps",
-            "NPS",
+            MetricId::Nps,
             (i.nps.2 > 0).then(|| (i.nps.0 - i.nps.1) as f64 * 100.0 / i.nps.2 as f64),
-            "score",
             "targets.nps",
             true,
             i.nps.2,
         ),
-        m(
-            "support_load",
-            "Support load",
-            ratio(i.load.0, i.load.1),
-            "percent",
-            "targets.support_load_percent",
-            false,
-            i.load.1,
-        ),
+        m(MetricId::SupportLoad, ratio(i.load.0, i.load.1), "targets.support_load_percent", false, i.load.1),
     ]
 }
 
@@ -119,44 +204,54 @@ pub fn metrics(i: &Inputs, s: &Settings) -> Vec<Metric> {
 /// period ÷ MRR of those active at its start × 100, against the churn target.
 pub fn revenue_churn(i: &Inputs, s: &Settings) -> Metric {
     Metric::judged(
-        "revenue_churn",
-        "Revenue churn",
+        MetricId::RevenueChurn,
         ratio(i.revenue.1, i.revenue.0),
-        "percent",
         s.number("targets.churn_rate_percent"),
         false,
         Some(i.churn.0),
     )
 }
 
-/// The framework's step for a metric off target, and what it should move.
+/// The framework's step for a metric off target, and what it should move;
+/// `None` for a figure the framework gives no step for (revenue churn, the
+/// onboarding goals, the health bands and MRR at risk).
 /// Returns (step, expected impact); `render` names the figure between them.
-pub fn improvement(m: &Metric) -> (&'static str, &'static str) {
-    match m.id {
-        "first_response_time" => (
+pub fn improvement(m: &Metric) -> Option<(&'static str, &'static str)> {
+    match m.which {
+        MetricId::FirstResponseTime => Some((
             "Turn on auto-responder acknowledgments and offer in-app chat",
             "every customer hears back within minutes, bringing the average first response under target",
-        ),
-        "resolution_time" => (
+        )),
+        MetricId::ResolutionTime => Some((
             "Write FAQ and knowledge-base answers for the top categories, use canned responses, and set a clear escalation path",
             "repeat questions resolve in one reply, pulling resolution time under target",
-        ),
-        "csat" => (
+        )),
+        MetricId::Csat => Some((
             "Follow up personally on every rating of 3 or less and answer with the reply templates",
             "fewer unhappy tickets and a CSAT back above target",
-        ),
-        "nps" => (
+        )),
+        MetricId::Nps => Some((
             "Close the loop with every detractor in a 1:1 call and ask promoters for referrals and testimonials",
             "detractors turn passive or promoter, raising NPS",
-        ),
-        "churn_rate" => (
+        )),
+        MetricId::ChurnRate => Some((
             "Act on health score alerts (`csf health score --fail-on at-risk` nightly), run the win-back sequence and reach out proactively to at-risk customers",
             "at-risk customers are saved before they cancel, lowering monthly churn",
-        ),
-        _ => (
+        )),
+        MetricId::SupportLoad => Some((
             "Grow self-serve: docs for the top categories, in-app guides and the onboarding emails",
             "fewer tickets per active customer",
-        ),
+        )),
+        MetricId::RevenueChurn
+        | MetricId::MrrAtRisk
+        | MetricId::TimeToFirstValue
+        | MetricId::ActivationRate
+        | MetricId::SetupCompletion
+        | MetricId::D1Retention
+        | MetricId::Healthy
+        | MetricId::Neutral
+        | MetricId::AtRisk
+        | MetricId::Critical => None,
     }
 }
 
@@ -178,7 +273,7 @@ mod tests {
         };
         let m = metrics(&i, &s);
         let got: Vec<(&str, Option<f64>, &str, Option<i64>)> =
-            m.iter().map(|m| (m.id, m.value, m.status.name(), m.sample)).collect();
+            m.iter().map(|m| (m.id(), m.value, m.status.name(), m.sample)).collect();
         assert_eq!(
             got,
             [
@@ -193,6 +288,36 @@ mod tests {
         assert_eq!(revenue_churn(&i, &s).value, Some(25.0));
         let none = metrics(&Inputs::default(), &s);
         assert!(none.iter().all(|m| m.value.is_none() && m.status == Status::NoData));
+    }
+
+    /// The ids are a documented interface: distinct, each with a label, and
+    /// exactly the `metric` values of docs/json.md (`report metrics`, `report
+    /// trends`) and docs/onboarding.md (the funnel).
+    #[test]
+    fn metric_ids_are_distinct_labelled_and_the_documented_set() {
+        let ids: Vec<&str> = MetricId::ALL.iter().map(|m| m.id()).collect();
+        let distinct: std::collections::BTreeSet<&str> = ids.iter().copied().collect();
+        assert_eq!(distinct.len(), ids.len(), "an id is used twice: {ids:?}");
+        let variants: std::collections::HashSet<MetricId> = MetricId::ALL.into_iter().collect();
+        assert_eq!(variants.len(), MetricId::ALL.len(), "ALL names a variant twice");
+        assert!(MetricId::ALL.iter().all(|m| !m.label().is_empty()), "a label is empty");
+        let json = include_str!("../../docs/json.md");
+        let row = |cmd: &str| json.lines().find(|l| l.starts_with(&format!("| `{cmd}` |"))).unwrap();
+        let (report, trends) = (row("report metrics"), row("report trends"));
+        let funnel = include_str!("../../docs/onboarding.md");
+        let documented = [
+            (report, "first_response_time resolution_time csat churn_rate nps support_load mrr_at_risk revenue_churn"),
+            (trends, "revenue_churn healthy neutral at_risk critical mrr_at_risk"),
+            (funnel, "time_to_first_value activation_rate setup_completion d1_retention"),
+        ];
+        let mut want = std::collections::BTreeSet::new();
+        for (doc, names) in documented {
+            for id in names.split(' ') {
+                assert!(doc.contains(&format!("`{id}`")), "{id} is not documented where expected");
+                want.insert(id);
+            }
+        }
+        assert_eq!(distinct, want);
     }
 
     /// Every metric at its default target: exactly on it misses (strict);
@@ -210,7 +335,7 @@ mod tests {
             ("support_load", 9.999, 10.0, 12.5, 12.501),
         ];
         let ms = metrics(&Inputs::default(), &s);
-        assert_eq!(ms.iter().map(|m| m.id).collect::<Vec<_>>(), cases.map(|c| c.0));
+        assert_eq!(ms.iter().map(|m| m.id()).collect::<Vec<_>>(), cases.map(|c| c.0));
         for (m, (id, better, on, off25, beyond)) in ms.iter().zip(cases) {
             let at = |v: f64| targets::status(Some(v), m.target.unwrap(), m.higher_is_better);
             assert_eq!(

@@ -1,6 +1,6 @@
 //! The activation funnel (docs/onboarding.md) from per-customer facts — pure.
 
-use crate::domain::metrics::Metric;
+use crate::domain::metrics::{Metric, MetricId};
 use crate::domain::settings::Settings;
 use crate::time::{Day, DAY};
 
@@ -59,37 +59,29 @@ pub fn funnel_metrics(f: &Funnel, s: &Settings) -> Vec<Metric> {
     let n = f.cohort_size as i64;
     vec![
         Metric::judged(
-            "time_to_first_value",
-            "Time to first value",
+            MetricId::TimeToFirstValue,
             f.time_to_first_value,
-            "minutes",
             s.number("targets.time_to_first_value_minutes"),
             false,
             Some(f.reached_value as i64),
         ),
         Metric::judged(
-            "activation_rate",
-            "Activation rate",
+            MetricId::ActivationRate,
             f.activation_rate,
-            "percent",
             s.number("targets.activation_rate_percent"),
             true,
             Some(n),
         ),
         Metric::judged(
-            "setup_completion",
-            "Setup completion",
+            MetricId::SetupCompletion,
             f.setup_completion,
-            "percent",
             s.number("targets.setup_completion_percent"),
             true,
             Some(n),
         ),
         Metric::judged(
-            "d1_retention",
-            "D1 retention",
+            MetricId::D1Retention,
             f.d1_retention,
-            "percent",
             s.number("targets.d1_retention_percent"),
             true,
             Some(f.signed_up_before_today as i64),

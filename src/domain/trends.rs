@@ -6,7 +6,7 @@
 
 use chrono::{Datelike, Months, NaiveDate};
 
-use crate::domain::metrics::Metric;
+use crate::domain::metrics::{Metric, MetricId};
 use crate::domain::targets::{self, Status};
 use crate::time;
 
@@ -66,28 +66,20 @@ pub fn periods(now: i64, by: By, n: u32) -> Vec<Period> {
 }
 
 /// A figure without a target (a count of customers, MRR at risk): no verdict.
-pub fn untargeted(id: &'static str, label: &'static str, value: Option<f64>, unit: &'static str) -> Metric {
-    Metric {
-        id,
-        label,
-        value,
-        unit,
-        target: None,
-        higher_is_better: false,
-        status: Status::NoData,
-        sample: None,
-    }
+pub fn untargeted(which: MetricId, value: Option<f64>) -> Metric {
+    Metric { which, value, target: None, higher_is_better: false, status: Status::NoData, sample: None }
 }
 
 /// The metrics whose target is a monthly one (a rate over a month's
 /// customers or tickets): by week they are judged against target × 7 / 30.
-pub const MONTHLY_TARGETS: [&str; 3] = ["churn_rate", "revenue_churn", "support_load"];
+pub const MONTHLY_TARGETS: &[MetricId] =
+    &[MetricId::ChurnRate, MetricId::RevenueChurn, MetricId::SupportLoad];
 
 /// The target a period is judged against: a monthly target × 7 / 30 for a
 /// week (churn < 5% a month → < 1.1667% a week); every other target as set.
-pub fn period_target(id: &str, target: f64, by: By) -> f64 {
+pub fn period_target(which: MetricId, target: f64, by: By) -> f64 {
     match by {
-        By::Week if MONTHLY_TARGETS.contains(&id) => target * 7.0 / 30.0,
+        By::Week if MONTHLY_TARGETS.contains(&which) => target * 7.0 / 30.0,
         _ => target,
     }
 }
@@ -97,7 +89,7 @@ pub fn period_target(id: &str, target: f64, by: By) -> f64 {
 /// A figure without a target is left as it is.
 pub fn judge(mut m: Metric, by: By, min_sample: i64) -> Metric {
     let Some(t) = m.target else { return m };
-    let t = period_target(m.id, t, by);
+    let t = period_target(m.which, t, by);
     m.target = Some(t);
     m.status = if m.sample.is_some_and(|n| n < min_sample) {
         Status::NoData
@@ -150,11 +142,12 @@ pub fn last_two_complete(figs: &[PeriodFigures]) -> Option<(usize, usize)> {
 }
 
 /// The rows that come from health snapshots (band counts and MRR at risk).
-pub const SNAPSHOT_ROWS: [&str; 5] = ["healthy", "neutral", "at_risk", "critical", "mrr_at_risk"];
+pub const SNAPSHOT_ROWS: &[MetricId] =
+    &[MetricId::Healthy, MetricId::Neutral, MetricId::AtRisk, MetricId::Critical, MetricId::MrrAtRisk];
 
 /// Whether any shown period has a snapshot (else the band rows say so once).
 pub fn any_snapshots(figs: &[PeriodFigures]) -> bool {
-    figs.iter().flat_map(|f| &f.metrics).any(|m| SNAPSHOT_ROWS.contains(&m.id) && m.value.is_some())
+    figs.iter().flat_map(|f| &f.metrics).any(|m| SNAPSHOT_ROWS.contains(&m.which) && m.value.is_some())
 }
 
 /// One period's figures, in the order of the trends table.
@@ -191,57 +184,60 @@ mod tests {
         assert_eq!(periods(first, By::Month, 2).iter().map(|p| p.partial).collect::<Vec<_>>(), [false, true]);
     }
 
-    fn metric(id: &'static str, value: f64, target: f64, higher: bool, n: i64) -> Metric {
-        Metric::judged(id, id, Some(value), "percent", target, higher, Some(n))
+    fn metric(which: MetricId, value: f64, target: f64, higher: bool, n: i64) -> Metric {
+        Metric::judged(which, Some(value), target, higher, Some(n))
     }
 
     /// 5% a month is 5 × 7 / 30 = 1.1667% a week; support load 10 → 2.3333;
     /// first response and CSAT are not rates over a month and stay.
     #[test]
     fn monthly_targets_scale_to_weeks() {
-        assert!((period_target("churn_rate", 5.0, By::Week) - 7.0 / 6.0).abs() < 1e-12);
-        assert!((period_target("revenue_churn", 5.0, By::Week) - 7.0 / 6.0).abs() < 1e-12);
-        assert!((period_target("support_load", 10.0, By::Week) - 7.0 / 3.0).abs() < 1e-12);
-        assert_eq!(period_target("churn_rate", 5.0, By::Month), 5.0);
-        assert_eq!(period_target("first_response_time", 4.0, By::Week), 4.0);
-        assert_eq!(period_target("csat", 90.0, By::Week), 90.0);
+        assert!((period_target(MetricId::ChurnRate, 5.0, By::Week) - 7.0 / 6.0).abs() < 1e-12);
+        assert!((period_target(MetricId::RevenueChurn, 5.0, By::Week) - 7.0 / 6.0).abs() < 1e-12);
+        assert!((period_target(MetricId::SupportLoad, 10.0, By::Week) - 7.0 / 3.0).abs() < 1e-12);
+        assert_eq!(period_target(MetricId::ChurnRate, 5.0, By::Month), 5.0);
+        assert_eq!(period_target(MetricId::FirstResponseTime, 4.0, By::Week), 4.0);
+        assert_eq!(period_target(MetricId::Csat, 90.0, By::Week), 90.0);
         // 3% churn in a week: green against the monthly 5%, but 1.83 points
         // over 1.1667 (more than 25% of it, 0.29) is red.
-        let three = metric("churn_rate", 3.0, 5.0, false, 40);
+        let three = metric(MetricId::ChurnRate, 3.0, 5.0, false, 40);
         assert_eq!(judge(three.clone(), By::Month, 5).status, Status::Green);
         let week = judge(three, By::Week, 5);
         assert_eq!((week.status, week.target), (Status::Red, Some(5.0 * 7.0 / 30.0)));
         // 1.1% a week is under 1.1667: green.
-        assert_eq!(judge(metric("churn_rate", 1.1, 5.0, false, 40), By::Week, 5).status, Status::Green);
+        assert_eq!(
+            judge(metric(MetricId::ChurnRate, 1.1, 5.0, false, 40), By::Week, 5).status,
+            Status::Green
+        );
     }
 
     /// Below min_sample the status is n/a and the value stays; at it, judged.
     #[test]
     fn too_few_observations_are_not_judged() {
-        let csat = |n| judge(metric("csat", 50.0, 90.0, true, n), By::Month, 5);
+        let csat = |n| judge(metric(MetricId::Csat, 50.0, 90.0, true, n), By::Month, 5);
         assert_eq!((csat(4).status, csat(4).value), (Status::NoData, Some(50.0)));
         assert_eq!(csat(5).status, Status::Red);
-        assert_eq!(judge(metric("csat", 95.0, 90.0, true, 1), By::Month, 1).status, Status::Green);
-        let count = untargeted("healthy", "Healthy", Some(3.0), "customers");
+        assert_eq!(judge(metric(MetricId::Csat, 95.0, 90.0, true, 1), By::Month, 1).status, Status::Green);
+        let count = untargeted(MetricId::Healthy, Some(3.0));
         assert_eq!(judge(count.clone(), By::Week, 5), count);
     }
 
     /// Churn against < 5%: steady within 0.05 × 5 = 0.25 points.
     #[test]
     fn better_worse_or_steady_by_hand() {
-        let churn = |v| judge(metric("churn_rate", v, 5.0, false, 20), By::Month, 5);
+        let churn = |v| judge(metric(MetricId::ChurnRate, v, 5.0, false, 20), By::Month, 5);
         assert_eq!(compare(&churn(4.0), &churn(6.1)), Direction::Worse);
         assert_eq!(compare(&churn(6.1), &churn(4.0)), Direction::Better);
         assert_eq!(compare(&churn(4.0), &churn(4.25)), Direction::Steady);
         assert_eq!(compare(&churn(4.0), &churn(3.75)), Direction::Steady);
         assert_eq!(compare(&churn(4.0), &churn(4.3)), Direction::Worse);
         // Higher is better for CSAT: 80 → 85 is better (steady within 4.5).
-        let csat = |v| judge(metric("csat", v, 90.0, true, 20), By::Month, 5);
+        let csat = |v| judge(metric(MetricId::Csat, v, 90.0, true, 20), By::Month, 5);
         assert_eq!(compare(&csat(80.0), &csat(85.0)), Direction::Better);
         assert_eq!(compare(&csat(85.0), &csat(80.0)), Direction::Worse);
         assert_eq!(compare(&csat(80.0), &csat(84.5)), Direction::Steady);
         // A side with too few observations or no value is not compared.
-        let few = judge(metric("csat", 50.0, 90.0, true, 2), By::Month, 5);
+        let few = judge(metric(MetricId::Csat, 50.0, 90.0, true, 2), By::Month, 5);
         assert_eq!(compare(&few, &csat(85.0)), Direction::TooFew);
         let mut none = csat(80.0);
         none.value = None;

@@ -4,7 +4,7 @@
 //! the status. JSON and CSV take the figures as they are.
 
 use super::{emoji, money_shown, Cell, Format, Rows, Tone, Value};
-use crate::domain::metrics::{self, Metric};
+use crate::domain::metrics::{self, Metric, Unit};
 
 /// Below this many data points a figure shows its count ("−33 (n=3)").
 pub const SMALL_SAMPLE: i64 = 10;
@@ -54,13 +54,13 @@ pub fn minutes_text(m: f64, target: Option<f64>) -> String {
 }
 
 /// A value in its unit: "3.2 hours", "88%", "4.1%", "-33", "10.1 h", "$49.00".
-pub fn unit_text(v: f64, unit: &str, target: Option<f64>) -> String {
+pub fn unit_text(v: f64, unit: Unit, target: Option<f64>) -> String {
     match unit {
-        "hours" => format!("{} hours", number(v, target, false)),
-        "minutes" => minutes_text(v, target),
-        "percent" => format!("{}%", number(v, target, true)),
-        "currency" => money_shown((v * 100.0).round() as i64),
-        _ => number(v, target, true),
+        Unit::Hours => format!("{} hours", number(v, target, false)),
+        Unit::Minutes => minutes_text(v, target),
+        Unit::Percent => format!("{}%", number(v, target, true)),
+        Unit::Currency => money_shown((v * 100.0).round() as i64),
+        Unit::Score | Unit::Customers => number(v, target, true),
     }
 }
 
@@ -69,9 +69,9 @@ pub fn value_text(m: &Metric) -> String {
     match m.value {
         None => "n/a".into(),
         Some(v) => {
-            let t = unit_text(v, m.unit, m.target);
+            let t = unit_text(v, m.unit(), m.target);
             match m.sample {
-                Some(n) if n < SMALL_SAMPLE && m.unit != "currency" => format!("{t} (n={n})"),
+                Some(n) if n < SMALL_SAMPLE && m.unit() != Unit::Currency => format!("{t} (n={n})"),
                 _ => t,
             }
         }
@@ -82,19 +82,25 @@ pub fn value_text(m: &Metric) -> String {
 pub fn target_text(m: &Metric) -> String {
     let Some(t) = m.target else { return "-".into() };
     let n = number(t, None, true).trim_end_matches(".0").to_string();
-    let shown = match m.unit {
-        "hours" => format!("{n} hours"),
-        "minutes" => format!("{n} min"),
-        "percent" => format!("{n}%"),
-        _ => n,
+    let shown = match m.unit() {
+        Unit::Hours => format!("{n} hours"),
+        Unit::Minutes => format!("{n} min"),
+        Unit::Percent => format!("{n}%"),
+        Unit::Score | Unit::Currency | Unit::Customers => n,
     };
     format!("{} {shown}", if m.higher_is_better { ">" } else { "<" })
 }
 
-/// The framework's step for a metric off target, naming its figure.
-pub fn improvement(m: &Metric) -> String {
-    let (step, impact) = metrics::improvement(m);
-    format!("{step} ({} is {} against a target of {}): {impact}", m.label, value_text(m), target_text(m))
+/// The framework's step for a metric off target, naming its figure; `None`
+/// for a figure the framework has no step for.
+pub fn improvement(m: &Metric) -> Option<String> {
+    let (step, impact) = metrics::improvement(m)?;
+    Some(format!(
+        "{step} ({} is {} against a target of {}): {impact}",
+        m.label(),
+        value_text(m),
+        target_text(m)
+    ))
 }
 
 /// Metrics as rows of `metric, value, unit, target, status`: labels, rounded
@@ -131,9 +137,9 @@ pub fn metric_cells(m: &Metric, format: Format) -> Vec<Cell> {
         _ => Cell::from(m.status.name()).tone(tone),
     };
     vec![
-        Cell::from(m.id).shown(m.label),
+        Cell::from(m.id()).shown(m.label()),
         Cell::from(m.value.map_or(Value::Null, |v| Value::Num(v, 1))).shown(value_text(m)).tone(tone),
-        m.unit.into(),
+        m.unit().name().into(),
         Cell::from(m.target.map_or(Value::Null, |t| Value::Num(t, 1))).shown(target_text(m)),
         status,
     ]
@@ -142,37 +148,48 @@ pub fn metric_cells(m: &Metric, format: Format) -> Vec<Cell> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::metrics::MetricId;
     use crate::domain::targets::Status;
 
-    fn metric(value: f64, unit: &'static str, target: f64, higher: bool, n: i64) -> Metric {
-        Metric::judged("x", "X", Some(value), unit, target, higher, Some(n))
+    /// A figure in `unit` (a metric of that unit stands in for it).
+    fn metric(value: f64, unit: Unit, target: f64, higher: bool, n: i64) -> Metric {
+        let which = match unit {
+            Unit::Hours => MetricId::FirstResponseTime,
+            Unit::Minutes => MetricId::TimeToFirstValue,
+            Unit::Percent => MetricId::Csat,
+            Unit::Score => MetricId::Nps,
+            Unit::Currency => MetricId::MrrAtRisk,
+            Unit::Customers => MetricId::Healthy,
+        };
+        assert_eq!(which.unit(), unit);
+        Metric::judged(which, Some(value), target, higher, Some(n))
     }
 
     #[test]
     fn a_shown_value_never_contradicts_its_status() {
         // 4.96 min against < 5 min is met: "5.0" would say otherwise.
-        let m = metric(4.96, "minutes", 5.0, false, 40);
+        let m = metric(4.96, Unit::Minutes, 5.0, false, 40);
         assert_eq!((value_text(&m), m.status), ("4.96 min".into(), Status::Green));
         // 89.96% against > 90% misses: shown with two decimals.
-        let m = metric(89.96, "percent", 90.0, true, 40);
+        let m = metric(89.96, Unit::Percent, 90.0, true, 40);
         assert_eq!((value_text(&m), m.status), ("89.96%".into(), Status::Yellow));
         // Exactly on target: shown as the target, and not green.
-        let m = metric(4.0, "hours", 4.0, false, 40);
+        let m = metric(4.0, Unit::Hours, 4.0, false, 40);
         assert_eq!((value_text(&m), m.status), ("4.0 hours".into(), Status::Yellow));
-        let m = metric(3.999_99, "hours", 4.0, false, 40);
+        let m = metric(3.999_99, Unit::Hours, 4.0, false, 40);
         assert_eq!(value_text(&m), "3.99999 hours");
     }
 
     #[test]
     fn values_show_one_decimal_durations_readably_and_small_samples_with_n() {
-        assert_eq!(value_text(&metric(4.75, "hours", 4.0, false, 40)), "4.8 hours");
-        assert_eq!(value_text(&metric(66.666, "percent", 10.0, false, 40)), "66.7%");
-        assert_eq!(value_text(&metric(88.0, "percent", 90.0, true, 40)), "88%");
-        assert_eq!(value_text(&metric(607.5, "minutes", 5.0, false, 40)), "10.1 h");
-        assert_eq!(value_text(&metric(4320.0, "minutes", 5.0, false, 40)), "3.0 days");
-        assert_eq!(value_text(&metric(-100.0 / 3.0, "score", 40.0, true, 3)), "-33.3 (n=3)");
-        assert_eq!(target_text(&metric(1.0, "minutes", 5.0, false, 1)), "< 5 min");
-        assert_eq!(target_text(&metric(1.0, "percent", 90.0, true, 1)), "> 90%");
-        assert_eq!(target_text(&metric(1.0, "hours", 4.5, false, 1)), "< 4.5 hours");
+        assert_eq!(value_text(&metric(4.75, Unit::Hours, 4.0, false, 40)), "4.8 hours");
+        assert_eq!(value_text(&metric(66.666, Unit::Percent, 10.0, false, 40)), "66.7%");
+        assert_eq!(value_text(&metric(88.0, Unit::Percent, 90.0, true, 40)), "88%");
+        assert_eq!(value_text(&metric(607.5, Unit::Minutes, 5.0, false, 40)), "10.1 h");
+        assert_eq!(value_text(&metric(4320.0, Unit::Minutes, 5.0, false, 40)), "3.0 days");
+        assert_eq!(value_text(&metric(-100.0 / 3.0, Unit::Score, 40.0, true, 3)), "-33.3 (n=3)");
+        assert_eq!(target_text(&metric(1.0, Unit::Minutes, 5.0, false, 1)), "< 5 min");
+        assert_eq!(target_text(&metric(1.0, Unit::Percent, 90.0, true, 1)), "> 90%");
+        assert_eq!(target_text(&metric(1.0, Unit::Hours, 4.5, false, 1)), "< 4.5 hours");
     }
 }

@@ -3,7 +3,7 @@
 //! metric under it, or a row per metric per period at full precision (JSON, CSV).
 
 use super::{emoji, figure, markdown_table, Cell, Grid, Role, Rows, Tone, Value};
-use crate::domain::metrics::Metric;
+use crate::domain::metrics::{Metric, MetricId, Unit};
 use crate::domain::targets::Status;
 use crate::domain::trends::{self, By, Direction, PeriodFigures};
 
@@ -38,7 +38,7 @@ fn by_metric(figs: &[PeriodFigures]) -> Vec<Vec<&Metric>> {
     let snapshots = trends::any_snapshots(figs);
     (0..first.metrics.len())
         .map(|i| figs.iter().filter_map(|f| f.metrics.get(i)).collect::<Vec<_>>())
-        .filter(|ms| snapshots || !trends::SNAPSHOT_ROWS.contains(&ms[0].id))
+        .filter(|ms| snapshots || !trends::SNAPSHOT_ROWS.contains(&ms[0].which))
         .collect()
 }
 
@@ -47,9 +47,9 @@ fn by_metric(figs: &[PeriodFigures]) -> Vec<Vec<&Metric>> {
 /// a target shows no n (its n is in JSON).
 fn value_cell(m: &Metric) -> String {
     match (m.value, m.target, m.sample) {
-        (Some(v), None, _) => figure::unit_text(v, m.unit, None),
+        (Some(v), None, _) => figure::unit_text(v, m.unit(), None),
         (Some(v), Some(t), Some(n)) if m.status == Status::NoData => {
-            format!("{} (n={n})", figure::unit_text(v, m.unit, Some(t)))
+            format!("{} (n={n})", figure::unit_text(v, m.unit(), Some(t)))
         }
         _ => figure::value_text(m),
     }
@@ -133,9 +133,9 @@ pub fn notes(figs: &[PeriodFigures], by: By) -> Notes {
     let caption = (by == By::Week).then(|| {
         let targets: Vec<String> = rows
             .iter()
-            .filter(|ms| trends::MONTHLY_TARGETS.contains(&ms[0].id))
+            .filter(|ms| trends::MONTHLY_TARGETS.contains(&ms[0].which))
             .filter_map(|ms| {
-                Some(format!("{} < {}%", ms[0].label.to_lowercase(), figure::fixed(ms[0].target?, 2)))
+                Some(format!("{} < {}%", ms[0].label().to_lowercase(), figure::fixed(ms[0].target?, 2)))
             })
             .collect();
         format!("Weekly targets are the monthly ones × 7/30: {} a week.", targets.join(", "))
@@ -164,13 +164,13 @@ fn sentence(before: &Metric, last: &Metric, b: &str, l: &str) -> String {
         Direction::TooFew => {
             return format!(
                 "{}: not compared (too few or no data) — {} in {l} vs {} in {b}",
-                last.label,
+                last.label(),
                 shown(last),
                 shown(before)
             )
         }
     };
-    format!("{}: {word} — {} in {l} vs {} in {b}", last.label, shown(last), shown(before))
+    format!("{}: {word} — {} in {l} vs {} in {b}", last.label(), shown(last), shown(before))
 }
 
 /// A row per metric, a coloured column per period and the sparkline; the
@@ -183,7 +183,7 @@ pub fn table(figs: &[PeriodFigures], by: By, color: bool) -> String {
     let rows = by_metric(figs)
         .into_iter()
         .map(|ms| {
-            let mut row = vec![(ms[0].label.to_string(), Tone::Plain)];
+            let mut row = vec![(ms[0].label().to_string(), Tone::Plain)];
             for m in &ms {
                 let tone = if m.target.is_some() { Tone::of(m.status) } else { Tone::Plain };
                 row.push((value_cell(m), tone));
@@ -201,7 +201,7 @@ pub fn markdown(figs: &[PeriodFigures], by: By) -> String {
     let body: Vec<Vec<String>> = by_metric(figs)
         .into_iter()
         .map(|ms| {
-            let mut row = vec![ms[0].label.to_string()];
+            let mut row = vec![ms[0].label().to_string()];
             row.extend(ms.iter().map(|m| md_cell(m)));
             row.push(spark_of(&ms, figs));
             row
@@ -221,15 +221,17 @@ pub fn rows(figs: &[PeriodFigures]) -> Rows {
     for ms in by_metric(figs) {
         for (m, f) in ms.iter().zip(figs) {
             rows.push(vec![
-                Cell::from(m.id),
+                Cell::from(m.id()),
                 Value::Date(f.period.start_date.clone()).into(),
-                match (m.value, m.unit) {
-                    (Some(v), "currency") => Value::Money((v * 100.0).round() as i64).into(),
-                    (Some(v), "customers") => Value::Int(v as i64).into(),
-                    (Some(v), _) => Value::Num(v, 1).into(),
+                match (m.value, m.unit()) {
+                    (Some(v), Unit::Currency) => Value::Money((v * 100.0).round() as i64).into(),
+                    (Some(v), Unit::Customers) => Value::Int(v as i64).into(),
+                    (Some(v), Unit::Hours | Unit::Minutes | Unit::Percent | Unit::Score) => {
+                        Value::Num(v, 1).into()
+                    }
                     (None, _) => Value::Null.into(),
                 },
-                m.unit.into(),
+                m.unit().name().into(),
                 m.target.map_or(Value::Null, |t| Value::Num(t, 1)).into(),
                 match m.target {
                     Some(_) => Cell::from(m.status.name()),
@@ -245,15 +247,15 @@ pub fn rows(figs: &[PeriodFigures]) -> Rows {
 
 /// The rows of the plan's Trends section: the framework's metrics, revenue
 /// churn and MRR at risk (the bands are in Customer Health).
-const PLAN_ROWS: [&str; 8] = [
-    "first_response_time",
-    "resolution_time",
-    "csat",
-    "churn_rate",
-    "nps",
-    "support_load",
-    "revenue_churn",
-    "mrr_at_risk",
+const PLAN_ROWS: &[MetricId] = &[
+    MetricId::FirstResponseTime,
+    MetricId::ResolutionTime,
+    MetricId::Csat,
+    MetricId::ChurnRate,
+    MetricId::Nps,
+    MetricId::SupportLoad,
+    MetricId::RevenueChurn,
+    MetricId::MrrAtRisk,
 ];
 
 /// `### Trends` of the plan: a markdown table of the months with the status
@@ -267,9 +269,9 @@ pub fn plan_section(o: &mut String, figs: &[PeriodFigures], charts: bool) {
     let head = period_head(figs);
     let body: Vec<Vec<String>> = by_metric(figs)
         .into_iter()
-        .filter(|ms| PLAN_ROWS.contains(&ms[0].id))
+        .filter(|ms| PLAN_ROWS.contains(&ms[0].which))
         .map(|ms| {
-            let mut row = vec![ms[0].label.to_string()];
+            let mut row = vec![ms[0].label().to_string()];
             row.extend(ms.iter().map(|m| md_cell(m)));
             row
         })
@@ -284,7 +286,8 @@ pub fn plan_section(o: &mut String, figs: &[PeriodFigures], charts: bool) {
         o.push_str("No health snapshots in these months, so no MRR at risk: `csf health score --backfill` stores them for past days.\n\n");
     }
     if let Some((b, l)) = trends::last_two_complete(figs) {
-        for ms in by_metric(figs).iter().filter(|ms| PLAN_ROWS.contains(&ms[0].id) && ms[0].target.is_some())
+        for ms in
+            by_metric(figs).iter().filter(|ms| PLAN_ROWS.contains(&ms[0].which) && ms[0].target.is_some())
         {
             o.push_str(&format!(
                 "- {}\n",
@@ -300,8 +303,8 @@ pub fn plan_section(o: &mut String, figs: &[PeriodFigures], charts: bool) {
 /// First response (hours) and churn (%) per month: one chart each, so each
 /// y axis has one unit.
 fn trend_chart(figs: &[PeriodFigures]) -> String {
-    let series = |id: &str| -> Vec<Option<f64>> {
-        figs.iter().map(|f| f.metrics.iter().find(|m| m.id == id).and_then(|m| m.value)).collect()
+    let series = |which: MetricId| -> Vec<Option<f64>> {
+        figs.iter().map(|f| f.metrics.iter().find(|m| m.which == which).and_then(|m| m.value)).collect()
     };
     let labels: Vec<String> = figs.iter().map(|f| format!("\"{}\"", f.period.label)).collect();
     let chart = |title: &str, axis: &str, s: &[Option<f64>]| {
@@ -315,8 +318,8 @@ fn trend_chart(figs: &[PeriodFigures]) -> String {
     };
     format!(
         "{}{}\nA month without data is drawn at 0.\n",
-        chart("Average first response by month (hours)", "Hours", &series("first_response_time")),
-        chart("Churn by month (%)", "Churn %", &series("churn_rate"))
+        chart("Average first response by month (hours)", "Hours", &series(MetricId::FirstResponseTime)),
+        chart("Churn by month (%)", "Churn %", &series(MetricId::ChurnRate))
     )
 }
 

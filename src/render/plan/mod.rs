@@ -34,7 +34,7 @@ pub fn render(d: &PlanData, sections: &[Section], charts: bool) -> String {
 fn metric_line(m: &Metric) -> String {
     format!(
         "| {} | {} | {} | {} |\n",
-        m.label,
+        m.label(),
         figure::value_text(m),
         figure::target_text(m),
         crate::render::emoji(m.status)
@@ -95,8 +95,8 @@ fn improvements(o: &mut String, d: &PlanData) {
             o.push_str("1. Keep the weekly review: every measured metric is on target\n");
         }
     }
-    for (i, m) in off.iter().enumerate() {
-        o.push_str(&format!("{}. {}\n", i + 1, figure::improvement(m)));
+    for (i, step) in off.iter().filter_map(|m| figure::improvement(m)).enumerate() {
+        o.push_str(&format!("{}. {step}\n", i + 1));
     }
 }
 

@@ -1,5 +1,5 @@
 use super::*;
-use crate::domain::metrics;
+use crate::domain::metrics::{self, MetricId};
 
 #[test]
 fn an_empty_plan_is_still_a_plan() {
@@ -61,15 +61,7 @@ fn every_section_renders_from_plain_structs() {
         onboarding: OnboardingSection {
             cohort_days: 30,
             cohort_size: 2,
-            metrics: vec![Metric::judged(
-                "activation_rate",
-                "Activation rate",
-                Some(50.0),
-                "percent",
-                40.0,
-                true,
-                Some(40),
-            )],
+            metrics: vec![Metric::judged(MetricId::ActivationRate, Some(50.0), 40.0, true, Some(40))],
         },
         tickets_4_weeks: 44,
         cadence: CadenceSection {
