@@ -181,16 +181,20 @@ pub fn plan_summary(
     now: i64,
 ) -> Result<Option<(f64, Option<f64>, usize)>> {
     let Ok(window) = Window::new(Day::of(now), None, None, None, None) else { return Ok(None) };
-    // Only (score, churned) per sample: the samples themselves are not kept.
+    // Only counts per score: the samples themselves are not kept.
     let cutoffs = window.cutoffs();
     let history = load(conn, &cutoffs)?;
     let weights = settings.weights();
-    let mut scored = Vec::new();
+    let (mut churned, mut retained) = ([0u64; 101], [0u64; 101]);
+    let mut n = 0;
     sweep(&history, settings, &window, &cutoffs, &|| {}, |_, _, s| {
-        scored.push((s.score(weights), s.churned))
+        let h = if s.churned { &mut churned } else { &mut retained };
+        h[s.score(weights).clamp(0, 100) as usize] += 1;
+        n += 1;
     });
     drop(history);
-    Ok(bt::auc(&scored).map(|a| (a.value(), bt::lift(&scored), scored.len())))
+    Ok(bt::auc_of_histogram(&churned, &retained)
+        .map(|a| (a.value(), bt::lift_of_histogram(&churned, &retained), n)))
 }
 
 /// What a backtest found for one weight vector over all the samples.

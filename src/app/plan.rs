@@ -34,38 +34,30 @@ pub fn gather(
     charts: bool,
 ) -> Result<PlanData> {
     let on = |s: Section| sections.contains(&s);
-    let path = readers::path_of(conn);
-    let reader = |p: &std::path::Path| readers::open(p);
-    // One side reader does the backtest, then the risks: each holds a
-    // per-customer history, and one at a time keeps the plan's memory to
-    // the larger of the two (docs/performance.md).
-    let side = |c: &Connection| -> Result<(Vec<RiskRow>, Option<Summary>)> {
-        let backtest = if on(Section::Health) { backtest::plan_summary(c, settings, now)? } else { None };
-        let risks = if on(Section::ChurnRisks) { risk_rows(c, now)? } else { Vec::new() };
-        Ok((risks, backtest))
-    };
+    // The backtest and the churn risks are the costliest reads: each runs
+    // on a connection of its own beside the rest (WAL readers do not block
+    // each other); docs/performance.md has the memory this keeps.
     std::thread::scope(|scope| -> Result<PlanData> {
-        let job = match &path {
-            Some(p) if on(Section::ChurnRisks) || on(Section::Health) => {
-                Some(scope.spawn(move || side(&reader(p)?)))
+        let backtest = readers::beside(scope, conn, move |c| {
+            if on(Section::Health) {
+                backtest::plan_summary(c, settings, now)
+            } else {
+                Ok(None)
             }
-            _ => None,
-        };
+        });
+        let risks = readers::beside(scope, conn, move |c| {
+            if on(Section::ChurnRisks) {
+                risk_rows(c, now)
+            } else {
+                Ok(Vec::new())
+            }
+        });
         let mut data = gather_rest(conn, settings, now, days, &on, charts)?;
-        // unreachable from the CLI: a reader thread fails only by panicking (a bug,
-        // reported by the panic hook); its errors come back through `??`
-        let (risks, backtest) = match job {
-            Some(job) => job.join().map_err(|_| anyhow::anyhow!("the plan's reader failed"))??,
-            None => side(conn)?,
-        };
-        data.risks = risks;
-        data.health.backtest = backtest;
+        data.risks = risks.join()?;
+        data.health.backtest = backtest.join()?;
         Ok(data)
     })
 }
-
-/// The backtest's figures in the plan: (AUC, lift, samples).
-type Summary = (f64, Option<f64>, usize);
 
 /// The warning signs, as `csf churn risks` finds them.
 fn risk_rows(conn: &Connection, now: i64) -> Result<Vec<RiskRow>> {
@@ -98,13 +90,22 @@ fn gather_rest(
         period_to: time::iso_date(now),
         ..PlanData::default()
     };
-    if on(Section::CurrentState) || on(Section::Improvements) {
-        let inputs = reports::inputs(conn, now, days)?;
+    // The current state's window is read in the same passes as the trends'.
+    let current = on(Section::CurrentState) || on(Section::Improvements);
+    let window = current.then_some((from, now + 1));
+    let inputs = if on(Section::Trends) {
+        let (figures, inputs) =
+            trends::figures_and_window(conn, settings, now, crate::domain::trends::By::Month, 6, window)?;
+        data.trends = figures;
+        inputs
+    } else if current {
+        Some(reports::inputs(conn, now, days)?)
+    } else {
+        None
+    };
+    if let Some(inputs) = inputs {
         data.metrics = metrics::metrics(&inputs, settings);
         data.revenue_churn = Some(metrics::revenue_churn(&inputs, settings));
-    }
-    if on(Section::Trends) {
-        data.trends = trends::figures(conn, settings, now, crate::domain::trends::By::Month, 6)?;
     }
     if on(Section::Revenue) {
         data.revenue =
@@ -125,7 +126,6 @@ fn gather_rest(
     }
     if on(Section::Health) {
         data.health = health_section(conn, now)?;
-        data.health.mrr_at_risk = Some(hstore::mrr_at_risk(conn, now)?);
     }
     if on(Section::Onboarding) {
         let f = onboarding::funnel(conn, settings, now, ONBOARDING_DAYS)?;
@@ -150,19 +150,29 @@ fn gather_rest(
     Ok(data)
 }
 
-/// Customers per band of their latest score, and the critical ones.
+/// Customers per band of their latest score, the critical ones, and the MRR
+/// at risk (docs/reports.md) — one read of the latest snapshots.
 fn health_section(conn: &Connection, now: i64) -> Result<HealthSection> {
     let mut h = HealthSection::default();
-    for (customer_id, name, score) in hstore::latest_scores(conn, now)? {
+    let mut at_risk = (0, 0, 0);
+    for (customer_id, name, score, mrr_cents) in hstore::latest_scores(conn, now)? {
         let band = Band::of(score);
         if let Some(k) = Band::ALL.iter().position(|b| *b == band) {
             h.bands[k] += 1;
+        }
+        if band <= Band::AtRisk {
+            at_risk = (
+                at_risk.0 + mrr_cents.unwrap_or(0),
+                at_risk.1 + 1,
+                at_risk.2 + i64::from(mrr_cents.is_none()),
+            );
         }
         if band == Band::Critical {
             h.critical.push(CriticalCustomer { customer_id, name, score });
         }
     }
     h.critical.sort_by(|a, b| (a.score, &a.customer_id).cmp(&(b.score, &b.customer_id)));
+    h.mrr_at_risk = Some(at_risk);
     Ok(h)
 }
 
@@ -212,9 +222,18 @@ mod tests {
         let all = gather(&conn, &settings, now, 30, &Section::ALL, true).unwrap();
         let scored = store::health::latest(&conn, now).unwrap().len() as i64;
         assert_eq!(all.health.bands.iter().sum::<i64>(), scored);
+        let at_risk = hstore::mrr_at_risk(&conn, now).unwrap();
+        assert!(at_risk.1 > 0, "the example has customers at risk");
+        assert_eq!(all.health.mrr_at_risk, Some(at_risk), "the plan's MRR at risk is report metrics'");
         assert_eq!(all.risks.len(), churn::risks(&conn, now, &[]).unwrap().len());
         assert_eq!(all.churn_by_month.len(), 6);
         assert_eq!(all.trends.len(), 6);
+        // Read beside the trends, the current state is still report metrics' window.
+        let inputs = reports::inputs(&conn, now, 30).unwrap();
+        assert_eq!(all.metrics, metrics::metrics(&inputs, &settings));
+        assert_eq!(all.revenue_churn, Some(metrics::revenue_churn(&inputs, &settings)));
+        let alone = gather(&conn, &settings, now, 30, &[Section::CurrentState], false).unwrap();
+        assert_eq!(alone.metrics, all.metrics);
         assert_eq!(all.onboarding.cohort_days, ONBOARDING_DAYS);
     }
 }

@@ -6,7 +6,7 @@
 use anyhow::Result;
 use rusqlite::Connection;
 
-use crate::domain::metrics::{self, Metric, MetricId};
+use crate::domain::metrics::{self, Inputs, Metric, MetricId};
 use crate::domain::settings::Settings;
 use crate::domain::trends::{self, By, PeriodFigures};
 use crate::store::{reports, trends as st};
@@ -21,11 +21,26 @@ pub fn figures(
     by: By,
     n: u32,
 ) -> Result<Vec<PeriodFigures>> {
+    Ok(figures_and_window(conn, settings, now, by, n, None)?.0)
+}
+
+/// [`figures`], and the inputs of one more window [`from`, `end`) read in the
+/// same passes (the plan's current state beside its trends).
+pub fn figures_and_window(
+    conn: &Connection,
+    settings: &Settings,
+    now: i64,
+    by: By,
+    n: u32,
+    window: Option<(i64, i64)>,
+) -> Result<(Vec<PeriodFigures>, Option<Inputs>)> {
     let min_sample = i64::from(settings.count("targets.min_sample"));
     let periods = trends::periods(now, by, n);
-    let spans: Vec<(i64, i64)> = periods.iter().map(|p| (p.start, p.end)).collect();
-    let inputs = reports::periods_inputs(conn, &spans, now)?;
-    periods
+    let mut spans: Vec<(i64, i64)> = periods.iter().map(|p| (p.start, p.end)).collect();
+    spans.extend(window);
+    let mut inputs = reports::periods_inputs(conn, &spans, now)?;
+    let extra = window.and_then(|_| inputs.pop());
+    let figures = periods
         .into_iter()
         .zip(inputs)
         .map(|(p, inputs)| {
@@ -47,7 +62,8 @@ pub fn figures(
             ms.push(scored(trends::untargeted(MetricId::MrrAtRisk, mrr)));
             Ok(PeriodFigures { period: p, metrics: ms })
         })
-        .collect()
+        .collect::<Result<Vec<_>>>()?;
+    Ok((figures, extra))
 }
 
 #[cfg(test)]
@@ -87,5 +103,39 @@ mod tests {
             .map(|m| m.value.unwrap_or(0.0))
             .sum();
         assert_eq!(bands, scored, "this period's bands count today's snapshots");
+    }
+
+    /// A period's bands count each customer at its latest score in the
+    /// period: healthy on the 1st and critical on the 20th is critical.
+    #[test]
+    fn a_period_counts_each_customer_at_its_latest_score_in_it() {
+        let now = time::parse_now("2026-11-20T12:00:00Z").unwrap();
+        let mut conn = store::open_memory().unwrap();
+        crate::example::load(&mut conn, now).unwrap();
+        let settings = Settings::from_stored(store::config::all(&conn).unwrap());
+        let value = |f: &[PeriodFigures], k: usize, id: MetricId| {
+            f[k].metrics.iter().find(|m| m.which == id).and_then(|m| m.value).unwrap_or(0.0)
+        };
+        let before = figures(&conn, &settings, now, By::Month, 3).unwrap();
+        assert_eq!(before[0].period.label, "2026-09");
+        let cid: i64 = conn
+            .query_row("SELECT cid FROM customers WHERE churned_at IS NULL LIMIT 1", [], |r| r.get(0))
+            .unwrap();
+        let snap = |day: &str, score: i64| store::health::Snapshot {
+            cid,
+            day: day.into(),
+            usage: 0.0,
+            engagement: 0.0,
+            satisfaction: 0.0,
+            payment: 0.0,
+            score,
+            status: crate::domain::health::Band::of(score).name().into(),
+            weights: "40,30,20,10".into(),
+        };
+        conn.execute("DELETE FROM health_snapshots WHERE cid = ?1 AND day LIKE '2026-09-%'", [cid]).unwrap();
+        store::health::save(&conn, &[snap("2026-09-01", 95), snap("2026-09-20", 5)], now).unwrap();
+        let after = figures(&conn, &settings, now, By::Month, 3).unwrap();
+        assert_eq!(value(&after, 0, MetricId::Critical), value(&before, 0, MetricId::Critical) + 1.0);
+        assert_eq!(value(&after, 0, MetricId::Healthy), value(&before, 0, MetricId::Healthy));
     }
 }

@@ -28,8 +28,8 @@ pub struct CustomerHistory {
     nps: Vec<(i64, i64)>,
     /// (csat_at, created_at, 25 × (rating − 1))
     csat: Vec<(i64, i64, i64)>,
-    /// (date, billing id, status) among paid/late/failed
-    billing: Vec<(i64, i64, Payment)>,
+    /// (date, status) among paid/late/failed, in (date, billing id) order
+    billing: Vec<(i64, Payment)>,
 }
 
 impl CustomerHistory {
@@ -40,6 +40,15 @@ impl CustomerHistory {
         self.nps = Vec::new();
         self.csat = Vec::new();
         self.billing = Vec::new();
+    }
+
+    /// Drops spare capacity once its rows are loaded (a year of events for
+    /// 100,000 customers would otherwise keep up to twice their size).
+    fn shrink(&mut self) {
+        self.usage.shrink_to_fit();
+        self.nps.shrink_to_fit();
+        self.csat.shrink_to_fit();
+        self.billing.shrink_to_fit();
     }
 
     /// Active as of `now`: signed up on or before it (or unknown), not churned.
@@ -88,14 +97,31 @@ impl History {
                 });
             }
         }
+        // Rows come in cid order: the customer is looked up once per run of rows.
         let mut each =
             |sql: &str, from: i64, f: &mut dyn FnMut(&mut CustomerHistory, &rusqlite::Row) -> Result<()>| {
                 let mut st = conn.prepare(sql)?;
                 let mut rows = st.query(params![from, last])?;
+                let mut current: Option<(i64, Option<usize>)> = None;
                 while let Some(r) = rows.next()? {
-                    if let Some(&i) = index.get(&r.get::<_, i64>(0)?) {
+                    let cid: i64 = r.get(0)?;
+                    let at = match current {
+                        Some((c, at)) if c == cid => at,
+                        previous => {
+                            // The previous customer's rows are all in: no spare capacity kept.
+                            if let Some((_, Some(p))) = previous {
+                                customers[p].shrink();
+                            }
+                            index.get(&cid).copied()
+                        }
+                    };
+                    current = Some((cid, at));
+                    if let Some(i) = at {
                         f(&mut customers[i], r)?;
                     }
+                }
+                if let Some((_, Some(p))) = current {
+                    customers[p].shrink();
                 }
                 anyhow::Ok(())
             };
@@ -106,7 +132,11 @@ impl History {
             anyhow::bail!("a backtest window spans at most 136 years; give a later --from");
         }
         each(
-            "SELECT cid, ts, event_id FROM usage_events WHERE ts >= ?1 AND ts <= ?2 ORDER BY cid, ts",
+            // A range seek per customer who might be active: only the window's rows are read.
+            "SELECT c.cid, u.ts, u.event_id
+             FROM customers c CROSS JOIN usage_events u ON u.cid = c.cid AND u.ts >= ?1 AND u.ts <= ?2
+             WHERE (c.signed_up_at IS NULL OR c.signed_up_at <= ?2)
+             ORDER BY c.cid, u.ts",
             base,
             &mut |c, r| {
                 // Within the window (at most a few years after its start) both fit 32 bits.
@@ -144,7 +174,7 @@ impl History {
             i64::MIN,
             &mut |c, r| {
                 if let Some(p) = Payment::parse(&r.get::<_, String>(3)?) {
-                    c.billing.push((r.get(1)?, r.get(2)?, p));
+                    c.billing.push((r.get(1)?, p));
                 }
                 Ok(())
             },
@@ -156,9 +186,6 @@ impl History {
             while let Some(r) = rows.next()? {
                 events.push((r.get(0)?, r.get(1)?, r.get(2)?));
             }
-        }
-        for c in &mut customers {
-            c.usage.shrink_to_fit();
         }
         Ok(History { customers, events })
     }
@@ -202,16 +229,20 @@ pub fn facts_at(c: &CustomerHistory, core: &Core, now: i64) -> Facts {
     let at = |offset: u32| c.usage_base + i64::from(offset);
     let lo = c.usage.partition_point(|(ts, _)| at(*ts) < start28);
     let hi = c.usage.partition_point(|(ts, _)| at(*ts) <= now);
-    let mut used: Vec<i64> = Vec::new();
+    // The core features used, by their place in `core.ids` (a bit each; past
+    // 128 features, the rest are counted in a list).
+    let (mut used, mut more): (u128, Vec<usize>) = (0, Vec::new());
     for &(ts, ev) in &c.usage[lo..hi] {
-        let (ts, ev) = (at(ts), i64::from(ev));
+        let ts = at(ts);
         let k = ((ts - start28) / (7 * DAY)).min(3) as usize;
         f.active_blocks[k] = true;
-        if core.ids.binary_search(&ev).is_ok() && !used.contains(&ev) {
-            used.push(ev);
+        match core.ids.binary_search(&i64::from(ev)) {
+            Ok(i) if i < 128 => used |= 1 << i,
+            Ok(i) if !more.contains(&i) => more.push(i),
+            _ => {}
         }
     }
-    f.core_used = used.len();
+    f.core_used = used.count_ones() as usize + more.len();
     f.last_event = c.usage[..hi].last().map(|(ts, _)| at(*ts));
 
     let n = c.nps.partition_point(|(t, _)| *t <= now);
@@ -227,7 +258,7 @@ pub fn facts_at(c: &CustomerHistory, core: &Core, now: i64) -> Facts {
         }
     }
 
-    let b = c.billing.partition_point(|(d, _, _)| *d <= now);
-    f.payment = b.checked_sub(1).map(|i| c.billing[i].2);
+    let b = c.billing.partition_point(|(d, _)| *d <= now);
+    f.payment = b.checked_sub(1).map(|i| c.billing[i].1);
     f
 }

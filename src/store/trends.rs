@@ -29,22 +29,27 @@ pub struct BandsAt {
 pub fn bands_at(conn: &Connection, from: i64, at: i64) -> Result<Option<BandsAt>> {
     let row: (i64, i64, i64, i64, i64, i64, i64) = conn
         .prepare_cached(&format!(
+            // One seek per customer for its latest score in the period
+            // (a join on the latest day would seek twice).
             "SELECT count(*),
                     COALESCE(SUM({healthy}), 0),
                     COALESCE(SUM({neutral}), 0),
                     COALESCE(SUM({at_risk}), 0),
                     COALESCE(SUM({critical}), 0),
-                    COALESCE(SUM(CASE WHEN {risky} THEN COALESCE(c.mrr_cents, 0) END), 0),
-                    COALESCE(SUM({risky} AND c.mrr_cents IS NULL), 0)
-             FROM customers c CROSS JOIN health_snapshots h ON h.cid = c.cid
-               AND h.day = (SELECT MAX(x.day) FROM health_snapshots x WHERE x.cid = c.cid AND x.day <= ?1 AND x.day >= ?3)
-             WHERE (c.signed_up_at IS NULL OR c.signed_up_at <= ?2)
-               AND (c.churned_at IS NULL OR c.churned_at > ?2)",
-            healthy = Band::Healthy.sql("h.score"),
-            neutral = Band::Neutral.sql("h.score"),
-            at_risk = Band::AtRisk.sql("h.score"),
-            critical = Band::Critical.sql("h.score"),
-            risky = Band::sql_at_risk_or_worse("h.score"),
+                    COALESCE(SUM(CASE WHEN {risky} THEN COALESCE(mrr, 0) END), 0),
+                    COALESCE(SUM({risky} AND mrr IS NULL), 0)
+             FROM (SELECT c.mrr_cents AS mrr,
+                     (SELECT x.score FROM health_snapshots x WHERE x.cid = c.cid AND x.day <= ?1 AND x.day >= ?3
+                       ORDER BY x.day DESC LIMIT 1) AS s
+                   FROM customers c
+                   WHERE (c.signed_up_at IS NULL OR c.signed_up_at <= ?2)
+                     AND (c.churned_at IS NULL OR c.churned_at > ?2))
+             WHERE s IS NOT NULL",
+            healthy = Band::Healthy.sql("s"),
+            neutral = Band::Neutral.sql("s"),
+            at_risk = Band::AtRisk.sql("s"),
+            critical = Band::Critical.sql("s"),
+            risky = Band::sql_at_risk_or_worse("s"),
         ))?
         .query_row(params![iso_date(at), at, iso_date(from)], |r| {
             Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?))

@@ -42,6 +42,17 @@ pub fn event_ids(conn: &Connection, names: &[String]) -> Result<Vec<i64>> {
     Ok(out)
 }
 
+/// Whether any customer has a usage event in [`from`, `now`]: stops at the
+/// first one found (a fresh book answers after a few index seeks).
+pub fn any_usage_since(conn: &Connection, from: i64, now: i64) -> Result<bool> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT EXISTS (SELECT 1 FROM customers c
+               WHERE EXISTS (SELECT 1 FROM usage_events u WHERE u.cid = c.cid AND u.ts >= ?1 AND u.ts <= ?2))",
+        )?
+        .query_row([from, now], |r| r.get(0))?)
+}
+
 /// The newest usage event at or before `now`: one index seek per customer
 /// (the events are clustered by customer and time).
 pub fn newest_usage(conn: &Connection, now: i64) -> Result<Option<i64>> {

@@ -81,6 +81,11 @@ pub fn stale_warning_after(
     if seen.is_some_and(|t| stale(t).is_none()) {
         return Ok(None);
     }
+    // Fresh when any event is on or after the first day that is not stale.
+    let fresh_from = (time::Day::of(now) - i64::from(settings.count("data.stale_days"))).start();
+    if usage::any_usage_since(conn, fresh_from, now)? {
+        return Ok(None);
+    }
     Ok(usage::newest_usage(conn, now)?.and_then(stale))
 }
 

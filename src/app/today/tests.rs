@@ -115,3 +115,17 @@ fn a_fresh_event_seen_settles_the_stale_data_warning() {
     assert_eq!((old.newest_day, old.days), (stale.newest_day, stale.days));
     assert!(stale_warning_after(&conn, &settings, now, Some(now - 400 * DAY)).unwrap().is_none());
 }
+
+/// The edge of staleness: the newest event exactly `data.stale_days` days
+/// old is fresh; a day more is stale (read without an event seen).
+#[test]
+fn data_turns_stale_the_day_after_stale_days() {
+    let (conn, settings, now) = example();
+    // The example has events after `now`: the newest of all of them.
+    let newest = crate::store::usage::newest_usage(&conn, now + 365 * DAY).unwrap().unwrap();
+    let days = i64::from(settings.count("data.stale_days"));
+    let edge = (time::Day::of(newest) + days).end();
+    assert!(stale_warning(&conn, &settings, edge).unwrap().is_none());
+    let next = stale_warning(&conn, &settings, edge + 1).unwrap().expect("a day later it is stale");
+    assert_eq!((next.days, next.newest_day), (days + 1, time::iso_date(newest)));
+}

@@ -138,6 +138,21 @@ pub fn lift(scored: &[(i64, bool)]) -> Option<f64> {
     Some((low_churned as f64 / low.len() as f64) / overall)
 }
 
+/// [`lift`] from counts per integer score 0–100 (as [`auc_of_histogram`]):
+/// the same figure without a list of the samples.
+pub fn lift_of_histogram(churned: &[u64; 101], retained: &[u64; 101]) -> Option<f64> {
+    let sum = |h: &[u64; 101], only_low: bool| -> u64 {
+        (0..=100usize).filter(|&s| !only_low || Band::of(s as i64) <= Band::AtRisk).map(|s| h[s]).sum()
+    };
+    let (c_all, r_all) = (sum(churned, false), sum(retained, false));
+    let (c_low, r_low) = (sum(churned, true), sum(retained, true));
+    let (n, low) = (c_all + r_all, c_low + r_low);
+    if n == 0 || c_all == 0 || low == 0 {
+        return None;
+    }
+    Some((c_low as f64 / low as f64) / (c_all as f64 / n as f64))
+}
+
 /// Every weight vector of non-negative multiples of `step` summing to 100, in
 /// lexical order. `step` must divide 100 and be positive (else empty).
 pub fn weight_grid(step: u32) -> Vec<[u32; 4]> {

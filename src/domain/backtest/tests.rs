@@ -57,6 +57,32 @@ fn three_by_three_by_hand() {
         }
     }
     assert_eq!(auc_of_histogram(&hc, &hr), Some(a));
+    assert_eq!(lift_of_histogram(&hc, &hr), lift(&x));
+    assert!(lift(&x).is_some());
+}
+
+/// The histogram lift is the list lift, whichever samples (none, all
+/// retained, all low, a mix at every band's edge).
+#[test]
+fn lift_from_counts_equals_lift_from_samples() {
+    let cases: [&[(i64, bool)]; 5] = [
+        &[],
+        &[(90, false), (20, false)],
+        &[(10, true), (59, false), (59, true)],
+        &[(0, true), (39, false), (40, true), (59, false), (60, true), (79, false), (80, true), (100, false)],
+        &[(85, true), (95, false), (70, false)],
+    ];
+    for x in cases {
+        let (mut hc, mut hr) = ([0u64; 101], [0u64; 101]);
+        for &(s, ch) in x {
+            if ch {
+                hc[s as usize] += 1
+            } else {
+                hr[s as usize] += 1
+            }
+        }
+        assert_eq!(lift_of_histogram(&hc, &hr), lift(x), "{x:?}");
+    }
 }
 
 #[test]

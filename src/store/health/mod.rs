@@ -148,16 +148,19 @@ pub fn latest(conn: &Connection, now: i64) -> Result<Vec<Latest>> {
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-/// The latest score (on or before today) of every customer not churned as of
-/// now: (id, name, score).
-pub fn latest_scores(conn: &Connection, now: i64) -> Result<Vec<(String, Option<String>, i64)>> {
+/// A customer's latest score: (id, name, score, MRR cents).
+pub type LatestScore = (String, Option<String>, i64, Option<i64>);
+
+/// The latest score (on or before today) of every customer not churned as of now.
+pub fn latest_scores(conn: &Connection, now: i64) -> Result<Vec<LatestScore>> {
     let mut st = conn.prepare_cached(
-        &"SELECT c.id, c.name, h.score
+        &"SELECT c.id, c.name, h.score, c.mrr_cents
          FROM customers c CROSS JOIN health_snapshots h ON h.cid = c.cid AND h.day = (LATEST_DAY)
          WHERE c.churned_at IS NULL OR c.churned_at > ?2"
             .replace("LATEST_DAY", LATEST_DAY),
     )?;
-    let rows = st.query_map(params![iso_date(now), now], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+    let rows =
+        st.query_map(params![iso_date(now), now], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
