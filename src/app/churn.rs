@@ -11,6 +11,7 @@ use crate::domain::churn::{self, Risk, Signal, REASONS, RETURN_ANSWERS};
 use crate::domain::metrics::{Metric, MetricId};
 use crate::domain::sequence::{DueStep, Sequence, WINBACK};
 use crate::domain::settings::Settings;
+use crate::money::Cents;
 use crate::store::churn::{self as cs, AtRisk, MonthCounts};
 use crate::store::health::{Features, Window, WindowFold};
 use crate::time::{self, Day};
@@ -166,8 +167,7 @@ pub fn by_month_of(
             );
             let revenue = Metric::judged(
                 MetricId::RevenueChurn,
-                (m.mrr_active_cents > 0)
-                    .then(|| m.mrr_churned_cents as f64 * 100.0 / m.mrr_active_cents as f64),
+                m.mrr_churned_cents.percent_of(m.mrr_active_cents),
                 target,
                 false,
                 Some(m.active),
@@ -198,9 +198,9 @@ pub fn month_windows(now: i64, months: u32) -> Vec<(String, i64, i64)> {
 /// Why churned customers left and whether they would return (`churn reasons`).
 pub struct Reasons {
     pub churned: usize,
-    pub total_mrr_cents: i64,
-    /// (reason, customers, MRR lost in cents), most customers first.
-    pub reasons: Vec<(String, i64, i64)>,
+    pub total_mrr_cents: Cents,
+    /// (reason, customers, MRR lost), most customers first.
+    pub reasons: Vec<(String, i64, Cents)>,
     /// (answer, customers) in the survey's order.
     pub returns: Vec<(String, i64)>,
 }
@@ -208,8 +208,8 @@ pub struct Reasons {
 pub fn reasons(conn: &Connection, now: i64) -> Result<Reasons> {
     let all = cs::churned_with_reasons(conn, now)?;
     // Saturating: money is bounded at import, but a crafted file must not wrap.
-    let total_mrr_cents: i64 = all.iter().fold(0i64, |a, (_, _, m)| a.saturating_add(*m));
-    let mut by_reason: BTreeMap<String, (i64, i64)> = BTreeMap::new();
+    let total_mrr_cents = all.iter().fold(Cents::ZERO, |a, (_, _, m)| a.saturating_add(*m));
+    let mut by_reason: BTreeMap<String, (i64, Cents)> = BTreeMap::new();
     let mut by_return: BTreeMap<String, i64> = BTreeMap::new();
     for (reason, ret, mrr) in &all {
         let e = by_reason.entry(reason.clone().unwrap_or_else(|| "unknown".into())).or_default();
@@ -218,7 +218,7 @@ pub fn reasons(conn: &Connection, now: i64) -> Result<Reasons> {
         *by_return.entry(ret.clone().unwrap_or_else(|| "unknown".into())).or_default() += 1;
     }
     let order = |list: &[&str], key: &str| list.iter().position(|r| *r == key).unwrap_or(list.len());
-    let mut reasons: Vec<(String, i64, i64)> = by_reason.into_iter().map(|(k, (c, m))| (k, c, m)).collect();
+    let mut reasons: Vec<(String, i64, Cents)> = by_reason.into_iter().map(|(k, (c, m))| (k, c, m)).collect();
     reasons.sort_by_key(|(k, c, m)| (std::cmp::Reverse(*c), std::cmp::Reverse(*m), order(&REASONS, k)));
     let mut returns: Vec<(String, i64)> = by_return.into_iter().collect();
     returns.sort_by_key(|(k, _)| order(&RETURN_ANSWERS, k));

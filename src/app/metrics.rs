@@ -17,7 +17,7 @@ pub fn report(conn: &Connection, settings: &Settings, now: i64, days: i64) -> Re
     let scored = hstore::last_scored_day(conn, now)?.is_some();
     ms.push(Metric {
         which: MetricId::MrrAtRisk,
-        value: scored.then_some(cents as f64 / 100.0),
+        value: scored.then_some(cents.units()),
         target: None,
         higher_is_better: false,
         status: Status::NoData,
@@ -71,6 +71,6 @@ mod tests {
         crate::app::health::score_all(&mut conn, &settings, now).unwrap();
         let after = report(&conn, &settings, now, 30).unwrap();
         let (cents, _, _) = hstore::mrr_at_risk(&conn, now).unwrap();
-        assert_eq!(at_risk(&after), Some(cents as f64 / 100.0));
+        assert_eq!(at_risk(&after), Some(cents.units()));
     }
 }

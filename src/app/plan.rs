@@ -14,6 +14,7 @@ use crate::domain::plan::{
 };
 use crate::domain::settings::Settings;
 use crate::domain::tickets as dt;
+use crate::money::Cents;
 use crate::store::{health as hstore, reports, tickets as st};
 use crate::time::{self, Day};
 
@@ -154,7 +155,7 @@ fn gather_rest(
 /// at risk (docs/reports.md) — one read of the latest snapshots.
 fn health_section(conn: &Connection, now: i64) -> Result<HealthSection> {
     let mut h = HealthSection::default();
-    let mut at_risk = (0, 0, 0);
+    let mut at_risk = (Cents::ZERO, 0, 0);
     for (customer_id, name, score, mrr_cents) in hstore::latest_scores(conn, now)? {
         let band = Band::of(score);
         if let Some(k) = Band::ALL.iter().position(|b| *b == band) {
@@ -162,7 +163,7 @@ fn health_section(conn: &Connection, now: i64) -> Result<HealthSection> {
         }
         if band <= Band::AtRisk {
             at_risk = (
-                at_risk.0 + mrr_cents.unwrap_or(0),
+                at_risk.0 + mrr_cents.unwrap_or_default(),
                 at_risk.1 + 1,
                 at_risk.2 + i64::from(mrr_cents.is_none()),
             );

@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 
+use crate::money::Cents;
 use anyhow::Result;
 use rusqlite::Connection;
 
@@ -81,7 +82,7 @@ pub fn cohorts(conn: &Connection, now: i64, months: u32, metric: CohortMetric) -
             continue;
         }
         let at_end = |end: i64| end.min(now + 1) - 1;
-        let base: i64 = members.iter().map(|h| h.mrr_at(at_end(*end))).sum();
+        let base: Cents = members.iter().map(|h| h.mrr_at(at_end(*end))).sum();
         for (index, (_, _, later_end)) in windows[k..].iter().enumerate() {
             let t = at_end(*later_end);
             let value = match metric {
@@ -90,8 +91,8 @@ pub fn cohorts(conn: &Connection, now: i64, months: u32, metric: CohortMetric) -
                     Some(active as f64 * 100.0 / members.len() as f64)
                 }
                 CohortMetric::Revenue => {
-                    let paid: i64 = members.iter().map(|h| h.mrr_at(t)).sum();
-                    (base > 0).then(|| paid as f64 * 100.0 / base as f64)
+                    let paid: Cents = members.iter().map(|h| h.mrr_at(t)).sum();
+                    paid.percent_of(base)
                 }
             };
             out.push(CohortCell {
@@ -121,7 +122,7 @@ mod tests {
         assert!(whole.windows(2).all(|w| w[0].movements.mrr_end == w[1].movements.mrr_start));
         let plans = by_month(&conn, now, 12, true).unwrap();
         for m in &whole {
-            let sum: i64 = plans.iter().filter(|p| p.month == m.month).map(|p| p.movements.mrr_end).sum();
+            let sum: Cents = plans.iter().filter(|p| p.month == m.month).map(|p| p.movements.mrr_end).sum();
             assert_eq!(sum, m.movements.mrr_end, "{}", m.month);
         }
         let logos = cohorts(&conn, now, 12, CohortMetric::Logos).unwrap();

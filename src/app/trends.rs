@@ -58,7 +58,7 @@ pub fn figures_and_window(
             ms.push(scored(trends::untargeted(MetricId::Neutral, count(1))));
             ms.push(scored(trends::untargeted(MetricId::AtRisk, count(2))));
             ms.push(scored(trends::untargeted(MetricId::Critical, count(3))));
-            let mrr = b.map(|b| b.mrr_at_risk_cents as f64 / 100.0);
+            let mrr = b.map(|b| b.mrr_at_risk_cents.units());
             ms.push(scored(trends::untargeted(MetricId::MrrAtRisk, mrr)));
             Ok(PeriodFigures { period: p, metrics: ms })
         })

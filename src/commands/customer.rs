@@ -32,7 +32,7 @@ fn opt_time(flag: &str, v: &str) -> Result<Option<i64>> {
     time::parse_timestamp(v).map(Some).map_err(|e| anyhow!("--{flag} \"{v}\" {e}"))
 }
 
-fn opt_money(v: &str, currency: &str) -> Result<Option<i64>> {
+fn opt_money(v: &str, currency: &str) -> Result<Option<crate::money::Cents>> {
     if v.trim().is_empty() {
         return Ok(None);
     }

@@ -3,6 +3,7 @@
 
 use crate::domain::settings::Settings;
 use crate::domain::targets::{self, Status};
+use crate::money::Cents;
 
 /// Raw figures over the period, as the store counts them.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -21,7 +22,7 @@ pub struct Inputs {
     /// (tickets created in the period, customers with usage in the period).
     pub load: (i64, i64),
     /// (MRR cents of those active at the start, MRR cents of those who churned in it).
-    pub revenue: (i64, i64),
+    pub revenue: (Cents, Cents),
 }
 
 /// The unit a figure is in; [`Unit::name`] is the `unit` field of JSON and CSV.
@@ -205,7 +206,7 @@ pub fn metrics(i: &Inputs, s: &Settings) -> Vec<Metric> {
 pub fn revenue_churn(i: &Inputs, s: &Settings) -> Metric {
     Metric::judged(
         MetricId::RevenueChurn,
-        ratio(i.revenue.1, i.revenue.0),
+        i.revenue.1.percent_of(i.revenue.0),
         s.number("targets.churn_rate_percent"),
         false,
         Some(i.churn.0),
@@ -269,7 +270,7 @@ mod tests {
             nps: (5, 2, 10),
             churn: (49, 2),
             load: (2, 3),
-            revenue: (10_000, 2_500),
+            revenue: (Cents(10_000), Cents(2_500)),
         };
         let m = metrics(&i, &s);
         let got: Vec<(&str, Option<f64>, &str, Option<i64>)> =
@@ -358,7 +359,7 @@ mod tests {
             nps: (5, 1, 10),
             churn: (20, 1),
             load: (1, 10),
-            revenue: (1000, 50),
+            revenue: (Cents(1000), Cents(50)),
         };
         let m = metrics(&i, &s);
         let values: Vec<Option<f64>> = m.iter().map(|m| m.value).collect();

@@ -4,6 +4,7 @@
 
 use crate::domain::metrics::Metric;
 use crate::domain::trends::PeriodFigures;
+use crate::money::Cents;
 
 /// The plan's sections, in the order the plan writes them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -111,7 +112,7 @@ pub struct HealthSection {
     pub critical: Vec<CriticalCustomer>,
     /// MRR at risk (docs/reports.md): (cents, customers in at-risk or critical,
     /// of them without MRR, counted as 0).
-    pub mrr_at_risk: Option<(i64, i64, i64)>,
+    pub mrr_at_risk: Option<(Cents, i64, i64)>,
     /// The default backtest (docs/health.md): (AUC, lift, samples).
     pub backtest: Option<(f64, Option<f64>, usize)>,
 }

@@ -3,11 +3,13 @@
 //! (new, expansion, contraction, churned, reactivation) as a pure fold over
 //! the customers, so that start + movements = end holds exactly, in cents.
 
+use crate::money::Cents;
+
 /// One customer's revenue history, each list sorted by time.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct History {
-    /// (effective at, MRR in cents): the MRR from that moment on.
-    pub changes: Vec<(i64, i64)>,
+    /// (effective at, MRR): the MRR from that moment on.
+    pub changes: Vec<(i64, Cents)>,
     /// (at, churned): a churn (`true`) or a return (`false`) from that moment on.
     pub status: Vec<(i64, bool)>,
     /// Signup time, if known: no MRR is counted before it.
@@ -16,8 +18,8 @@ pub struct History {
 
 impl History {
     /// The MRR recorded at `t` (the latest change on or before it), churned or not.
-    pub fn recorded_at(&self, t: i64) -> i64 {
-        self.changes.iter().take_while(|(at, _)| *at <= t).last().map_or(0, |(_, c)| *c)
+    pub fn recorded_at(&self, t: i64) -> Cents {
+        self.changes.iter().take_while(|(at, _)| *at <= t).last().map_or(Cents::ZERO, |(_, c)| *c)
     }
 
     /// Churned at `t`: the latest churn or return on or before it is a churn.
@@ -26,9 +28,9 @@ impl History {
     }
 
     /// The MRR paid at `t`: the recorded MRR, 0 once churned or before signup.
-    pub fn mrr_at(&self, t: i64) -> i64 {
+    pub fn mrr_at(&self, t: i64) -> Cents {
         if self.churned_at(t) || self.signed_up_at.is_some_and(|s| s > t) {
-            0
+            Cents::ZERO
         } else {
             self.recorded_at(t)
         }
@@ -40,20 +42,20 @@ impl History {
         // change and each return before `t`.
         let mut moments: Vec<i64> = self.changes.iter().map(|(at, _)| *at).collect();
         moments.extend(self.status.iter().filter(|(_, c)| !*c).map(|(at, _)| *at));
-        moments.into_iter().filter(|m| *m < t).any(|m| self.mrr_at(m) > 0)
+        moments.into_iter().filter(|m| *m < t).any(|m| self.mrr_at(m) > Cents::ZERO)
     }
 }
 
 /// One period's movements, in cents, and the paying customers at its ends.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Movements {
-    pub mrr_start: i64,
-    pub new: i64,
-    pub expansion: i64,
-    pub contraction: i64,
-    pub churned: i64,
-    pub reactivation: i64,
-    pub mrr_end: i64,
+    pub mrr_start: Cents,
+    pub new: Cents,
+    pub expansion: Cents,
+    pub contraction: Cents,
+    pub churned: Cents,
+    pub reactivation: Cents,
+    pub mrr_end: Cents,
     pub customers_start: i64,
     pub customers_end: i64,
 }
@@ -61,12 +63,13 @@ pub struct Movements {
 impl Movements {
     /// Adds one customer's movement between `start` (its MRR at the period's
     /// start) and `end`; `paid_before` says whether it paid before the period.
-    pub fn add(&mut self, start: i64, end: i64, paid_before: bool) {
+    pub fn add(&mut self, start: Cents, end: Cents, paid_before: bool) {
         self.mrr_start += start;
         self.mrr_end += end;
-        self.customers_start += i64::from(start > 0);
-        self.customers_end += i64::from(end > 0);
-        match (start > 0, end > 0) {
+        let (paid_start, paid_end) = (start > Cents::ZERO, end > Cents::ZERO);
+        self.customers_start += i64::from(paid_start);
+        self.customers_end += i64::from(paid_end);
+        match (paid_start, paid_end) {
             (false, true) if paid_before => self.reactivation += end,
             (false, true) => self.new += end,
             (true, false) => self.churned += start,
@@ -78,17 +81,12 @@ impl Movements {
 
     /// Net revenue retention, percent: (start + expansion − contraction − churned) ÷ start.
     pub fn nrr(&self) -> Option<f64> {
-        (self.mrr_start > 0).then(|| {
-            (self.mrr_start + self.expansion - self.contraction - self.churned) as f64 * 100.0
-                / self.mrr_start as f64
-        })
+        (self.mrr_start + self.expansion - self.contraction - self.churned).percent_of(self.mrr_start)
     }
 
     /// Gross revenue retention, percent: (start − contraction − churned) ÷ start.
     pub fn grr(&self) -> Option<f64> {
-        (self.mrr_start > 0).then(|| {
-            (self.mrr_start - self.contraction - self.churned) as f64 * 100.0 / self.mrr_start as f64
-        })
+        (self.mrr_start - self.contraction - self.churned).percent_of(self.mrr_start)
     }
 
     /// start + new + expansion − contraction − churned + reactivation = end.
@@ -104,7 +102,7 @@ pub fn movements<'a>(histories: impl IntoIterator<Item = &'a History>, start: i6
     let mut m = Movements::default();
     for h in histories {
         let (a, b) = (h.mrr_at(start - 1), h.mrr_at(end - 1));
-        let paid_before = a == 0 && b > 0 && h.paid_before(start);
+        let paid_before = a == Cents::ZERO && b > Cents::ZERO && h.paid_before(start);
         m.add(a, b, paid_before);
     }
     m
@@ -120,7 +118,11 @@ mod tests {
     const DEC: i64 = 20_788 * DAY;
 
     fn h(changes: &[(i64, i64)], status: &[(i64, bool)]) -> History {
-        History { changes: changes.to_vec(), status: status.to_vec(), signed_up_at: None }
+        History {
+            changes: changes.iter().map(|&(t, c)| (t, Cents(c))).collect(),
+            status: status.to_vec(),
+            signed_up_at: None,
+        }
     }
 
     /// One month by hand: an expansion, a contraction, a churn, a new
@@ -141,13 +143,13 @@ mod tests {
         assert_eq!(
             m,
             Movements {
-                mrr_start: 10_000 + 5_000 + 20_000 + 4_900,
-                new: 9_900,
-                expansion: 3_000,
-                contraction: 5_000,
-                churned: 4_900,
-                reactivation: 2_900,
-                mrr_end: 10_000 + 8_000 + 15_000 + 9_900 + 2_900,
+                mrr_start: Cents(10_000 + 5_000 + 20_000 + 4_900),
+                new: Cents(9_900),
+                expansion: Cents(3_000),
+                contraction: Cents(5_000),
+                churned: Cents(4_900),
+                reactivation: Cents(2_900),
+                mrr_end: Cents(10_000 + 8_000 + 15_000 + 9_900 + 2_900),
                 customers_start: 4,
                 customers_end: 5,
             }
@@ -161,21 +163,21 @@ mod tests {
     #[test]
     fn mrr_at_a_time_is_the_latest_change_and_zero_once_churned() {
         let x = History {
-            changes: vec![(100, 1_000), (200, 3_000)],
+            changes: vec![(100, Cents(1_000)), (200, Cents(3_000))],
             status: vec![(300, true), (400, false)],
             signed_up_at: Some(100),
         };
         assert_eq!(
             [99, 100, 199, 200, 299, 300, 399, 400].map(|t| x.mrr_at(t)),
-            [0, 1_000, 1_000, 3_000, 3_000, 0, 0, 3_000]
+            [0, 1_000, 1_000, 3_000, 3_000, 0, 0, 3_000].map(Cents)
         );
-        assert_eq!(x.recorded_at(350), 3_000, "the MRR before a churn is kept");
+        assert_eq!(x.recorded_at(350), Cents(3_000), "the MRR before a churn is kept");
         assert!(!x.paid_before(100) && x.paid_before(101));
     }
 
     #[test]
     fn an_empty_start_has_no_retention() {
         let m = movements(&[h(&[(NOV + DAY, 100)], &[])], NOV, DEC);
-        assert_eq!((m.new, m.nrr(), m.grr()), (100, None, None));
+        assert_eq!((m.new, m.nrr(), m.grr()), (Cents(100), None, None));
     }
 }

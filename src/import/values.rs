@@ -1,6 +1,8 @@
 //! Value parsers shared by import and the command line: money, integers.
 //! Errors are fragments that follow `column "x": "value" `.
 
+use crate::money::Cents;
+
 /// The largest amount csf stores, in cents: 1,000,000,000.00 either way
 /// (sums of many such amounts still fit an i64).
 pub const MAX_MONEY_CENTS: i64 = 100_000_000_000;
@@ -11,7 +13,7 @@ pub const MAX_COUNT: i64 = 1_000_000_000;
 /// Parses money into integer cents: `49`, `49.00`, `-12.5`, `$49.00`, `€49`,
 /// `49.00 USD`, `1,299.00`. Never goes through a float; at most
 /// [`MAX_MONEY_CENTS`] either way.
-pub fn parse_money(s: &str) -> Result<i64, String> {
+pub fn parse_money(s: &str) -> Result<Cents, String> {
     let bad = || {
         "is not an amount of money; use a number such as 49.00, optionally with $, €, £ \
          or a trailing currency code (49.00 USD)"
@@ -75,14 +77,14 @@ pub fn parse_money(s: &str) -> Result<i64, String> {
     if cents > MAX_MONEY_CENTS {
         return Err(too_large());
     }
-    Ok(if neg { -cents } else { cents })
+    Ok(Cents(if neg { -cents } else { cents }))
 }
 
 /// Parses an MRR: money (as [`parse_money`]) that is not negative and, when
 /// it names a currency by symbol or code, names `currency` (config `currency`).
-pub fn parse_mrr(s: &str, currency: &str) -> Result<i64, String> {
+pub fn parse_mrr(s: &str, currency: &str) -> Result<Cents, String> {
     let cents = parse_money(s)?;
-    if cents < 0 {
+    if cents < Cents::ZERO {
         return Err("is negative; MRR is what a customer pays each month, 0 or more".into());
     }
     let t = s.trim();
@@ -119,10 +121,10 @@ mod tests {
 
     #[test]
     fn an_mrr_is_never_negative_and_in_the_databases_currency() {
-        assert_eq!(parse_mrr("49", "USD"), Ok(4_900));
-        assert_eq!(parse_mrr("$49.00", "USD"), Ok(4_900));
-        assert_eq!(parse_mrr("49.00 usd", "USD"), Ok(4_900));
-        assert_eq!(parse_mrr("€49", "EUR"), Ok(4_900));
+        assert_eq!(parse_mrr("49", "USD"), Ok(Cents(4_900)));
+        assert_eq!(parse_mrr("$49.00", "USD"), Ok(Cents(4_900)));
+        assert_eq!(parse_mrr("49.00 usd", "USD"), Ok(Cents(4_900)));
+        assert_eq!(parse_mrr("€49", "EUR"), Ok(Cents(4_900)));
         assert!(parse_mrr("-3000000", "USD").unwrap_err().contains("is negative"));
         assert!(parse_mrr("€49", "USD")
             .unwrap_err()
@@ -147,7 +149,7 @@ mod tests {
             (".5", 50),
             ("10.500", 1050),
         ] {
-            assert_eq!(parse_money(s), Ok(c), "{s}");
+            assert_eq!(parse_money(s), Ok(Cents(c)), "{s}");
         }
     }
 
@@ -182,18 +184,18 @@ mod props {
         /// Printed amounts parse back to the same cents, with or without symbols and codes.
         #[test]
         fn printed_amounts_round_trip(c in -MAX_MONEY_CENTS..=MAX_MONEY_CENTS) {
-            let s = money(c);
-            prop_assert_eq!(parse_money(&s), Ok(c));
-            prop_assert_eq!(parse_money(&format!("{s} EUR")), Ok(c));
+            let s = money(Cents(c));
+            prop_assert_eq!(parse_money(&s), Ok(Cents(c)));
+            prop_assert_eq!(parse_money(&format!("{s} EUR")), Ok(Cents(c)));
             let sym = if c < 0 { format!("-${}", &s[1..]) } else { format!("${s}") };
-            prop_assert_eq!(parse_money(&sym), Ok(c));
+            prop_assert_eq!(parse_money(&sym), Ok(Cents(c)));
         }
 
         /// Beyond the limit is an error naming it, never a wrapped number.
         #[test]
         fn amounts_beyond_the_limit_are_refused(c in MAX_MONEY_CENTS + 1..=i64::MAX) {
-            prop_assert!(parse_money(&money(c)).unwrap_err().contains("limit of 1,000,000,000.00"));
-            prop_assert!(parse_money(&money(-c)).unwrap_err().contains("limit of 1,000,000,000.00"));
+            prop_assert!(parse_money(&money(Cents(c))).unwrap_err().contains("limit of 1,000,000,000.00"));
+            prop_assert!(parse_money(&money(Cents(-c))).unwrap_err().contains("limit of 1,000,000,000.00"));
         }
     }
 }

@@ -3,6 +3,7 @@
 
 use crate::app::churn::{CustomerRisk, MonthChurn, Reasons};
 use crate::domain::sequence::DueStep;
+use crate::money::Cents;
 use crate::render::{figure, Cell, Format, Rows, Tone, Value};
 
 /// `churn risks`: one row per warning sign.
@@ -157,8 +158,8 @@ pub fn reason_rows(r: &Reasons) -> Rows {
             share(*count as f64, n),
             Value::Money(*mrr).into(),
             match r.total_mrr_cents {
-                0 => Value::Null.into(),
-                t => share(*mrr as f64, t as f64),
+                Cents::ZERO => Value::Null.into(),
+                t => share(mrr.units(), t.units()),
             },
         ]);
     }

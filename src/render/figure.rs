@@ -5,6 +5,7 @@
 
 use super::{emoji, money_shown, Cell, Format, Rows, Tone, Value};
 use crate::domain::metrics::{self, Metric, Unit};
+use crate::money::Cents;
 
 /// Below this many data points a figure shows its count ("−33 (n=3)").
 pub const SMALL_SAMPLE: i64 = 10;
@@ -59,7 +60,7 @@ pub fn unit_text(v: f64, unit: Unit, target: Option<f64>) -> String {
         Unit::Hours => format!("{} hours", number(v, target, false)),
         Unit::Minutes => minutes_text(v, target),
         Unit::Percent => format!("{}%", number(v, target, true)),
-        Unit::Currency => money_shown((v * 100.0).round() as i64),
+        Unit::Currency => money_shown(Cents::of_units(v)),
         Unit::Score | Unit::Customers => number(v, target, true),
     }
 }

@@ -315,7 +315,7 @@ mod tests {
     #[test]
     fn csv_escapes_formulas_but_not_numbers() {
         let mut r = Rows::new(&["a", "b", "c"]);
-        r.push(vec!["=1+1".into(), Value::Int(-3).into(), Value::Money(-150).into()]);
+        r.push(vec!["=1+1".into(), Value::Int(-3).into(), Value::Money(crate::money::Cents(-150)).into()]);
         assert_eq!(r.to_csv().unwrap(), "a,b,c\n'=1+1,-3,-1.50\n");
     }
 

@@ -6,6 +6,7 @@ use super::{emoji, figure, markdown_table, Cell, Grid, Role, Rows, Tone, Value};
 use crate::domain::metrics::{Metric, MetricId, Unit};
 use crate::domain::targets::Status;
 use crate::domain::trends::{self, By, Direction, PeriodFigures};
+use crate::money::Cents;
 
 /// `▁▂▃▄▅▆▇█` from the lowest to the highest value of the row; a period
 /// without data is a space. A flat row is drawn at the middle.
@@ -224,7 +225,7 @@ pub fn rows(figs: &[PeriodFigures]) -> Rows {
                 Cell::from(m.id()),
                 Value::Date(f.period.start_date.clone()).into(),
                 match (m.value, m.unit()) {
-                    (Some(v), Unit::Currency) => Value::Money((v * 100.0).round() as i64).into(),
+                    (Some(v), Unit::Currency) => Value::Money(Cents::of_units(v)).into(),
                     (Some(v), Unit::Customers) => Value::Int(v as i64).into(),
                     (Some(v), Unit::Hours | Unit::Minutes | Unit::Percent | Unit::Score) => {
                         Value::Num(v, 1).into()

@@ -15,7 +15,7 @@ pub enum Value {
     Num(f64, usize),
     Text(String),
     /// Integer cents, printed as a decimal amount.
-    Money(i64),
+    Money(Cents),
     /// A `YYYY-MM-DD` date.
     Date(String),
     /// Unix seconds, printed as RFC 3339 UTC.
@@ -36,7 +36,7 @@ impl Value {
     pub fn opt_time(v: Option<i64>) -> Value {
         v.map_or(Value::Null, Value::Time)
     }
-    pub fn opt_money(v: Option<i64>) -> Value {
+    pub fn opt_money(v: Option<Cents>) -> Value {
         v.map_or(Value::Null, Value::Money)
     }
 
@@ -79,10 +79,10 @@ impl Value {
     }
 }
 
-pub use crate::money::{money, money_shown, set_currency};
+pub use crate::money::{money, money_shown, set_currency, Cents};
 
 /// Cents as a JSON number in currency units, printed exactly (`49.9`, not `49.900000001`).
-pub fn money_json(cents: i64) -> Json {
+pub fn money_json(cents: Cents) -> Json {
     serde_json::from_str(&money(cents)).unwrap_or(Json::Null)
 }
 
@@ -197,10 +197,10 @@ mod tests {
 
     #[test]
     fn money_is_exact() {
-        assert_eq!(money(4900), "49.00");
-        assert_eq!(money(-1250), "-12.50");
-        assert_eq!(money(5), "0.05");
-        assert_eq!(money_json(4990).to_string(), "49.9");
-        assert_eq!(money_json(-5).to_string(), "-0.05");
+        assert_eq!(money(Cents(4900)), "49.00");
+        assert_eq!(money(Cents(-1250)), "-12.50");
+        assert_eq!(money(Cents(5)), "0.05");
+        assert_eq!(money_json(Cents(4990)).to_string(), "49.9");
+        assert_eq!(money_json(Cents(-5)).to_string(), "-0.05");
     }
 }

@@ -1,6 +1,7 @@
 //! Churn queries: warning-sign facts (set-based), churn records, win-back
 //! starts, outreach steps done, and monthly churn counts.
 
+use crate::money::Cents;
 use std::collections::HashMap;
 
 use anyhow::Result;
@@ -154,7 +155,13 @@ pub struct ChurnRecord {
     pub return_answer: Option<String>,
 }
 
-pub fn record(conn: &Connection, cid: i64, r: &ChurnRecord, mrr_cents: Option<i64>, now: i64) -> Result<()> {
+pub fn record(
+    conn: &Connection,
+    cid: i64,
+    r: &ChurnRecord,
+    mrr_cents: Option<Cents>,
+    now: i64,
+) -> Result<()> {
     conn.execute(
         "UPDATE customers SET churned_at = ?2, updated_at = ?3 WHERE cid = ?1",
         params![cid, r.churned_at, now],
@@ -184,7 +191,7 @@ pub fn undo(conn: &Connection, cid: i64, now: i64) -> Result<()> {
 }
 
 /// A churned customer's survey answers (None: no survey) and the MRR lost.
-pub type ChurnAnswers = (Option<String>, Option<String>, i64);
+pub type ChurnAnswers = (Option<String>, Option<String>, Cents);
 
 /// Customers churned as of `now`: (reason, return answer, mrr cents).
 pub fn churned_with_reasons(conn: &Connection, now: i64) -> Result<Vec<ChurnAnswers>> {
@@ -281,8 +288,8 @@ pub struct MonthCounts {
     /// Signed up and churned within the period (not in the rate).
     pub same_period: i64,
     /// MRR cents of the active ones, and of those who churned (no MRR counts as 0).
-    pub mrr_active_cents: i64,
-    pub mrr_churned_cents: i64,
+    pub mrr_active_cents: Cents,
+    pub mrr_churned_cents: Cents,
 }
 
 /// [`MonthCounts`] of each period [`start`, `end`) as of `now`, in one pass
@@ -305,8 +312,8 @@ pub fn month_counts_many(
     let mut changes = conn
         .prepare_cached("SELECT cid, effective_at, mrr_cents FROM mrr_changes ORDER BY cid, effective_at")?;
     let mut changes = changes.query([])?;
-    let mut next: Option<(i64, i64, i64)> = None;
-    let mut history: Vec<(i64, i64)> = Vec::new();
+    let mut next: Option<(i64, i64, Cents)> = None;
+    let mut history: Vec<(i64, Cents)> = Vec::new();
     let mut rows = people.query(params![now, plan])?;
     while let Some(r) = rows.next()? {
         let (cid, signup, churned): (i64, Option<i64>, Option<i64>) = (r.get(0)?, r.get(1)?, r.get(2)?);
@@ -327,7 +334,8 @@ pub fn month_counts_many(
             next = None;
         }
         // The MRR in force just before `t` (none: 0).
-        let mrr_before = |t: i64| history.iter().take_while(|(at, _)| *at < t).last().map_or(0, |(_, c)| *c);
+        let mrr_before =
+            |t: i64| history.iter().take_while(|(at, _)| *at < t).last().map_or(Cents::ZERO, |(_, c)| *c);
         for (m, &(start, end)) in out.iter_mut().zip(periods) {
             let active = signup.is_none_or(|s| s < start) && churned.is_none_or(|c| c >= start || c > now);
             let churned_in = churned.is_some_and(|c| c >= start && c < end && c <= now);
@@ -337,7 +345,7 @@ pub fn month_counts_many(
                 m.mrr_active_cents += mrr_before(start);
                 if churned_in {
                     m.churned += 1;
-                    m.mrr_churned_cents += churned.map_or(0, mrr_before);
+                    m.mrr_churned_cents += churned.map_or(Cents::ZERO, mrr_before);
                 }
             }
             if signed_in && churned_in {

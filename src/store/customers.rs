@@ -1,5 +1,6 @@
 //! The `customers` table: lookup by id or email, add, edit, remove, list.
 
+use crate::money::Cents;
 use anyhow::{bail, Result};
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
@@ -14,7 +15,7 @@ pub struct Customer {
     /// The person to greet in drafts.
     pub contact_name: Option<String>,
     pub plan: Option<String>,
-    pub mrr_cents: Option<i64>,
+    pub mrr_cents: Option<Cents>,
     pub signed_up_at: Option<i64>,
     pub churned_at: Option<i64>,
 }
@@ -152,7 +153,7 @@ pub struct NewCustomer {
     pub email: Option<String>,
     pub contact_name: Option<String>,
     pub plan: Option<String>,
-    pub mrr_cents: Option<i64>,
+    pub mrr_cents: Option<Cents>,
     pub signed_up_at: Option<i64>,
     pub churned_at: Option<i64>,
 }

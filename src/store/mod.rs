@@ -338,6 +338,19 @@ fn encode_uri_path(path: &Path) -> String {
     o
 }
 
+/// Money columns (`*_cents`) read and written as [`Cents`](crate::money::Cents).
+impl rusqlite::ToSql for crate::money::Cents {
+    fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+        self.0.to_sql()
+    }
+}
+
+impl rusqlite::types::FromSql for crate::money::Cents {
+    fn column_result(v: rusqlite::types::ValueRef<'_>) -> rusqlite::types::FromSqlResult<Self> {
+        i64::column_result(v).map(crate::money::Cents)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

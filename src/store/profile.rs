@@ -4,6 +4,7 @@
 use anyhow::Result;
 use rusqlite::{params, Connection, OptionalExtension};
 
+use crate::money::Cents;
 use crate::time::Day;
 
 pub struct OpenTicket {
@@ -18,7 +19,7 @@ pub struct Profile {
     /// (time, score, comment)
     pub latest_nps: Option<(i64, i64, Option<String>)>,
     /// (date, status, amount cents)
-    pub latest_billing: Option<(i64, String, i64)>,
+    pub latest_billing: Option<(i64, String, Cents)>,
     pub events_30d: i64,
     /// The last few events: (time, event, count)
     pub recent: Vec<(i64, String, i64)>,

@@ -1,6 +1,7 @@
 //! MRR changes and churns as history (docs/revenue.md): what every writer of
 //! a customer's MRR or churn records, and the histories the revenue reports fold.
 
+use crate::money::Cents;
 use std::collections::HashMap;
 
 use anyhow::Result;
@@ -28,7 +29,13 @@ impl Source {
 
 /// Records that the customer's MRR is `cents` from `at` on (a change at the
 /// same moment replaces it), and keeps `customers.mrr_cents` the latest value.
-pub fn record_mrr(conn: &Connection, cid: i64, at: i64, cents: i64, source: Source) -> rusqlite::Result<()> {
+pub fn record_mrr(
+    conn: &Connection,
+    cid: i64,
+    at: i64,
+    cents: Cents,
+    source: Source,
+) -> rusqlite::Result<()> {
     conn.prepare_cached(
         "INSERT INTO mrr_changes (cid, effective_at, mrr_cents, source) VALUES (?1, ?2, ?3, ?4)
          ON CONFLICT (cid, effective_at) DO UPDATE SET mrr_cents = excluded.mrr_cents, source = excluded.source",
@@ -44,14 +51,14 @@ pub fn record_mrr(conn: &Connection, cid: i64, at: i64, cents: i64, source: Sour
 }
 
 /// Records a new customer's first MRR (`customers.mrr_cents` already holds it).
-pub fn record_first_mrr(conn: &Connection, cid: i64, at: i64, cents: i64) -> rusqlite::Result<()> {
+pub fn record_first_mrr(conn: &Connection, cid: i64, at: i64, cents: Cents) -> rusqlite::Result<()> {
     conn.prepare_cached("INSERT OR REPLACE INTO mrr_changes (cid, effective_at, mrr_cents, source) VALUES (?1, ?2, ?3, 'signup')")?
         .execute(params![cid, at, cents])?;
     Ok(())
 }
 
 /// The latest MRR recorded for the customer (the MRR before a churn, not the 0 after it).
-pub fn latest_mrr(conn: &Connection, cid: i64) -> rusqlite::Result<Option<i64>> {
+pub fn latest_mrr(conn: &Connection, cid: i64) -> rusqlite::Result<Option<Cents>> {
     conn.prepare_cached(
         "SELECT mrr_cents FROM mrr_changes WHERE cid = ?1 ORDER BY effective_at DESC LIMIT 1",
     )?

@@ -1,6 +1,7 @@
 //! Health bands and MRR at risk as they stood at the end of a past period
 //! (docs/reports.md): per customer, their latest snapshot on or before that day.
 
+use crate::money::Cents;
 use anyhow::Result;
 use rusqlite::{params, Connection};
 
@@ -13,7 +14,7 @@ pub struct BandsAt {
     /// Customers per band: healthy, neutral, at-risk, critical.
     pub bands: [i64; 4],
     /// MRR cents of those in at-risk or critical (no MRR counts as 0).
-    pub mrr_at_risk_cents: i64,
+    pub mrr_at_risk_cents: Cents,
     /// How many customers are in at-risk or critical, and how many of them have no MRR.
     pub at_risk: i64,
     pub without_mrr: i64,
@@ -27,7 +28,7 @@ pub struct BandsAt {
 /// last snapshot in each period"). `None` when no one was scored in it: an
 /// older snapshot is not carried into a period that has none.
 pub fn bands_at(conn: &Connection, from: i64, at: i64) -> Result<Option<BandsAt>> {
-    let row: (i64, i64, i64, i64, i64, i64, i64) = conn
+    let row: (i64, i64, i64, i64, i64, Cents, i64) = conn
         .prepare_cached(&format!(
             // One seek per customer for its latest score in the period
             // (a join on the latest day would seek twice).

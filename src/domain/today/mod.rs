@@ -7,6 +7,8 @@
 pub mod draft;
 pub mod judge;
 
+use crate::money::Cents;
+
 pub use draft::{Draft, Message};
 
 /// The kinds, in the order they rank (docs/today.md).
@@ -69,7 +71,7 @@ pub struct Action {
     pub name: Option<String>,
     pub email: Option<String>,
     /// The MRR at stake in cents: today's for a customer, the MRR lost for a churned one.
-    pub mrr_cents: Option<i64>,
+    pub mrr_cents: Option<Cents>,
     /// `YYYY-MM-DD`: when it became due.
     pub due_on: String,
     /// The rank within the kind: smaller first (see [`rank`]).
@@ -109,8 +111,8 @@ pub fn data_id(newest_day: &str) -> String {
 /// first, none last) then lower score (rescue) or higher score (expand);
 /// onboarding by signup, oldest first; win-back by the MRR lost. Tickets
 /// pass their own urgency.
-pub fn rank(kind: Kind, mrr_cents: Option<i64>, score: Option<i64>, signup: Option<i64>) -> (i64, i64) {
-    let money = mrr_cents.map_or(i64::MAX, |m| -m);
+pub fn rank(kind: Kind, mrr_cents: Option<Cents>, score: Option<i64>, signup: Option<i64>) -> (i64, i64) {
+    let money = mrr_cents.map_or(i64::MAX, |m| -m.0);
     match kind {
         Kind::Rescue => (money, score.unwrap_or(i64::MAX)),
         Kind::Expand => (money, score.map_or(i64::MAX, |s| -s)),

@@ -4,6 +4,7 @@ use super::judge::{judge, within_days, DueStep, Facts, Sign};
 use super::*;
 use crate::domain::churn::Signal;
 use crate::domain::sequence::{ONBOARDING, WINBACK};
+use crate::money::Cents;
 use crate::time::Day;
 use crate::time::DAY;
 
@@ -105,13 +106,22 @@ fn only_a_churned_customer_is_won_back() {
 
 #[test]
 fn rank_puts_money_first_then_score_then_signup() {
-    assert!(rank(Kind::Rescue, Some(50_000), Some(50), None) < rank(Kind::Rescue, Some(100), Some(10), None));
-    assert!(rank(Kind::Rescue, Some(100), Some(10), None) < rank(Kind::Rescue, Some(100), Some(30), None));
     assert!(
-        rank(Kind::Rescue, Some(1), Some(90), None) < rank(Kind::Rescue, None, Some(0), None),
+        rank(Kind::Rescue, Some(Cents(50_000)), Some(50), None)
+            < rank(Kind::Rescue, Some(Cents(100)), Some(10), None)
+    );
+    assert!(
+        rank(Kind::Rescue, Some(Cents(100)), Some(10), None)
+            < rank(Kind::Rescue, Some(Cents(100)), Some(30), None)
+    );
+    assert!(
+        rank(Kind::Rescue, Some(Cents(1)), Some(90), None) < rank(Kind::Rescue, None, Some(0), None),
         "no MRR last"
     );
-    assert!(rank(Kind::Expand, Some(100), Some(95), None) < rank(Kind::Expand, Some(100), Some(85), None));
+    assert!(
+        rank(Kind::Expand, Some(Cents(100)), Some(95), None)
+            < rank(Kind::Expand, Some(Cents(100)), Some(85), None)
+    );
     assert!(rank(Kind::Onboarding, None, None, Some(10)) < rank(Kind::Onboarding, None, None, Some(20)));
 }
 

@@ -4,6 +4,7 @@
 use crate::domain::metrics::Metric;
 use crate::domain::plan::*;
 use crate::domain::targets::Status;
+use crate::money::Cents;
 use crate::render::figure;
 use crate::render::md_escape;
 
@@ -176,11 +177,11 @@ fn health(o: &mut String, h: &HealthSection, charts: bool) {
 }
 
 /// "MRR at risk: $1234.00 from 3 at-risk or critical customers (1 without MRR, counted as 0)."
-pub fn mrr_at_risk_line(cents: i64, customers: i64, without: i64) -> String {
+pub fn mrr_at_risk_line(cents: Cents, customers: i64, without: i64) -> String {
     if customers == 0 {
         return format!(
             "MRR at risk: {} (no customer in at-risk or critical).",
-            crate::render::money_shown(0)
+            crate::render::money_shown(Cents::ZERO)
         );
     }
     let without = match without {

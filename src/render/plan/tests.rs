@@ -48,7 +48,7 @@ fn every_section_renders_from_plain_structs() {
                 name: Some("1. X | Y".into()),
                 score: 9,
             }],
-            mrr_at_risk: Some((4900, 2, 1)),
+            mrr_at_risk: Some((Cents(4900), 2, 1)),
             backtest: Some((0.7412, Some(2.14), 39)),
         },
         risks: vec![RiskRow {

@@ -3,6 +3,7 @@
 
 mod facts;
 
+use crate::money::Cents;
 use anyhow::Result;
 use rusqlite::{params, Connection, OptionalExtension};
 
@@ -88,7 +89,7 @@ const LATEST_DAY: &str = "SELECT MAX(x.day) FROM health_snapshots x WHERE x.cid 
 /// MRR at risk (docs/reports.md): the MRR cents of active customers whose latest
 /// score is at-risk or critical, how many they are, and how many of them have
 /// no MRR recorded (counted as 0).
-pub fn mrr_at_risk(conn: &Connection, now: i64) -> Result<(i64, i64, i64)> {
+pub fn mrr_at_risk(conn: &Connection, now: i64) -> Result<(Cents, i64, i64)> {
     Ok(conn
         .prepare_cached(
             "SELECT CAST(TOTAL(c.mrr_cents) AS INTEGER), count(*), COALESCE(SUM(c.mrr_cents IS NULL), 0)
@@ -110,7 +111,7 @@ pub struct Latest {
     pub snap: Snapshot,
     pub score_7d_before: Option<i64>,
     /// The customer's MRR in cents, if recorded.
-    pub mrr_cents: Option<i64>,
+    pub mrr_cents: Option<Cents>,
 }
 
 pub fn latest(conn: &Connection, now: i64) -> Result<Vec<Latest>> {
@@ -149,7 +150,7 @@ pub fn latest(conn: &Connection, now: i64) -> Result<Vec<Latest>> {
 }
 
 /// A customer's latest score: (id, name, score, MRR cents).
-pub type LatestScore = (String, Option<String>, i64, Option<i64>);
+pub type LatestScore = (String, Option<String>, i64, Option<Cents>);
 
 /// The latest score (on or before today) of every customer not churned as of now.
 pub fn latest_scores(conn: &Connection, now: i64) -> Result<Vec<LatestScore>> {
