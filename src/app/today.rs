@@ -144,9 +144,9 @@ fn identity(c: &Customer, kind: Kind, step: Option<&DueStep>, now: i64) -> (Stri
     }
 }
 
-fn step(seq: &sequence::Sequence, d: &SeqStep) -> Option<DueStep> {
+fn step(seq: &sequence::Sequence, d: &SeqStep) -> Option<Box<DueStep>> {
     let start = chrono::NaiveDate::parse_from_str(&d.started_on, "%Y-%m-%d").ok().map(time::Day::of_date)?;
-    Some(DueStep { sequence: seq.name, step: d.step, start_day: start })
+    Some(Box::new(DueStep { sequence: seq.name, step: d.step, start_day: start }))
 }
 
 /// The morning's actions as of `now`.
@@ -205,16 +205,15 @@ fn morning_with(
     let tickets = ticket_actions(conn, settings, now, &people, &by_id)?;
     let hidden = skips::active(conn, now)?;
 
-    let (mut at_risk, windows) = side.join()?;
+    let (at_risk, windows) = side.join()?;
     // The failed payments, from the billing records health read.
     let failed: HashMap<i64, i64> = subjects
         .iter()
         .filter(|s| s.facts.payment == Some(Payment::Failed))
         .filter_map(|s| Some((s.cid, s.payment_on?)))
         .collect();
-    for a in &mut at_risk {
-        a.facts.failed_payment = failed.get(&a.cid).copied();
-    }
+    let who = |cid: i64| by_cid.get(&cid).map(|&i| (people[i].id.clone(), people[i].name.clone()));
+    let risks = churn::risks_with_payments(at_risk, &failed, who);
     health::score_each(settings, now, feats, subjects, &windows, |r| {
         if let Some(&i) = by_cid.get(&r.cid) {
             let f = &mut facts[i];
@@ -223,7 +222,7 @@ fn morning_with(
             f.active_blocks = r.facts.active_blocks.iter().filter(|b| **b).count();
         }
     });
-    for r in churn::risks_in(at_risk, &[]) {
+    for r in risks {
         if let Some(&i) = by_id.get(r.customer_id.as_str()) {
             facts[i].signs.push(Sign {
                 signal: r.risk.signal,

@@ -34,7 +34,7 @@ pub fn risk_facts_beside_health(conn: &Connection, now: i64, fold: &mut WindowFo
 
 fn read_risk_facts(conn: &Connection, now: i64, mut fold: Option<&mut WindowFold>) -> Result<Vec<AtRisk>> {
     let today = Day::of(now);
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(crate::store::customers::count(conn)?);
     let mut index = HashMap::new();
     {
         // With the latest billing record among paid/late/failed (as for the

@@ -82,8 +82,12 @@ fn no_expansion_before_day_28_or_without_steady_use_or_after_a_touch() {
 #[test]
 fn a_new_signup_gets_its_onboarding_step_not_a_pitch() {
     let step = DueStep { sequence: "onboarding", step: ONBOARDING.steps[1], start_day: TODAY - 2 };
-    let f =
-        Facts { signed_up_at: days_ago(2), onboarding: Some(step.clone()), active_blocks: 1, ..healthy() };
+    let f = Facts {
+        signed_up_at: days_ago(2),
+        onboarding: Some(Box::new(step.clone())),
+        active_blocks: 1,
+        ..healthy()
+    };
     let v = judge(&f, NOW).unwrap();
     assert_eq!(v.kind, Kind::Onboarding);
     assert_eq!(v.step, Some(step));
@@ -93,12 +97,13 @@ fn a_new_signup_gets_its_onboarding_step_not_a_pitch() {
 #[test]
 fn only_a_churned_customer_is_won_back() {
     let step = DueStep { sequence: "winback", step: WINBACK.steps[1], start_day: TODAY - 8 };
-    let churned = Facts { churned_at: days_ago(8), score: None, winback: Some(step.clone()), ..healthy() };
+    let churned =
+        Facts { churned_at: days_ago(8), score: None, winback: Some(Box::new(step.clone())), ..healthy() };
     let v = judge(&churned, NOW).unwrap();
     assert_eq!(v.kind, Kind::Winback);
     assert!(v.reasons[0].starts_with("churned on "), "{v:?}");
     // A paying customer with a win-back step is rescued instead.
-    let paying = Facts { last_active: days_ago(38), winback: Some(step), ..healthy() };
+    let paying = Facts { last_active: days_ago(38), winback: Some(Box::new(step)), ..healthy() };
     assert_eq!(kind(&paying), Some(Kind::Rescue));
     // Churned with no due step (past its window): nothing.
     assert_eq!(kind(&Facts { churned_at: days_ago(45), score: None, ..healthy() }), None);

@@ -90,7 +90,10 @@ pub fn subjects(
 ) -> Result<Vec<Subject>> {
     let today = Day::of(now);
     let filter = filter(only);
-    let mut subjects = Vec::new();
+    let mut subjects = match only {
+        Some(_) => Vec::new(),
+        None => Vec::with_capacity(crate::store::customers::count(conn)?),
+    };
     let mut index = HashMap::new();
     {
         // Customers, their latest event (an index seek each) and payment.
