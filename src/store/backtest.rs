@@ -168,17 +168,27 @@ impl History {
                 Ok(())
             },
         )?;
-        each(
-            "SELECT cid, date, id, status FROM billing_records
-             WHERE status IN ('paid', 'late', 'failed') AND date >= ?1 AND date <= ?2 ORDER BY cid, date, id",
-            i64::MIN,
-            &mut |c, r| {
-                if let Some(p) = Payment::parse(&r.get::<_, String>(3)?) {
-                    c.billing.push((r.get(1)?, p));
+        // Billing in the table's order (by id): walking the (cid, date) index
+        // would look every row up in the table. Each customer's list is then
+        // sorted by date, stably, so equal dates keep the id order.
+        {
+            let mut st = conn.prepare(
+                "SELECT cid, date, status FROM billing_records
+                 WHERE status IN ('paid', 'late', 'failed') AND date <= ?1 ORDER BY id",
+            )?;
+            let mut rows = st.query([last])?;
+            while let Some(r) = rows.next()? {
+                if let (Some(&i), Some(p)) =
+                    (index.get(&r.get::<_, i64>(0)?), Payment::parse(r.get_ref(2)?.as_str()?))
+                {
+                    customers[i].billing.push((r.get(1)?, p));
                 }
-                Ok(())
-            },
-        )?;
+            }
+            for c in &mut customers {
+                c.billing.sort_by_key(|(date, _)| *date);
+                c.billing.shrink_to_fit();
+            }
+        }
         let mut events = Vec::new();
         {
             let mut st = conn.prepare("SELECT id, name, first_seen FROM event_names ORDER BY name")?;

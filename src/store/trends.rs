@@ -28,39 +28,31 @@ pub struct BandsAt {
 /// last snapshot in each period"). `None` when no one was scored in it: an
 /// older snapshot is not carried into a period that has none.
 pub fn bands_at(conn: &Connection, from: i64, at: i64) -> Result<Option<BandsAt>> {
-    let row: (i64, i64, i64, i64, i64, Cents, i64) = conn
-        .prepare_cached(&format!(
-            // One seek per customer for its latest score in the period
-            // (a join on the latest day would seek twice).
-            "SELECT count(*),
-                    COALESCE(SUM({healthy}), 0),
-                    COALESCE(SUM({neutral}), 0),
-                    COALESCE(SUM({at_risk}), 0),
-                    COALESCE(SUM({critical}), 0),
-                    COALESCE(SUM(CASE WHEN {risky} THEN COALESCE(mrr, 0) END), 0),
-                    COALESCE(SUM({risky} AND mrr IS NULL), 0)
-             FROM (SELECT c.mrr_cents AS mrr,
-                     (SELECT x.score FROM health_snapshots x WHERE x.cid = c.cid AND x.day <= ?1 AND x.day >= ?3
-                       ORDER BY x.day DESC LIMIT 1) AS s
-                   FROM customers c
-                   WHERE (c.signed_up_at IS NULL OR c.signed_up_at <= ?2)
-                     AND (c.churned_at IS NULL OR c.churned_at > ?2))
-             WHERE s IS NOT NULL",
-            healthy = Band::Healthy.sql("s"),
-            neutral = Band::Neutral.sql("s"),
-            at_risk = Band::AtRisk.sql("s"),
-            critical = Band::Critical.sql("s"),
-            risky = Band::sql_at_risk_or_worse("s"),
-        ))?
-        .query_row(params![iso_date(at), at, iso_date(from)], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?))
-        })?;
-    let (n, h, ne, ar, cr, mrr, without) = row;
-    Ok((n > 0).then_some(BandsAt {
-        bands: [h, ne, ar, cr],
-        mrr_at_risk_cents: mrr,
-        at_risk: ar + cr,
-        without_mrr: without,
-        scored: n,
-    }))
+    // One seek per customer for its latest score in the period (a join on
+    // the latest day would seek twice); the bands are counted here, since
+    // each mention of the score in SQL would run its subquery again.
+    let mut st = conn.prepare_cached(
+        "SELECT c.mrr_cents,
+           (SELECT x.score FROM health_snapshots x WHERE x.cid = c.cid AND x.day <= ?1 AND x.day >= ?3
+             ORDER BY x.day DESC LIMIT 1)
+         FROM customers c
+         WHERE (c.signed_up_at IS NULL OR c.signed_up_at <= ?2) AND (c.churned_at IS NULL OR c.churned_at > ?2)",
+    )?;
+    let mut rows = st.query(params![iso_date(at), at, iso_date(from)])?;
+    let mut b = BandsAt::default();
+    while let Some(r) = rows.next()? {
+        let Some(score) = r.get::<_, Option<i64>>(1)? else { continue };
+        let band = Band::of(score);
+        b.scored += 1;
+        if let Some(k) = Band::ALL.iter().position(|x| *x == band) {
+            b.bands[k] += 1;
+        }
+        if band <= Band::AtRisk {
+            let mrr: Option<Cents> = r.get(0)?;
+            b.at_risk += 1;
+            b.mrr_at_risk_cents += mrr.unwrap_or_default();
+            b.without_mrr += i64::from(mrr.is_none());
+        }
+    }
+    Ok((b.scored > 0).then_some(b))
 }
