@@ -127,7 +127,7 @@ impl History {
             };
         let base = window_start(first_day).start();
         if last - base >= i64::from(u32::MAX) {
-            // unreachable from the CLI until 2106: a window starts in 1970 or later and ends by today,
+            // unreachable from the CLI: until 2106 a window starts in 1970 or later and ends by today,
             // and 32-bit offsets cover 136 years.
             anyhow::bail!("a backtest window spans at most 136 years; give a later --from");
         }
