@@ -5,10 +5,10 @@
 use anyhow::{bail, Context as _, Result};
 use rusqlite::Connection;
 
-use crate::domain::health::{self, Band};
+use crate::domain::health;
 use crate::domain::settings::Settings;
 use crate::store::backtest::{facts_at, Core, History};
-use crate::store::health::{self as hstore, Snapshot};
+use crate::store::health as hstore;
 use crate::store::{self};
 use crate::time::Day;
 
@@ -79,36 +79,29 @@ pub fn backfill(
         let per_day: Vec<(Day, i64, String, Core)> =
             days.iter().map(|&d| (d, d.end(), d.iso(), history.core_at(settings, d.end()))).collect();
         let n = history.customers.len() as u64;
-        let mut snaps = Vec::with_capacity(per_day.len());
+        let bulk = store::backfill::begin_bulk_write(tx, history.customers.len() * per_day.len())?;
+        let mut out = hstore::NewSnapshots::new(tx)?;
         for (k, c) in history.customers.iter().enumerate() {
-            snaps.clear();
             for (d, at, label, core) in &per_day {
                 if !c.active_at(*at) {
                     continue;
                 }
-                let comp = health::components(&facts_at(c, core, *at), core.count, *d, *at);
-                let score = health::score(&comp, weights);
-                snaps.push((
-                    *at,
-                    Snapshot {
-                        cid: c.cid,
-                        day: label.clone(),
-                        usage: comp.usage,
-                        engagement: comp.engagement,
-                        satisfaction: comp.satisfaction,
-                        payment: comp.payment,
-                        score,
-                        status: Band::of(score).name().into(),
-                        weights: weights_text.clone(),
-                    },
-                ));
-            }
-            for (at, s) in &snaps {
-                done.snapshots += hstore::save_new(tx, std::slice::from_ref(s), *at)
-                    .context("could not store the backfilled snapshots")?;
+                let components = health::components(&facts_at(c, core, *at), core.count, *d, *at);
+                let score = health::score(&components, weights);
+                let snap = hstore::NewSnapshot {
+                    cid: c.cid,
+                    day: label,
+                    components: &components,
+                    score,
+                    weights: &weights_text,
+                };
+                done.snapshots +=
+                    usize::from(out.add(&snap, *at).context("could not store the backfilled snapshots")?);
             }
             tick(k as u64 + 1, n);
         }
+        drop(out);
+        store::backfill::end_bulk_write(tx, bulk)?;
         Ok(done)
     })
 }

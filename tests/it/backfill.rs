@@ -58,6 +58,30 @@ fn backfilled_days_equal_a_fresh_score_and_keep_what_is_stored() {
         assert_eq!(rows(&w, day), want, "{day}");
     }
 
+    // The day index the backfill rebuilt (the table was nearly empty) is the
+    // migration's, and queries by day use it.
+    let day_index = "SELECT sql FROM sqlite_master WHERE name = 'health_day'";
+    let sql: String = w.conn().query_row(day_index, [], |r| r.get(0)).unwrap();
+    assert_eq!(sql, "CREATE INDEX health_day ON health_snapshots (day)");
+    let plan: String = w
+        .conn()
+        .query_row(
+            "EXPLAIN QUERY PLAN SELECT count(*) FROM health_snapshots WHERE day = '2026-06-01'",
+            [],
+            |r| r.get(3),
+        )
+        .unwrap();
+    assert!(plan.contains("health_day"), "{plan}");
+
+    // One day filled again into a full table (the index is kept): the same rows.
+    let june = rows(&w, "2026-06-01");
+    w.conn().execute("DELETE FROM health_snapshots WHERE day = '2026-06-01'", []).unwrap();
+    let one = w.run(&["health", "score", "--backfill", "--from", "2026-06-01"]).ok();
+    assert!(one.stderr.starts_with("Backfilled 1 day (2026-06-01 → 2026-06-01)"), "{}", one.stderr);
+    assert_eq!(rows(&w, "2026-06-01"), june);
+    let again: String = w.conn().query_row(day_index, [], |r| r.get(0)).unwrap();
+    assert_eq!(again, sql);
+
     // A second backfill finds nothing to do and writes nothing.
     let before = w.dump();
     let again = w.run(&["health", "score", "--backfill", "--from", "2026-01-01"]).ok();

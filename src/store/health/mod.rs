@@ -9,7 +9,7 @@ use rusqlite::{params, Connection, OptionalExtension};
 
 pub use facts::{add_window, facts, subjects, usage_window, Features, Subject, Window, WindowFold};
 
-use crate::domain::health::Band;
+use crate::domain::health::{Band, Components};
 use crate::time::iso_date;
 
 /// One stored score.
@@ -61,14 +61,48 @@ fn write(st: &mut rusqlite::CachedStatement, snaps: &[Snapshot], now: i64) -> Re
     Ok(n)
 }
 
-/// Stores snapshots that do not exist yet (a stored one is never
-/// replaced); returns how many were written.
-pub fn save_new(conn: &Connection, snaps: &[Snapshot], now: i64) -> Result<usize> {
-    let mut st = conn.prepare_cached(
-        "INSERT INTO health_snapshots (cid, day, usage, engagement, satisfaction, payment, score, status, computed_at, weights)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) ON CONFLICT (cid, day) DO NOTHING",
-    )?;
-    write(&mut st, snaps, now)
+/// Writes snapshots that do not exist yet (a stored one is never replaced)
+/// through one statement prepared once: a backfill writes hundreds of
+/// thousands, and each field is borrowed, never copied per row.
+pub struct NewSnapshots<'c> {
+    st: rusqlite::CachedStatement<'c>,
+}
+
+/// One snapshot to write, borrowed.
+pub struct NewSnapshot<'a> {
+    pub cid: i64,
+    pub day: &'a str,
+    pub components: &'a Components,
+    pub score: i64,
+    /// The weights it was computed with, `U,E,S,P`.
+    pub weights: &'a str,
+}
+
+impl<'c> NewSnapshots<'c> {
+    pub fn new(conn: &'c Connection) -> Result<NewSnapshots<'c>> {
+        let st = conn.prepare_cached(
+            "INSERT INTO health_snapshots (cid, day, usage, engagement, satisfaction, payment, score, status, computed_at, weights)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) ON CONFLICT (cid, day) DO NOTHING",
+        )?;
+        Ok(NewSnapshots { st })
+    }
+
+    /// Stores `s`, computed at `at`, unless its day has one; whether it was written.
+    pub fn add(&mut self, s: &NewSnapshot, at: i64) -> Result<bool> {
+        let c = s.components;
+        Ok(self.st.execute(params![
+            s.cid,
+            s.day,
+            c.usage,
+            c.engagement,
+            c.satisfaction,
+            c.payment,
+            s.score,
+            Band::of(s.score).name(),
+            at,
+            s.weights
+        ])? == 1)
+    }
 }
 
 /// One customer's latest stored snapshot on or before today: (day, score, weights).
