@@ -70,14 +70,10 @@ pub fn show(conn: &Connection, settings: &Settings, now: i64, key: &str) -> Resu
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{store, time};
 
     #[test]
     fn the_book_has_every_customer_once_and_a_profile_agrees_with_it() {
-        let now = time::parse_now("2026-11-20T12:00:00Z").unwrap();
-        let mut conn = store::open_memory().unwrap();
-        crate::example::load(&mut conn, now).unwrap();
-        let settings = Settings::from_stored(store::config::all(&conn).unwrap());
+        let (mut conn, settings, now) = crate::example::book("2026-11-20T12:00:00Z");
         health::score_all(&mut conn, &settings, now).unwrap();
         let all = list(&conn, &settings, now, None).unwrap();
         assert_eq!(all.len(), customers::list(&conn).unwrap().len());

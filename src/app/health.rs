@@ -212,11 +212,7 @@ mod tests {
     const NOW: &str = "2026-11-20T12:00:00Z";
 
     fn example() -> (Connection, Settings, i64) {
-        let now = time::parse_now(NOW).unwrap();
-        let mut conn = store::open_memory().unwrap();
-        crate::example::load(&mut conn, now).unwrap();
-        let settings = Settings::from_stored(store::config::all(&conn).unwrap());
-        (conn, settings, now)
+        crate::example::book(NOW)
     }
 
     /// The live scores are those `health score` stores, and one customer's

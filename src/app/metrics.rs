@@ -56,14 +56,10 @@ pub fn period_start(now: i64, days: i64) -> i64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{store, time};
 
     #[test]
     fn mrr_at_risk_is_unknown_until_scored_then_counted() {
-        let now = time::parse_now("2026-11-20T12:00:00Z").unwrap();
-        let mut conn = store::open_memory().unwrap();
-        crate::example::load(&mut conn, now).unwrap();
-        let settings = Settings::from_stored(store::config::all(&conn).unwrap());
+        let (mut conn, settings, now) = crate::example::book("2026-11-20T12:00:00Z");
         let before = report(&conn, &settings, now, 30).unwrap();
         let at_risk = |ms: &[Metric]| ms.iter().find(|m| m.which == MetricId::MrrAtRisk).unwrap().value;
         assert_eq!(at_risk(&before), None);

@@ -63,14 +63,10 @@ pub fn funnel_by_month(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store;
 
     #[test]
     fn due_steps_follow_the_sequence_and_the_months_add_up_to_the_cohort() {
-        let now = time::parse_now("2026-11-20T12:00:00Z").unwrap();
-        let mut conn = store::open_memory().unwrap();
-        crate::example::load(&mut conn, now).unwrap();
-        let settings = Settings::from_stored(store::config::all(&conn).unwrap());
+        let (conn, settings, now) = crate::example::book("2026-11-20T12:00:00Z");
         for d in due(&conn, now).unwrap() {
             assert!(ONBOARDING.steps.contains(&d.step), "{d:?}");
         }

@@ -212,10 +212,7 @@ mod tests {
     /// every stored score once.
     #[test]
     fn gathers_only_the_chosen_sections() {
-        let now = time::parse_now("2026-11-20T12:00:00Z").unwrap();
-        let mut conn = store::open_memory().unwrap();
-        crate::example::load(&mut conn, now).unwrap();
-        let settings = Settings::from_stored(store::config::all(&conn).unwrap());
+        let (mut conn, settings, now) = crate::example::book("2026-11-20T12:00:00Z");
         crate::app::health::score_all(&mut conn, &settings, now).unwrap();
         let only = gather(&conn, &settings, now, 30, &[Section::SupportScaling], false).unwrap();
         assert!(only.metrics.is_empty() && only.risks.is_empty() && only.trends.is_empty());

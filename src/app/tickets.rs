@@ -111,14 +111,10 @@ pub fn followups(conn: &Connection, now: i64) -> Result<Vec<(Ticket, Vec<&'stati
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{store, time};
 
     #[test]
     fn open_and_overdue_filters_and_a_filled_reply() {
-        let now = time::parse_now("2026-11-20T12:00:00Z").unwrap();
-        let mut conn = store::open_memory().unwrap();
-        crate::example::load(&mut conn, now).unwrap();
-        let settings = Settings::from_stored(store::config::all(&conn).unwrap());
+        let (conn, settings, now) = crate::example::book("2026-11-20T12:00:00Z");
         let all = list(&conn, &settings, now, Filter::default()).unwrap();
         let open = list(&conn, &settings, now, Filter { open: true, ..Filter::default() }).unwrap();
         let overdue = list(&conn, &settings, now, Filter { overdue: true, ..Filter::default() }).unwrap();

@@ -75,10 +75,7 @@ mod tests {
     /// for the same window: one formula.
     #[test]
     fn each_period_has_every_metric_and_the_bands_of_its_end() {
-        let now = time::parse_now("2026-11-20T12:00:00Z").unwrap();
-        let mut conn = store::open_memory().unwrap();
-        crate::example::load(&mut conn, now).unwrap();
-        let settings = Settings::from_stored(store::config::all(&conn).unwrap());
+        let (mut conn, settings, now) = crate::example::book("2026-11-20T12:00:00Z");
         crate::app::health::score_all(&mut conn, &settings, now).unwrap();
         let f = figures(&conn, &settings, now, By::Month, 3).unwrap();
         assert_eq!(f.len(), 3);
@@ -109,10 +106,7 @@ mod tests {
     /// period: healthy on the 1st and critical on the 20th is critical.
     #[test]
     fn a_period_counts_each_customer_at_its_latest_score_in_it() {
-        let now = time::parse_now("2026-11-20T12:00:00Z").unwrap();
-        let mut conn = store::open_memory().unwrap();
-        crate::example::load(&mut conn, now).unwrap();
-        let settings = Settings::from_stored(store::config::all(&conn).unwrap());
+        let (conn, settings, now) = crate::example::book("2026-11-20T12:00:00Z");
         let value = |f: &[PeriodFigures], k: usize, id: MetricId| {
             f[k].metrics.iter().find(|m| m.which == id).and_then(|m| m.value).unwrap_or(0.0)
         };
@@ -144,9 +138,7 @@ mod tests {
     /// and empty spans, and per plan.
     #[test]
     fn users_per_span_by_range_read_equal_the_index_seeks() {
-        let now = time::parse_now("2026-11-20T12:00:00Z").unwrap();
-        let mut conn = store::open_memory().unwrap();
-        crate::example::load(&mut conn, now).unwrap();
+        let (conn, _, now) = crate::example::book("2026-11-20T12:00:00Z");
         let mut spans: Vec<(i64, i64)> =
             trends::periods(now, By::Month, 12).iter().map(|p| (p.start, p.end)).collect();
         spans.extend(trends::periods(now, By::Week, 8).iter().map(|p| (p.start, p.end)));

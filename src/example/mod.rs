@@ -314,6 +314,17 @@ fn quote(s: &str) -> String {
     }
 }
 
+/// The example book in a memory database as of `now` (RFC 3339), with its
+/// settings and `now` as seconds: the fixture of the use cases' tests.
+#[cfg(test)]
+pub fn book(now: &str) -> (rusqlite::Connection, crate::domain::settings::Settings, i64) {
+    let now = crate::time::parse_now(now).unwrap();
+    let mut conn = crate::store::open_memory().unwrap();
+    load(&mut conn, now).unwrap();
+    let settings = crate::domain::settings::Settings::from_stored(crate::store::config::all(&conn).unwrap());
+    (conn, settings, now)
+}
+
 /// Loads the example files into the database through the import path.
 pub fn load(conn: &mut rusqlite::Connection, now: i64) -> anyhow::Result<()> {
     for (kind, text) in files(now) {

@@ -15,10 +15,7 @@ fn the_default_window_ends_a_horizon_before_today() {
 
 #[test]
 fn replay_samples_every_active_customer_at_every_cutoff() {
-    let now = time::parse_now("2026-11-20T12:00:00Z").unwrap();
-    let mut conn = store::open_memory().unwrap();
-    crate::example::load(&mut conn, now).unwrap();
-    let settings = Settings::from_stored(store::config::all(&conn).unwrap());
+    let (conn, settings, now) = crate::example::book("2026-11-20T12:00:00Z");
     let w = Window::new(time::Day::of(now), None, None, Some(14), Some(30)).unwrap();
     let ticks = std::cell::Cell::new(0);
     let r = replay(&conn, &settings, w, &|| ticks.set(ticks.get() + 1)).unwrap();

@@ -1,13 +1,8 @@
 //! Tests of the churn use cases on the example data with a fixed `now`.
 use super::*;
-use crate::store;
 
 fn example() -> (Connection, Settings, i64) {
-    let now = time::parse_now("2026-11-20T12:00:00Z").unwrap();
-    let mut conn = store::open_memory().unwrap();
-    crate::example::load(&mut conn, now).unwrap();
-    let settings = Settings::from_stored(store::config::all(&conn).unwrap());
-    (conn, settings, now)
+    crate::example::book("2026-11-20T12:00:00Z")
 }
 
 /// `today` scores from the windows the warning-sign scan folds (42 days

@@ -2,15 +2,10 @@ use std::collections::HashSet;
 
 use super::*;
 use crate::app::outreach::{self, Until};
-use crate::store;
 use crate::time::DAY;
 
 fn example() -> (Connection, Settings, i64) {
-    let now = time::parse_now("2026-11-20T12:00:00Z").unwrap();
-    let mut conn = store::open_memory().unwrap();
-    crate::example::load(&mut conn, now).unwrap();
-    let settings = Settings::from_stored(store::config::all(&conn).unwrap());
-    (conn, settings, now)
+    crate::example::book("2026-11-20T12:00:00Z")
 }
 
 #[test]
