@@ -163,7 +163,7 @@ fn health_section(conn: &Connection, now: i64) -> Result<HealthSection> {
         }
         if band <= Band::AtRisk {
             at_risk = (
-                at_risk.0 + mrr_cents.unwrap_or_default(),
+                at_risk.0.saturating_add(mrr_cents.unwrap_or_default()),
                 at_risk.1 + 1,
                 at_risk.2 + i64::from(mrr_cents.is_none()),
             );

@@ -1,6 +1,10 @@
 //! Reading in parallel: on a file database, a costly read can run on a
 //! connection of its own beside the main one (WAL readers never block each
-//! other, and see the last committed state).
+//! other, and see the last committed state). Each connection sees the state
+//! committed when it starts reading: an import committing between the two
+//! reads of one run shows in one and not yet in the other (the next run sees
+//! both). `health score` holds the write lock while it reads, so what it
+//! stores is consistent.
 
 use std::path::PathBuf;
 

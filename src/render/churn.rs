@@ -159,7 +159,7 @@ pub fn reason_rows(r: &Reasons) -> Rows {
             Value::Money(*mrr).into(),
             match r.total_mrr_cents {
                 Cents::ZERO => Value::Null.into(),
-                t => share(mrr.units(), t.units()),
+                t => share(mrr.0 as f64, t.0 as f64),
             },
         ]);
     }

@@ -43,7 +43,7 @@ pub fn begin_bulk_write(tx: &Connection, planned: usize) -> Result<bool> {
     if existing >= planned {
         return Ok(false);
     }
-    tx.execute_batch("DROP INDEX health_day")?;
+    tx.execute_batch("DROP INDEX IF EXISTS health_day")?;
     Ok(true)
 }
 

@@ -75,7 +75,8 @@ fn read_risk_facts(conn: &Connection, now: i64, mut fold: Option<&mut WindowFold
     let mut st = conn.prepare_cached(
         "SELECT c.cid, u.ts, u.count, u.event_id
          FROM customers c CROSS JOIN usage_events u ON u.cid = c.cid AND u.ts >= ?2 AND u.ts <= ?1
-         WHERE (c.churned_at IS NULL OR c.churned_at > ?1) AND (c.signed_up_at IS NULL OR c.signed_up_at <= ?1)",
+         WHERE (c.churned_at IS NULL OR c.churned_at > ?1) AND (c.signed_up_at IS NULL OR c.signed_up_at <= ?1)
+         ORDER BY c.cid, u.ts",
     )?;
     let (d13, d27) = ((today - 13).start(), (today - 27).start());
     let mut rows = st.query(params![now, (today - 41).start()])?;
@@ -342,10 +343,11 @@ pub fn month_counts_many(
             let signed_in = signup.is_some_and(|s| s >= start && s < end);
             if active {
                 m.active += 1;
-                m.mrr_active_cents += mrr_before(start);
+                m.mrr_active_cents = m.mrr_active_cents.saturating_add(mrr_before(start));
                 if churned_in {
                     m.churned += 1;
-                    m.mrr_churned_cents += churned.map_or(Cents::ZERO, mrr_before);
+                    m.mrr_churned_cents =
+                        m.mrr_churned_cents.saturating_add(churned.map_or(Cents::ZERO, mrr_before));
                 }
             }
             if signed_in && churned_in {

@@ -80,7 +80,8 @@ pub fn users_in(conn: &Connection, spans: &[(i64, i64)], plan: Option<&str>, fol
     };
     let mut st = conn.prepare_cached(
         "SELECT c.cid, u.ts FROM customers c CROSS JOIN usage_events u ON u.cid = c.cid AND u.ts >= ?1 AND u.ts < ?2
-         WHERE ?3 IS NULL OR COALESCE(c.plan, '(none)') = ?3",
+         WHERE ?3 IS NULL OR COALESCE(c.plan, '(none)') = ?3
+         ORDER BY c.cid, u.ts",
     )?;
     let mut rows = st.query(params![lo, hi, plan])?;
     let (mut current, mut seen) = (None, vec![false; spans.len()]);

@@ -50,7 +50,7 @@ pub fn bands_at(conn: &Connection, from: i64, at: i64) -> Result<Option<BandsAt>
         if band <= Band::AtRisk {
             let mrr: Option<Cents> = r.get(0)?;
             b.at_risk += 1;
-            b.mrr_at_risk_cents += mrr.unwrap_or_default();
+            b.mrr_at_risk_cents = b.mrr_at_risk_cents.saturating_add(mrr.unwrap_or_default());
             b.without_mrr += i64::from(mrr.is_none());
         }
     }

@@ -290,6 +290,23 @@ fn record_reasons_and_undo() {
     );
 }
 
+/// The MRR share is the exact ratio of the cents (49.99 of 78.99 dollars),
+/// not of amounts first divided into dollars (which rounds differently).
+#[test]
+fn the_mrr_share_of_a_reason_is_the_ratio_of_cents() {
+    let w = Work::new();
+    w.run(&["-q", "customer", "add", "a", "--mrr", "49.99", "--signed-up", "2026-01-01"]).ok();
+    w.run(&["-q", "customer", "add", "b", "--mrr", "29.00", "--signed-up", "2026-01-01"]).ok();
+    w.run(&["-q", "churn", "record", "a", "--reason", "too-expensive"]).ok();
+    w.run(&["-q", "churn", "record", "b", "--reason", "no-longer-need"]).ok();
+    let j = w.run(&["churn", "reasons", "-f", "json"]).ok().json();
+    let share = |answer: &str| {
+        j.as_array().unwrap().iter().find(|r| r["answer"] == answer).unwrap()["mrr_share"].as_f64().unwrap()
+    };
+    assert_eq!(share("too-expensive"), 4999.0 * 100.0 / 7899.0);
+    assert_eq!(share("no-longer-need"), 2900.0 * 100.0 / 7899.0);
+}
+
 #[test]
 fn survey_is_markdown() {
     let w = Work::new();

@@ -199,7 +199,8 @@ pub fn usage_window(conn: &Connection, feats: &Features, now: i64, only: Option<
     let sql = format!(
         "SELECT c.cid, u.ts, u.event_id
          FROM customers c CROSS JOIN usage_events u ON u.cid = c.cid AND u.ts >= ?3 AND u.ts <= ?1
-         WHERE {}",
+         WHERE {}
+         ORDER BY c.cid, u.ts",
         filter(only)
     );
     let mut st = conn.prepare(&sql)?;
