@@ -38,27 +38,24 @@ fn read_risk_facts(conn: &Connection, now: i64, mut fold: Option<&mut WindowFold
     let mut index = HashMap::new();
     {
         // With the latest billing record among paid/late/failed (as for the
-        // health score's P), an index seek per customer.
-        let billing = match fold {
-            Some(_) => "NULL, NULL FROM customers c",
+        // health score's P), an index seek per customer: its date if failed.
+        let failed = match fold {
+            Some(_) => "NULL",
             None => {
-                "b.date, b.status
-             FROM customers c LEFT JOIN billing_records b ON b.id = (
-               SELECT x.id FROM billing_records x
-               WHERE x.cid = c.cid AND x.date <= ?1 AND x.status IN ('paid', 'late', 'failed')
-               ORDER BY x.date DESC, x.id DESC LIMIT 1)"
+                "(SELECT CASE WHEN x.status = 'failed' THEN x.date END FROM billing_records x
+                   WHERE x.cid = c.cid AND x.date <= ?1 AND x.status IN ('paid', 'late', 'failed')
+                   ORDER BY x.date DESC, x.id DESC LIMIT 1)"
             }
         };
         let mut st = conn.prepare_cached(&format!(
-            "SELECT c.cid, c.id, c.name, {billing}
+            "SELECT c.cid, c.id, c.name, {failed} FROM customers c
              WHERE (c.churned_at IS NULL OR c.churned_at > ?1) AND (c.signed_up_at IS NULL OR c.signed_up_at <= ?1)
              ORDER BY c.id"
         ))?;
         let mut rows = st.query([now])?;
         while let Some(r) = rows.next()? {
             let cid: i64 = r.get(0)?;
-            let failed_payment =
-                if r.get::<_, Option<String>>(4)?.as_deref() == Some("failed") { r.get(3)? } else { None };
+            let failed_payment: Option<i64> = r.get(3)?;
             index.insert(cid, out.len());
             out.push(AtRisk {
                 cid,
