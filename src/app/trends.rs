@@ -69,7 +69,7 @@ pub fn figures_and_window(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{store, time};
+    use crate::store;
 
     /// The last period's framework metrics are those `report metrics` gives
     /// for the same window: one formula.
@@ -131,27 +131,5 @@ mod tests {
         let after = figures(&conn, &settings, now, By::Month, 3).unwrap();
         assert_eq!(value(&after, 0, MetricId::Critical), value(&before, 0, MetricId::Critical) + 1.0);
         assert_eq!(value(&after, 0, MetricId::Healthy), value(&before, 0, MetricId::Healthy));
-    }
-
-    /// Customers with usage per span: one range read per customer gives what
-    /// a seek per customer and span gives, for months, weeks, overlapping
-    /// and empty spans, and per plan.
-    #[test]
-    fn users_per_span_by_range_read_equal_the_index_seeks() {
-        let (conn, _, now) = crate::example::book("2026-11-20T12:00:00Z");
-        let mut spans: Vec<(i64, i64)> =
-            trends::periods(now, By::Month, 12).iter().map(|p| (p.start, p.end)).collect();
-        spans.extend(trends::periods(now, By::Week, 8).iter().map(|p| (p.start, p.end)));
-        spans.push((now - 30 * time::DAY, now + 1));
-        spans.push((now + 10, now + 5));
-        let mut plans: Vec<Option<String>> =
-            store::churn::plans(&conn).unwrap().into_iter().map(Some).collect();
-        plans.push(None);
-        for plan in &plans {
-            let seeks = store::reports::users_in(&conn, &spans, plan.as_deref(), false).unwrap();
-            let read = store::reports::users_in(&conn, &spans, plan.as_deref(), true).unwrap();
-            assert_eq!(read, seeks, "{plan:?}");
-            assert!(plan.is_some() || seeks.iter().any(|n| *n > 1), "{seeks:?}");
-        }
     }
 }
