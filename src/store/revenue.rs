@@ -110,8 +110,7 @@ pub fn histories(conn: &Connection) -> Result<Vec<(i64, Option<String>, History)
             out[i].2.changes.push((r.get(1)?, r.get(2)?));
         }
     }
-    let mut st =
-        conn.prepare_cached("SELECT cid, at, churned FROM status_changes ORDER BY cid, at, churned")?;
+    let mut st = conn.prepare_cached("SELECT cid, at, churned FROM status_changes ORDER BY cid, at, seq")?;
     let mut rows = st.query([])?;
     while let Some(r) = rows.next()? {
         if let Some(&i) = at.get(&r.get(0)?) {

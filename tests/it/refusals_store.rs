@@ -96,7 +96,7 @@ fn files_that_are_not_usable_databases() {
         ("fake.db", "error: fake.db is not a usable SQLite database: "),
         (
             newer_db.as_str(),
-            "has schema version 99, newer than this csf understands (3); it was left untouched — upgrade csf to use it",
+            "has schema version 99, newer than this csf understands (4); it was left untouched — upgrade csf to use it",
         ),
     ] {
         let before = std::fs::read(w.path(db)).unwrap();

@@ -14,7 +14,7 @@ fn new_database_is_private_and_at_the_current_version() {
     assert_eq!(mode, 0o600);
     let c = rusqlite::Connection::open(&db).unwrap();
     let v: i64 = c.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
-    assert_eq!(v, 3);
+    assert_eq!(v, csf::store::SCHEMA_VERSION);
     let j: String = c.query_row("PRAGMA journal_mode", [], |r| r.get(0)).unwrap();
     assert_eq!(j, "wal");
 }
@@ -39,7 +39,7 @@ fn a_newer_database_is_refused_and_untouched() {
     }
     let before = std::fs::read(&w.db).unwrap();
     let r = w.run(&["customer", "list"]).fails(1);
-    assert!(r.stderr.contains("schema version 99, newer than this csf understands (3)"), "{}", r.stderr);
+    assert!(r.stderr.contains("schema version 99, newer than this csf understands (4)"), "{}", r.stderr);
     assert!(r.stderr.contains("left untouched"), "{}", r.stderr);
     assert_eq!(std::fs::read(&w.db).unwrap(), before);
 }

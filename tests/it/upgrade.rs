@@ -20,7 +20,7 @@ fn a_v010_database_upgrades_with_every_row_kept_and_check_clean() {
     let before = rows_in_old_columns(&old, &old);
     assert!(before.iter().all(|(_, rows)| !rows.is_empty()), "the fixture has rows in every table");
     w.run(&["health", "list", "-f", "json"]).ok();
-    assert_eq!(w.count("PRAGMA user_version"), 3);
+    assert_eq!(w.count("PRAGMA user_version"), csf::store::SCHEMA_VERSION);
     let after = rows_in_old_columns(&old, &w.db);
     assert_eq!(after, before);
     let r = w.run(&["check"]).ok();
@@ -71,10 +71,10 @@ fn upgraded_tickets_know_who_opened_them_and_which_events_were_imported() {
 #[test]
 fn a_newer_database_is_still_refused_untouched() {
     let (w, _) = with_v010();
-    w.conn().execute_batch("PRAGMA user_version = 4").unwrap();
+    w.conn().execute_batch("PRAGMA user_version = 5").unwrap();
     let before = std::fs::read(&w.db).unwrap();
     let r = w.run(&["health", "list"]).fails(1);
-    assert!(r.stderr.contains("schema version 4, newer than this csf understands (3)"), "{}", r.stderr);
+    assert!(r.stderr.contains("schema version 5, newer than this csf understands (4)"), "{}", r.stderr);
     assert_eq!(std::fs::read(&w.db).unwrap(), before);
 }
 
@@ -96,7 +96,7 @@ fn a_v020_database_upgrades_with_every_row_kept_and_the_morning_works() {
     );
     assert_eq!(before.len(), 16, "every v2 table");
     w.run(&["today", "-f", "json"]).ok();
-    assert_eq!(w.count("PRAGMA user_version"), 3);
+    assert_eq!(w.count("PRAGMA user_version"), csf::store::SCHEMA_VERSION);
     assert_eq!(rows_in_old_columns(&old, &w.db), before);
     assert_eq!(w.count("SELECT count(*) FROM customers WHERE contact_name IS NOT NULL"), 0);
     assert_eq!(w.count("SELECT count(*) FROM skips"), 0);
@@ -104,4 +104,39 @@ fn a_v020_database_upgrades_with_every_row_kept_and_the_morning_works() {
     // The new column and table work on the upgraded file.
     w.run(&["-q", "customer", "edit", "acme", "--contact", "Jane Roe"]).ok();
     assert_eq!(w.count("SELECT count(*) FROM customers_v WHERE contact_name = 'Jane Roe'"), 1);
+}
+
+/// A database written by csf 0.3.0 at schema v3 (`tests/fixtures/v0.3.0.db`,
+/// made by `tests/fixtures/make-v0.3.0.sh`): every row of every table kept,
+/// MRR and status histories in their new tables, plan history started at
+/// signup, and the evidence table empty until measured.
+const V030: &[u8] = include_bytes!("../fixtures/v0.3.0.db");
+
+#[test]
+fn a_v030_database_upgrades_with_every_row_kept_and_the_new_tables_empty() {
+    let w = Work::new();
+    std::fs::write(&w.db, V030).unwrap();
+    let old = w.path("v0.3.0-untouched.db");
+    std::fs::write(&old, V030).unwrap();
+    let before = rows_in_old_columns(&old, &old);
+    assert!(
+        before.iter().all(|(_, rows)| !rows.is_empty()),
+        "the fixture has rows in every table: {before:?}"
+    );
+    assert_eq!(before.len(), 19, "every v3 table");
+    w.run(&["health", "list", "-f", "json"]).ok();
+    assert_eq!(w.count("PRAGMA user_version"), csf::store::SCHEMA_VERSION);
+    assert_eq!(rows_in_old_columns(&old, &w.db), before);
+    assert_eq!(w.count("SELECT count(*) FROM evidence"), 0);
+    assert_eq!(w.count("SELECT count(*) FROM sync_state"), 0);
+    assert_eq!(
+        w.count("SELECT count(*) FROM customers WHERE salutation IS NOT NULL OR stripe_id IS NOT NULL"),
+        0
+    );
+    // Every customer with a plan starts its plan history with it at signup.
+    assert_eq!(
+        w.count("SELECT count(*) FROM plan_changes p JOIN customers c USING (cid) WHERE p.plan = c.plan AND p.source = 'upgrade'"),
+        w.count("SELECT count(*) FROM customers WHERE plan IS NOT NULL")
+    );
+    w.run(&["check"]).ok();
 }
