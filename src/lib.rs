@@ -12,6 +12,7 @@ mod example;
 pub mod import;
 pub mod money;
 pub mod render;
+pub mod sources;
 pub mod store;
 pub mod time;
 
@@ -96,6 +97,7 @@ fn run(ctx: &Ctx, command: Command) -> anyhow::Result<()> {
             commands::revenue::cohorts(ctx, months, metric)
         }
         Command::Report(cmd) => commands::report::run(ctx, cmd),
+        Command::Sync(args) => commands::sync::run(ctx, args),
         Command::Config(cmd) => commands::config::run(ctx, cmd),
         Command::Backup { path } => commands::admin::backup(ctx, &path),
         Command::Check => commands::admin::check(ctx),

@@ -7,6 +7,7 @@ pub mod import;
 pub mod man;
 pub mod onboarding;
 pub mod report;
+pub mod sync;
 pub mod ticket;
 pub mod today;
 
@@ -158,6 +159,8 @@ pub enum Command {
         after_help = "Examples:\n  csf ticket list --overdue\n  csf ticket show T1\n  csf ticket reply T1 --template ack"
     )]
     Ticket(ticket::TicketCmd),
+    /// Read data from Stripe and your own PostgreSQL: `csf sync` runs every configured source
+    Sync(sync::SyncArgs),
     /// Show and change settings stored in the database
     #[command(
         subcommand,

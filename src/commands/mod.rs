@@ -12,6 +12,7 @@ pub mod import;
 pub mod onboarding;
 pub mod report;
 pub mod revenue;
+pub mod sync;
 pub mod template;
 pub mod ticket;
 pub mod today;

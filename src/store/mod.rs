@@ -13,6 +13,7 @@ pub mod reports;
 pub mod revenue;
 mod shape;
 pub mod skips;
+pub mod sync;
 pub mod tickets;
 pub mod touches;
 pub mod trends;
