@@ -141,7 +141,7 @@ fn load(conn: &Connection, cutoffs: &[i64]) -> Result<History> {
 }
 
 /// Each (cutoff, customer, sample) of the replay, in order, to `each`.
-fn sweep(
+pub(crate) fn sweep(
     history: &History,
     settings: &Settings,
     window: &Window,

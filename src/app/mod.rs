@@ -9,6 +9,7 @@ pub mod backtest;
 pub mod churn;
 pub mod customers;
 pub mod drafts;
+pub mod evidence;
 pub mod health;
 pub mod metrics;
 pub mod onboarding;

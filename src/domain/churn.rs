@@ -17,6 +17,8 @@ pub struct RiskFacts {
     pub tickets_7d: i64,
     /// The latest NPS ≤ 6 in the last 30 days: (time, score).
     pub low_nps: Option<(i64, i64)>,
+    /// The lowest NPS ≤ 6 in the last 30 days (tells a 0–5 from a 6).
+    pub lowest_nps: Option<i64>,
     /// The latest CSAT ≤ 2 in the last 30 days: (time, rating).
     pub low_csat: Option<(i64, i64)>,
     /// The latest billing record (paid/late/failed) is failed: its date.

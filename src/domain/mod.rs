@@ -2,6 +2,7 @@
 
 pub mod backtest;
 pub mod churn;
+pub mod evidence;
 pub mod health;
 pub mod metrics;
 pub mod onboarding;

@@ -9,6 +9,7 @@ use std::collections::HashMap;
 use anyhow::Result;
 use rusqlite::{params, Connection};
 
+use crate::domain::churn::RiskFacts;
 use crate::domain::health::{window_start, Facts, Payment};
 use crate::domain::settings::Settings;
 use crate::time::{Day, DAY};
@@ -30,6 +31,12 @@ pub struct CustomerHistory {
     csat: Vec<(i64, i64, i64)>,
     /// (date, status) among paid/late/failed, in (date, billing id) order
     billing: Vec<(i64, Payment)>,
+    /// Loaded for the warning signs only ([`History::load_with_signs`]):
+    /// each usage row's `count`, beside `usage`; tickets' creation times;
+    /// feature requests (id, subject, created, resolved).
+    counts: Vec<u32>,
+    tickets: Vec<i64>,
+    feature_requests: Vec<(String, Option<String>, i64, Option<i64>)>,
 }
 
 impl CustomerHistory {
@@ -40,6 +47,9 @@ impl CustomerHistory {
         self.nps = Vec::new();
         self.csat = Vec::new();
         self.billing = Vec::new();
+        self.counts = Vec::new();
+        self.tickets = Vec::new();
+        self.feature_requests = Vec::new();
     }
 
     /// Drops spare capacity once its rows are loaded (a year of events for
@@ -49,6 +59,8 @@ impl CustomerHistory {
         self.nps.shrink_to_fit();
         self.csat.shrink_to_fit();
         self.billing.shrink_to_fit();
+        self.counts.shrink_to_fit();
+        self.tickets.shrink_to_fit();
     }
 
     /// Active as of `now`: signed up on or before it (or unknown), not churned.
@@ -75,6 +87,17 @@ impl History {
     /// active at one of them, and their rows up to `last` (usage from the
     /// first 28-day window, NPS from 180 days, CSAT from 90 days before).
     pub fn load(conn: &Connection, first: i64, last: i64) -> Result<History> {
+        Self::read(conn, first, last, false)
+    }
+
+    /// [`History::load`] with what the warning signs need as well (usage
+    /// counts from 42 days before the first cutoff, tickets): for
+    /// [`risk_facts_at`].
+    pub fn load_with_signs(conn: &Connection, first: i64, last: i64) -> Result<History> {
+        Self::read(conn, first, last, true)
+    }
+
+    fn read(conn: &Connection, first: i64, last: i64, signs: bool) -> Result<History> {
         let first_day = Day::of(first);
         let mut customers = Vec::new();
         let mut index = HashMap::new();
@@ -125,7 +148,8 @@ impl History {
                 }
                 anyhow::Ok(())
             };
-        let base = window_start(first_day).start();
+        // The signs look 42 days back, the score 28.
+        let base = if signs { (first_day - 41).start() } else { window_start(first_day).start() };
         if last - base >= i64::from(u32::MAX) {
             // unreachable from the CLI: until 2106 a window starts in 1970 or later and ends by today,
             // and 32-bit offsets cover 136 years.
@@ -133,7 +157,7 @@ impl History {
         }
         each(
             // A range seek per customer who might be active: only the window's rows are read.
-            "SELECT c.cid, u.ts, u.event_id
+            "SELECT c.cid, u.ts, u.event_id, u.count
              FROM customers c CROSS JOIN usage_events u ON u.cid = c.cid AND u.ts >= ?1 AND u.ts <= ?2
              WHERE (c.signed_up_at IS NULL OR c.signed_up_at <= ?2)
              ORDER BY c.cid, u.ts",
@@ -144,6 +168,9 @@ impl History {
                 let event = u32::try_from(r.get::<_, i64>(2)?).unwrap_or(u32::MAX);
                 c.usage_base = base;
                 c.usage.push((offset, event));
+                if signs {
+                    c.counts.push(u32::try_from(r.get::<_, i64>(3)?.max(0)).unwrap_or(u32::MAX));
+                }
                 Ok(())
             },
         )?;
@@ -168,6 +195,27 @@ impl History {
                 Ok(())
             },
         )?;
+        if signs {
+            each(
+                "SELECT cid, created_at FROM tickets WHERE created_at >= ?1 AND created_at <= ?2
+                 ORDER BY cid, created_at",
+                (first_day - 6).start(),
+                &mut |c, r| {
+                    c.tickets.push(r.get(1)?);
+                    Ok(())
+                },
+            )?;
+            each(
+                "SELECT cid, id, subject, created_at, resolved_at FROM tickets
+                 WHERE category = 'feature-request' AND created_at >= ?1 AND created_at <= ?2
+                 ORDER BY cid, created_at",
+                i64::MIN,
+                &mut |c, r| {
+                    c.feature_requests.push((r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?));
+                    Ok(())
+                },
+            )?;
+        }
         // Billing in the table's order (by id): walking the (cid, date) index
         // would look every row up in the table. Each customer's list is then
         // sorted by date, stably, so equal dates keep the id order.
@@ -270,5 +318,59 @@ pub fn facts_at(c: &CustomerHistory, core: &Core, now: i64) -> Facts {
 
     let b = c.billing.partition_point(|(d, _)| *d <= now);
     f.payment = b.checked_sub(1).map(|i| c.billing[i].1);
+    f
+}
+
+/// The warning-sign facts of one customer as of `now`, from a history loaded
+/// with [`History::load_with_signs`]: the same facts `store::churn::risk_facts`
+/// reads from the tables (a test keeps them equal at every cutoff).
+pub fn risk_facts_at(c: &CustomerHistory, now: i64) -> RiskFacts {
+    let today = Day::of(now);
+    let (d41, d27, d13) = ((today - 41).start(), (today - 27).start(), (today - 13).start());
+    let mut f = RiskFacts::default();
+
+    let at = |offset: u32| c.usage_base + i64::from(offset);
+    let lo = c.usage.partition_point(|(ts, _)| at(*ts) < d41);
+    let hi = c.usage.partition_point(|(ts, _)| at(*ts) <= now);
+    for k in lo..hi {
+        let ts = at(c.usage[k].0);
+        let count = i64::from(c.counts.get(k).copied().unwrap_or(1));
+        if ts >= d13 {
+            f.recent += count;
+        } else {
+            f.prior_28 += count;
+            if ts >= d27 {
+                f.prior += count;
+            }
+        }
+    }
+    f.last_active = (hi > lo).then(|| at(c.usage[hi - 1].0));
+
+    let d7 = (today - 6).start();
+    f.tickets_7d = (c.tickets.partition_point(|t| *t <= now) - c.tickets.partition_point(|t| *t < d7)) as i64;
+
+    let d30 = (today - 29).start();
+    let lo = c.nps.partition_point(|(t, _)| *t < d30);
+    let hi = c.nps.partition_point(|(t, _)| *t <= now);
+    for &(t, score) in c.nps[lo..hi].iter().filter(|(_, s)| *s <= 6) {
+        f.low_nps = Some((t, score));
+        f.lowest_nps = Some(f.lowest_nps.map_or(score, |l| l.min(score)));
+    }
+    // CSAT parts are 25 × (rating − 1): a rating of 1 or 2 is a part ≤ 25.
+    let lo = c.csat.partition_point(|(t, _, _)| *t < d30);
+    let hi = c.csat.partition_point(|(t, _, _)| *t <= now);
+    if let Some(&(t, _, part)) = c.csat[lo..hi].iter().rev().find(|(_, _, part)| *part <= 25) {
+        f.low_csat = Some((t, part / 25 + 1));
+    }
+
+    let b = c.billing.partition_point(|(d, _)| *d <= now);
+    f.failed_payment = b.checked_sub(1).and_then(|i| (c.billing[i].1 == Payment::Failed).then_some(c.billing[i].0));
+
+    f.feature_requests = c
+        .feature_requests
+        .iter()
+        .filter(|(_, _, created, resolved)| *created <= now && resolved.is_none_or(|r| r > now))
+        .map(|(id, subject, created, _)| (id.clone(), subject.clone(), *created))
+        .collect();
     f
 }

@@ -111,14 +111,18 @@ fn read_risk_facts(conn: &Connection, now: i64, mut fold: Option<&mut WindowFold
         }
     }
     let d30 = (today - 29).start();
+    // In (cid, time) order: the last answer is the latest, the lowest kept beside it.
     let mut st = conn.prepare_cached(
-        "SELECT cid, MAX(responded_at), score FROM nps_responses
-         WHERE score <= 6 AND responded_at >= ?2 AND responded_at <= ?1 GROUP BY cid",
+        "SELECT cid, responded_at, score FROM nps_responses
+         WHERE score <= 6 AND responded_at >= ?2 AND responded_at <= ?1 ORDER BY cid, responded_at",
     )?;
     let mut rows = st.query(params![now, d30])?;
     while let Some(r) = rows.next()? {
         if let Some(i) = at(r.get(0)?) {
-            out[i].facts.low_nps = Some((r.get(1)?, r.get(2)?));
+            let f = &mut out[i].facts;
+            let score: i64 = r.get(2)?;
+            f.low_nps = Some((r.get(1)?, score));
+            f.lowest_nps = Some(f.lowest_nps.map_or(score, |l| l.min(score)));
         }
     }
     let mut st = conn.prepare_cached(

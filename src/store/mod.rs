@@ -6,6 +6,7 @@ pub mod backtest;
 pub mod churn;
 pub mod config;
 pub mod customers;
+pub mod evidence;
 pub mod health;
 pub mod onboarding;
 pub mod profile;
