@@ -84,7 +84,9 @@ fn run(ctx: &Ctx, command: Command) -> anyhow::Result<()> {
         Command::Init { example } => commands::admin::init(ctx, example),
         Command::Import(args) => commands::import::run(ctx, args),
         Command::Customer(cmd) => commands::customer::run(ctx, cmd),
-        Command::Health(cmd @ (HealthCmd::Backtest { .. } | HealthCmd::Tune { .. })) => {
+        Command::Health(
+            cmd @ (HealthCmd::Backtest { .. } | HealthCmd::Tune { .. } | HealthCmd::Evidence { .. }),
+        ) => {
             commands::backtest::run(ctx, cmd)
         }
         Command::Health(cmd) => commands::health::run(ctx, cmd),

@@ -33,7 +33,20 @@ impl ScoreSummary {
 /// Scores every active customer as of `now` and stores today's snapshots in
 /// one transaction (a rerun the same day replaces them).
 pub fn score_all(conn: &mut Connection, settings: &Settings, now: i64) -> Result<ScoreSummary> {
+    score_all_with(conn, settings, now, None)
+}
+
+/// [`score_all`], storing a fresh evidence measurement in the same transaction.
+pub fn score_all_with(
+    conn: &mut Connection,
+    settings: &Settings,
+    now: i64,
+    evidence: Option<&crate::app::evidence::Measured>,
+) -> Result<ScoreSummary> {
     store::write(conn, |tx| {
+        if let Some(m) = evidence {
+            crate::app::evidence::save(tx, now, m)?;
+        }
         let mut newest_event = None;
         let snaps =
             live_all_seeing(tx, settings, now, |r| newest_event = newest_event.max(r.facts.last_event))?;

@@ -61,6 +61,21 @@ pub enum HealthCmd {
         #[arg(long, hide = true)]
         samples: bool,
     },
+    /// Measure which signs foretold churn here: bands, each warning sign, any sign, the score's alert
+    #[command(
+        after_help = "The same cutoffs, samples and outcome as `csf health backtest`. Risk is a predictor's churn\n\
+                      rate pulled toward the base rate (a pseudo-count of 10); lift is risk ÷ the base rate;\n\
+                      catch is the share of leavers it flagged. With the default window the measurement is\n\
+                      stored, and `csf today` ranks rescues by it (`csf health score` refreshes it weekly).\n\n\
+                      Example:\n  csf health evidence\n  csf health evidence --missed-why\n  csf health evidence -f json"
+    )]
+    Evidence {
+        #[command(flatten)]
+        window: WindowArgs,
+        /// Also list the leavers the score called healthy, with the signs each had at the cutoff
+        #[arg(long)]
+        missed_why: bool,
+    },
     /// Search the weight grid for the weights that best foretold churn (fit on older cutoffs, check on newer)
     #[command(
         after_help = "Example:\n  csf health tune\n  csf health tune --step 10 --apply   # set health.weights only if the check AUC improves"

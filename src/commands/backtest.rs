@@ -1,9 +1,11 @@
-//! `csf health backtest | tune` (docs/health.md): replay past cutoffs,
-//! measure how well the score foretold churn, and search the weight grid.
+//! `csf health backtest | tune | evidence` (docs/health.md): replay past
+//! cutoffs, measure how well the score and the signs foretold churn, and
+//! search the weight grid.
 
 use anyhow::{bail, Result};
 
 use crate::app::backtest::{self as app, weights_text, Replay, Window};
+use crate::app::evidence;
 use crate::cli::health::{HealthCmd, WindowArgs};
 use crate::context::Ctx;
 use crate::domain::settings::{self, Settings};
@@ -20,13 +22,18 @@ fn window(ctx: &Ctx, w: &WindowArgs) -> Result<Window> {
     Window::new(ctx.today(), from, to, w.every, w.horizon)
 }
 
-/// The replay with a progress bar on a terminal.
-fn replay(ctx: &Ctx, conn: &rusqlite::Connection, settings: &Settings, window: Window) -> Result<Replay> {
-    let bar = ctx.show_progress().then(|| {
+/// A bar over the window's cutoffs, on a terminal.
+fn progress(ctx: &Ctx, window: Window) -> Option<indicatif::ProgressBar> {
+    ctx.show_progress().then(|| {
         let pb = indicatif::ProgressBar::new(window.cutoffs().len() as u64);
         pb.set_message("replaying cutoffs");
         pb
-    });
+    })
+}
+
+/// The replay with a progress bar on a terminal.
+fn replay(ctx: &Ctx, conn: &rusqlite::Connection, settings: &Settings, window: Window) -> Result<Replay> {
+    let bar = progress(ctx, window);
     let r = app::replay(conn, settings, window, &|| {
         if let Some(pb) = &bar {
             pb.inc(1);
@@ -87,6 +94,35 @@ pub fn run(ctx: &Ctx, cmd: HealthCmd) -> Result<()> {
                 eprintln!("Not applied: {why}; health.weights stays {}", weights_text(current));
             }
             Ok(())
+        }
+        HealthCmd::Evidence { window: w, missed_why } => {
+            let defaulted = w.from.is_none() && w.to.is_none() && w.every.is_none() && w.horizon.is_none();
+            let window = window(ctx, &w)?;
+            let bar = progress(ctx, window);
+            let m = evidence::measure(&conn, &settings, window, missed_why, &|| {
+                if let Some(pb) = &bar {
+                    pb.inc(1);
+                }
+            });
+            if let Some(pb) = bar {
+                pb.finish_and_clear();
+            }
+            let m = m?;
+            let Some(e) = &m.evidence else {
+                bail!(
+                    "no evidence yet: no customer churned within {} after a cutoff from {} to {} — \
+                     widen the window with --from, --to or --horizon once the history is longer",
+                    render::count(window.horizon, "day"),
+                    window.from,
+                    window.to
+                );
+            };
+            if defaulted {
+                crate::store::write(&mut conn, |tx| evidence::save(tx, ctx.now, &m))?;
+                ctx.info("Stored: `csf today` ranks rescues by this evidence.");
+            }
+            let missed = missed_why.then_some(m.missed.as_slice());
+            render::out(&render::evidence::report(e, ctx.today(), m.span(), missed, format, ctx.color)?)
         }
         other => unreachable!("lib.rs dispatches only backtest and tune here, not {other:?}"),
     }

@@ -43,7 +43,7 @@ pub fn run(ctx: &Ctx, cmd: HealthCmd) -> Result<()> {
             let all = app::alerts(&conn, ctx.now, status.as_deref())?;
             ctx.print_each(rh::alert_head().when_empty(empty), all.iter().map(rh::alert_row))
         }
-        cmd @ (HealthCmd::Backtest { .. } | HealthCmd::Tune { .. }) => {
+        cmd @ (HealthCmd::Backtest { .. } | HealthCmd::Tune { .. } | HealthCmd::Evidence { .. }) => {
             unreachable!("lib.rs dispatches {cmd:?} to commands::backtest")
         }
     }
@@ -58,6 +58,33 @@ fn sort_of(s: SortBy) -> Sort {
     }
 }
 
+/// A new evidence measurement when the stored one is older than a week or
+/// absent (`None`: not due, or no window to measure).
+fn refresh_evidence(
+    ctx: &Ctx,
+    conn: &Connection,
+    settings: &crate::domain::settings::Settings,
+    spinner: Option<&indicatif::ProgressBar>,
+) -> Result<Option<crate::app::evidence::Measured>> {
+    use crate::app::evidence;
+    let Some(window) = evidence::default_window(ctx.now).filter(|_| evidence::due(conn, ctx.now).unwrap_or(true))
+    else {
+        return Ok(None);
+    };
+    if let Some(pb) = spinner {
+        pb.set_message("measuring the evidence…");
+    }
+    let m = evidence::measure(conn, settings, window, false, &|| {
+        if let Some(pb) = spinner {
+            pb.tick();
+        }
+    })?;
+    if let Some(pb) = spinner {
+        pb.set_message("scoring customers…");
+    }
+    Ok(Some(m))
+}
+
 fn score(ctx: &Ctx, conn: &mut Connection, fail_on: Option<FailOn>) -> Result<()> {
     let settings = ctx.settings(conn)?;
     // A spinner on a terminal: scoring a large database takes seconds.
@@ -67,11 +94,22 @@ fn score(ctx: &Ctx, conn: &mut Connection, fail_on: Option<FailOn>) -> Result<()
         pb.enable_steady_tick(std::time::Duration::from_millis(120));
         pb
     });
-    let summary = app::score_all(conn, &settings, ctx.now);
+    let measured = refresh_evidence(ctx, conn, &settings, spinner.as_ref())?;
+    let summary = app::score_all_with(conn, &settings, ctx.now, measured.as_ref());
     if let Some(pb) = spinner {
         pb.finish_and_clear();
     }
     let summary = summary?;
+    match &measured {
+        Some(m) if m.evidence.is_some() => ctx.info(format!(
+            "Measured the evidence over {} (`csf health evidence` shows it).",
+            render::count(m.window.cutoffs().len() as i64, "cutoff")
+        )),
+        Some(_) => ctx.info(
+            "no evidence yet: no customer churned within the horizon after a cutoff (`csf today` ranks by MRR)",
+        ),
+        None => {}
+    }
     let counts: Vec<String> =
         Band::ALL.iter().map(|b| format!("{} {}", summary.count(*b), b.name())).collect();
     ctx.info(format!(

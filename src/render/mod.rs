@@ -8,6 +8,7 @@
 pub mod backtest;
 pub mod churn;
 pub mod customer;
+pub mod evidence;
 pub mod figure;
 pub mod health;
 mod machine;
