@@ -86,9 +86,7 @@ fn run(ctx: &Ctx, command: Command) -> anyhow::Result<()> {
         Command::Customer(cmd) => commands::customer::run(ctx, cmd),
         Command::Health(
             cmd @ (HealthCmd::Backtest { .. } | HealthCmd::Tune { .. } | HealthCmd::Evidence { .. }),
-        ) => {
-            commands::backtest::run(ctx, cmd)
-        }
+        ) => commands::backtest::run(ctx, cmd),
         Command::Health(cmd) => commands::health::run(ctx, cmd),
         Command::Ticket(cmd) => commands::ticket::run(ctx, cmd),
         Command::Churn(cmd) => commands::churn::run(ctx, cmd),

@@ -180,6 +180,17 @@ pub fn plan_summary(
     settings: &Settings,
     now: i64,
 ) -> Result<Option<(f64, Option<f64>, usize)>> {
+    Ok(plan_measures(conn, settings, now)?
+        .and_then(|(m, lift)| m.auc.map(|a| (a.value(), lift, m.samples as usize))))
+}
+
+/// The default-window backtest's figures (for the plan's verdict sentence)
+/// and lift, or `None` when there is no history to measure.
+pub fn plan_measures(
+    conn: &Connection,
+    settings: &Settings,
+    now: i64,
+) -> Result<Option<(Measures, Option<f64>)>> {
     let Ok(window) = Window::new(Day::of(now), None, None, None, None) else { return Ok(None) };
     // Only counts per score: the samples themselves are not kept.
     let cutoffs = window.cutoffs();
@@ -193,8 +204,10 @@ pub fn plan_summary(
         n += 1;
     });
     drop(history);
-    Ok(bt::auc_of_histogram(&churned, &retained)
-        .map(|a| (a.value(), bt::lift_of_histogram(&churned, &retained), n)))
+    if n == 0 {
+        return Ok(None);
+    }
+    Ok(Some((Measures::of_histogram(&churned, &retained), bt::lift_of_histogram(&churned, &retained))))
 }
 
 /// What a backtest found for one weight vector over all the samples.

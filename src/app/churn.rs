@@ -8,6 +8,7 @@ use chrono::{Datelike, NaiveDate};
 use rusqlite::Connection;
 
 use crate::domain::churn::{self, Risk, Signal, REASONS, RETURN_ANSWERS};
+use crate::domain::evidence::{self, Evidence, Part, Predictor, Row};
 use crate::domain::metrics::{Metric, MetricId};
 use crate::domain::sequence::{DueStep, Sequence, WINBACK};
 use crate::domain::settings::Settings;
@@ -22,6 +23,29 @@ pub struct CustomerRisk {
     pub customer_id: String,
     pub name: Option<String>,
     pub risk: Risk,
+    /// The parts of the sign the customer shows (docs/health.md#evidence).
+    pub parts: Vec<Part>,
+    /// What the stored evidence says of the sign (see [`judge`]); `None` without evidence.
+    pub evidence: Option<SignEvidence>,
+}
+
+/// What the stored evidence says of one customer's sign: the row of its
+/// strongest part, and whether every part is called not predictive here
+/// (on at least 30 samples each).
+#[derive(Debug, Clone, Copy)]
+pub struct SignEvidence {
+    pub row: Row,
+    pub not_predictive: bool,
+}
+
+/// Marks each risk with what the evidence says of its sign.
+pub fn judge(risks: &mut [CustomerRisk], e: &Evidence) {
+    for r in risks {
+        let rows: Vec<Row> = r.parts.iter().filter_map(|p| e.row(Predictor::Part(*p)).copied()).collect();
+        let Some(best) = rows.iter().copied().max_by(|a, b| a.risk.total_cmp(&b.risk)) else { continue };
+        r.evidence =
+            Some(SignEvidence { row: best, not_predictive: rows.iter().all(|x| x.not_predictive()) });
+    }
 }
 
 /// Every warning sign as of `now`, optionally only of the named signals.
@@ -74,7 +98,15 @@ pub fn risks_in(facts: Vec<AtRisk>, only: &[Signal]) -> Vec<CustomerRisk> {
     for c in facts {
         for risk in churn::risks(&c.facts) {
             if only.is_empty() || only.contains(&risk.signal) {
-                out.push(CustomerRisk { customer_id: c.id.clone(), name: c.name.clone(), risk });
+                let parts =
+                    evidence::parts(&c.facts).into_iter().filter(|p| p.signal() == risk.signal).collect();
+                out.push(CustomerRisk {
+                    customer_id: c.id.clone(),
+                    name: c.name.clone(),
+                    risk,
+                    parts,
+                    evidence: None,
+                });
             }
         }
     }

@@ -88,9 +88,29 @@ pub fn due(conn: &Connection, now: i64) -> Result<bool> {
     Ok(stored::latest_day(conn, today)?.is_none_or(|d| today - d > REFRESH_AFTER_DAYS))
 }
 
+/// A new measurement over the default window when the stored one is older
+/// than a week or absent (`None`: not due, or no window to measure): what
+/// `health score` stores beside its snapshots.
+pub fn measure_if_due(
+    conn: &Connection,
+    settings: &Settings,
+    now: i64,
+    tick: &dyn Fn(),
+) -> Result<Option<Measured>> {
+    match default_window(now) {
+        Some(w) if due(conn, now)? => Ok(Some(measure(conn, settings, w, false, tick)?)),
+        _ => Ok(None),
+    }
+}
+
 /// The evidence of a window: the stored measurement when it covers the same
 /// window, else measured now (not stored).
-pub fn for_window(conn: &Connection, settings: &Settings, window: Window, now: i64) -> Result<Option<Evidence>> {
+pub fn for_window(
+    conn: &Connection,
+    settings: &Settings,
+    window: Window,
+    now: i64,
+) -> Result<Option<Evidence>> {
     if let Some(s) = latest(conn, now)? {
         if s.span == span_of(&window) {
             return Ok(Some(s.evidence));

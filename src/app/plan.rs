@@ -40,11 +40,15 @@ pub fn gather(
     // each other); docs/performance.md has the memory this keeps.
     std::thread::scope(|scope| -> Result<PlanData> {
         let backtest = readers::beside(scope, conn, move |c| {
-            if on(Section::Health) {
-                backtest::plan_summary(c, settings, now)
-            } else {
-                Ok(None)
+            if !on(Section::Health) {
+                return Ok((None, None));
             }
+            let measures = backtest::plan_measures(c, settings, now)?;
+            let evidence = match crate::app::evidence::default_window(now) {
+                Some(w) if measures.is_some() => crate::app::evidence::for_window(c, settings, w, now)?,
+                _ => None,
+            };
+            anyhow::Ok((measures, evidence))
         });
         let risks = readers::beside(scope, conn, move |c| {
             if on(Section::ChurnRisks) {
@@ -55,7 +59,11 @@ pub fn gather(
         });
         let mut data = gather_rest(conn, settings, now, days, &on, charts)?;
         data.risks = risks.join()?;
-        data.health.backtest = backtest.join()?;
+        let (measures, evidence) = backtest.join()?;
+        data.health.backtest =
+            measures.and_then(|(m, lift)| m.auc.map(|a| (a.value(), lift, m.samples as usize)));
+        data.health.measures = measures.map(|(m, _)| m);
+        data.health.evidence = evidence;
         Ok(data)
     })
 }

@@ -59,7 +59,10 @@ pub fn run(ctx: &Ctx, cmd: HealthCmd) -> Result<()> {
                 None => settings.weights(),
             };
             let r = replay(ctx, &conn, &settings, window)?;
-            render::out(&rb::report(&r, weights, missed, samples, format, ctx.color)?)
+            // The evidence of the same window: stored when it covers it, else measured (not stored).
+            let signs_better = evidence::for_window(&conn, &settings, window, ctx.now)?
+                .is_some_and(|e| e.signs_beat_score());
+            render::out(&rb::report(&r, weights, missed, samples, signs_better, format, ctx.color)?)
         }
         HealthCmd::Tune { window: w, step, apply } => {
             if step == 0 || 100 % step != 0 {

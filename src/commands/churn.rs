@@ -19,7 +19,10 @@ pub fn run(ctx: &Ctx, cmd: ChurnCmd) -> Result<()> {
     match cmd {
         ChurnCmd::Risks { signal, fail_on } => {
             let only: Vec<Signal> = signal.iter().map(|s| Signal::from(*s)).collect();
-            let risks = app::risks(&conn, now, &only)?;
+            let mut risks = app::risks(&conn, now, &only)?;
+            if let Some(stored) = crate::app::evidence::latest(&conn, now)? {
+                app::judge(&mut risks, &stored.evidence);
+            }
             if risks.is_empty() {
                 ctx.info("No warning signs as of now.");
             }

@@ -1,5 +1,5 @@
-//! `csf health score | list | show | alerts` (docs/health.md); `backtest`
-//! and `tune` are in `commands::backtest`.
+//! `csf health score | list | show | alerts` (docs/health.md); `backtest`,
+//! `tune` and `evidence` are in `commands::backtest`.
 
 use anyhow::Result;
 use rusqlite::Connection;
@@ -58,33 +58,6 @@ fn sort_of(s: SortBy) -> Sort {
     }
 }
 
-/// A new evidence measurement when the stored one is older than a week or
-/// absent (`None`: not due, or no window to measure).
-fn refresh_evidence(
-    ctx: &Ctx,
-    conn: &Connection,
-    settings: &crate::domain::settings::Settings,
-    spinner: Option<&indicatif::ProgressBar>,
-) -> Result<Option<crate::app::evidence::Measured>> {
-    use crate::app::evidence;
-    let Some(window) = evidence::default_window(ctx.now).filter(|_| evidence::due(conn, ctx.now).unwrap_or(true))
-    else {
-        return Ok(None);
-    };
-    if let Some(pb) = spinner {
-        pb.set_message("measuring the evidence…");
-    }
-    let m = evidence::measure(conn, settings, window, false, &|| {
-        if let Some(pb) = spinner {
-            pb.tick();
-        }
-    })?;
-    if let Some(pb) = spinner {
-        pb.set_message("scoring customers…");
-    }
-    Ok(Some(m))
-}
-
 fn score(ctx: &Ctx, conn: &mut Connection, fail_on: Option<FailOn>) -> Result<()> {
     let settings = ctx.settings(conn)?;
     // A spinner on a terminal: scoring a large database takes seconds.
@@ -94,22 +67,19 @@ fn score(ctx: &Ctx, conn: &mut Connection, fail_on: Option<FailOn>) -> Result<()
         pb.enable_steady_tick(std::time::Duration::from_millis(120));
         pb
     });
-    let measured = refresh_evidence(ctx, conn, &settings, spinner.as_ref())?;
+    if let Some(pb) = &spinner {
+        pb.set_message("measuring the evidence, then scoring…");
+    }
+    let measured = crate::app::evidence::measure_if_due(conn, &settings, ctx.now, &|| {
+        if let Some(pb) = &spinner {
+            pb.tick();
+        }
+    })?;
     let summary = app::score_all_with(conn, &settings, ctx.now, measured.as_ref());
     if let Some(pb) = spinner {
         pb.finish_and_clear();
     }
     let summary = summary?;
-    match &measured {
-        Some(m) if m.evidence.is_some() => ctx.info(format!(
-            "Measured the evidence over {} (`csf health evidence` shows it).",
-            render::count(m.window.cutoffs().len() as i64, "cutoff")
-        )),
-        Some(_) => ctx.info(
-            "no evidence yet: no customer churned within the horizon after a cutoff (`csf today` ranks by MRR)",
-        ),
-        None => {}
-    }
     let counts: Vec<String> =
         Band::ALL.iter().map(|b| format!("{} {}", summary.count(*b), b.name())).collect();
     ctx.info(format!(
@@ -118,6 +88,16 @@ fn score(ctx: &Ctx, conn: &mut Connection, fail_on: Option<FailOn>) -> Result<()
         iso_date(ctx.now),
         counts.join(", ")
     ));
+    match &measured {
+        Some(m) if m.evidence.is_some() => ctx.info(format!(
+            "Measured the evidence over {} (`csf health evidence` shows it).",
+            render::count(m.window.cutoffs().len() as i64, "cutoff")
+        )),
+        Some(_) => ctx.info(
+            "no evidence yet: no customer churned within 90 days of a cutoff (`csf today` ranks by MRR)",
+        ),
+        None => {}
+    }
     if let Some(stale) =
         crate::app::today::stale_warning_after(conn, &settings, ctx.now, summary.newest_event)?
     {

@@ -213,6 +213,10 @@ pub fn revenue_churn(i: &Inputs, s: &Settings) -> Metric {
     )
 }
 
+/// The churn step when the evidence shows the warning signs foretell churn
+/// better than the score's bands (docs/health.md#evidence).
+pub const CHURN_STEP_BY_SIGNS: &str = "Act on the warning signs (`csf churn risks --fail-on any` nightly; here they foretold churn better than the score's alert bands), run the win-back sequence and reach out proactively to customers showing them";
+
 /// The framework's step for a metric off target, and what it should move;
 /// `None` for a figure the framework gives no step for (revenue churn, the
 /// onboarding goals, the health bands and MRR at risk).

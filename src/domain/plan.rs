@@ -115,6 +115,19 @@ pub struct HealthSection {
     pub mrr_at_risk: Option<(Cents, i64, i64)>,
     /// The default backtest (docs/health.md): (AUC, lift, samples).
     pub backtest: Option<(f64, Option<f64>, usize)>,
+    /// The default backtest's figures, for its verdict sentence.
+    pub measures: Option<crate::domain::backtest::Measures>,
+    /// The evidence of the same window (docs/health.md#evidence).
+    pub evidence: Option<crate::domain::evidence::Evidence>,
+}
+
+impl HealthSection {
+    /// Whether the plan may recommend an alert on the score's bands: not when
+    /// the evidence shows the warning signs are the better guide, or calls
+    /// the score's alert not predictive.
+    pub fn band_alerts_advised(&self) -> bool {
+        !self.evidence.as_ref().is_some_and(|e| e.advise_against_band_alerts())
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -10,9 +10,6 @@ use crate::render::figure::fixed;
 use crate::render::{count, Cell, Format, Rows, Value};
 use crate::time::{self, iso_date};
 
-/// A band with fewer samples than this says so: its rates are anecdotes.
-pub const FEW_SAMPLES: usize = 30;
-
 /// Weights with their names: "usage 40, engagement 30, satisfaction 20, payment 10".
 pub fn labelled(w: [u32; 4]) -> String {
     format!("usage {}, engagement {}, satisfaction {}, payment {}", w[0], w[1], w[2], w[3])
@@ -45,15 +42,26 @@ pub fn missed_words(m: &Measures) -> String {
     }
 }
 
-/// The first lines of the report: the verdict in words and the next step.
-pub fn verdict_lines(m: &Measures) -> String {
+/// The verdict sentence: "Verdict: fair (AUC 0.60) — 7 in 10 leavers looked
+/// healthy", with what to do when the warning signs beat the score's alert
+/// bands in the evidence of the same window.
+pub fn verdict_sentence(m: &Measures, signs_better: bool) -> String {
     let v = m.verdict();
-    let head = match v {
-        Verdict::Unknown => {
-            "Verdict: unknown — the window needs both leavers and stayers to judge the score".into()
-        }
-        _ => format!("Verdict: {} (AUC {}) — {}", v.name(), auc_text(m), missed_words(m)),
+    if v == Verdict::Unknown {
+        return "Verdict: unknown — the window needs both leavers and stayers to judge the score".into();
+    }
+    let advice = if signs_better {
+        format!("; {}: {}", v.name(), crate::render::evidence::SIGNS_BETTER)
+    } else {
+        String::new()
     };
+    format!("Verdict: {} (AUC {}) — {}{advice}", v.name(), auc_text(m), missed_words(m))
+}
+
+/// The first lines of the report: the verdict in words and the next step.
+pub fn verdict_lines(m: &Measures, signs_better: bool) -> String {
+    let v = m.verdict();
+    let head = verdict_sentence(m, signs_better);
     let next = match v {
         Verdict::Unknown => "Next: widen the window with --from, --to or --horizon.",
         Verdict::Weak | Verdict::Fair => {
@@ -114,11 +122,13 @@ fn csv_cell(k: &str, v: &Json) -> String {
 
 /// `health backtest` in `format`; `missed` lists the churned-while-healthy
 /// samples, `list` every sample (JSON).
+#[allow(clippy::too_many_arguments)]
 pub fn report(
     r: &Replay,
     weights: [u32; 4],
     missed: bool,
     list: bool,
+    signs_better: bool,
     format: Format,
     color: bool,
 ) -> Result<String> {
@@ -148,6 +158,7 @@ pub fn report(
             let mut o: serde_json::Map<String, Json> =
                 summary_fields(r, weights, &s).into_iter().map(|(k, v)| (k.to_string(), v)).collect();
             o.insert("bands".into(), band_json(&s.bands));
+            o.insert("signs_better".into(), json!(signs_better));
             if missed {
                 o.insert("missed_samples".into(), json!(missed_list));
             }
@@ -181,7 +192,8 @@ pub fn report(
     let mut rows = Rows::new(&["status", "samples", "churned", "churn_rate", "share_of_churn"]);
     for b in &s.bands {
         let status = Cell::from(Value::text(b.band.name()));
-        let status = if b.samples < FEW_SAMPLES {
+        // Fewer samples than this: its rates are anecdotes, and it says so.
+        let status = if (b.samples as u64) < crate::domain::evidence::FEW_SAMPLES {
             status.shown(format!("{} (few samples)", b.band.name()))
         } else {
             status
@@ -195,7 +207,7 @@ pub fn report(
         ]);
     }
     let overall = (m.samples > 0).then(|| 100.0 * m.churned as f64 / m.samples as f64);
-    let mut out = verdict_lines(m);
+    let mut out = verdict_lines(m, signs_better);
     out.push_str(&format!(
         "\nBacktest {} → {}: {} every {}, churn within {}, weights {}\n\
          {}, {} churned ({})\n\n",

@@ -13,17 +13,30 @@ pub fn risk_rows(risks: &[CustomerRisk]) -> Rows {
 
 /// The columns of [`risk_rows`].
 pub fn risk_head() -> Rows {
-    Rows::new(&["customer_id", "name", "signal", "detail", "response"]).drop_order(&["response"])
+    Rows::new(&["customer_id", "name", "signal", "detail", "response", "evidence"])
+        .drop_order(&["response", "evidence"])
 }
 
-/// One row of [`risk_rows`].
+/// One row of [`risk_rows`]; `evidence` is what the stored evidence says of
+/// the sign ("strong: 14 of 15 left", "not predictive here: 4 of 89 left").
 pub fn risk_row(r: &CustomerRisk) -> Vec<Cell> {
+    let evidence = r.evidence.map(|e| {
+        let words = if e.not_predictive { "not predictive here".to_string() } else { e.row.words_text() };
+        format!("{words}: {} of {} left", e.row.churned, e.row.samples)
+    });
+    let signal = Cell::from(r.risk.signal.name());
+    let signal = if r.evidence.is_some_and(|e| e.not_predictive) {
+        signal.tone(Tone::Dim)
+    } else {
+        signal.tone(Tone::Red)
+    };
     vec![
         r.customer_id.clone().into(),
         r.name.clone().into(),
-        Cell::from(r.risk.signal.name()).tone(Tone::Red),
+        signal,
         r.risk.detail.clone().into(),
         r.risk.response.into(),
+        Value::opt_text(evidence).into(),
     ]
 }
 

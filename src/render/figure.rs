@@ -95,7 +95,15 @@ pub fn target_text(m: &Metric) -> String {
 /// The framework's step for a metric off target, naming its figure; `None`
 /// for a figure the framework has no step for.
 pub fn improvement(m: &Metric) -> Option<String> {
+    improvement_guided(m, false)
+}
+
+/// [`improvement`], with the churn step pointing at the warning signs
+/// instead of the score's bands when the evidence says so (`signs`).
+pub fn improvement_guided(m: &Metric, signs: bool) -> Option<String> {
     let (step, impact) = metrics::improvement(m)?;
+    let step =
+        if signs && m.which == metrics::MetricId::ChurnRate { metrics::CHURN_STEP_BY_SIGNS } else { step };
     Some(format!(
         "{step} ({} is {} against a target of {}): {impact}",
         m.label(),

@@ -364,7 +364,8 @@ pub fn risk_facts_at(c: &CustomerHistory, now: i64) -> RiskFacts {
     }
 
     let b = c.billing.partition_point(|(d, _)| *d <= now);
-    f.failed_payment = b.checked_sub(1).and_then(|i| (c.billing[i].1 == Payment::Failed).then_some(c.billing[i].0));
+    f.failed_payment =
+        b.checked_sub(1).and_then(|i| (c.billing[i].1 == Payment::Failed).then_some(c.billing[i].0));
 
     f.feature_requests = c
         .feature_requests

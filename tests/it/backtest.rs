@@ -168,6 +168,7 @@ fn backtest_counts_outcomes_and_writes_nothing() {
             "missed",
             "alert_rate",
             "bands",
+            "signs_better",
             "missed_samples"
         ]
     );

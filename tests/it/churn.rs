@@ -36,7 +36,7 @@ fn usage_drop_at_and_just_past_the_threshold() {
     assert_eq!(
         j[0],
         serde_json::json!({"customer_id": "under", "name": null, "signal": "usage-drop",
-            "detail": "activity 2 vs 5, \u{2212}60%", "response": "Re-engagement email"})
+            "detail": "activity 2 vs 5, \u{2212}60%", "response": "Re-engagement email", "evidence": null})
     );
     import(&w, "usage", "customer,timestamp,event,count\nfew,2026-10-31,export,1\n");
     assert!(risk_pairs(&w).contains(&("few".into(), "usage-drop".into())), "4 prior events is the minimum");
@@ -82,7 +82,7 @@ quiet,2026-11-01,49,late
         j,
         serde_json::json!([{"customer_id": "quiet", "name": "Quiet Co", "signal": "usage-drop",
             "detail": "went quiet: no activity in 14 days after 5 in the 28 before; last active 2026-10-16",
-            "response": "Re-engagement email"}])
+            "response": "Re-engagement email", "evidence": null}])
     );
     w.run(&["churn", "risks", "--fail-on", "any"]).fails(3);
 }

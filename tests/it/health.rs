@@ -33,7 +33,11 @@ fn scores_match_the_hand_computed_ones() {
     let w = dataset();
     let r = w.run(&["health", "score"]).ok();
     assert_eq!(r.stdout, "");
-    assert_eq!(r.stderr, "Scored 2 customers for 2026-11-20: 0 healthy, 1 neutral, 1 at-risk, 0 critical\n");
+    assert_eq!(
+        r.stderr,
+        "Scored 2 customers for 2026-11-20: 0 healthy, 1 neutral, 1 at-risk, 0 critical\n\
+         Measured the evidence over 12 cutoffs (`csf health evidence` shows it).\n"
+    );
     let j = w.run(&["health", "list", "-f", "json"]).ok().json();
     assert_eq!(
         j,

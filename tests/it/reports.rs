@@ -45,6 +45,8 @@ fn mask_backtest(md: &str) -> String {
     md.lines()
         .map(|l| match l.strip_prefix("Backtest: the score foretold 90-day churn with AUC ") {
             Some(_) => "Backtest: the score foretold 90-day churn with AUC [auc] (lift [lift]×) over [n] samples — `csf health backtest`.".to_string(),
+            None if l.starts_with("Verdict: ") => "Verdict: [verdict]".to_string(),
+            None if l.starts_with("Evidence: ") => "Evidence: [evidence]".to_string(),
             None => l.to_string(),
         })
         .collect::<Vec<_>>()

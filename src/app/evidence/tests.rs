@@ -63,9 +63,11 @@ fn generated(now: i64) -> rusqlite::Connection {
             let day = signup + rng.below(end - signup);
             let created = day.start() + rng.below(DAY);
             let category = if rng.below(3) == 0 { "feature-request" } else { "bug" };
-            let resolved = if rng.below(2) == 0 { stamp(created + rng.below(40) * DAY) } else { String::new() };
+            let resolved =
+                if rng.below(2) == 0 { stamp(created + rng.below(40) * DAY) } else { String::new() };
             let csat = if resolved.is_empty() { String::new() } else { (1 + rng.below(5)).to_string() };
-            tickets.push_str(&format!("t{tid},c{i:03},Help,{category},{},{resolved},{csat}\n", stamp(created)));
+            tickets
+                .push_str(&format!("t{tid},c{i:03},Help,{category},{},{resolved},{csat}\n", stamp(created)));
             if rng.below(3) == 0 {
                 // A burst: three more the same week.
                 for k in 1..=3 {

@@ -96,7 +96,8 @@ fn improvements(o: &mut String, d: &PlanData) {
             o.push_str("1. Keep the weekly review: every measured metric is on target\n");
         }
     }
-    for (i, step) in off.iter().filter_map(|m| figure::improvement(m)).enumerate() {
+    let guided = !d.health.band_alerts_advised();
+    for (i, step) in off.iter().filter_map(|m| figure::improvement_guided(m, guided)).enumerate() {
         o.push_str(&format!("{}. {step}\n", i + 1));
     }
 }
@@ -166,6 +167,22 @@ fn health(o: &mut String, h: &HealthSection, charts: bool) {
         o.push_str(&format!(
             "\nBacktest: the score foretold 90-day churn with AUC {auc:.2}{lift} over {samples} samples — `csf health backtest`.\n"
         ));
+    }
+    if let Some(m) = &h.measures {
+        let signs_better = h.evidence.as_ref().is_some_and(|e| e.signs_beat_score());
+        o.push_str(&format!("\n{}.\n", crate::render::backtest::verdict_sentence(m, signs_better)));
+    }
+    if let Some(e) = &h.evidence {
+        let mut s = crate::render::evidence::summary(e);
+        if let Some(first) = s.get(..1) {
+            s = format!("{}{}", first.to_uppercase(), &s[1..]);
+        }
+        o.push_str(&format!("\nEvidence: {s} — `csf health evidence`.\n"));
+        if !h.band_alerts_advised() {
+            o.push_str(
+                "Alert nightly on the warning signs, not on the score's bands: `csf churn risks --fail-on any`.\n",
+            );
+        }
     }
     if charts {
         o.push_str("\n```mermaid\npie title Customer health\n");

@@ -50,6 +50,7 @@ fn every_section_renders_from_plain_structs() {
             }],
             mrr_at_risk: Some((Cents(4900), 2, 1)),
             backtest: Some((0.7412, Some(2.14), 39)),
+            ..HealthSection::default()
         },
         risks: vec![RiskRow {
             customer_id: "x".into(),
