@@ -146,8 +146,7 @@ pub fn report(
     );
     if let Some(m) = missed {
         out.push('\n');
-        let mut t = Rows::new(&["cutoff", "customer_id", "score", "signs"])
-            .when_empty("No leaver was scored healthy at a cutoff.");
+        let mut t = Rows::new(&["cutoff", "customer_id", "score", "signs"]);
         for x in m {
             let signs: Vec<&str> = x.parts.iter().map(|p| p.name()).collect();
             t.push(vec![
@@ -157,8 +156,12 @@ pub fn report(
                 Value::text(if signs.is_empty() { "none".to_string() } else { signs.join(", ") }).into(),
             ]);
         }
-        out.push_str(&format!("Leavers the score called healthy ({}):\n", m.len()));
-        out.push_str(&t.render(format, color)?);
+        if m.is_empty() {
+            out.push_str("No leaver was scored healthy at a cutoff.\n");
+        } else {
+            out.push_str(&format!("Leavers the score called healthy ({}):\n", m.len()));
+            out.push_str(&t.render(format, color)?);
+        }
     }
     Ok(out)
 }

@@ -12,6 +12,7 @@ mod cli;
 mod config;
 mod customer;
 mod demo;
+mod evidence;
 mod formats;
 mod health;
 mod hostile;

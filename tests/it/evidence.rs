@@ -1,0 +1,178 @@
+//! `csf health evidence` (docs/health.md#evidence): what foretold churn,
+//! counted by hand on a small book, stored by `health score` once a week,
+//! and heard in the backtest's verdict and the plan.
+
+use serde_json::Value;
+
+use crate::common::Work;
+
+/// 12 customers signed up 2026-01-01, two cutoffs (06-01, 07-01), a 30-day horizon:
+/// - a1…a6 use the product daily (a1 churns 07-20: churned at the second cutoff);
+///   a1, a4, a5, a6 answered NPS 10 in January (healthy);
+///   a2 answered NPS 6 on 05-20, a3 answered 3 on 05-10 and 6 on 05-20 (a 0–5 answer
+///   decides), both inside the first cutoff's 30 days only;
+/// - b1…b3 never used it (critical at both cutoffs; b1 churns 07-10: churned at the second);
+/// - c1…c3 use it daily but their latest invoice failed (05-15); c1 and c2 churn 06-15
+///   (churned at the first cutoff, gone at the second).
+///
+/// Samples: 12 + 10 = 22, of them 4 churned (base 4/22).
+fn small_book() -> Work {
+    let w = Work::new();
+    let mut customers = String::from("id,name,signed_up_at,churned_at\n");
+    let mut usage = String::from("customer,timestamp,event\n");
+    let mut billing = String::from("customer,date,amount,status\n");
+    let churn = |id: &str| match id {
+        "a1" => "2026-07-20",
+        "b1" => "2026-07-10",
+        "c1" | "c2" => "2026-06-15",
+        _ => "",
+    };
+    for g in ["a", "b", "c"] {
+        let n = if g == "a" { 6 } else { 3 };
+        for i in 1..=n {
+            let id = format!("{g}{i}");
+            let until = match churn(&id) {
+                "" => "2026-11-20",
+                d => d,
+            };
+            customers.push_str(&format!("{id},{id},2026-01-01,{}\n", churn(&id)));
+            billing.push_str(&format!("{id},2026-05-01,49,paid\n"));
+            if g == "c" {
+                billing.push_str(&format!("{id},2026-05-15,49,failed\n"));
+            }
+            if g != "b" {
+                let mut d = chrono::NaiveDate::from_ymd_opt(2026, 1, 2).unwrap();
+                while d.format("%Y-%m-%d").to_string().as_str() < until {
+                    usage.push_str(&format!("{id},{}T10:00:00Z,reports\n", d.format("%Y-%m-%d")));
+                    d = d.succ_opt().unwrap();
+                }
+            }
+        }
+    }
+    let nps = "customer,responded_at,score\na2,2026-05-20,6\na3,2026-05-10,3\na3,2026-05-20,6\n\
+               a1,2026-01-15,10\na4,2026-01-15,10\na5,2026-01-15,10\na6,2026-01-15,10\n";
+    for (kind, text) in
+        [("customers", customers), ("usage", usage), ("billing", billing), ("nps", nps.to_string())]
+    {
+        w.file(&format!("{kind}.csv"), text);
+        w.run(&["-q", "import", kind, &format!("{kind}.csv")]).ok();
+    }
+    w
+}
+
+const WINDOW: &[&str] = &["--from", "2026-06-01", "--to", "2026-07-01", "--every", "30", "--horizon", "30"];
+
+fn rows_of(j: &Value) -> Vec<&Value> {
+    j.as_array().expect("an array of predictors").iter().collect()
+}
+
+fn row<'a>(rows: &[&'a Value], name: &str) -> &'a Value {
+    rows.iter().find(|r| r["predictor"] == name).unwrap_or_else(|| panic!("no row {name}"))
+}
+
+fn close(v: &Value, want: f64) -> bool {
+    (v.as_f64().unwrap() - want).abs() < 1e-9
+}
+
+#[test]
+fn evidence_is_counted_as_by_hand() {
+    let w = small_book();
+    let mut args = vec!["-f", "json", "health", "evidence"];
+    args.extend_from_slice(WINDOW);
+    let before = w.dump();
+    let j = w.run(&args).ok().json();
+    assert_eq!(w.dump(), before, "a window of its own is reported, not stored");
+    let rows = rows_of(&j);
+    assert_eq!(rows.len(), 14, "every predictor has a row");
+    let base = 4.0 / 22.0;
+    // risk = (churned + 10 × base) ÷ (samples + 10) × 100; lift = risk ÷ (base × 100).
+    let risk = |churned: f64, samples: f64| (churned + 10.0 * base) / (samples + 10.0) * 100.0;
+    for (name, samples, churned) in [
+        ("payment-failure", 4, 2), // c1, c2, c3 at 06-01; c3 at 07-01
+        ("any-sign", 6, 2),        // those, and a2, a3 at 06-01
+        ("nps-6", 1, 0),           // a2 only: a3's 3 makes it a detractor
+        ("nps-0-5", 1, 0),         // a3
+        ("critical", 6, 1),        // b1…b3 at both cutoffs; b1 churned
+        ("at-risk", 0, 0),
+        ("score-alert", 6, 1), // the critical ones
+        ("went-quiet", 0, 0),
+    ] {
+        let r = row(&rows, name);
+        assert_eq!(
+            (r["samples"].as_u64(), r["churned"].as_u64()),
+            (Some(samples), Some(churned)),
+            "{name}: {r}"
+        );
+        let want = risk(churned as f64, samples as f64);
+        assert!(close(&r["risk"], want), "{name}: risk {} want {want}", r["risk"]);
+        assert!(close(&r["lift"], want / (base * 100.0)), "{name}: lift {}", r["lift"]);
+        assert!(close(&r["catch"], churned as f64 * 100.0 / 4.0), "{name}: catch {}", r["catch"]);
+    }
+    assert_eq!(row(&rows, "went-quiet")["churn_rate"], Value::Null);
+    assert!(close(&row(&rows, "went-quiet")["lift"], 1.0));
+    // payment-failure: risk 27.3%, lift 1.5 → useful, on 4 samples.
+    assert_eq!(row(&rows, "payment-failure")["words"], "useful (few samples)");
+    assert_eq!(row(&rows, "score-alert")["words"], "not predictive here (few samples)");
+    assert_eq!(row(&rows, "payment-failure")["measured_on"], "2026-11-20");
+    // Sorted by lift, highest first.
+    let lifts: Vec<f64> = rows.iter().map(|r| r["lift"].as_f64().unwrap()).collect();
+    assert!(lifts.windows(2).all(|p| p[0] >= p[1]), "{lifts:?}");
+
+    // The table ends with the sentence comparing the signs with the score.
+    let mut args = vec!["health", "evidence", "--missed-why"];
+    args.extend_from_slice(WINDOW);
+    let t = w.run(&args).ok().stdout;
+    assert!(
+        t.contains("Warning signs caught 50.0% of leavers at 1.3× the base rate; the score's alert bands caught 25.0% at 1.0×."),
+        "{t}"
+    );
+    // The signs beat the score here (lift 1.31 > 0.97, catch 50% > 25%): the backtest says so.
+    let mut args = vec!["health", "backtest"];
+    args.extend_from_slice(WINDOW);
+    let b = w.run(&args).ok().stdout;
+    assert!(
+        b.lines().next().unwrap().ends_with(
+            "do not rely on the at-risk list alone; the warning signs are the better guide here — csf health evidence."
+        ),
+        "{b}"
+    );
+    // a1 left at the second cutoff while healthy, with no sign.
+    assert!(t.contains("Leavers the score called healthy"), "{t}");
+    assert!(t.lines().any(|l| l.contains("2026-07-01") && l.contains("a1") && l.contains("none")), "{t}");
+}
+
+#[test]
+fn health_score_stores_the_evidence_and_measures_again_after_a_week() {
+    let w = small_book();
+    let measured =
+        |now: &str| w.run_at(now, &["health", "score"]).ok().stderr.contains("Measured the evidence");
+    assert!(measured("2026-11-20T08:00:00Z"), "a fresh database measures");
+    let stored = w.count("SELECT count(*) FROM evidence WHERE measured_on = '2026-11-20'");
+    assert_eq!(stored, 14, "one row per predictor");
+    assert!(!measured("2026-11-21T08:00:00Z"), "not again the next day");
+    assert!(!measured("2026-11-27T08:00:00Z"), "not 7 days later");
+    assert!(measured("2026-11-28T08:00:00Z"), "8 days later");
+    assert_eq!(
+        w.count("SELECT count(DISTINCT measured_on) FROM evidence"),
+        2,
+        "earlier measurements are kept"
+    );
+    // --backfill never measures.
+    let r = w.run_at("2026-12-20T08:00:00Z", &["health", "score", "--backfill", "--from", "2026-12-10"]).ok();
+    assert!(!r.stderr.contains("Measured the evidence"), "{}", r.stderr);
+    assert_eq!(w.count("SELECT count(DISTINCT measured_on) FROM evidence"), 2);
+}
+
+#[test]
+fn without_a_churn_in_the_window_nothing_is_stored() {
+    let w = Work::new();
+    w.file("c.csv", "id,signed_up_at\nx,2026-11-01\n");
+    w.run(&["-q", "import", "customers", "c.csv"]).ok();
+    let r = w.run(&["health", "score"]).ok();
+    assert!(r.stderr.contains("no evidence yet"), "{}", r.stderr);
+    assert_eq!(w.count("SELECT count(*) FROM evidence"), 0);
+    let before = w.dump();
+    let r = w.run(&["health", "evidence"]).fails(1);
+    assert!(r.stderr.contains("no evidence yet") && r.stderr.contains("widen the window"), "{}", r.stderr);
+    assert_eq!(w.dump(), before);
+}
