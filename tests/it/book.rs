@@ -1,6 +1,7 @@
 //! `csf today` on a realistic book (docs/today.md): 300 customers with 18
 //! months of history imported at once — most healthy, some fading, some
-//! churned after warning signs, a few new — judged as a founder would.
+//! light users who stay, some churned after warning signs, a few new —
+//! judged as a founder would.
 
 use std::collections::{HashMap, HashSet};
 
@@ -34,14 +35,14 @@ fn date(day: i64) -> String {
     d.format("%Y-%m-%d").to_string()
 }
 
-struct Person {
+pub(crate) struct Person {
     id: String,
     signup: i64,
     churned: Option<i64>,
 }
 
 /// Writes the book's five files; returns who is who.
-fn book(w: &Work) -> Vec<Person> {
+pub(crate) fn book(w: &Work) -> Vec<Person> {
     let mut rng = Rng(42);
     let mut people = Vec::new();
     let mut customers = String::from("id,name,email,plan,mrr,signed_up_at,churned_at\n");
@@ -69,10 +70,18 @@ fn book(w: &Work) -> Vec<Person> {
             date(signup),
             churned.map_or(String::new(), date)
         ));
-        let every = if kind < 50 { 1 + rng.below(2) } else { 2 + rng.below(4) };
+        // 10% light users: one feature every week or two, for years, and they stay.
+        let light = (30..40).contains(&kind);
+        let every = if light {
+            7 + rng.below(8)
+        } else if kind < 50 {
+            1 + rng.below(2)
+        } else {
+            2 + rng.below(4)
+        };
         let mut d = signup;
         while d <= stops.min(NOW_DAY) {
-            let f = features[rng.below(4) as usize];
+            let f = if light { features[0] } else { features[rng.below(4) as usize] };
             events.push((d * DAY + 9 * 3600 + rng.below(8 * 3600), format!("{id},{f}")));
             if rng.chance(40) {
                 events.push((

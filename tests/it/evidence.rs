@@ -176,3 +176,22 @@ fn without_a_churn_in_the_window_nothing_is_stored() {
     assert!(r.stderr.contains("no evidence yet") && r.stderr.contains("widen the window"), "{}", r.stderr);
     assert_eq!(w.dump(), before);
 }
+
+/// On a realistic book where churn is preceded by signs (a fade, failed
+/// payments, detractors), the evidence says the signs are the better guide:
+/// the backtest names `csf health evidence` and the plan recommends no band
+/// alert, only `csf churn risks --fail-on any`.
+#[test]
+fn on_a_realistic_book_the_signs_are_the_better_guide_and_the_plan_says_so() {
+    let w = Work::new();
+    crate::book::book(&w);
+    let e = w.run(&["health", "evidence"]).ok().stdout;
+    assert!(e.contains("Warning signs caught"), "{e}");
+    let b = w.run(&["health", "backtest"]).ok().stdout;
+    assert!(b.lines().next().unwrap().contains("csf health evidence"), "{b}");
+    w.run(&["-q", "health", "score"]).ok();
+    let plan = w.run(&["report", "plan"]).ok().stdout;
+    assert!(!plan.contains("--fail-on at-risk") && !plan.contains("--fail-on critical"), "{plan}");
+    assert!(plan.contains("csf churn risks --fail-on any"), "{plan}");
+    assert!(plan.contains("do not rely on the at-risk list alone"), "{plan}");
+}
