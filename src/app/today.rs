@@ -10,7 +10,8 @@ use rusqlite::Connection;
 
 use crate::app::drafts::Drafts;
 use crate::app::{churn, health, onboarding, readers};
-use crate::domain::health::Payment;
+use crate::domain::evidence::Predictor;
+use crate::domain::health::{Band, Payment};
 use crate::domain::sequence::{self, DueStep as SeqStep, ONBOARDING, WINBACK};
 use crate::domain::settings::Settings;
 use crate::domain::templates::step_name;
@@ -18,6 +19,7 @@ use crate::domain::today::judge::{self, DueStep, Facts, Sign};
 use crate::domain::today::{self as td, Action, Effect, Kind};
 use crate::store::churn::AtRisk;
 use crate::store::customers::{self, Customer};
+use crate::store::evidence::Stored;
 use crate::store::health::{self as hstore, Features, Window};
 use crate::store::{skips, touches};
 use crate::time::{self, iso_date};
@@ -40,6 +42,8 @@ pub struct Morning {
     people: Vec<Customer>,
     facts: Vec<Facts>,
     now: i64,
+    /// The latest stored evidence on or before now: rescues rank by it.
+    evidence: Option<Stored>,
     due: Vec<Entry>,
     skipped: Vec<(Entry, i64)>,
 }
@@ -62,8 +66,10 @@ impl Morning {
     fn action(&self, e: &Entry) -> Action {
         match e {
             Entry::Ready(a) => (**a).clone(),
-            Entry::Judged { person, .. } => judged(&self.people[*person], &self.facts[*person], self.now)
-                .unwrap_or_else(|| unreachable!("a judged entry has a verdict")),
+            Entry::Judged { person, .. } => {
+                judged(&self.people[*person], &self.facts[*person], self.now, self.evidence.as_ref())
+                    .unwrap_or_else(|| unreachable!("a judged entry has a verdict"))
+            }
         }
     }
 
@@ -104,11 +110,41 @@ impl Morning {
     }
 }
 
+/// A rescue's risk with the predictor it comes from: the highest stored
+/// risk among the customer's band and the parts of its current signs.
+fn risk_of(f: &Facts, e: &Stored) -> Option<(f64, Predictor)> {
+    e.evidence.risk_of(f.score.map(Band::of), &f.parts)
+}
+
+/// The rank of a customer's judgement: a rescue by expected loss when there is evidence.
+fn rank_of(c: &Customer, f: &Facts, kind: Kind, e: Option<&Stored>) -> (i64, i64) {
+    match (kind, e.and_then(|e| risk_of(f, e))) {
+        (Kind::Rescue, Some((risk, _))) => td::rescue_rank(c.mrr_cents, risk),
+        _ => td::rank(kind, c.mrr_cents, f.score, c.signed_up_at),
+    }
+}
+
 /// A customer's action from its judgement, with every reason in words.
-fn judged(c: &Customer, f: &Facts, now: i64) -> Option<Action> {
-    let v = judge::judge(f, now)?;
+fn judged(c: &Customer, f: &Facts, now: i64, e: Option<&Stored>) -> Option<Action> {
+    let mut v = judge::judge(f, now)?;
     let (id, due_on, effect, template) = identity(c, v.kind, v.step.as_ref(), now);
+    let risk = e.filter(|_| v.kind == Kind::Rescue).and_then(|e| Some((risk_of(f, e)?, e)));
+    if let Some(((_, p), e)) = risk {
+        // The reason behind the risk names its evidence in words.
+        let head = match p {
+            Predictor::Part(part) => format!("{}:", part.signal().name()),
+            Predictor::Band(b) => format!("{} (health", b.name()),
+            _ => String::new(),
+        };
+        if let (Some(r), Some(words)) =
+            (v.reasons.iter_mut().find(|r| r.starts_with(&head)), e.evidence.in_words(p, e.span.horizon))
+        {
+            r.push_str(&format!(" — {words}"));
+        }
+    }
     Some(Action {
+        risk: risk.map(|((r, _), _)| r),
+        expected_loss: risk.map(|((r, _), _)| td::expected_loss(c.mrr_cents, r)),
         id,
         kind: v.kind,
         cid: c.cid,
@@ -118,7 +154,7 @@ fn judged(c: &Customer, f: &Facts, now: i64) -> Option<Action> {
         // For a churned customer, the MRR it paid: the MRR lost.
         mrr_cents: c.mrr_cents,
         due_on,
-        rank: td::rank(v.kind, c.mrr_cents, f.score, c.signed_up_at),
+        rank: rank_of(c, f, v.kind, e),
         why: v.reasons.join("; "),
         action: v.action,
         template: Some(template),
@@ -213,7 +249,11 @@ fn morning_with(
         .filter_map(|s| Some((s.cid, s.payment_on?)))
         .collect();
     let who = |cid: i64| by_cid.get(&cid).map(|&i| (people[i].id.clone(), people[i].name.clone()));
-    let risks = churn::risks_with_payments(at_risk, &failed, who);
+    let mut risks = churn::risks_with_payments(at_risk, &failed, who);
+    let evidence = crate::app::evidence::latest(conn, now)?;
+    if let Some(e) = &evidence {
+        churn::judge(&mut risks, &e.evidence);
+    }
     health::score_each(settings, now, feats, subjects, &windows, |r| {
         if let Some(&i) = by_cid.get(&r.cid) {
             let f = &mut facts[i];
@@ -224,10 +264,12 @@ fn morning_with(
     });
     for r in risks {
         if let Some(&i) = by_id.get(r.customer_id.as_str()) {
+            facts[i].parts.extend(r.parts.iter().copied());
             facts[i].signs.push(Sign {
                 signal: r.risk.signal,
                 detail: r.risk.detail,
                 response: r.risk.response,
+                predictive: !r.evidence.is_some_and(|e| e.not_predictive),
             });
         }
     }
@@ -241,12 +283,7 @@ fn morning_with(
     for (i, (c, f)) in people.iter().zip(&facts).enumerate() {
         let Some(kind) = judge::decide(f, now) else { continue };
         let (id, ..) = identity(c, kind, judge::step_of(f, kind), now);
-        all.push(Entry::Judged {
-            person: i,
-            kind,
-            id,
-            rank: td::rank(kind, c.mrr_cents, f.score, c.signed_up_at),
-        });
+        all.push(Entry::Judged { person: i, kind, id, rank: rank_of(c, f, kind, evidence.as_ref()) });
     }
     drop(by_id);
     fn key<'a>(people: &'a [Customer], e: &'a Entry) -> (Kind, (i64, i64), &'a str, &'a str) {
@@ -265,7 +302,7 @@ fn morning_with(
             None => due.push(e),
         }
     }
-    Ok(Morning { people, facts, now, due, skipped })
+    Ok(Morning { people, facts, now, evidence, due, skipped })
 }
 
 /// Fills drafts one action at a time (the settings' words and the template

@@ -342,6 +342,19 @@ impl Evidence {
             || self.row(Predictor::ScoreAlert).is_some_and(|r| r.words() == Words::NotPredictive)
     }
 
+    /// "14 of 15 customers with a failed payment left within 90 days here":
+    /// a predictor's row in words, for the why of an action.
+    pub fn in_words(&self, p: Predictor, horizon: i64) -> Option<String> {
+        let r = self.row(p).filter(|r| r.samples > 0)?;
+        let who = match p {
+            Predictor::Part(part) => part.who().to_string(),
+            Predictor::Band(b) => format!("{} customers", b.name()),
+            Predictor::AnySign => "customers with a warning sign".to_string(),
+            Predictor::ScoreAlert => "at-risk or critical customers".to_string(),
+        };
+        Some(format!("{} of {} {who} left within {horizon} days here", r.churned, r.samples))
+    }
+
     /// The highest risk among the band and the parts that apply (None: no
     /// row among them), with the predictor it comes from.
     pub fn risk_of(&self, band: Option<Band>, parts: &[Part]) -> Option<(f64, Predictor)> {

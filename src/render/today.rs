@@ -21,8 +21,10 @@ fn who(a: &Action) -> String {
     }
 }
 
-/// One action as JSON: `id, kind, customer_id, name, email, mrr, due_on,
-/// why, action, draft` (`draft`: `{to, subject, body}` or null).
+/// One action as JSON: `id, kind, customer_id, name, email, mrr, risk,
+/// expected_loss, due_on, why, action, draft` (`draft`: `{to, subject,
+/// body}` or null; `risk` and `expected_loss` for a rescue ranked by stored
+/// evidence, else null).
 pub fn json(a: &Action) -> Json {
     let mut j = json!({
         "id": a.id,
@@ -31,6 +33,8 @@ pub fn json(a: &Action) -> Json {
         "name": a.name,
         "email": a.email,
         "mrr": a.mrr_cents.map(money_json),
+        "risk": a.risk,
+        "expected_loss": a.expected_loss.map(money_json),
         "due_on": a.due_on,
         "why": a.why,
         "action": a.action,
@@ -43,13 +47,15 @@ pub fn json(a: &Action) -> Json {
 }
 
 /// The CSV fields: the JSON fields with the draft flattened.
-pub const COLUMNS: [&str; 12] = [
+pub const COLUMNS: [&str; 14] = [
     "id",
     "kind",
     "customer_id",
     "name",
     "email",
     "mrr",
+    "risk",
+    "expected_loss",
     "due_on",
     "why",
     "action",
@@ -68,6 +74,11 @@ pub fn row(a: &Action) -> Vec<Cell> {
         Cell::from(Value::opt_text(a.name.clone())).shown(who(a)),
         Value::opt_text(a.email.clone()).into(),
         Value::opt_money(a.mrr_cents).into(),
+        match a.risk {
+            Some(r) => Cell::from(Value::Num(r, 1)).shown(format!("{}%", render::figure::fixed(r, 1))),
+            None => Value::Null.into(),
+        },
+        Value::opt_money(a.expected_loss).into(),
         Value::Date(a.due_on.clone()).into(),
         a.why.clone().into(),
         a.action.clone().into(),
@@ -83,8 +94,9 @@ pub fn rows(all: &[Action]) -> Rows {
     for a in all {
         rows.push(row(a));
     }
-    rows.hide(&["customer_id", "email", "draft_to", "draft_subject", "draft_body"])
-        .drop_order(&["due_on", "kind", "mrr", "action"])
+    // MRR and risk rank the rescues: the table keeps them longest.
+    rows.hide(&["customer_id", "email", "expected_loss", "draft_to", "draft_subject", "draft_body"])
+        .drop_order(&["due_on", "kind", "action"])
 }
 
 /// The skipped actions: id, kind, customer and the day each comes back.

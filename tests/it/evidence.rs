@@ -195,3 +195,45 @@ fn on_a_realistic_book_the_signs_are_the_better_guide_and_the_plan_says_so() {
     assert!(plan.contains("csf churn risks --fail-on any"), "{plan}");
     assert!(plan.contains("do not rely on the at-risk list alone"), "{plan}");
 }
+
+/// With stored evidence, `today` ranks rescues by expected loss (MRR × the
+/// highest stored risk among the band and the signs), names the evidence in
+/// each rescue's why, and carries `risk` and `expected_loss` in JSON.
+#[test]
+fn today_ranks_rescues_by_expected_loss_on_a_realistic_book() {
+    let w = Work::new();
+    crate::book::book(&w);
+    let before = w.run(&["today", "--all", "-f", "json"]).ok().json();
+    assert!(
+        before.as_array().unwrap().iter().all(|a| a["risk"].is_null()),
+        "no evidence yet: ranked as before"
+    );
+    w.run(&["-q", "health", "score"]).ok(); // measures and stores the evidence
+    let all = w.run(&["today", "--all", "-f", "json"]).ok().json();
+    let rescues: Vec<&Value> = all.as_array().unwrap().iter().filter(|a| a["kind"] == "rescue").collect();
+    assert!(rescues.len() >= 10, "{}", rescues.len());
+    for r in &rescues {
+        let (mrr, risk, loss) = (
+            r["mrr"].as_f64().unwrap_or(0.0),
+            r["risk"].as_f64().unwrap(),
+            r["expected_loss"].as_f64().unwrap(),
+        );
+        assert!((loss - (mrr * risk / 100.0 * 100.0).round() / 100.0).abs() < 0.006, "{r}");
+        assert!(r["why"].as_str().unwrap().contains("left within 90 days here"), "{}", r["why"]);
+    }
+    for p in rescues.windows(2) {
+        let key = |a: &Value| {
+            (
+                -(a["expected_loss"].as_f64().unwrap() * 100.0).round() as i64,
+                -(a["risk"].as_f64().unwrap() * 1e6).round() as i64,
+            )
+        };
+        assert!(key(p[0]) <= key(p[1]), "{} before {}", p[0]["id"], p[1]["id"]);
+        if key(p[0]) == key(p[1]) {
+            assert!(p[0]["customer_id"].as_str() < p[1]["customer_id"].as_str());
+        }
+    }
+    // A failed payment outranks a mere usage dip of the same MRR.
+    let first_payment = rescues.iter().position(|r| r["why"].as_str().unwrap().contains("payment failed"));
+    assert!(first_payment.is_some_and(|i| i < 10), "a failed payment is in the first ten rescues");
+}

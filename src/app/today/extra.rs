@@ -41,6 +41,8 @@ pub(super) fn stale_data(
         skipped_until: None,
         last_active: None,
         topic: None,
+        risk: None,
+        expected_loss: None,
     }))
 }
 
@@ -143,6 +145,8 @@ pub(super) fn ticket_actions(
             skipped_until: None,
             last_active: None,
             topic: Some(subject),
+            risk: None,
+            expected_loss: None,
         });
     }
     Ok(out)

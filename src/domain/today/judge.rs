@@ -32,6 +32,9 @@ pub struct Sign {
     pub signal: crate::domain::churn::Signal,
     pub detail: String,
     pub response: &'static str,
+    /// False when the stored evidence calls every part of it not
+    /// predictive here (30+ samples): listed, but never a rescue on its own.
+    pub predictive: bool,
 }
 
 /// What the judgement needs to know about one customer, as of `now`.
@@ -41,6 +44,8 @@ pub struct Facts {
     /// customer (churned, or not signed up yet).
     pub score: Option<i64>,
     pub signs: Vec<Sign>,
+    /// The parts of the current signs (docs/health.md#evidence), for the risk.
+    pub parts: Vec<crate::domain::evidence::Part>,
     pub churned_at: Option<i64>,
     pub signed_up_at: Option<i64>,
     /// The latest usage event at or before now.
@@ -121,7 +126,8 @@ pub fn decide(f: &Facts, now: i64) -> Option<super::Kind> {
     if !gone && signed_up {
         let at_risk = f.score.is_some_and(|s| Band::of(s) <= Band::AtRisk);
         let silent = silent_days(f, now).is_some();
-        if (at_risk || !f.signs.is_empty() || silent) && !within_days(f.last_touch, RESCUE_QUIET_DAYS, now) {
+        let signed = f.signs.iter().any(|s| s.predictive);
+        if (at_risk || signed || silent) && !within_days(f.last_touch, RESCUE_QUIET_DAYS, now) {
             return Some(Kind::Rescue);
         }
     }

@@ -88,6 +88,11 @@ pub struct Action {
     pub last_active: Option<i64>,
     /// A ticket's subject, for `{issue}` and the reply's subject line.
     pub topic: Option<String>,
+    /// A rescue's risk (%), the highest stored among its band and signs;
+    /// `None` without stored evidence or for another kind.
+    pub risk: Option<f64>,
+    /// MRR at stake × risk, for a rescue with a risk.
+    pub expected_loss: Option<Cents>,
 }
 
 /// Stable ids: the same action has the same id every morning until done.
@@ -120,6 +125,17 @@ pub fn rank(kind: Kind, mrr_cents: Option<Cents>, score: Option<i64>, signup: Op
         Kind::Onboarding => (signup.unwrap_or(i64::MAX), 0),
         Kind::Data | Kind::Ticket => (0, 0),
     }
+}
+
+/// A rescue's expected loss: the MRR at stake × the risk (%), in cents.
+pub fn expected_loss(mrr_cents: Option<Cents>, risk: f64) -> Cents {
+    Cents((mrr_cents.map_or(0, |m| m.0) as f64 * risk / 100.0).round() as i64)
+}
+
+/// A rescue's rank with stored evidence: the highest expected loss first,
+/// then the higher risk (then, in [`sort`], the customer id).
+pub fn rescue_rank(mrr_cents: Option<Cents>, risk: f64) -> (i64, i64) {
+    (-expected_loss(mrr_cents, risk).0, -(risk * 1e6).round() as i64)
 }
 
 /// Most urgent first: by kind, then rank, then customer id and action id.

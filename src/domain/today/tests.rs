@@ -27,7 +27,7 @@ fn healthy() -> Facts {
 }
 
 fn sign(signal: Signal) -> Sign {
-    Sign { signal, detail: "figures".into(), response: signal.response() }
+    Sign { signal, detail: "figures".into(), response: signal.response(), predictive: true }
 }
 
 fn kind(f: &Facts) -> Option<Kind> {
@@ -150,6 +150,8 @@ fn kinds_sort_in_their_order_then_by_rank_then_by_customer() {
         skipped_until: None,
         last_active: None,
         topic: None,
+        risk: None,
+        expected_loss: None,
     };
     let mut v = vec![
         a(Kind::Expand, (0, 0), "e"),
@@ -218,4 +220,32 @@ fn a_draft_is_a_message_and_its_mailto_decodes_back() {
     // No Subject: line: the default; a newline in data never adds a header.
     let m = Draft::fill("ack", "Hi", &v).message(Some("x@y\nBcc: evil@z"), "Re: export");
     assert_eq!(m.text(), "To: x@y Bcc: evil@z\nSubject: Re: export\n\nHi\n");
+}
+
+#[test]
+fn rescues_rank_by_expected_loss_then_risk() {
+    // $19 at 90% risk (17.10 expected) before $149 at 5% (7.45).
+    assert_eq!(expected_loss(Some(Cents(1900)), 90.0), Cents(1710));
+    assert_eq!(expected_loss(Some(Cents(14900)), 5.0), Cents(745));
+    assert!(rescue_rank(Some(Cents(1900)), 90.0) < rescue_rank(Some(Cents(14900)), 5.0));
+    // The same expected loss: the higher risk first.
+    assert_eq!(expected_loss(Some(Cents(2000)), 50.0), expected_loss(Some(Cents(10000)), 10.0));
+    assert!(rescue_rank(Some(Cents(2000)), 50.0) < rescue_rank(Some(Cents(10000)), 10.0));
+    // No MRR: nothing at stake, after any loss, then by risk.
+    assert_eq!(expected_loss(None, 80.0), Cents(0));
+    assert!(rescue_rank(Some(Cents(100)), 1.0) < rescue_rank(None, 80.0));
+    assert!(rescue_rank(None, 80.0) < rescue_rank(None, 10.0));
+}
+
+#[test]
+fn a_sign_the_evidence_calls_not_predictive_raises_no_rescue_on_its_own() {
+    let now = NOW;
+    let weak = Sign { predictive: false, ..sign(Signal::UsageDrop) };
+    let f = Facts { signs: vec![weak.clone()], ..healthy() };
+    assert_ne!(judge::decide(&f, now), Some(Kind::Rescue));
+    // It is still among the reasons when something else raises the rescue.
+    let f = Facts { signs: vec![weak, sign(Signal::PaymentFailure)], ..healthy() };
+    let v = judge::judge(&f, now).unwrap();
+    assert_eq!(v.kind, Kind::Rescue);
+    assert!(v.reasons.iter().any(|r| r.starts_with("usage-drop")), "{:?}", v.reasons);
 }
