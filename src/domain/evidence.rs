@@ -185,6 +185,16 @@ pub struct Tally {
 }
 
 impl Tally {
+    /// Adds another tally's counts (a sweep split over threads).
+    pub fn merge(&mut self, other: &Tally) {
+        self.total += other.total;
+        self.total_churned += other.total_churned;
+        for i in 0..self.samples.len() {
+            self.samples[i] += other.samples[i];
+            self.churned[i] += other.churned[i];
+        }
+    }
+
     /// One sample with the predictors it shows and its outcome.
     pub fn add(&mut self, flagged: &[Predictor], churned: bool) {
         self.total += 1;
