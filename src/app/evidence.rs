@@ -53,7 +53,9 @@ pub fn measure(
     tick: &dyn Fn(),
 ) -> Result<Measured> {
     let cutoffs = window.cutoffs();
-    let history = History::load_with_signs(conn, cutoffs[0], cutoffs[cutoffs.len() - 1])
+    // The billing rows read on a side connection (a file) beside the usage rows.
+    let side = crate::app::readers::path_of(conn).map(|p| crate::app::readers::open(&p)).transpose()?;
+    let history = History::load_with_signs(conn, side, cutoffs[0], cutoffs[cutoffs.len() - 1])
         .context("could not read the history to measure the evidence")?;
     let weights = settings.weights();
     // The cutoffs in two halves, one on each core: the history is only read.

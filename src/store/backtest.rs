@@ -87,17 +87,29 @@ impl History {
     /// active at one of them, and their rows up to `last` (usage from the
     /// first 28-day window, NPS from 180 days, CSAT from 90 days before).
     pub fn load(conn: &Connection, first: i64, last: i64) -> Result<History> {
-        Self::read(conn, first, last, false)
+        Self::read(conn, None, first, last, false)
     }
 
     /// [`History::load`] with what the warning signs need as well (usage
     /// counts from 42 days before the first cutoff, tickets): for
-    /// [`risk_facts_at`].
-    pub fn load_with_signs(conn: &Connection, first: i64, last: i64) -> Result<History> {
-        Self::read(conn, first, last, true)
+    /// [`risk_facts_at`]. With a `side` connection to the same file, the
+    /// billing rows are read on it, beside the usage rows.
+    pub fn load_with_signs(
+        conn: &Connection,
+        side: Option<Connection>,
+        first: i64,
+        last: i64,
+    ) -> Result<History> {
+        Self::read(conn, side, first, last, true)
     }
 
-    fn read(conn: &Connection, first: i64, last: i64, signs: bool) -> Result<History> {
+    fn read(
+        conn: &Connection,
+        side: Option<Connection>,
+        first: i64,
+        last: i64,
+        signs: bool,
+    ) -> Result<History> {
         let first_day = Day::of(first);
         let mut customers = Vec::new();
         let mut index = HashMap::new();
@@ -120,123 +132,118 @@ impl History {
                 });
             }
         }
-        // Rows come in cid order: the customer is looked up once per run of rows.
-        let mut each =
-            |sql: &str, from: i64, f: &mut dyn FnMut(&mut CustomerHistory, &rusqlite::Row) -> Result<()>| {
-                let mut st = conn.prepare(sql)?;
-                let mut rows = st.query(params![from, last])?;
-                let mut current: Option<(i64, Option<usize>)> = None;
-                while let Some(r) = rows.next()? {
-                    let cid: i64 = r.get(0)?;
-                    let at = match current {
-                        Some((c, at)) if c == cid => at,
-                        previous => {
-                            // The previous customer's rows are all in: no spare capacity kept.
-                            if let Some((_, Some(p))) = previous {
-                                customers[p].shrink();
+        let n = customers.len();
+        std::thread::scope(|scope| -> Result<()> {
+            let index = &index;
+            let billing = side.map(|c| scope.spawn(move || billing_lists(&c, index, n, last)));
+            // Rows come in cid order: the customer is looked up once per run of rows.
+            let mut each =
+                |sql: &str,
+                 from: i64,
+                 f: &mut dyn FnMut(&mut CustomerHistory, &rusqlite::Row) -> Result<()>| {
+                    let mut st = conn.prepare(sql)?;
+                    let mut rows = st.query(params![from, last])?;
+                    let mut current: Option<(i64, Option<usize>)> = None;
+                    while let Some(r) = rows.next()? {
+                        let cid: i64 = r.get(0)?;
+                        let at = match current {
+                            Some((c, at)) if c == cid => at,
+                            previous => {
+                                // The previous customer's rows are all in: no spare capacity kept.
+                                if let Some((_, Some(p))) = previous {
+                                    customers[p].shrink();
+                                }
+                                index.get(&cid).copied()
                             }
-                            index.get(&cid).copied()
+                        };
+                        current = Some((cid, at));
+                        if let Some(i) = at {
+                            f(&mut customers[i], r)?;
                         }
-                    };
-                    current = Some((cid, at));
-                    if let Some(i) = at {
-                        f(&mut customers[i], r)?;
                     }
-                }
-                if let Some((_, Some(p))) = current {
-                    customers[p].shrink();
-                }
-                anyhow::Ok(())
-            };
-        // The signs look 42 days back, the score 28.
-        let base = if signs { (first_day - 41).start() } else { window_start(first_day).start() };
-        if last - base >= i64::from(u32::MAX) {
-            // unreachable from the CLI: until 2106 a window starts in 1970 or later and ends by today,
-            // and 32-bit offsets cover 136 years.
-            anyhow::bail!("a backtest window spans at most 136 years; give a later --from");
-        }
-        each(
-            // A range seek per customer who might be active: only the window's rows are read.
-            "SELECT c.cid, u.ts, u.event_id, u.count
-             FROM customers c CROSS JOIN usage_events u ON u.cid = c.cid AND u.ts >= ?1 AND u.ts <= ?2
-             WHERE (c.signed_up_at IS NULL OR c.signed_up_at <= ?2)
-             ORDER BY c.cid, u.ts",
-            base,
-            &mut |c, r| {
-                // Within the window (at most a few years after its start) both fit 32 bits.
-                let offset = u32::try_from(r.get::<_, i64>(1)? - base).unwrap_or(u32::MAX);
-                let event = u32::try_from(r.get::<_, i64>(2)?).unwrap_or(u32::MAX);
-                c.usage_base = base;
-                c.usage.push((offset, event));
-                if signs {
-                    c.counts.push(u32::try_from(r.get::<_, i64>(3)?.max(0)).unwrap_or(u32::MAX));
-                }
-                Ok(())
-            },
-        )?;
-
-        // The latest answer before the window still decides "latest" (and
-        // is then too old to count), so NPS is loaded from the beginning.
-        each(
-            "SELECT cid, responded_at, score FROM nps_responses WHERE responded_at >= ?1 AND responded_at <= ?2
-             ORDER BY cid, responded_at",
-            i64::MIN,
-            &mut |c, r| {
-                c.nps.push((r.get(1)?, r.get(2)?));
-                Ok(())
-            },
-        )?;
-        each(
-            "SELECT cid, csat_at, created_at, 25 * (csat - 1) FROM tickets
-             WHERE csat IS NOT NULL AND csat_at >= ?1 AND csat_at <= ?2 ORDER BY cid, csat_at",
-            (first_day - 89).start(),
-            &mut |c, r| {
-                c.csat.push((r.get(1)?, r.get(2)?, r.get(3)?));
-                Ok(())
-            },
-        )?;
-        if signs {
+                    if let Some((_, Some(p))) = current {
+                        customers[p].shrink();
+                    }
+                    anyhow::Ok(())
+                };
+            // The signs look 42 days back, the score 28.
+            let base = if signs { (first_day - 41).start() } else { window_start(first_day).start() };
+            if last - base >= i64::from(u32::MAX) {
+                // unreachable from the CLI: until 2106 a window starts in 1970 or later and ends by today,
+                // and 32-bit offsets cover 136 years.
+                anyhow::bail!("a backtest window spans at most 136 years; give a later --from");
+            }
             each(
-                "SELECT cid, created_at FROM tickets WHERE created_at >= ?1 AND created_at <= ?2
-                 ORDER BY cid, created_at",
-                (first_day - 6).start(),
+                // A range seek per customer who might be active: only the window's rows are read.
+                "SELECT c.cid, u.ts, u.event_id, u.count
+                 FROM customers c CROSS JOIN usage_events u ON u.cid = c.cid AND u.ts >= ?1 AND u.ts <= ?2
+                 WHERE (c.signed_up_at IS NULL OR c.signed_up_at <= ?2)
+                 ORDER BY c.cid, u.ts",
+                base,
                 &mut |c, r| {
-                    c.tickets.push(r.get(1)?);
+                    // Within the window (at most a few years after its start) both fit 32 bits.
+                    let offset = u32::try_from(r.get::<_, i64>(1)? - base).unwrap_or(u32::MAX);
+                    let event = u32::try_from(r.get::<_, i64>(2)?).unwrap_or(u32::MAX);
+                    c.usage_base = base;
+                    c.usage.push((offset, event));
+                    if signs {
+                        c.counts.push(u32::try_from(r.get::<_, i64>(3)?.max(0)).unwrap_or(u32::MAX));
+                    }
                     Ok(())
                 },
             )?;
+
+            // The latest answer before the window still decides "latest" (and
+            // is then too old to count), so NPS is loaded from the beginning.
             each(
-                "SELECT cid, id, subject, created_at, resolved_at FROM tickets
-                 WHERE category = 'feature-request' AND created_at >= ?1 AND created_at <= ?2
-                 ORDER BY cid, created_at",
+                "SELECT cid, responded_at, score FROM nps_responses WHERE responded_at >= ?1 AND responded_at <= ?2
+                 ORDER BY cid, responded_at",
                 i64::MIN,
                 &mut |c, r| {
-                    c.feature_requests.push((r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?));
+                    c.nps.push((r.get(1)?, r.get(2)?));
                     Ok(())
                 },
             )?;
-        }
-        // Billing in the table's order (by id): walking the (cid, date) index
-        // would look every row up in the table. Each customer's list is then
-        // sorted by date, stably, so equal dates keep the id order.
-        {
-            let mut st = conn.prepare(
-                "SELECT cid, date, status FROM billing_records
-                 WHERE status IN ('paid', 'late', 'failed') AND date <= ?1 ORDER BY id",
+            each(
+                "SELECT cid, csat_at, created_at, 25 * (csat - 1) FROM tickets
+                 WHERE csat IS NOT NULL AND csat_at >= ?1 AND csat_at <= ?2 ORDER BY cid, csat_at",
+                (first_day - 89).start(),
+                &mut |c, r| {
+                    c.csat.push((r.get(1)?, r.get(2)?, r.get(3)?));
+                    Ok(())
+                },
             )?;
-            let mut rows = st.query([last])?;
-            while let Some(r) = rows.next()? {
-                if let (Some(&i), Some(p)) =
-                    (index.get(&r.get::<_, i64>(0)?), Payment::parse(r.get_ref(2)?.as_str()?))
-                {
-                    customers[i].billing.push((r.get(1)?, p));
-                }
+            if signs {
+                each(
+                    "SELECT cid, created_at FROM tickets WHERE created_at >= ?1 AND created_at <= ?2
+                     ORDER BY cid, created_at",
+                    (first_day - 6).start(),
+                    &mut |c, r| {
+                        c.tickets.push(r.get(1)?);
+                        Ok(())
+                    },
+                )?;
+                each(
+                    "SELECT cid, id, subject, created_at, resolved_at FROM tickets
+                     WHERE category = 'feature-request' AND created_at >= ?1 AND created_at <= ?2
+                     ORDER BY cid, created_at",
+                    i64::MIN,
+                    &mut |c, r| {
+                        c.feature_requests.push((r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?));
+                        Ok(())
+                    },
+                )?;
             }
-            for c in &mut customers {
-                c.billing.sort_by_key(|(date, _)| *date);
-                c.billing.shrink_to_fit();
+            let lists = match billing {
+                // unreachable from the CLI: a reader thread fails this way only by panicking (a bug).
+                Some(h) => h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))?,
+                None => billing_lists(conn, index, n, last)?,
+            };
+            for (c, l) in customers.iter_mut().zip(lists) {
+                c.billing = l;
             }
-        }
+            Ok(())
+        })?;
         let mut events = Vec::new();
         {
             let mut st = conn.prepare("SELECT id, name, first_seen FROM event_names ORDER BY name")?;
@@ -319,6 +326,36 @@ pub fn facts_at(c: &CustomerHistory, core: &Core, now: i64) -> Facts {
     let b = c.billing.partition_point(|(d, _)| *d <= now);
     f.payment = b.checked_sub(1).map(|i| c.billing[i].1);
     f
+}
+
+/// Every customer's billing records (paid, late, failed) up to `last`, by
+/// their place in `index`, each list by date. In the table's order (by id):
+/// walking the (cid, date) index would look every row up in the table; each
+/// list is then sorted by date, stably, so equal dates keep the id order.
+fn billing_lists(
+    conn: &Connection,
+    index: &HashMap<i64, usize>,
+    n: usize,
+    last: i64,
+) -> Result<Vec<Vec<(i64, Payment)>>> {
+    let mut lists: Vec<Vec<(i64, Payment)>> = vec![Vec::new(); n];
+    let mut st = conn.prepare(
+        "SELECT cid, date, status FROM billing_records
+         WHERE status IN ('paid', 'late', 'failed') AND date <= ?1 ORDER BY id",
+    )?;
+    let mut rows = st.query([last])?;
+    while let Some(r) = rows.next()? {
+        if let (Some(&i), Some(p)) =
+            (index.get(&r.get::<_, i64>(0)?), Payment::parse(r.get_ref(2)?.as_str()?))
+        {
+            lists[i].push((r.get(1)?, p));
+        }
+    }
+    for l in &mut lists {
+        l.sort_by_key(|(date, _)| *date);
+        l.shrink_to_fit();
+    }
+    Ok(lists)
 }
 
 /// The warning-sign facts of one customer as of `now`, from a history loaded

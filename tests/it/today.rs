@@ -97,7 +97,20 @@ fn a_scripted_morning_lists_every_kind_in_order_and_done_clears_each() {
     let keys: Vec<&String> = j[0].as_object().unwrap().keys().collect();
     assert_eq!(
         keys,
-        ["id", "kind", "customer_id", "name", "email", "mrr", "risk", "expected_loss", "due_on", "why", "action", "draft"]
+        [
+            "id",
+            "kind",
+            "customer_id",
+            "name",
+            "email",
+            "mrr",
+            "risk",
+            "expected_loss",
+            "due_on",
+            "why",
+            "action",
+            "draft"
+        ]
     );
     assert_eq!(j[0]["mrr"], 49.0);
     assert_eq!(j[3]["mrr"], 29.0, "a churned customer's MRR lost");

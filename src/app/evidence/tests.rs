@@ -97,7 +97,7 @@ fn the_replay_gives_the_live_warning_sign_facts_at_every_cutoff() {
     let w = Window::new(Day::of(now), None, None, None, None).unwrap();
     let cutoffs = w.cutoffs();
     assert_eq!(cutoffs.len(), 12);
-    let history = History::load_with_signs(&conn, cutoffs[0], cutoffs[11]).unwrap();
+    let history = History::load_with_signs(&conn, None, cutoffs[0], cutoffs[11]).unwrap();
     let (mut compared, mut with_signs) = (0, 0);
     let mut seen = std::collections::BTreeSet::new();
     for &cutoff in &cutoffs {
