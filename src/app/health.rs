@@ -12,21 +12,21 @@ use crate::store::health::{self as hstore, Features, Latest, Snapshot, Subject, 
 use crate::store::{self};
 use crate::time::{self, iso_date};
 
-/// The outcome of `health score`: each scored customer's score and band,
-/// and the newest usage event among them.
+/// The outcome of `health score`: each scored customer's score, band and
+/// whether it is new (in the grace period), and the newest usage event.
 pub struct ScoreSummary {
-    pub scores: Vec<(i64, Band)>,
+    pub scores: Vec<(i64, Band, bool)>,
     pub newest_event: Option<i64>,
 }
 
 impl ScoreSummary {
     pub fn count(&self, band: Band) -> usize {
-        self.scores.iter().filter(|(_, b)| *b == band).count()
+        self.scores.iter().filter(|(_, b, _)| *b == band).count()
     }
 
-    /// Customers in `worst` or a worse band.
+    /// Customers in `worst` or a worse band, new customers left out (`--fail-on`).
     pub fn at_or_below(&self, worst: Band) -> usize {
-        self.scores.iter().filter(|(_, b)| *b <= worst).count()
+        self.scores.iter().filter(|(_, b, new)| *b <= worst && !new).count()
     }
 }
 
@@ -48,10 +48,16 @@ pub fn score_all_with(
             crate::app::evidence::save(tx, now, m)?;
         }
         let mut newest_event = None;
-        let snaps =
-            live_all_seeing(tx, settings, now, |r| newest_event = newest_event.max(r.facts.last_event))?;
+        let grace = i64::from(settings.count("health.grace_days"));
+        let mut new = std::collections::HashSet::new();
+        let snaps = live_all_seeing(tx, settings, now, |r| {
+            newest_event = newest_event.max(r.facts.last_event);
+            if health::is_new(r.facts.signup_day.map(|d| d.start()), now, grace) {
+                new.insert(r.cid);
+            }
+        })?;
         hstore::save(tx, &snaps, now).context("could not store the health snapshots")?;
-        let scores = snaps.iter().map(|s| (s.score, Band::of(s.score))).collect();
+        let scores = snaps.iter().map(|s| (s.score, Band::of(s.score), new.contains(&s.cid))).collect();
         Ok(ScoreSummary { scores, newest_event })
     })
 }
@@ -179,9 +185,26 @@ pub fn change_7d(l: &Latest) -> Option<i64> {
     l.score_7d_before.map(|p| l.snap.score - p)
 }
 
-/// Each customer's latest stored snapshot, optionally of one band, in `sort` order.
-pub fn latest(conn: &Connection, now: i64, status: Option<&str>, sort: Sort) -> Result<Vec<Latest>> {
+/// Every active customer's latest stored snapshot, new customers (in the
+/// `grace_days` after signup) marked.
+fn latest_marked(conn: &Connection, now: i64, grace_days: i64) -> Result<Vec<Latest>> {
     let mut all = hstore::latest(conn, now)?;
+    for l in &mut all {
+        l.new = health::is_new(l.signed_up_at, now, grace_days);
+    }
+    Ok(all)
+}
+
+/// Each customer's latest stored snapshot, optionally of one band, in `sort`
+/// order; new customers are marked.
+pub fn latest(
+    conn: &Connection,
+    settings: &Settings,
+    now: i64,
+    status: Option<&str>,
+    sort: Sort,
+) -> Result<Vec<Latest>> {
+    let mut all = latest_marked(conn, now, i64::from(settings.count("health.grace_days")))?;
     all.retain(|l| status.is_none_or(|s| l.snap.status == s));
     match sort {
         Sort::Score => all.sort_by(|a, b| a.snap.score.cmp(&b.snap.score).then(a.id.cmp(&b.id))),
@@ -195,9 +218,11 @@ pub fn latest(conn: &Connection, now: i64, status: Option<&str>, sort: Sort) -> 
     Ok(all)
 }
 
-/// The latest stored snapshots worst band first (`health alerts`).
-pub fn alerts(conn: &Connection, now: i64, status: Option<&str>) -> Result<Vec<Latest>> {
-    let mut all = hstore::latest(conn, now)?;
+/// The latest stored snapshots worst band first (`health alerts`); new
+/// customers are left out (their onboarding is their action).
+pub fn alerts(conn: &Connection, settings: &Settings, now: i64, status: Option<&str>) -> Result<Vec<Latest>> {
+    let mut all = latest_marked(conn, now, i64::from(settings.count("health.grace_days")))?;
+    all.retain(|l| !l.new);
     all.retain(|l| status.is_none_or(|s| l.snap.status == s));
     all.sort_by(|a, b| {
         let band = |l: &Latest| Band::of(l.snap.score);
@@ -237,7 +262,7 @@ mod tests {
         assert!(live.len() >= 10);
         let summary = score_all(&mut conn, &settings, now).unwrap();
         assert_eq!(summary.scores.len(), live.len());
-        let stored = latest(&conn, now, None, Sort::Score).unwrap();
+        let stored = latest(&conn, &settings, now, None, Sort::Score).unwrap();
         for s in &live {
             let l = stored.iter().find(|l| l.snap.cid == s.cid).unwrap();
             assert_eq!(l.snap.score, s.score, "{}", l.id);
@@ -250,7 +275,7 @@ mod tests {
         assert_eq!(counted, live.len());
         // Sorted lowest first; alerts worst band first.
         assert!(stored.windows(2).all(|w| w[0].snap.score <= w[1].snap.score));
-        let alerts = alerts(&conn, now, Some("critical")).unwrap();
+        let alerts = alerts(&conn, &settings, now, Some("critical")).unwrap();
         assert!(alerts.iter().all(|l| l.snap.status == "critical"));
         assert_eq!(alerts.len(), summary.count(Band::Critical));
     }

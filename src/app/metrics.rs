@@ -4,6 +4,7 @@
 use anyhow::Result;
 use rusqlite::Connection;
 
+use crate::domain::health;
 use crate::domain::metrics::{self, Metric, MetricId};
 use crate::domain::settings::Settings;
 use crate::domain::targets::Status;
@@ -13,7 +14,8 @@ use crate::store::{health as hstore, reports};
 pub fn report(conn: &Connection, settings: &Settings, now: i64, days: i64) -> Result<Vec<Metric>> {
     let inputs = reports::inputs(conn, now, days)?;
     let mut ms = metrics::metrics(&inputs, settings);
-    let (cents, customers, _without_mrr) = hstore::mrr_at_risk(conn, now)?;
+    let new_since = health::new_since(now, i64::from(settings.count("health.grace_days")));
+    let (cents, customers, _without_mrr) = hstore::mrr_at_risk(conn, now, new_since)?;
     let scored = hstore::last_scored_day(conn, now)?.is_some();
     ms.push(Metric {
         which: MetricId::MrrAtRisk,
@@ -66,7 +68,8 @@ mod tests {
         assert_eq!(before.len(), 8);
         crate::app::health::score_all(&mut conn, &settings, now).unwrap();
         let after = report(&conn, &settings, now, 30).unwrap();
-        let (cents, _, _) = hstore::mrr_at_risk(&conn, now).unwrap();
+        let since = health::new_since(now, 14);
+        let (cents, _, _) = hstore::mrr_at_risk(&conn, now, since).unwrap();
         assert_eq!(at_risk(&after), Some(cents.units()));
     }
 }

@@ -134,7 +134,7 @@ fn gather_rest(
         data.documented = st::docs(conn)?.into_iter().map(|(c, _)| c).collect();
     }
     if on(Section::Health) {
-        data.health = health_section(conn, now)?;
+        data.health = health_section(conn, now, i64::from(settings.count("health.grace_days")))?;
     }
     if on(Section::Onboarding) {
         let f = onboarding::funnel(conn, settings, now, ONBOARDING_DAYS)?;
@@ -160,14 +160,19 @@ fn gather_rest(
 }
 
 /// Customers per band of their latest score, the critical ones, and the MRR
-/// at risk (docs/reports.md) — one read of the latest snapshots.
-fn health_section(conn: &Connection, now: i64) -> Result<HealthSection> {
+/// at risk (docs/reports.md) — one read of the latest snapshots. New
+/// customers count in their band but not among the critical ones nor in
+/// the MRR at risk (their onboarding is their action).
+fn health_section(conn: &Connection, now: i64, grace_days: i64) -> Result<HealthSection> {
     let mut h = HealthSection::default();
     let mut at_risk = (Cents::ZERO, 0, 0);
-    for (customer_id, name, score, mrr_cents) in hstore::latest_scores(conn, now)? {
+    for (customer_id, name, score, mrr_cents, signed_up_at) in hstore::latest_scores(conn, now)? {
         let band = Band::of(score);
         if let Some(k) = Band::ALL.iter().position(|b| *b == band) {
             h.bands[k] += 1;
+        }
+        if crate::domain::health::is_new(signed_up_at, now, grace_days) {
+            continue;
         }
         if band <= Band::AtRisk {
             at_risk = (
@@ -228,7 +233,7 @@ mod tests {
         let all = gather(&conn, &settings, now, 30, &Section::ALL, true).unwrap();
         let scored = store::health::latest(&conn, now).unwrap().len() as i64;
         assert_eq!(all.health.bands.iter().sum::<i64>(), scored);
-        let at_risk = hstore::mrr_at_risk(&conn, now).unwrap();
+        let at_risk = hstore::mrr_at_risk(&conn, now, crate::domain::health::new_since(now, 14)).unwrap();
         assert!(at_risk.1 > 0, "the example has customers at risk");
         assert_eq!(all.health.mrr_at_risk, Some(at_risk), "the plan's MRR at risk is report metrics'");
         assert_eq!(all.risks.len(), churn::risks(&conn, now, &[]).unwrap().len());

@@ -113,7 +113,7 @@ impl Morning {
 /// A rescue's risk with the predictor it comes from: the highest stored
 /// risk among the customer's band and the parts of its current signs.
 fn risk_of(f: &Facts, e: &Stored) -> Option<(f64, Predictor)> {
-    e.evidence.risk_of(f.score.map(Band::of), &f.parts)
+    e.evidence.risk_of(f.score.map(Band::of).filter(|_| !f.new), &f.parts)
 }
 
 /// The rank of a customer's judgement: a rescue by expected loss when there is evidence.
@@ -210,9 +210,15 @@ fn morning_with(
     let people: Vec<Customer> = customers::list(conn)?;
     let by_id: HashMap<&str, usize> = people.iter().enumerate().map(|(i, c)| (c.id.as_str(), i)).collect();
     let by_cid: HashMap<i64, usize> = people.iter().enumerate().map(|(i, c)| (c.cid, i)).collect();
+    let grace = i64::from(settings.count("health.grace_days"));
     let mut facts: Vec<Facts> = people
         .iter()
-        .map(|c| Facts { churned_at: c.churned_at, signed_up_at: c.signed_up_at, ..Facts::default() })
+        .map(|c| Facts {
+            churned_at: c.churned_at,
+            signed_up_at: c.signed_up_at,
+            new: crate::domain::health::is_new(c.signed_up_at, now, grace),
+            ..Facts::default()
+        })
         .collect();
     // Everything that does not need the warning signs is read while the
     // side connection reads them.

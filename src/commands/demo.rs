@@ -43,7 +43,7 @@ fn show(ctx: &Ctx, db: std::path::PathBuf) -> Result<()> {
          ## Customer health (`csf health list`)\n\n",
         time::iso_date(now)
     ))?;
-    let latest = health::latest(&conn, now, None, health::Sort::Score)?;
+    let latest = health::latest(&conn, &settings, now, None, health::Sort::Score)?;
     if let Some(day) = latest.iter().map(|l| l.snap.day.as_str()).max() {
         demo.info(format!(
             "Stored scores: each customer's latest snapshot (newest {day}); `csf health show ID` computes one live."

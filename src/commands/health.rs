@@ -19,7 +19,7 @@ pub fn run(ctx: &Ctx, cmd: HealthCmd) -> Result<()> {
         HealthCmd::Score { backfill: true, from, .. } => backfill(ctx, &mut conn, from.as_deref()),
         HealthCmd::Score { fail_on, .. } => score(ctx, &mut conn, fail_on),
         HealthCmd::List { status, sort } => {
-            let all = app::latest(&conn, ctx.now, status.as_deref(), sort_of(sort))?;
+            let all = app::latest(&conn, &ctx.settings(&conn)?, ctx.now, status.as_deref(), sort_of(sort))?;
             if all.is_empty() && status.is_none() {
                 ctx.info("No health scores yet: run `csf health score` (nightly, from cron).");
             } else if let Some(day) = all.iter().map(|l| l.snap.day.as_str()).max() {
@@ -40,7 +40,7 @@ pub fn run(ctx: &Ctx, cmd: HealthCmd) -> Result<()> {
                 Some(s) => format!("No {s} customers."),
                 None => "No at-risk or critical customers.".into(),
             };
-            let all = app::alerts(&conn, ctx.now, status.as_deref())?;
+            let all = app::alerts(&conn, &ctx.settings(&conn)?, ctx.now, status.as_deref())?;
             ctx.print_each(rh::alert_head().when_empty(empty), all.iter().map(rh::alert_row))
         }
         cmd @ (HealthCmd::Backtest { .. } | HealthCmd::Tune { .. } | HealthCmd::Evidence { .. }) => {

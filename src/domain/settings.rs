@@ -164,6 +164,12 @@ pub const KEYS: &[Key] = &[
         help: "how many actions `csf today` shows (the rest: csf today --all)",
     },
     Key {
+        name: "health.grace_days",
+        default: Some("14"),
+        kind: Kind::Count,
+        help: "days a new customer is in onboarding: their band never raises an alert, a --fail-on or a rescue",
+    },
+    Key {
         name: "data.stale_days",
         default: Some("3"),
         kind: Kind::Count,

@@ -50,7 +50,9 @@ pub fn list_head() -> Rows {
         "change_7d",
         "scored_on",
         "mrr",
+        "new",
     ])
+    .hide(&["new"])
     .drop_order(&["scored_on", "change_7d", "payment", "satisfaction", "engagement", "usage"])
 }
 
@@ -62,7 +64,13 @@ pub fn list_row(l: &Latest) -> Vec<Cell> {
         l.id.clone().into(),
         l.name.clone().into(),
         Cell::from(Value::Int(l.snap.score)).tone(tone),
-        Cell::from(l.snap.status.clone()).tone(tone),
+        // A new customer's band is shown but never alerts: marked `new`.
+        match l.new {
+            true => {
+                Cell::from(l.snap.status.clone()).shown(format!("{} · new", l.snap.status)).tone(Tone::Dim)
+            }
+            false => Cell::from(l.snap.status.clone()).tone(tone),
+        },
         component_cell(l.snap.usage),
         component_cell(l.snap.engagement),
         component_cell(l.snap.satisfaction),
@@ -81,6 +89,7 @@ pub fn list_row(l: &Latest) -> Vec<Cell> {
         },
         Value::Date(l.snap.day.clone()).into(),
         Value::opt_money(l.mrr_cents).into(),
+        Value::Bool(l.new).into(),
     ]
 }
 

@@ -43,9 +43,9 @@ fn scores_match_the_hand_computed_ones() {
         j,
         serde_json::json!([
             {"customer_id": "a", "name": "Alpha", "score": 53, "status": "at-risk", "usage": 50.0,
-             "engagement": 200.0 / 3.0, "satisfaction": 65.0, "payment": 0.0, "change_7d": null, "scored_on": "2026-11-20", "mrr": null},
+             "engagement": 200.0 / 3.0, "satisfaction": 65.0, "payment": 0.0, "change_7d": null, "scored_on": "2026-11-20", "mrr": null, "new": false},
             {"customer_id": "b", "name": "Beta", "score": 70, "status": "neutral", "usage": 100.0,
-             "engagement": 100.0 / 3.0, "satisfaction": 50.0, "payment": 100.0, "change_7d": null, "scored_on": "2026-11-20", "mrr": null},
+             "engagement": 100.0 / 3.0, "satisfaction": 50.0, "payment": 100.0, "change_7d": null, "scored_on": "2026-11-20", "mrr": null, "new": true},
         ])
     );
     // the JSON field order is the documented interface
@@ -63,7 +63,8 @@ fn scores_match_the_hand_computed_ones() {
             "payment",
             "change_7d",
             "scored_on",
-            "mrr"
+            "mrr",
+            "new"
         ]
     );
 }
@@ -174,6 +175,10 @@ fn unknown_customer_is_a_clear_error() {
 #[test]
 fn alerts_group_by_band_with_the_action() {
     let w = dataset();
+    // Beta signed up two days ago: new customers are in no alert (docs/today.md); a 1-day grace shows it.
+    let j = w.run(&["health", "alerts", "-f", "json"]).ok().json();
+    assert!(j.as_array().unwrap().iter().all(|a| a["customer_id"] != "b"), "{j}");
+    w.run(&["-q", "config", "set", "health.grace_days", "1"]).ok();
     w.run(&["health", "score"]).ok();
     let j = w.run(&["health", "alerts", "-f", "json"]).ok().json();
     assert_eq!(j[0]["status"], "at-risk");

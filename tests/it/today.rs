@@ -223,10 +223,11 @@ fn tomorrow_done_items_stay_done_and_new_ones_appear() {
     w.run_at(week, &["-q", "health", "score"]).ok();
     let got: Vec<String> = ids(&w, Some(week)).into_iter().map(|t| t.0).collect();
     assert!(got.contains(&"rescue-risky".to_string()), "{got:?}");
-    // Newbie went quiet after day 0: a rescue now, its onboarding step among the reasons.
-    assert!(got.contains(&"rescue-newbie".to_string()), "{got:?}");
+    // Newbie went quiet after day 0, but is new (10 days, grace 14): its onboarding step is its action.
+    assert!(!got.contains(&"rescue-newbie".to_string()), "{got:?}");
     let j = w.run_at(week, &["today", "--all", "-f", "json"]).ok().json();
-    let newbie = j.as_array().unwrap().iter().find(|a| a["id"] == "rescue-newbie").unwrap().clone();
+    let newbie = j.as_array().unwrap().iter().find(|a| a["customer_id"] == "newbie").unwrap().clone();
+    assert_eq!(newbie["kind"], "onboarding", "{newbie}");
     assert!(newbie["why"].as_str().unwrap().contains("onboarding day 10: Check-in due"), "{newbie}");
     assert!(!got.contains(&"expand-star".to_string()), "a done expand stays quiet for 90 days: {got:?}");
 }
@@ -348,4 +349,34 @@ fn templates_list_show_set_and_reset_and_drafts_follow() {
     w.file("empty.txt", "  \n");
     w.run(&["template", "set", "ack", "empty.txt"]).fails(1);
     assert_eq!(w.dump(), before);
+}
+
+/// A signup of this morning, with no usage yet, is scored (critical, as
+/// anyone without usage) but is new: its action is the welcome (onboarding
+/// day 0), it is in no alert, `--fail-on` ignores it, and `health list`
+/// marks it `new` (docs/today.md).
+#[test]
+fn a_signup_of_the_morning_is_welcomed_not_rescued_and_in_no_alert() {
+    let w = Work::new();
+    w.file("c.csv", "id,name,email,mrr,signed_up_at\nfresh,Fresh Co,ana@fresh.io,49,2026-11-20T08:00:00Z\n");
+    w.run(&["-q", "import", "customers", "c.csv"]).ok();
+    w.run_at("2026-11-20T12:00:00Z", &["-q", "health", "score", "--fail-on", "critical"]).ok();
+    let list = w.run(&["health", "list", "-f", "json"]).ok().json();
+    assert_eq!(list[0]["status"], "critical", "scored and stored as anyone: {list}");
+    assert_eq!(list[0]["new"], true);
+    assert!(w.run(&["health", "list"]).ok().stdout.contains("critical · new"));
+    assert_eq!(w.run(&["health", "alerts", "-f", "json"]).ok().json(), serde_json::json!([]));
+    let today = w.run(&["today", "-f", "json"]).ok().json();
+    let ids: Vec<&str> = today.as_array().unwrap().iter().map(|a| a["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["onboarding-fresh-0"], "{today}");
+    assert!(!today[0]["why"].as_str().unwrap().contains("critical"), "{}", today[0]["why"]);
+    let metrics = w.run(&["report", "metrics", "-f", "json"]).ok().json();
+    let at_risk = metrics.as_array().unwrap().iter().find(|m| m["metric"] == "mrr_at_risk").unwrap();
+    assert_eq!(at_risk["value"], 0.0, "{at_risk}");
+    // 14 days later it is no longer new: its band alerts and rescues.
+    w.run_at("2026-12-04T12:00:00Z", &["-q", "health", "score"]).ok();
+    let r = w.run_at("2026-12-04T12:00:00Z", &["-q", "health", "score", "--fail-on", "critical"]).fails(3);
+    assert_eq!(r.stdout, "");
+    let today = w.run_at("2026-12-04T12:00:00Z", &["today", "-f", "json"]).ok().json();
+    assert_eq!(today[0]["id"], "rescue-fresh", "{today}");
 }

@@ -107,6 +107,18 @@ pub fn score(c: &Components, w: [u32; 4]) -> i64 {
     r.clamp(0.0, 100.0) as i64
 }
 
+/// A new customer: signed up less than `grace_days` days ago (docs/today.md).
+/// Their band is computed and stored as anyone's, but never raises an alert
+/// or a rescue: their onboarding is their action.
+pub fn is_new(signed_up_at: Option<i64>, now: i64, grace_days: i64) -> bool {
+    signed_up_at.is_some_and(|t| t <= now && Day::of(now) - Day::of(t) < grace_days)
+}
+
+/// The first moment a customer signed up at is no longer new, as of `now`.
+pub fn new_since(now: i64, grace_days: i64) -> i64 {
+    (Day::of(now) - (grace_days - 1)).start()
+}
+
 /// Rounds a component for display and JSON (half up).
 pub fn round(v: f64) -> i64 {
     (v + 0.5 + 1e-9).floor() as i64

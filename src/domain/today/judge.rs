@@ -14,6 +14,9 @@ pub const EXPAND_QUIET_DAYS: i64 = 30;
 pub const EXPAND_AGAIN_DAYS: i64 = 90;
 /// A customer must be this many days old before an expansion pitch.
 pub const EXPAND_MIN_AGE_DAYS: i64 = 28;
+/// The only signs that rescue a new customer.
+pub const NEW_RESCUE_SIGNS: [crate::domain::churn::Signal; 2] =
+    [crate::domain::churn::Signal::PaymentFailure, crate::domain::churn::Signal::NegativeFeedback];
 /// Days without usage after which a paying customer is rescued.
 pub const SILENT_DAYS: i64 = 30;
 
@@ -59,6 +62,9 @@ pub struct Facts {
     pub winback: Option<Box<DueStep>>,
     pub last_touch: Option<i64>,
     pub last_expand: Option<i64>,
+    /// Signed up less than `health.grace_days` ago: neither the band nor
+    /// missing usage rescues them, only a failed payment or negative feedback.
+    pub new: bool,
 }
 
 /// The one action a customer gets, with every reason that applies.
@@ -95,7 +101,7 @@ pub fn reasons(f: &Facts, now: i64) -> Vec<String> {
     if churned(f, now) {
         r.push(format!("churned on {}", iso_date(f.churned_at.unwrap_or(now))));
     }
-    if let Some(s) = f.score {
+    if let Some(s) = f.score.filter(|_| !f.new) {
         let band = Band::of(s);
         if band <= Band::AtRisk {
             r.push(format!("{} (health {s})", band.name()));
@@ -104,7 +110,7 @@ pub fn reasons(f: &Facts, now: i64) -> Vec<String> {
     for s in &f.signs {
         r.push(format!("{}: {}", s.signal.name(), s.detail));
     }
-    if !churned(f, now) {
+    if !churned(f, now) && !f.new {
         if let Some(d) = silent_days(f, now) {
             let since = f.last_active.map_or("signup".to_string(), iso_date);
             r.push(format!("no usage for {d} days (last {since})"));
@@ -124,9 +130,10 @@ pub fn decide(f: &Facts, now: i64) -> Option<super::Kind> {
     let gone = churned(f, now);
     let signed_up = f.signed_up_at.is_none_or(|t| t <= now);
     if !gone && signed_up {
-        let at_risk = f.score.is_some_and(|s| Band::of(s) <= Band::AtRisk);
-        let silent = silent_days(f, now).is_some();
-        let signed = f.signs.iter().any(|s| s.predictive);
+        // A new customer is rescued only for a failed payment or negative feedback.
+        let at_risk = !f.new && f.score.is_some_and(|s| Band::of(s) <= Band::AtRisk);
+        let silent = !f.new && silent_days(f, now).is_some();
+        let signed = f.signs.iter().any(|s| s.predictive && (!f.new || NEW_RESCUE_SIGNS.contains(&s.signal)));
         if (at_risk || signed || silent) && !within_days(f.last_touch, RESCUE_QUIET_DAYS, now) {
             return Some(Kind::Rescue);
         }
@@ -166,7 +173,7 @@ pub fn judge(f: &Facts, now: i64) -> Option<Verdict> {
     let action = match kind {
         Kind::Rescue => {
             let mut what: Vec<String> = Vec::new();
-            if let Some(b) = f.score.map(Band::of).filter(|b| *b <= Band::AtRisk) {
+            if let Some(b) = f.score.map(Band::of).filter(|b| *b <= Band::AtRisk && !f.new) {
                 what.push(b.action().to_string());
             }
             for s in &f.signs {

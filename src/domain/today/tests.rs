@@ -249,3 +249,34 @@ fn a_sign_the_evidence_calls_not_predictive_raises_no_rescue_on_its_own() {
     assert_eq!(v.kind, Kind::Rescue);
     assert!(v.reasons.iter().any(|r| r.starts_with("usage-drop")), "{:?}", v.reasons);
 }
+
+#[test]
+fn a_new_customer_is_rescued_only_for_a_failed_payment_or_negative_feedback() {
+    let fresh = Facts {
+        score: Some(20),
+        signed_up_at: Some(NOW - 3600),
+        last_active: None,
+        new: true,
+        onboarding: Some(Box::new(DueStep {
+            sequence: ONBOARDING.name,
+            step: ONBOARDING.steps[0],
+            start_day: TODAY,
+        })),
+        ..Facts::default()
+    };
+    // Critical and without usage, but new: the welcome is the action.
+    assert_eq!(judge::decide(&fresh, NOW), Some(Kind::Onboarding));
+    let v = judge(&fresh, NOW).unwrap();
+    assert!(v.reasons.iter().all(|r| !r.contains("critical") && !r.contains("no usage")), "{:?}", v.reasons);
+    // A usage dip or a ticket burst does not rescue a new customer either.
+    let dip = Facts { signs: vec![sign(Signal::UsageDrop), sign(Signal::SupportSpike)], ..fresh.clone() };
+    assert_eq!(judge::decide(&dip, NOW), Some(Kind::Onboarding));
+    // A failed payment or negative feedback does.
+    for s in [Signal::PaymentFailure, Signal::NegativeFeedback] {
+        let f = Facts { signs: vec![sign(s)], ..fresh.clone() };
+        assert_eq!(judge::decide(&f, NOW), Some(Kind::Rescue), "{s:?}");
+    }
+    // The same customer past the grace period is rescued for its band.
+    let old = Facts { new: false, ..fresh };
+    assert_eq!(judge::decide(&old, NOW), Some(Kind::Rescue));
+}

@@ -122,18 +122,20 @@ const LATEST_DAY: &str = "SELECT MAX(x.day) FROM health_snapshots x WHERE x.cid 
 
 /// MRR at risk (docs/reports.md): the MRR cents of active customers whose latest
 /// score is at-risk or critical, how many they are, and how many of them have
-/// no MRR recorded (counted as 0).
-pub fn mrr_at_risk(conn: &Connection, now: i64) -> Result<(Cents, i64, i64)> {
+/// no MRR recorded (counted as 0). Customers who signed up at or after
+/// `new_since` are new and left out.
+pub fn mrr_at_risk(conn: &Connection, now: i64, new_since: i64) -> Result<(Cents, i64, i64)> {
     Ok(conn
         .prepare_cached(
             "SELECT CAST(TOTAL(c.mrr_cents) AS INTEGER), count(*), COALESCE(SUM(c.mrr_cents IS NULL), 0)
          FROM customers c CROSS JOIN health_snapshots h ON h.cid = c.cid AND h.day = (LATEST_DAY)
-         WHERE AT_RISK AND (c.churned_at IS NULL OR c.churned_at > ?2)"
+         WHERE AT_RISK AND (c.churned_at IS NULL OR c.churned_at > ?2)
+           AND (c.signed_up_at IS NULL OR c.signed_up_at < ?3)"
                 .replace("LATEST_DAY", LATEST_DAY)
                 .replace("AT_RISK", &Band::sql_at_risk_or_worse("h.score"))
                 .as_str(),
         )?
-        .query_row(params![iso_date(now), now], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?)
+        .query_row(params![iso_date(now), now, new_since], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?)
 }
 
 /// The latest snapshot (on or before `today`) of every active customer, with
@@ -146,6 +148,9 @@ pub struct Latest {
     pub score_7d_before: Option<i64>,
     /// The customer's MRR in cents, if recorded.
     pub mrr_cents: Option<Cents>,
+    pub signed_up_at: Option<i64>,
+    /// A new customer (in the grace period): set by the use case.
+    pub new: bool,
 }
 
 pub fn latest(conn: &Connection, now: i64) -> Result<Vec<Latest>> {
@@ -155,7 +160,7 @@ pub fn latest(conn: &Connection, now: i64) -> Result<Vec<Latest>> {
            h.weights,
            (SELECT p.score FROM health_snapshots p
              WHERE p.cid = h.cid AND p.day <= date(h.day, '-7 days') ORDER BY p.day DESC LIMIT 1),
-           c.mrr_cents
+           c.mrr_cents, c.signed_up_at
          FROM customers c CROSS JOIN health_snapshots h ON h.cid = c.cid AND h.day = (LATEST_DAY)
          WHERE (c.churned_at IS NULL OR c.churned_at > ?2)
          ORDER BY c.id"
@@ -178,24 +183,27 @@ pub fn latest(conn: &Connection, now: i64) -> Result<Vec<Latest>> {
             },
             score_7d_before: r.get(11)?,
             mrr_cents: r.get(12)?,
+            signed_up_at: r.get(13)?,
+            new: false,
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-/// A customer's latest score: (id, name, score, MRR cents).
-pub type LatestScore = (String, Option<String>, i64, Option<Cents>);
+/// A customer's latest score: (id, name, score, MRR cents, signed up at).
+pub type LatestScore = (String, Option<String>, i64, Option<Cents>, Option<i64>);
 
 /// The latest score (on or before today) of every customer not churned as of now.
 pub fn latest_scores(conn: &Connection, now: i64) -> Result<Vec<LatestScore>> {
     let mut st = conn.prepare_cached(
-        &"SELECT c.id, c.name, h.score, c.mrr_cents
+        &"SELECT c.id, c.name, h.score, c.mrr_cents, c.signed_up_at
          FROM customers c CROSS JOIN health_snapshots h ON h.cid = c.cid AND h.day = (LATEST_DAY)
          WHERE c.churned_at IS NULL OR c.churned_at > ?2"
             .replace("LATEST_DAY", LATEST_DAY),
     )?;
-    let rows =
-        st.query_map(params![iso_date(now), now], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
+    let rows = st.query_map(params![iso_date(now), now], |r| {
+        Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+    })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
