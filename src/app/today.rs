@@ -198,7 +198,7 @@ pub fn morning(conn: &Connection, settings: &Settings, now: i64) -> Result<Morni
     })
 }
 
-type SideReads = (Vec<AtRisk>, Vec<Window>);
+type SideReads = (Vec<AtRisk>, Vec<Window>, std::collections::HashSet<i64>);
 
 fn morning_with(
     conn: &Connection,
@@ -244,10 +244,21 @@ fn morning_with(
             facts[i].last_expand = Some(t);
         }
     }
+    for (cid, t) in touches::last_action(conn, "rescue", now)? {
+        if let Some(&i) = by_cid.get(&cid) {
+            facts[i].last_rescue = Some(t);
+        }
+    }
+    for cid in hstore::unhappy_since(conn, (time::Day::of(now) - 89).start(), now)? {
+        if let Some(&i) = by_cid.get(&cid) {
+            facts[i].unhappy_90d = true;
+        }
+    }
+    let week_ago = hstore::scores_on_latest_day_before(conn, &(time::Day::of(now) - 7).iso())?;
     let tickets = ticket_actions(conn, settings, now, &people, &by_id)?;
     let hidden = skips::active(conn, now)?;
 
-    let (at_risk, windows) = side.join()?;
+    let (at_risk, windows, declining) = side.join()?;
     // The failed payments, from the billing records health read.
     let failed: HashMap<i64, i64> = subjects
         .iter()
@@ -264,6 +275,8 @@ fn morning_with(
         if let Some(&i) = by_cid.get(&r.cid) {
             let f = &mut facts[i];
             f.score = Some(r.score);
+            f.change_7d = week_ago.get(&r.cid).map(|before| r.score - before);
+            f.declining = declining.contains(&r.cid);
             f.last_active = r.facts.last_event;
             f.active_blocks = r.facts.active_blocks.iter().filter(|b| **b).count();
         }

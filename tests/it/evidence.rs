@@ -243,3 +243,48 @@ fn today_ranks_rescues_by_expected_loss_on_a_realistic_book() {
     let first_payment = rescues.iter().position(|r| r["why"].as_str().unwrap().contains("payment failed"));
     assert!(first_payment.is_some_and(|i| i < 10), "a failed payment is in the first ten rescues");
 }
+
+/// No upsell to an unhappy customer: on the realistic book, no `expand`
+/// goes to a customer who, in the last 90 days, answered NPS ≤ 6, had a
+/// failed or late invoice, or has a ticket still unanswered — checked
+/// against the CSV files themselves.
+#[test]
+fn no_expand_to_a_customer_with_an_unhappy_fact_in_90_days() {
+    let w = Work::new();
+    crate::book::book(&w);
+    let since = chrono::NaiveDate::from_ymd_opt(2026, 11, 20).unwrap() - chrono::Days::new(89);
+    let read = |f: &str| std::fs::read_to_string(w.path(f)).unwrap();
+    let recent = |d: &str| chrono::NaiveDate::parse_from_str(&d[..10], "%Y-%m-%d").unwrap() >= since;
+    let mut unhappy = std::collections::HashSet::new();
+    for l in read("nps.csv").lines().skip(1) {
+        let c: Vec<&str> = l.split(',').collect();
+        if recent(c[1]) && c[2].parse::<i64>().unwrap() <= 6 {
+            unhappy.insert(c[0].to_string());
+        }
+    }
+    for l in read("billing.csv").lines().skip(1) {
+        let c: Vec<&str> = l.split(',').collect();
+        if recent(c[1]) && matches!(c[3], "failed" | "late") {
+            unhappy.insert(c[0].to_string());
+        }
+    }
+    for l in read("tickets.csv").lines().skip(1) {
+        let c: Vec<&str> = l.split(',').collect();
+        if recent(c[4]) {
+            unhappy.insert(c[1].to_string()); // the book's tickets are never answered
+        }
+    }
+    assert!(unhappy.len() > 20, "the book has unhappy customers: {}", unhappy.len());
+    let all = w.run(&["today", "--all", "-f", "json"]).ok().json();
+    let expands: Vec<&str> = all
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| a["kind"] == "expand")
+        .map(|a| a["customer_id"].as_str().unwrap())
+        .collect();
+    assert!(!expands.is_empty(), "the book has customers to pitch");
+    for id in &expands {
+        assert!(!unhappy.contains(*id), "{id} is unhappy and pitched");
+    }
+}

@@ -28,7 +28,7 @@ fn the_warning_sign_scan_folds_the_same_windows_as_health() {
     for back in 0..60 {
         let at = now - back * time::DAY;
         let feats = Features::load(&conn, &settings, at).unwrap();
-        let (with, windows) = risk_facts_and_windows(&conn, at, &feats).unwrap();
+        let (with, windows, _) = risk_facts_and_windows(&conn, at, &feats).unwrap();
         let own = crate::store::health::usage_window(&conn, &feats, at, None).unwrap();
         assert!(!own.is_empty(), "{back} days back");
         assert_eq!(windows, own, "{back} days back");

@@ -10,6 +10,10 @@ use crate::time::{iso_date, Day};
 pub const RESCUE_QUIET_DAYS: i64 = 7;
 /// Days a touch keeps a healthy customer out of `expand`.
 pub const EXPAND_QUIET_DAYS: i64 = 30;
+/// Days a done `rescue` keeps a customer from an `expand`.
+pub const EXPAND_AFTER_RESCUE_DAYS: i64 = 30;
+/// A score this many points below the one 7 days before blocks an `expand`.
+pub const EXPAND_MAX_DROP: i64 = 10;
 /// Days a done `expand` keeps it from coming back.
 pub const EXPAND_AGAIN_DAYS: i64 = 90;
 /// A customer must be this many days old before an expansion pitch.
@@ -62,6 +66,15 @@ pub struct Facts {
     pub winback: Option<Box<DueStep>>,
     pub last_touch: Option<i64>,
     pub last_expand: Option<i64>,
+    /// Something unhappy in the last 90 days: NPS ≤ 6, CSAT ≤ 2, a failed or
+    /// late payment, a ticket still unanswered (an expand guard).
+    pub unhappy_90d: bool,
+    /// The last `rescue` done.
+    pub last_rescue: Option<i64>,
+    /// Today's score less the one stored 7 days before.
+    pub change_7d: Option<i64>,
+    /// Activity of the last 14 days below the 14 before.
+    pub declining: bool,
     /// Signed up less than `health.grace_days` ago: neither the band nor
     /// missing usage rescues them, only a failed payment or negative feedback.
     pub new: bool,
@@ -151,8 +164,20 @@ pub fn decide(f: &Facts, now: i64) -> Option<super::Kind> {
         && old_enough
         && f.active_blocks >= 3
         && !within_days(f.last_touch, EXPAND_QUIET_DAYS, now)
-        && !within_days(f.last_expand, EXPAND_AGAIN_DAYS, now))
+        && !within_days(f.last_expand, EXPAND_AGAIN_DAYS, now)
+        && expand_guards_pass(f, now))
     .then_some(Kind::Expand)
+}
+
+/// Nothing unhappy lately, so an upsell is not tone-deaf and a customer does
+/// not flip between rescue and upsell: no NPS ≤ 6, CSAT ≤ 2, failed or late
+/// payment or unanswered ticket in 90 days, no rescue done in 30, a score not
+/// more than 10 below a week ago, activity not falling.
+pub fn expand_guards_pass(f: &Facts, now: i64) -> bool {
+    !f.unhappy_90d
+        && !within_days(f.last_rescue, EXPAND_AFTER_RESCUE_DAYS, now)
+        && f.change_7d.is_none_or(|d| d >= -EXPAND_MAX_DROP)
+        && !f.declining
 }
 
 /// The step behind an onboarding or win-back judgement.

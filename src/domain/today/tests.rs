@@ -280,3 +280,26 @@ fn a_new_customer_is_rescued_only_for_a_failed_payment_or_negative_feedback() {
     let old = Facts { new: false, ..fresh };
     assert_eq!(judge::decide(&old, NOW), Some(Kind::Rescue));
 }
+
+#[test]
+fn each_expand_guard_blocks_the_upsell() {
+    let base = healthy();
+    assert_eq!(judge::decide(&base, NOW), Some(Kind::Expand));
+    let blocked = [
+        ("unhappy in 90 days", Facts { unhappy_90d: true, ..base.clone() }),
+        ("a rescue done 29 days ago", Facts { last_rescue: days_ago(29), ..base.clone() }),
+        ("11 points below a week ago", Facts { change_7d: Some(-11), ..base.clone() }),
+        ("activity falling", Facts { declining: true, ..base.clone() }),
+    ];
+    for (why, f) in blocked {
+        assert_eq!(judge::decide(&f, NOW), None, "{why}");
+    }
+    let allowed = [
+        ("a rescue done 30 days ago", Facts { last_rescue: days_ago(30), ..base.clone() }),
+        ("10 points below a week ago", Facts { change_7d: Some(-10), ..base.clone() }),
+        ("no score a week ago", Facts { change_7d: None, ..base.clone() }),
+    ];
+    for (why, f) in allowed {
+        assert_eq!(judge::decide(&f, NOW), Some(Kind::Expand), "{why}");
+    }
+}

@@ -4,6 +4,8 @@
 mod facts;
 
 use crate::money::Cents;
+use std::collections::HashMap;
+
 use anyhow::Result;
 use rusqlite::{params, Connection, OptionalExtension};
 
@@ -221,4 +223,31 @@ pub fn history(conn: &Connection, cid: i64, now: i64, n: i64) -> Result<Vec<(Str
 pub fn last_scored_day(conn: &Connection, now: i64) -> Result<Option<String>> {
     Ok(conn
         .query_row("SELECT MAX(day) FROM health_snapshots WHERE day <= ?1", [iso_date(now)], |r| r.get(0))?)
+}
+
+/// Each customer's score on the latest snapshot day on or before `day` (one
+/// day for every customer: a nightly job scores them all).
+pub fn scores_on_latest_day_before(conn: &Connection, day: &str) -> Result<HashMap<i64, i64>> {
+    let d: Option<String> = conn
+        .prepare_cached("SELECT max(day) FROM health_snapshots WHERE day <= ?1")?
+        .query_row([day], |r| r.get(0))?;
+    let Some(d) = d else { return Ok(HashMap::new()) };
+    let mut st = conn.prepare_cached("SELECT cid, score FROM health_snapshots WHERE day = ?1")?;
+    let rows = st.query_map([d], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Customers with something unhappy between `from` and `now`: an NPS of 6
+/// or less, a CSAT of 2 or less, a failed or late invoice, or a ticket
+/// created then and still unanswered now (docs/today.md, the expand guard).
+pub fn unhappy_since(conn: &Connection, from: i64, now: i64) -> Result<std::collections::HashSet<i64>> {
+    let mut st = conn.prepare_cached(
+        "SELECT cid FROM nps_responses WHERE score <= 6 AND responded_at >= ?1 AND responded_at <= ?2
+         UNION SELECT cid FROM tickets WHERE csat <= 2 AND csat_at >= ?1 AND csat_at <= ?2
+         UNION SELECT cid FROM billing_records WHERE status IN ('failed', 'late') AND date >= ?1 AND date <= ?2
+         UNION SELECT cid FROM tickets WHERE created_at >= ?1 AND created_at <= ?2
+           AND (first_response_at IS NULL OR first_response_at > ?2) AND (resolved_at IS NULL OR resolved_at > ?2)",
+    )?;
+    let rows = st.query_map(params![from, now], |r| r.get(0))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }

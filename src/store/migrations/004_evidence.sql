@@ -23,6 +23,10 @@ CREATE TABLE evidence (
     PRIMARY KEY (measured_on, predictor)
 ) WITHOUT ROWID;
 
+-- Failed and late invoices by date: the few rows `csf today`'s expand guard
+-- looks for ("no failed or late payment in 90 days") without a table scan.
+CREATE INDEX billing_unpaid ON billing_records (date) WHERE status IN ('failed', 'late');
+
 -- How a customer wants to be greeted in drafts (`{name}`), and the link to
 -- the customer's record in Stripe (`csf sync stripe`).
 ALTER TABLE customers ADD COLUMN salutation TEXT;
