@@ -94,6 +94,7 @@ pub fn done(
                     action: Some(&a.id),
                     action_kind: Some(a.kind.name()),
                     note,
+                    basis: a.basis.as_deref(),
                 },
                 now,
             )?;

@@ -143,6 +143,7 @@ fn judged(c: &Customer, f: &Facts, now: i64, e: Option<&Stored>) -> Option<Actio
         }
     }
     Some(Action {
+        basis: (v.kind == Kind::Rescue).then(|| judge::Basis::of(f).text()),
         risk: risk.map(|((r, _), _)| r),
         expected_loss: risk.map(|((r, _), _)| td::expected_loss(c.mrr_cents, r)),
         id,
@@ -244,9 +245,15 @@ fn morning_with(
             facts[i].last_expand = Some(t);
         }
     }
-    for (cid, t) in touches::last_action(conn, "rescue", now)? {
+    for (cid, (t, basis)) in touches::last_rescue(conn, now)? {
         if let Some(&i) = by_cid.get(&cid) {
-            facts[i].last_rescue = Some(t);
+            let f = &mut facts[i];
+            f.last_rescue = Some(t);
+            f.rescue_basis = basis.as_deref().map(judge::Basis::parse);
+            // Few customers had a rescue done in the last 30 days: a seek each.
+            if judge::within_days(Some(t), judge::RESCUE_HELD_DAYS, now) {
+                f.news_since_rescue = touches::news_since(conn, cid, t, now)?;
+            }
         }
     }
     for cid in hstore::unhappy_since(conn, (time::Day::of(now) - 89).start(), now)? {

@@ -182,6 +182,7 @@ pub fn touch(ctx: &Ctx, args: TouchArgs) -> Result<()> {
                 action: None,
                 action_kind: None,
                 note: Some(note),
+                basis: None,
             },
             ctx.now,
         )

@@ -114,7 +114,7 @@ const CURRENT: &[(&str, &[&str])] = &[
             "origin",
         ],
     ),
-    ("touches", &["id", "cid", "ts", "kind", "action", "action_kind", "note"]),
+    ("touches", &["id", "cid", "ts", "kind", "action", "action_kind", "note", "basis"]),
     ("usage_events", &["cid", "ts", "event_id", "count"]),
 ];
 

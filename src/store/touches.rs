@@ -21,13 +21,15 @@ pub struct NewTouch<'a> {
     pub action: Option<&'a str>,
     pub action_kind: Option<&'a str>,
     pub note: Option<&'a str>,
+    /// What a rescue was about (`Basis::text`), kept so it stays done until something new.
+    pub basis: Option<&'a str>,
 }
 
 pub fn insert(conn: &Connection, t: &NewTouch, now: i64) -> Result<()> {
     conn.prepare_cached(
-        "INSERT INTO touches (cid, ts, kind, action, action_kind, note) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        "INSERT INTO touches (cid, ts, kind, action, action_kind, note, basis) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     )?
-    .execute(params![t.cid, now, t.kind, t.action, t.action_kind, t.note])?;
+    .execute(params![t.cid, now, t.kind, t.action, t.action_kind, t.note, t.basis])?;
     Ok(())
 }
 
@@ -45,6 +47,30 @@ pub fn last_action(conn: &Connection, kind: &str, now: i64) -> Result<HashMap<i6
     )?;
     let rows = st.query_map(params![kind, now], |r| Ok((r.get(0)?, r.get(1)?)))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Each customer's latest done rescue at or before now: (time, basis).
+pub fn last_rescue(conn: &Connection, now: i64) -> Result<HashMap<i64, (i64, Option<String>)>> {
+    let mut st = conn.prepare_cached(
+        "SELECT cid, MAX(ts), basis FROM touches WHERE action_kind = 'rescue' AND ts <= ?1 GROUP BY cid",
+    )?;
+    let rows = st.query_map([now], |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?))))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Whether something new reached the customer after `since`: an NPS answer,
+/// a CSAT rating or a failed invoice (a done rescue comes back for it).
+pub fn news_since(conn: &Connection, cid: i64, since: i64, now: i64) -> Result<bool> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT 1 FROM nps_responses WHERE cid = ?1 AND responded_at > ?2 AND responded_at <= ?3
+             UNION ALL SELECT 1 FROM tickets WHERE cid = ?1 AND csat_at > ?2 AND csat_at <= ?3
+             UNION ALL SELECT 1 FROM billing_records WHERE cid = ?1 AND status = 'failed' AND date > ?2 AND date <= ?3
+             LIMIT 1",
+        )?
+        .query_row(params![cid, since, now], |_| Ok(()))
+        .optional()?
+        .is_some())
 }
 
 /// A customer's touches at or before now, newest first.

@@ -43,6 +43,7 @@ pub(super) fn stale_data(
         topic: None,
         risk: None,
         expected_loss: None,
+        basis: None,
     }))
 }
 
@@ -147,6 +148,7 @@ pub(super) fn ticket_actions(
             topic: Some(subject),
             risk: None,
             expected_loss: None,
+            basis: None,
         });
     }
     Ok(out)

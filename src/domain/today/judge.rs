@@ -10,6 +10,8 @@ use crate::time::{iso_date, Day};
 pub const RESCUE_QUIET_DAYS: i64 = 7;
 /// Days a touch keeps a healthy customer out of `expand`.
 pub const EXPAND_QUIET_DAYS: i64 = 30;
+/// Days a done `rescue` holds unless something new appears.
+pub const RESCUE_HELD_DAYS: i64 = 30;
 /// Days a done `rescue` keeps a customer from an `expand`.
 pub const EXPAND_AFTER_RESCUE_DAYS: i64 = 30;
 /// A score this many points below the one 7 days before blocks an `expand`.
@@ -44,6 +46,47 @@ pub struct Sign {
     pub predictive: bool,
 }
 
+/// What a done rescue was about: the band it was in (at-risk or worse) and
+/// its signs. It stays done until something new appears (docs/today.md).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Basis {
+    pub band: Option<Band>,
+    pub signs: Vec<crate::domain::churn::Signal>,
+}
+
+impl Basis {
+    /// The basis of a rescue judged on `f`.
+    pub fn of(f: &Facts) -> Basis {
+        Basis {
+            band: f.score.map(Band::of).filter(|b| *b <= Band::AtRisk && !f.new),
+            signs: f.signs.iter().map(|s| s.signal).collect(),
+        }
+    }
+
+    /// "band=critical;signs=usage-drop,payment-failure", as stored with the touch.
+    pub fn text(&self) -> String {
+        let signs: Vec<&str> = self.signs.iter().map(|s| s.name()).collect();
+        format!("band={};signs={}", self.band.map_or("-", Band::name), signs.join(","))
+    }
+
+    pub fn parse(s: &str) -> Basis {
+        let mut b = Basis::default();
+        for part in s.split(';') {
+            match part.split_once('=') {
+                Some(("band", v)) => b.band = Band::parse(v),
+                Some(("signs", v)) => {
+                    b.signs = v
+                        .split(',')
+                        .filter_map(|n| crate::domain::churn::Signal::ALL.into_iter().find(|s| s.name() == n))
+                        .collect()
+                }
+                _ => {}
+            }
+        }
+        b
+    }
+}
+
 /// What the judgement needs to know about one customer, as of `now`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Facts {
@@ -71,6 +114,10 @@ pub struct Facts {
     pub unhappy_90d: bool,
     /// The last `rescue` done.
     pub last_rescue: Option<i64>,
+    /// What that rescue was about (None: done before csf kept it).
+    pub rescue_basis: Option<Basis>,
+    /// An NPS answer, a CSAT rating or a failed invoice since that rescue.
+    pub news_since_rescue: bool,
     /// Today's score less the one stored 7 days before.
     pub change_7d: Option<i64>,
     /// Activity of the last 14 days below the 14 before.
@@ -147,7 +194,10 @@ pub fn decide(f: &Facts, now: i64) -> Option<super::Kind> {
         let at_risk = !f.new && f.score.is_some_and(|s| Band::of(s) <= Band::AtRisk);
         let silent = !f.new && silent_days(f, now).is_some();
         let signed = f.signs.iter().any(|s| s.predictive && (!f.new || NEW_RESCUE_SIGNS.contains(&s.signal)));
-        if (at_risk || signed || silent) && !within_days(f.last_touch, RESCUE_QUIET_DAYS, now) {
+        if (at_risk || signed || silent)
+            && !within_days(f.last_touch, RESCUE_QUIET_DAYS, now)
+            && !held(f, now)
+        {
             return Some(Kind::Rescue);
         }
     }
@@ -178,6 +228,23 @@ pub fn expand_guards_pass(f: &Facts, now: i64) -> bool {
         && !within_days(f.last_rescue, EXPAND_AFTER_RESCUE_DAYS, now)
         && f.change_7d.is_none_or(|d| d >= -EXPAND_MAX_DROP)
         && !f.declining
+}
+
+/// A done rescue holds for 30 days unless a new reason appears: a sign it
+/// did not have, a worse band, a new NPS answer, CSAT rating or failed invoice.
+pub fn held(f: &Facts, now: i64) -> bool {
+    if !within_days(f.last_rescue, RESCUE_HELD_DAYS, now) {
+        return false;
+    }
+    let Some(then) = &f.rescue_basis else { return false };
+    let now_basis = Basis::of(f);
+    let new_sign = now_basis.signs.iter().any(|s| !then.signs.contains(s));
+    let worse_band = match (now_basis.band, then.band) {
+        (Some(b), Some(t)) => b < t,
+        (Some(_), None) => true,
+        _ => false,
+    };
+    !(new_sign || worse_band || f.news_since_rescue)
 }
 
 /// The step behind an onboarding or win-back judgement.

@@ -93,6 +93,8 @@ pub struct Action {
     pub risk: Option<f64>,
     /// MRR at stake × risk, for a rescue with a risk.
     pub expected_loss: Option<Cents>,
+    /// What a rescue is about (`judge::Basis::text`), stored with its touch when done.
+    pub basis: Option<String>,
 }
 
 /// Stable ids: the same action has the same id every morning until done.

@@ -152,6 +152,7 @@ fn kinds_sort_in_their_order_then_by_rank_then_by_customer() {
         topic: None,
         risk: None,
         expected_loss: None,
+        basis: None,
     };
     let mut v = vec![
         a(Kind::Expand, (0, 0), "e"),
@@ -302,4 +303,39 @@ fn each_expand_guard_blocks_the_upsell() {
     for (why, f) in allowed {
         assert_eq!(judge::decide(&f, NOW), Some(Kind::Expand), "{why}");
     }
+}
+
+#[test]
+fn a_done_rescue_holds_until_something_new_or_30_days() {
+    use super::judge::Basis;
+    let risky = Facts { score: Some(30), signs: vec![sign(Signal::UsageDrop)], ..healthy() };
+    assert_eq!(judge::decide(&risky, NOW), Some(Kind::Rescue));
+    let basis = Basis::of(&risky);
+    assert_eq!(Basis::parse(&basis.text()), basis, "{}", basis.text());
+    // Done 8 days ago on the same evidence: still held (the 7 quiet days are over).
+    let done = Facts {
+        last_touch: days_ago(8),
+        last_rescue: days_ago(8),
+        rescue_basis: Some(basis.clone()),
+        ..risky.clone()
+    };
+    assert_eq!(judge::decide(&done, NOW), None);
+    // 30 days on: back.
+    let month = Facts { last_touch: days_ago(30), last_rescue: days_ago(30), ..done.clone() };
+    assert_eq!(judge::decide(&month, NOW), Some(Kind::Rescue));
+    // A new sign, a worse band, or a new answer, rating or failed invoice: back at once (after 7 quiet days).
+    let new_sign =
+        Facts { signs: vec![sign(Signal::UsageDrop), sign(Signal::PaymentFailure)], ..done.clone() };
+    assert_eq!(judge::decide(&new_sign, NOW), Some(Kind::Rescue));
+    let worse = Facts { score: Some(45), ..done.clone() };
+    assert_eq!(worse.score.map(crate::domain::health::Band::of), Some(crate::domain::health::Band::AtRisk));
+    let done_at_risk = Facts { rescue_basis: Some(Basis::of(&worse)), ..worse.clone() };
+    assert_eq!(judge::decide(&done_at_risk, NOW), None, "the same band");
+    let now_critical = Facts { score: Some(20), ..done_at_risk.clone() };
+    assert_eq!(judge::decide(&now_critical, NOW), Some(Kind::Rescue), "a worse band");
+    let news = Facts { news_since_rescue: true, ..done.clone() };
+    assert_eq!(judge::decide(&news, NOW), Some(Kind::Rescue));
+    // A sign gone is not news.
+    let fewer = Facts { signs: vec![], ..done };
+    assert_eq!(judge::decide(&fewer, NOW), None);
 }

@@ -27,6 +27,10 @@ CREATE TABLE evidence (
 -- looks for ("no failed or late payment in 90 days") without a table scan.
 CREATE INDEX billing_unpaid ON billing_records (date) WHERE status IN ('failed', 'late');
 
+-- What a done rescue was about (its band and signs), so that it stays done
+-- until something new appears (docs/today.md).
+ALTER TABLE touches ADD COLUMN basis TEXT;
+
 -- How a customer wants to be greeted in drafts (`{name}`), and the link to
 -- the customer's record in Stripe (`csf sync stripe`).
 ALTER TABLE customers ADD COLUMN salutation TEXT;
