@@ -288,3 +288,56 @@ fn no_expand_to_a_customer_with_an_unhappy_fact_in_90_days() {
         assert!(!unhappy.contains(*id), "{id} is unhappy and pitched");
     }
 }
+
+/// A simulated week on the realistic book: every rescue of the first
+/// morning is done; on each of the next eight mornings, a customer comes
+/// back to rescue only with a reason it did not have (a new sign or a worse
+/// band), never on the same evidence.
+#[test]
+fn a_week_of_done_leaves_no_customer_back_on_the_same_evidence() {
+    let w = Work::new();
+    crate::book::book(&w);
+    let reasons = |why: &str| -> std::collections::BTreeSet<&'static str> {
+        [
+            "usage-drop:",
+            "support-spike:",
+            "negative-feedback:",
+            "payment-failure:",
+            "feature-requests:",
+            "critical (",
+            "at-risk (",
+        ]
+        .into_iter()
+        .filter(|k| why.contains(k))
+        .collect()
+    };
+    let day0 = "2026-11-20T09:00:00Z";
+    let first = w.run_at(day0, &["today", "--all", "-f", "json"]).ok().json();
+    let rescues: Vec<(String, String)> = first
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| a["kind"] == "rescue")
+        .map(|a| (a["customer_id"].as_str().unwrap().to_string(), a["why"].as_str().unwrap().to_string()))
+        .collect();
+    assert!(rescues.len() >= 10);
+    let mut args = vec!["-q", "done"];
+    let ids: Vec<String> = rescues.iter().map(|(c, _)| format!("rescue-{c}")).collect();
+    args.extend(ids.iter().map(String::as_str));
+    w.run_at(day0, &args).ok();
+    for day in 21..=28 {
+        let now = format!("2026-11-{day}T09:00:00Z");
+        let j = w.run_at(&now, &["today", "--all", "-f", "json"]).ok().json();
+        for a in j.as_array().unwrap().iter().filter(|a| a["kind"] == "rescue") {
+            let id = a["customer_id"].as_str().unwrap();
+            if let Some((_, before)) = rescues.iter().find(|(c, _)| c == id) {
+                let (then, now_r) = (reasons(before), reasons(a["why"].as_str().unwrap()));
+                assert!(
+                    !now_r.is_subset(&then),
+                    "{id} is back on {now} on the same evidence: {} (was {before})",
+                    a["why"]
+                );
+            }
+        }
+    }
+}

@@ -218,11 +218,14 @@ fn tomorrow_done_items_stay_done_and_new_ones_appear() {
         ids(&w, Some(tomorrow)),
         [triple("data-usage-2026-11-17", "data", ""), triple("ticket-2", "ticket", "star")]
     );
-    // A week on: the rescue comes back (7 quiet days are over), the next steps are due.
+    // A week on: the rescue stays done (nothing new since; it comes back after 30 days or
+    // with a new reason), the next steps are due.
     let week = "2026-11-27T12:00:00Z";
     w.run_at(week, &["-q", "health", "score"]).ok();
     let got: Vec<String> = ids(&w, Some(week)).into_iter().map(|t| t.0).collect();
-    assert!(got.contains(&"rescue-risky".to_string()), "{got:?}");
+    assert!(!got.contains(&"rescue-risky".to_string()), "{got:?}");
+    let month: Vec<String> = ids(&w, Some("2026-12-21T12:00:00Z")).into_iter().map(|t| t.0).collect();
+    assert!(month.contains(&"rescue-risky".to_string()), "30 days on: {month:?}");
     // Newbie went quiet after day 0, but is new (10 days, grace 14): its onboarding step is its action.
     assert!(!got.contains(&"rescue-newbie".to_string()), "{got:?}");
     let j = w.run_at(week, &["today", "--all", "-f", "json"]).ok().json();
