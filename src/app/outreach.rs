@@ -127,7 +127,7 @@ pub fn skip_end(a: &Action, until: Until, now: i64) -> Result<i64> {
         Until::Day(d) => d,
         // unreachable from the CLI: clap takes --days from 1 only; kept for other callers.
         Until::Days(n) if n < 1 => bail!("--days must be at least 1, got {n}"),
-        Until::Days(n) => today + n,
+        Until::Days(n) => today.checked_add(n).unwrap_or(time::Day::from_number(i64::MAX / 86_400 / 2)),
         Until::Default => match &a.effect {
             Effect::Step { sequence, started_on, day } => {
                 let seq = if *sequence == WINBACK.name { &WINBACK } else { &ONBOARDING };
@@ -142,6 +142,10 @@ pub fn skip_end(a: &Action, until: Until, now: i64) -> Result<i64> {
             _ => today + SKIP_DAYS,
         },
     };
+    // The calendar csf reads ends with 9999-12-31.
+    if day > time::Day::from_number(2_932_896) {
+        bail!("a skip can last until 9999-12-31 at most; give an earlier --until or fewer --days");
+    }
     Ok(day.start())
 }
 
@@ -159,8 +163,30 @@ pub fn skip(
         let m = today::morning(tx, settings, now)?;
         let mut out = Vec::new();
         for a in chosen(&m, ids)? {
-            let end = skip_end(&a, until, now)?;
-            skips::insert(tx, &a.id, (a.cid != 0).then_some(a.cid), end, note, now)?;
+            if a.kind == Kind::Data {
+                bail!(
+                    "{} cannot be skipped: it ends by itself when fresh usage data arrives (`csf import usage FILE`); \
+                     nothing was changed",
+                    a.id
+                );
+            }
+            let mut end = skip_end(&a, until, now)?;
+            if a.kind == Kind::Ticket {
+                match a.target_at {
+                    Some(t) if t <= now => bail!(
+                        "{} is past its first-response target since {}: it cannot be skipped — answer it \
+                         (`csf done {}`) or reply with `csf ticket reply`; nothing was changed",
+                        a.id,
+                        time::rfc3339(t),
+                        a.id
+                    ),
+                    // Back when its target passes, whatever the skip said.
+                    Some(t) => end = end.min(t),
+                    None => {}
+                }
+            }
+            let cid = (a.cid != 0).then_some(a.cid);
+            skips::insert(tx, &a.id, cid, &today::slot_of(&a), end, note, now)?;
             out.push((a, end));
         }
         Ok(out)
@@ -168,16 +194,16 @@ pub fn skip(
 }
 
 /// Brings skipped actions back; an id that is not skipped is an error.
-pub fn unskip(conn: &mut Connection, now: i64, ids: &[String]) -> Result<Vec<String>> {
+pub fn unskip(conn: &mut Connection, settings: &Settings, now: i64, ids: &[String]) -> Result<Vec<String>> {
     store::write(conn, |tx| {
-        let hidden = skips::active(tx, now)?;
+        let skipped = today::morning(tx, settings, now)?.skipped();
         let mut out = Vec::new();
         for id in ids {
-            let Some(found) = hidden.keys().find(|k| k.eq_ignore_ascii_case(id.trim())) else {
+            let Some(found) = skipped.iter().find(|a| a.id.eq_ignore_ascii_case(id.trim())) else {
                 bail!("\"{id}\" is not skipped; nothing was changed — `csf today --skipped` lists the skipped ids");
             };
-            skips::undo(tx, found, now)?;
-            out.push(found.clone());
+            skips::undo(tx, (found.cid != 0).then_some(found.cid), &today::slot_of(found), &found.id, now)?;
+            out.push(found.id.clone());
         }
         Ok(out)
     })

@@ -10,8 +10,7 @@ use rusqlite::Connection;
 
 use crate::app::drafts::Drafts;
 use crate::app::{churn, health, onboarding, readers};
-use crate::domain::evidence::Predictor;
-use crate::domain::health::{Band, Payment};
+use crate::domain::health::Payment;
 use crate::domain::sequence::{self, DueStep as SeqStep, ONBOARDING, WINBACK};
 use crate::domain::settings::Settings;
 use crate::domain::templates::step_name;
@@ -110,42 +109,16 @@ impl Morning {
     }
 }
 
-/// A rescue's risk with the predictor it comes from: the highest stored
-/// risk among the customer's band and the parts of its current signs.
-fn risk_of(f: &Facts, e: &Stored) -> Option<(f64, Predictor)> {
-    e.evidence.risk_of(f.score.map(Band::of).filter(|_| !f.new), &f.parts)
-}
-
-/// The rank of a customer's judgement: a rescue by expected loss when there is evidence.
-fn rank_of(c: &Customer, f: &Facts, kind: Kind, e: Option<&Stored>) -> (i64, i64) {
-    match (kind, e.and_then(|e| risk_of(f, e))) {
-        (Kind::Rescue, Some((risk, _))) => td::rescue_rank(c.mrr_cents, risk),
-        _ => td::rank(kind, c.mrr_cents, f.score, c.signed_up_at),
-    }
-}
-
 /// A customer's action from its judgement, with every reason in words.
 fn judged(c: &Customer, f: &Facts, now: i64, e: Option<&Stored>) -> Option<Action> {
     let mut v = judge::judge(f, now)?;
     let (id, due_on, effect, template) = identity(c, v.kind, v.step.as_ref(), now);
-    let risk = e.filter(|_| v.kind == Kind::Rescue).and_then(|e| Some((risk_of(f, e)?, e)));
-    if let Some(((_, p), e)) = risk {
-        // The reason behind the risk names its evidence in words.
-        let head = match p {
-            Predictor::Part(part) => format!("{}:", part.signal().name()),
-            Predictor::Band(b) => format!("{} (health", b.name()),
-            _ => String::new(),
-        };
-        if let (Some(r), Some(words)) =
-            (v.reasons.iter_mut().find(|r| r.starts_with(&head)), e.evidence.in_words(p, e.span.horizon))
-        {
-            r.push_str(&format!(" — {words}"));
-        }
-    }
+    let risk = rank::name_evidence(&mut v, f, e);
     Some(Action {
+        target_at: None,
         basis: (v.kind == Kind::Rescue).then(|| judge::Basis::of(f).text()),
-        risk: risk.map(|((r, _), _)| r),
-        expected_loss: risk.map(|((r, _), _)| td::expected_loss(c.mrr_cents, r)),
+        risk,
+        expected_loss: risk.map(|r| td::expected_loss(c.mrr_cents, r)),
         id,
         kind: v.kind,
         cid: c.cid,
@@ -323,12 +296,30 @@ fn morning_with(
     let mut due = Vec::new();
     let mut skipped = Vec::new();
     for e in all {
-        match hidden.get(Morning::id_of(&e)) {
-            Some(&until) => skipped.push((e, until)),
+        let (kind, cid, customer) = match &e {
+            Entry::Ready(a) => (a.kind, (a.cid != 0).then_some(a.cid), a.customer_id.as_str()),
+            Entry::Judged { person, kind, .. } => {
+                (*kind, Some(people[*person].cid), people[*person].id.as_str())
+            }
+        };
+        let id = Morning::id_of(&e);
+        // A ticket skipped past its first-response target is back (the skip said when).
+        let ticket_due = match &e {
+            Entry::Ready(a) => a.kind == Kind::Ticket && a.target_at.is_some_and(|t| t <= now),
+            _ => false,
+        };
+        match hidden.get(cid, &td::slot(kind, id, customer), id).filter(|_| kind != Kind::Data && !ticket_due)
+        {
+            Some(until) => skipped.push((e, until)),
             None => due.push(e),
         }
     }
     Ok(Morning { people, facts, now, evidence, due, skipped })
+}
+
+/// The slot a skip of `a` is kept under (see `domain::today::slot`).
+pub fn slot_of(a: &Action) -> String {
+    td::slot(a.kind, &a.id, &a.customer_id)
 }
 
 /// Fills drafts one action at a time (the settings' words and the template
@@ -383,9 +374,11 @@ pub fn default_subject(a: &Action) -> String {
 }
 
 mod extra;
+mod rank;
 
 use extra::{stale_data, ticket_actions};
 pub use extra::{stale_warning, stale_warning_after};
+use rank::rank_of;
 
 #[cfg(test)]
 mod tests;

@@ -114,7 +114,8 @@ pub fn done(ctx: &Ctx, args: DoneArgs) -> Result<()> {
 pub fn skip(ctx: &Ctx, args: SkipArgs) -> Result<()> {
     let mut conn = ctx.open()?;
     if args.undo {
-        for id in outreach::unskip(&mut conn, ctx.now, &args.ids)? {
+        let settings = ctx.settings(&conn)?;
+        for id in outreach::unskip(&mut conn, &settings, ctx.now, &args.ids)? {
             ctx.info(format!("{id} is back in `csf today`"));
         }
         return Ok(());

@@ -88,7 +88,7 @@ const CURRENT: &[(&str, &[&str])] = &[
     ("nps_responses", &["cid", "responded_at", "score", "comment"]),
     ("outreach_done", &["cid", "sequence", "started_on", "step_day", "done_at"]),
     ("plan_changes", &["cid", "effective_at", "plan", "source"]),
-    ("skips", &["id", "action", "cid", "until", "note", "created_at"]),
+    ("skips", &["id", "action", "cid", "until", "note", "created_at", "slot"]),
     ("status_changes", &["seq", "cid", "at", "churned", "source"]),
     ("sync_state", &["source", "cursor", "synced_at", "summary"]),
     ("templates", &["name", "body", "updated_at"]),

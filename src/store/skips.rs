@@ -5,33 +5,71 @@ use std::collections::HashMap;
 use anyhow::Result;
 use rusqlite::{params, Connection};
 
-/// Each skipped action id still hidden at `now`, with the latest end of its skips.
-pub fn active(conn: &Connection, now: i64) -> Result<HashMap<String, i64>> {
-    let mut st = conn.prepare_cached(
-        "SELECT action, MAX(until) FROM skips WHERE until > ?1 AND created_at <= ?1 GROUP BY action",
-    )?;
-    let rows = st.query_map([now], |r| Ok((r.get(0)?, r.get(1)?)))?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+/// The skips in force at `now`: by (customer key, slot) — a skip follows
+/// its customer through a change of id and never hides another customer
+/// who takes the old id — and, for skips written before slots, by action id.
+#[derive(Debug, Default)]
+pub struct Hidden {
+    pub by_slot: HashMap<(Option<i64>, String), i64>,
+    /// Skips written before slots: by action id.
+    pub by_id: HashMap<String, i64>,
 }
 
+impl Hidden {
+    /// When the skip of an action ends, if one is in force.
+    pub fn get(&self, cid: Option<i64>, slot: &str, id: &str) -> Option<i64> {
+        self.by_slot.get(&(cid, slot.to_string())).or_else(|| self.by_id.get(id)).copied()
+    }
+}
+
+/// The skips in force at `now` (the latest end when several overlap).
+pub fn active(conn: &Connection, now: i64) -> Result<Hidden> {
+    let mut st = conn.prepare_cached(
+        "SELECT action, cid, slot, MAX(until) FROM skips WHERE until > ?1 AND created_at <= ?1
+         GROUP BY action, cid, slot",
+    )?;
+    let mut rows = st.query([now])?;
+    let mut h = Hidden::default();
+    while let Some(r) = rows.next()? {
+        let (action, cid, slot, until): (String, Option<i64>, Option<String>, i64) =
+            (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?);
+        match slot {
+            Some(slot) => {
+                h.by_slot.insert((cid, slot), until);
+            }
+            None => {
+                h.by_id.insert(action, until);
+            }
+        }
+    }
+    Ok(h)
+}
+
+/// Skips `action` until `until`, replacing a skip of it still in force.
 pub fn insert(
     conn: &Connection,
     action: &str,
     cid: Option<i64>,
+    slot: &str,
     until: i64,
     note: Option<&str>,
     now: i64,
 ) -> Result<()> {
+    undo(conn, cid, slot, action, now)?;
     conn.prepare_cached(
-        "INSERT INTO skips (action, cid, until, note, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+        "INSERT INTO skips (action, cid, slot, until, note, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     )?
-    .execute(params![action, cid, until, note, now])?;
+    .execute(params![action, cid, slot, until, note, now])?;
     Ok(())
 }
 
-/// Ends every skip of `action` still in force at `now`; returns how many.
-pub fn undo(conn: &Connection, action: &str, now: i64) -> Result<usize> {
+/// Ends every skip of an action still in force at `now` (by its customer and
+/// slot, or by its id for skips written before slots); returns how many.
+pub fn undo(conn: &Connection, cid: Option<i64>, slot: &str, action: &str, now: i64) -> Result<usize> {
     Ok(conn
-        .prepare_cached("UPDATE skips SET until = ?2 WHERE action = ?1 AND until > ?2 AND created_at <= ?2")?
-        .execute(params![action, now])?)
+        .prepare_cached(
+            "UPDATE skips SET until = ?3 WHERE until > ?3 AND created_at <= ?3
+               AND ((slot = ?2 AND cid IS ?1) OR (slot IS NULL AND action = ?4))",
+        )?
+        .execute(params![cid, slot, now, action])?)
 }

@@ -146,3 +146,62 @@ fn stale_data_comes_first_everywhere() {
     w.run(&["-q", "config", "set", "data.stale_days", "10"]).ok();
     assert_ne!(due_ids(&w, later)[0], "data-usage-2026-11-17");
 }
+
+/// The skip rules of docs/today.md: a `data` action cannot be skipped; a
+/// ticket comes back when its first-response target passes (and one past
+/// it cannot be skipped); a later skip replaces an earlier one; dates past
+/// 9999-12-31 are refused — each refusal changing nothing.
+#[test]
+fn skip_rules_data_tickets_replacement_and_the_calendar() {
+    let w = morning();
+    let later = "2026-11-24T12:00:00Z"; // usage ends 2026-11-17: stale
+    let before = w.dump();
+    let r = w.run_at(later, &["skip", "data-usage-2026-11-17"]).fails(1);
+    assert!(
+        r.stderr.contains("cannot be skipped: it ends by itself when fresh usage data arrives"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(w.dump(), before);
+
+    // The chat ticket of 09:00 has a 1-hour target: skipped at 09:30, it is back at 10:00.
+    let r = w.run_at("2026-11-20T09:30:00Z", &["skip", "ticket-1", "--days", "7"]).ok();
+    assert!(r.stderr.contains("Skipped ticket-1 until 2026-11-20"), "{}", r.stderr);
+    assert!(!due_ids(&w, "2026-11-20T09:45:00Z").contains(&"ticket-1".to_string()));
+    assert!(due_ids(&w, "2026-11-20T10:00:01Z").contains(&"ticket-1".to_string()));
+    // Past its target, it cannot be skipped.
+    let before = w.dump();
+    let r = w.run(&["skip", "ticket-1"]).fails(1);
+    assert!(r.stderr.contains("past its first-response target"), "{}", r.stderr);
+    assert_eq!(w.dump(), before);
+
+    // A later, shorter skip replaces the earlier one, and says its real end.
+    w.run(&["-q", "skip", "rescue-risky", "--days", "10"]).ok();
+    let r = w.run(&["skip", "rescue-risky", "--days", "2"]).ok();
+    assert!(r.stderr.contains("until 2026-11-22"), "{}", r.stderr);
+    assert!(due_ids(&w, "2026-11-22T08:00:00Z").contains(&"rescue-risky".to_string()));
+
+    // The calendar ends with 9999-12-31.
+    let before = w.dump();
+    w.run(&["skip", "rescue-risky", "--days", "3000000"]).fails(2); // --days is 1..=3650
+    w.run(&["skip", "rescue-risky", "--until", "10000-01-01"]).fails(1);
+    assert_eq!(w.dump(), before);
+}
+
+/// A skip follows its customer (by internal key) through a change of id,
+/// and never hides a new customer who takes the old id.
+#[test]
+fn a_skip_follows_its_customer_through_an_id_change() {
+    let w = morning();
+    w.run(&["-q", "skip", "rescue-risky", "--days", "5"]).ok();
+    w.conn().execute("UPDATE customers SET id = 'risky2' WHERE id = 'risky'", []).unwrap();
+    let ids = due_ids(&w, crate::common::NOW);
+    assert!(!ids.contains(&"rescue-risky2".to_string()), "the renamed customer stays skipped: {ids:?}");
+    let skipped = w.run(&["today", "--skipped", "-f", "json"]).ok().json();
+    assert_eq!(skipped[0]["id"], "rescue-risky2", "{skipped}");
+    // A new customer under the old id, at risk too, is not hidden by the old skip.
+    w.file("c.csv", "id,name,mrr,signed_up_at\nrisky,Risky Again,99,2026-01-01\n");
+    w.run(&["-q", "import", "customers", "c.csv"]).ok();
+    let ids = due_ids(&w, crate::common::NOW);
+    assert!(ids.contains(&"rescue-risky".to_string()), "{ids:?}");
+}

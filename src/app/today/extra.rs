@@ -44,6 +44,7 @@ pub(super) fn stale_data(
         risk: None,
         expected_loss: None,
         basis: None,
+        target_at: None,
     }))
 }
 
@@ -149,6 +150,7 @@ pub(super) fn ticket_actions(
             risk: None,
             expected_loss: None,
             basis: None,
+            target_at: target,
         });
     }
     Ok(out)

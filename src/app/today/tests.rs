@@ -78,9 +78,9 @@ fn a_skip_hides_without_a_touch_until_its_end_and_undo_brings_it_back() {
     assert_eq!(after.skipped().iter().find(|x| x.id == a.id).unwrap().skipped_until, Some(skipped[0].1));
     let later = morning(&conn, &settings, skipped[0].1).unwrap();
     assert!(later.skipped().iter().all(|x| x.id != a.id), "the skip has ended");
-    outreach::unskip(&mut conn, now, std::slice::from_ref(&a.id)).unwrap();
+    outreach::unskip(&mut conn, &settings, now, std::slice::from_ref(&a.id)).unwrap();
     assert!(morning(&conn, &settings, now).unwrap().due(&[]).any(|x| x.id == a.id));
-    assert!(outreach::unskip(&mut conn, now, std::slice::from_ref(&a.id)).is_err());
+    assert!(outreach::unskip(&mut conn, &settings, now, std::slice::from_ref(&a.id)).is_err());
     let touches: i64 = conn.query_row("SELECT count(*) FROM touches", [], |r| r.get(0)).unwrap();
     assert_eq!(touches, 0, "a skip is not a touch");
     let e = outreach::skip(&mut conn, &settings, now, &["rescue-nobody".into()], Until::Default, None);

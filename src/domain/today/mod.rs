@@ -95,6 +95,19 @@ pub struct Action {
     pub expected_loss: Option<Cents>,
     /// What a rescue is about (`judge::Basis::text`), stored with its touch when done.
     pub basis: Option<String>,
+    /// A ticket's first-response target: a skip never hides it past this.
+    pub target_at: Option<i64>,
+}
+
+/// An action's slot: its id without the customer's id (`rescue`,
+/// `onboarding-7`, `ticket-T1`, `data-usage-2026-11-17`), so a skip follows
+/// the customer (by its internal key) through a change of id.
+pub fn slot(kind: Kind, id: &str, customer_id: &str) -> String {
+    match kind {
+        Kind::Ticket | Kind::Data => id.to_string(),
+        _ if customer_id.is_empty() => id.to_string(),
+        _ => id.replacen(&format!("-{customer_id}"), "", 1),
+    }
 }
 
 /// Stable ids: the same action has the same id every morning until done.

@@ -153,6 +153,7 @@ fn kinds_sort_in_their_order_then_by_rank_then_by_customer() {
         risk: None,
         expected_loss: None,
         basis: None,
+        target_at: None,
     };
     let mut v = vec![
         a(Kind::Expand, (0, 0), "e"),

@@ -31,6 +31,11 @@ CREATE INDEX billing_unpaid ON billing_records (date) WHERE status IN ('failed',
 -- until something new appears (docs/today.md).
 ALTER TABLE touches ADD COLUMN basis TEXT;
 
+-- A skip follows its customer (by `cid`) through a change of id: `slot` is
+-- the action without the customer's id (`rescue`, `onboarding-7`,
+-- `ticket-T1`). Skips written before have none and match by action id.
+ALTER TABLE skips ADD COLUMN slot TEXT;
+
 -- How a customer wants to be greeted in drafts (`{name}`), and the link to
 -- the customer's record in Stripe (`csf sync stripe`).
 ALTER TABLE customers ADD COLUMN salutation TEXT;
