@@ -52,20 +52,24 @@ impl<'t> Feed<'t> {
     }
 
     /// Validates and writes one row (cells as text, empty for no value);
-    /// `position` counts from 1. A bad row is kept as a problem; `Err` stops
-    /// the sync (storage, or a row that would replace csf's own data).
-    pub fn row(&mut self, rec: &csv::ByteRecord, position: u64) -> Result<()> {
+    /// `position` counts from 1. True when the row was kept; a bad row is
+    /// kept as a problem; `Err` stops the sync (storage, or a row that would
+    /// replace csf's own data).
+    pub fn row(&mut self, rec: &csv::ByteRecord, position: u64) -> Result<bool> {
         self.summary.rows_read += 1;
         match self.w.row(rec, position) {
             Ok(Ok(Written::Inserted)) => self.summary.inserted += 1,
             Ok(Ok(Written::Updated)) => self.summary.updated += 1,
             Ok(Ok(Written::Unchanged)) => self.summary.unchanged += 1,
             Ok(Ok(Written::Batched)) => {}
-            Ok(Err(p)) => self.problem(render(&self.source, &p)),
+            Ok(Err(p)) => {
+                self.problem(render(&self.source, &p));
+                return Ok(false);
+            }
             Err(RowFatal::Db(e)) => bail!("storage error at {} row {position}: {e}", self.source),
             Err(RowFatal::Conflict(m)) => bail!("{} row {position}: {m}", self.source),
         }
-        Ok(())
+        Ok(true)
     }
 
     /// A bad row the caller found before the writer saw it (a NULL in a

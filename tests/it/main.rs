@@ -18,6 +18,8 @@ mod hostile;
 mod import;
 mod onboarding;
 mod ownership;
+mod pg_cluster;
+mod postgres;
 mod presets;
 mod prompt;
 mod refusals;
