@@ -16,6 +16,9 @@ const SUPER_PASSWORD: &str = "cluster-super-Pw7";
 
 pub struct Cluster {
     pub port: u16,
+    /// Whether the server speaks TLS (a self-signed certificate made with
+    /// the `openssl` command, which Debian's postgresql package brings).
+    pub tls: bool,
     _watchdog: Mutex<std::process::ChildStdin>,
 }
 
@@ -125,10 +128,29 @@ fn start(bin: &Path) -> Cluster {
         "initdb",
     );
     let port = free_port();
-    let opts = format!(
+    let mut opts = format!(
         "-p {port} -c listen_addresses=127.0.0.1 -c unix_socket_directories={} -c fsync=off -c full_page_writes=off",
         dir.display()
     );
+    let tls = Command::new("openssl")
+        .args(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=localhost"])
+        .arg("-keyout")
+        .arg(data.join("server.key"))
+        .arg("-out")
+        .arg(data.join("server.crt"))
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if tls {
+        if let Some(user) = owner {
+            Command::new("chown")
+                .arg(user)
+                .arg(data.join("server.key"))
+                .arg(data.join("server.crt"))
+                .status()
+                .unwrap();
+        }
+        opts.push_str(" -c ssl=on");
+    }
     // -w waits on the server's own readiness (pg_ctl polls the postmaster), never a sleep.
     run(
         as_owner(owner, &bin.join("pg_ctl"))
@@ -159,7 +181,7 @@ fn start(bin: &Path) -> Cluster {
         .spawn()
         .unwrap();
     let stdin = watchdog.stdin.take().unwrap();
-    Cluster { port, _watchdog: Mutex::new(stdin) }
+    Cluster { port, tls, _watchdog: Mutex::new(stdin) }
 }
 
 impl Cluster {

@@ -311,3 +311,25 @@ fn psql_copy_output_imports_with_csf_import_usage() {
     );
     assert_eq!(w.count("SELECT count(*) FROM usage_events WHERE ts = 1780272075"), 4);
 }
+
+/// TLS through rustls: `require` encrypts without checking the certificate,
+/// `verify-full` checks it against the system's roots (a self-signed one fails).
+#[test]
+fn sslmode_require_connects_over_tls_and_verify_full_checks_the_certificate() {
+    let Some((w, _pg, url)) = setup("pg_tls", false) else { return };
+    if !crate::pg_cluster::cluster("pg_tls").is_some_and(|c| c.tls) {
+        eprintln!("skipped the TLS part of pg_tls: the openssl command is missing, so the server has no certificate");
+        return;
+    }
+    let require = url.replace("sslmode=disable", "sslmode=require");
+    sync(&w, &require, &["--create-missing"]).ok();
+    assert_eq!(w.count("SELECT count(*) FROM usage_events"), 2000);
+    let verify = url.replace("sslmode=disable", "sslmode=verify-full").replace("127.0.0.1", "localhost");
+    w.refuses_with(
+        |c| {
+            c.env("PG_URL", &verify);
+        },
+        &["sync", "postgres"],
+        &["could not connect to PostgreSQL at localhost:", "certificate", "r_pg_tls:***@localhost"],
+    );
+}
