@@ -24,7 +24,8 @@ const EVENTS: &str = "
 
 const USAGE_QUERY: &str =
     "select account_id, occurred_at, name, quantity from events where occurred_at > $1 order by id";
-const CUSTOMERS_QUERY: &str = "select id, company, plan, mrr, created_at, canceled_at from accounts";
+const CUSTOMERS_QUERY: &str =
+    "select id, company, plan, mrr, created_at::date as signed_up_at, canceled_at from accounts";
 
 /// A csf database configured for the test's own PostgreSQL database (with
 /// the example tables), the source connection, and the URL; None when skipped.
@@ -72,6 +73,8 @@ fn usage_and_customers_read_by_queries_equal_the_source() {
         "09:30+02 is 07:30Z"
     );
     assert_eq!(w.count("SELECT count(*) FROM customers WHERE plan = 'pro'"), 16);
+    // A date column is 00:00 of that day (UTC).
+    assert_eq!(w.count("SELECT signed_up_at FROM customers WHERE id = 'acct-1'"), 1767312000, "2026-01-02");
     assert_eq!(w.count("SELECT count(*) FROM usage_events"), pg_i64(&mut pg, "select count(*) from events"));
     assert_eq!(
         w.count("SELECT sum(count) FROM usage_events"),
@@ -332,4 +335,44 @@ fn sslmode_require_connects_over_tls_and_verify_full_checks_the_certificate() {
         &["sync", "postgres"],
         &["could not connect to PostgreSQL at localhost:", "certificate", "r_pg_tls:***@localhost"],
     );
+}
+
+#[test]
+fn a_query_over_the_statement_timeout_is_cancelled_by_the_server() {
+    let Some((w, _pg, url)) = setup("pg_timeout", false) else { return };
+    w.run(&["config", "set", "postgres.statement_timeout_s", "1"]).ok();
+    w.run(&[
+        "config",
+        "set",
+        "postgres.usage_query",
+        "select account_id, occurred_at, name from events, pg_sleep(3) where occurred_at > $1 limit 1",
+    ])
+    .ok();
+    w.refuses_with(
+        |c| {
+            c.env("PG_URL", &url);
+        },
+        &["sync", "postgres", "--create-missing"],
+        &["refused the usage query", "canceling statement due to statement timeout"],
+    );
+}
+
+#[test]
+fn an_unconfigured_source_says_what_to_set() {
+    let w = Work::new();
+    w.run(&["init"]).ok();
+    w.refuses(&["sync", "postgres"], &["postgres.usage_query is not set"]);
+    w.run(&["config", "set", "postgres.usage_query", USAGE_QUERY]).ok();
+    w.refuses(&["sync", "postgres"], &["no PostgreSQL URL", "postgres.url_env"]);
+    w.refuses(&["sync"], &["no source is configured"]);
+    w.run(&["config", "set", "postgres.url_env", "PG_URL"]).ok();
+    w.refuses_with(
+        |c| {
+            c.env("PG_URL", "postgres://u:Secret-Pw-5@127.0.0.1:1/app?sslmode=verify-ca");
+        },
+        &["sync", "postgres"],
+        &["sslmode=verify-ca is not supported", "verify-full", "u:***@"],
+    );
+    let status = w.run(&["sync", "status", "-f", "json"]).ok().json();
+    assert!(status.as_array().unwrap().iter().any(|s| s["source"] == "postgres" && s["configured"] == true));
 }
