@@ -21,6 +21,10 @@ enum Kind {
     Number,
     /// A whole number ≥ 1.
     Count,
+    /// The name of an environment variable that holds a secret (never the secret).
+    EnvName,
+    /// The path of a file that holds a secret (never the secret).
+    SecretFile,
 }
 
 pub const KEYS: &[Key] = &[
@@ -175,6 +179,42 @@ pub const KEYS: &[Key] = &[
         kind: Kind::Count,
         help: "days after which usage data counts as stale: `csf today` asks for an import first",
     },
+    Key {
+        name: "postgres.url_env",
+        default: None,
+        kind: Kind::EnvName,
+        help: "name of the environment variable holding the PostgreSQL URL for csf sync postgres (never the URL)",
+    },
+    Key {
+        name: "postgres.url_file",
+        default: None,
+        kind: Kind::SecretFile,
+        help: "a file (mode 0600) holding the PostgreSQL URL, when postgres.url_env is unset",
+    },
+    Key {
+        name: "postgres.usage_query",
+        default: None,
+        kind: Kind::Text,
+        help: "SQL returning customer, timestamp, event[, count] for rows after $1 (the cursor)",
+    },
+    Key {
+        name: "postgres.customers_query",
+        default: None,
+        kind: Kind::Text,
+        help: "SQL returning the customers fields (id, name, email, plan, mrr, signed_up_at, churned_at…)",
+    },
+    Key {
+        name: "postgres.statement_timeout_s",
+        default: Some("300"),
+        kind: Kind::Count,
+        help: "seconds a query of csf sync postgres may run before PostgreSQL cancels it",
+    },
+    Key {
+        name: "postgres.overlap_minutes",
+        default: Some("60"),
+        kind: Kind::Number,
+        help: "minutes before the cursor csf sync postgres reads again, so late rows arrive",
+    },
 ];
 
 pub fn key(name: &str) -> Option<&'static Key> {
@@ -231,6 +271,24 @@ pub fn validate(name: &str, value: &str) -> Result<String, String> {
             Ok(n) if n >= 1 => Ok(n.to_string()),
             _ => Err(format!("{name} must be a whole number of at least 1, got \"{value}\"")),
         },
+        Kind::EnvName | Kind::SecretFile => secret_ref(name, v, matches!(k.kind, Kind::EnvName)),
+    }
+}
+
+/// Where a secret is (a variable's name, a file's path), never the secret itself.
+fn secret_ref(name: &str, v: &str, env: bool) -> Result<String, String> {
+    let what = if env { "an environment variable's name such as CSF_PG_URL" } else { "a file's path" };
+    let var_name = v.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+        && v.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    if v.contains("://") {
+        Err(format!(
+            "{name} takes {what}, not the URL: a URL holds a password and is never stored — \
+                     export CSF_PG_URL='postgres://…' and `csf config set postgres.url_env CSF_PG_URL`"
+        ))
+    } else if v.is_empty() || env && !var_name {
+        Err(format!("{name} takes {what}, got \"{v}\""))
+    } else {
+        Ok(v.to_string())
     }
 }
 
@@ -316,37 +374,4 @@ impl Settings {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn weights_must_be_four_integers_summing_to_100() {
-        assert_eq!(validate("health.weights", "50, 20,20,10"), Ok("50,20,20,10".into()));
-        for bad in ["40,30,20", "40,30,20,11", "-10,60,40,10", "a,b,c,d", "40.5,29.5,20,10"] {
-            assert!(validate("health.weights", bad).is_err(), "{bad}");
-        }
-    }
-
-    #[test]
-    fn unknown_keys_and_bad_numbers_are_refused() {
-        assert!(validate("health.colour", "x").unwrap_err().contains("known keys"));
-        assert!(validate("targets.csat_percent", "-1").is_err());
-        assert!(validate("targets.nps", "-10").is_ok());
-        assert!(validate("health.core_features", " , ").is_err());
-    }
-
-    #[test]
-    fn defaults_apply_until_set() {
-        let s = Settings::from_stored(vec![("targets.nps".into(), "30".into())]);
-        assert_eq!(s.number("targets.nps"), 30.0);
-        assert_eq!(s.number("targets.csat_percent"), 90.0);
-        assert_eq!(s.weights(), [40, 30, 20, 10]);
-        assert_eq!(s.core_features(), None);
-        assert_eq!(s.ignore_events(), vec!["login", "setup_complete"]);
-        assert_eq!((s.count("today.limit"), s.count("data.stale_days")), (10, 3));
-        let s = Settings::from_stored(vec![("today.limit".into(), "25".into())]);
-        assert_eq!(s.count("today.limit"), 25);
-        assert!(validate("today.limit", "0").unwrap_err().contains("at least 1"));
-        assert!(validate("data.stale_days", "2.5").is_err());
-    }
-}
+mod tests;

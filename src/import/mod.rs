@@ -2,6 +2,7 @@
 //! parsing, per-kind validation, and all-or-nothing writing in one
 //! transaction with idempotent natural keys.
 
+pub mod feed;
 pub mod fields;
 mod keys;
 mod kinds;

@@ -19,6 +19,8 @@ mod hostile;
 mod import;
 mod onboarding;
 mod ownership;
+mod pg_cluster;
+mod postgres;
 mod presets;
 mod prompt;
 mod refusals;

@@ -1,0 +1,146 @@
+//! Unit tests of the timestamp parser and the day arithmetic.
+
+use super::*;
+
+fn ts(s: &str) -> i64 {
+    DateTime::parse_from_rfc3339(s).unwrap().timestamp()
+}
+
+#[test]
+fn accepts_every_documented_form() {
+    let t = ts("2026-11-20T10:00:00Z");
+    for s in [
+        "2026-11-20T10:00:00Z",
+        "2026-11-20T11:00:00+01:00",
+        "2026-11-20T10:00:00.250Z",
+        "2026-11-20T10:00",
+        "2026-11-20 10:00",
+        "2026-11-20 10:00:00",
+        "2026-11-20T10:00:00.5",
+        "2026-11-20 10:00:00 UTC",
+        "2026-11-20 10:00:00 +0000",
+        "2026-11-20 11:00:00 +0100",
+        "2026-11-20T11:00:00+0100",
+        "1795168800",
+        "1795168800000",
+    ] {
+        assert_eq!(parse_timestamp(s), Ok(t), "{s}");
+    }
+    let d = ts("2026-11-20T00:00:00Z");
+    assert_eq!(parse_timestamp("2026-11-20"), Ok(d));
+    assert_eq!(parse_timestamp("20261120"), Ok(d));
+}
+
+/// The text Postgres and psql print (`\copy … to stdout csv`): a space,
+/// fractions of 1 to 6 digits, and the short offsets.
+#[test]
+fn accepts_the_postgres_text_forms() {
+    let t = ts("2026-06-01T00:01:15Z");
+    for s in [
+        "2026-06-01 00:01:15+00",
+        "2026-06-01 00:01:15.5+00",
+        "2026-06-01 00:01:15.25+00",
+        "2026-06-01 00:01:15.123456+00",
+        "2026-06-01 00:01:15+0000",
+        "2026-06-01 00:01:15+00:00",
+        "2026-05-31 20:31:15-03:30",
+        "2026-05-31 20:31:15.7-03:30",
+        "2026-05-31 20:31:15-0330",
+        "2026-06-01 05:31:15+0530",
+        "2026-06-01 05:31:15.05+05:30",
+        "2026-06-01 02:01:15+02",
+        "2026-05-31T21:01:15-03",
+    ] {
+        assert_eq!(parse_timestamp(s), Ok(t), "{s}");
+    }
+    for bad in [
+        "2026-06-01 00:01:15+0",
+        "2026-06-01 00:01:15+000",
+        "2026-06-01 00:01:15.+00",
+        "2026-06-01 00:01:15+24",
+    ] {
+        assert!(parse_timestamp(bad).is_err(), "{bad}");
+    }
+}
+
+#[test]
+fn now_date_means_end_of_day() {
+    assert_eq!(parse_now("2026-10-01"), Ok(ts("2026-10-01T23:59:59Z")));
+    assert_eq!(parse_now("2026-10-01T08:00:00Z"), Ok(ts("2026-10-01T08:00:00Z")));
+}
+
+#[test]
+fn ambiguous_and_invalid_forms_are_refused() {
+    assert!(parse_timestamp("11/05/2026").unwrap_err().contains("ISO"));
+    assert!(parse_timestamp("05.11.2026").unwrap_err().contains("ISO"));
+    assert!(parse_timestamp("2026-02-30").unwrap_err().contains("calendar"));
+    assert!(parse_timestamp("yesterday").is_err());
+    assert!(parse_timestamp("").is_err());
+    assert!(parse_timestamp("123456").is_err());
+}
+
+#[test]
+fn days_are_utc_calendar_days() {
+    let t = ts("2026-11-20T23:59:59Z");
+    assert_eq!(Day::of(t), Day::of(ts("2026-11-20T00:00:00Z")));
+    assert_eq!(Day::of(t) + 1, Day::of(t + 1));
+    assert_eq!(Day::of(t + 1) - Day::of(t), 1);
+    assert_eq!(iso_date(t), "2026-11-20");
+    assert_eq!(Day::of(t).iso(), "2026-11-20");
+    assert_eq!(Day::of(t).to_string(), "2026-11-20");
+    assert_eq!(Day::of(t).end(), t);
+    assert_eq!(Day::of(t).start(), ts("2026-11-20T00:00:00Z"));
+    assert_eq!(Day::of_date(Day::of(t).date()), Day::of(t));
+    assert_eq!(Day::of(-1), Day::default() - 1, "the second before 1970 is on 1969-12-31");
+    assert_eq!(Day::of(-1).iso(), "1969-12-31");
+}
+
+#[test]
+fn relative_times_read_naturally() {
+    assert_eq!(relative(0, 3 * DAY), "3 days ago");
+    assert_eq!(relative(0, 3600), "1 hour ago");
+    assert_eq!(relative(7200, 0), "in 2 hours");
+    assert_eq!(relative(0, 30), "just now");
+    assert_eq!(duration(3 * 3600 + 20 * 60), "3 h 20 min");
+}
+
+mod props {
+    use chrono::{Datelike, Timelike};
+    use proptest::prelude::*;
+
+    use super::*;
+
+    proptest! {
+        /// Any string: an Ok or a message, never a panic.
+        #[test]
+        fn never_panics(s in "\\PC{0,40}") {
+            let _ = parse_timestamp(&s);
+            let _ = parse_now(&s);
+        }
+
+        /// Every printed form of a time parses back to the same second.
+        #[test]
+        fn printed_forms_round_trip(ts in 0i64..4_102_444_800) {
+            let dt = to_datetime(ts);
+            prop_assert_eq!(parse_timestamp(&rfc3339(ts)), Ok(ts));
+            prop_assert_eq!(parse_timestamp(&dt.format("%Y-%m-%d %H:%M:%S").to_string()), Ok(ts));
+            if ts >= 1_000_000_000 {
+                // 10 digits: epoch seconds; 13 digits: milliseconds.
+                prop_assert_eq!(parse_timestamp(&ts.to_string()), Ok(ts));
+                prop_assert_eq!(parse_timestamp(&format!("{ts}123")), Ok(ts));
+            }
+            let day = dt.date_naive().and_hms_opt(0, 0, 0).unwrap().and_utc().timestamp();
+            prop_assert_eq!(parse_timestamp(&format!("{:04}{:02}{:02}", dt.year(), dt.month(), dt.day())), Ok(day));
+            prop_assert_eq!(parse_now(&iso_date(ts)), Ok(day + DAY - 1));
+            prop_assert_eq!(dt.second() as i64, ts % 60);
+        }
+
+        /// Offsets are converted to UTC.
+        #[test]
+        fn offsets_convert_to_utc(ts in 0i64..4_102_444_800, mins in -720i32..840) {
+            let off = chrono::FixedOffset::east_opt(mins * 60).unwrap();
+            let s = to_datetime(ts).with_timezone(&off).to_rfc3339();
+            prop_assert_eq!(parse_timestamp(&s), Ok(ts));
+        }
+    }
+}
