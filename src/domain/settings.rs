@@ -21,6 +21,8 @@ enum Kind {
     Number,
     /// A whole number ≥ 1.
     Count,
+    /// An API base URL: `https://`, or plain `http://` to a loopback address only.
+    ApiBase,
 }
 
 pub const KEYS: &[Key] = &[
@@ -169,6 +171,18 @@ pub const KEYS: &[Key] = &[
         kind: Kind::Count,
         help: "days after which usage data counts as stale: `csf today` asks for an import first",
     },
+    Key {
+        name: "stripe.key_file",
+        default: None,
+        kind: Kind::Text,
+        help: "a file holding the Stripe API key (mode 0600 or stricter), when STRIPE_API_KEY is not set",
+    },
+    Key {
+        name: "stripe.api_base",
+        default: Some("https://api.stripe.com/v1"),
+        kind: Kind::ApiBase,
+        help: "Stripe's API address (stripe-mock or a test server); plain http:// only to a loopback address",
+    },
 ];
 
 pub fn key(name: &str) -> Option<&'static Key> {
@@ -225,7 +239,28 @@ pub fn validate(name: &str, value: &str) -> Result<String, String> {
             Ok(n) if n >= 1 => Ok(n.to_string()),
             _ => Err(format!("{name} must be a whole number of at least 1, got \"{value}\"")),
         },
+        Kind::ApiBase => check_api_base(v).map(|()| v.trim_end_matches('/').to_string()),
     }
+}
+
+/// An API base is `https://…`, or `http://` to a loopback address (a test
+/// server on this machine): a key never travels in clear over a network.
+pub fn check_api_base(v: &str) -> Result<(), String> {
+    if let Some(rest) = v.strip_prefix("https://") {
+        return if rest.is_empty() { Err(format!("\"{v}\" has no host")) } else { Ok(()) };
+    }
+    let Some(rest) = v.strip_prefix("http://") else {
+        return Err(format!("an API base must start with https:// (got \"{v}\")"));
+    };
+    let authority = rest.split('/').next().unwrap_or("");
+    let host = match authority.strip_prefix('[') {
+        Some(h) => h.split(']').next().unwrap_or(""),
+        None => authority.rsplit_once(':').map_or(authority, |(h, _)| h),
+    };
+    let loopback = host == "localhost" || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback());
+    loopback.then_some(()).ok_or_else(|| {
+        format!("plain http:// is allowed only to a loopback address (127.0.0.1, ::1, localhost), got \"{v}\"; use https:// for any other host")
+    })
 }
 
 pub fn parse_weights(v: &str) -> Result<[u32; 4], String> {
@@ -342,5 +377,20 @@ mod tests {
         assert_eq!(s.count("today.limit"), 25);
         assert!(validate("today.limit", "0").unwrap_err().contains("at least 1"));
         assert!(validate("data.stale_days", "2.5").is_err());
+    }
+
+    #[test]
+    fn an_api_base_is_https_or_loopback_http() {
+        assert_eq!(
+            validate("stripe.api_base", "https://api.stripe.com/v1/"),
+            Ok("https://api.stripe.com/v1".into())
+        );
+        for ok in ["http://127.0.0.1:12111/v1", "http://[::1]:80/v1", "http://localhost/v1"] {
+            assert!(validate("stripe.api_base", ok).is_ok(), "{ok}");
+        }
+        assert!(validate("stripe.api_base", "http://api.stripe.com/v1").unwrap_err().contains("loopback"));
+        assert!(
+            check_api_base("http://127.0.0.1.evil.com/v1").is_err() && check_api_base("ftp://x").is_err()
+        );
     }
 }

@@ -28,6 +28,8 @@ mod reports;
 mod revenue;
 mod skips;
 mod storage;
+mod stripe;
+mod stripe_server;
 mod tickets;
 mod today;
 mod trends;
