@@ -324,6 +324,10 @@ fn later(srv: &Server) {
         e["attempt_count"] = 2.into();
         let e = e.clone();
         st.events.push(s::event("evt_e", m(11) + 13 * DAY, "invoice.payment_failed", &e));
+        // Juliet is deleted in Stripe.
+        let mut j = st.customers.iter().find(|x| x["id"] == "cus_j").unwrap().clone();
+        j["deleted"] = true.into();
+        st.events.push(s::event("evt_j", m(11) + 14 * DAY, "customer.deleted", &j));
     });
 }
 
@@ -336,6 +340,8 @@ fn a_signup_a_cancellation_and_a_failed_payment_arrive_with_the_next_sync() {
     later(&srv);
     let r = sync(&w, &[]).ok();
     assert!(r.stderr.contains("customers: 1 inserted"), "{}", r.stderr);
+    assert!(r.stderr.contains("1 customer(s) deleted in Stripe, kept in csf: cus_j"), "{}", r.stderr);
+    assert_eq!(w.count("SELECT count(*) FROM customers WHERE id = 'cus_j'"), 1);
     assert_eq!(w.count("SELECT mrr_cents FROM customers WHERE id = 'cus_k'"), 4900);
     assert_eq!(
         w.count(&format!(
@@ -370,6 +376,28 @@ fn a_signup_a_cancellation_and_a_failed_payment_arrive_with_the_next_sync() {
         kept.collect::<Vec<_>>().join("\n")
     };
     assert_eq!(strip(&w.dump()), strip(&dump));
+}
+
+#[test]
+fn a_churn_recorded_in_csf_keeps_its_reason_and_date() {
+    let srv = Server::start();
+    book(&srv);
+    let w = work(&srv);
+    w.run(&["-q", "customer", "add", "fox", "--email", "F@fox.example", "--signed-up", "2026-01-01"]).ok();
+    w.run(&["-q", "churn", "record", "fox", "--date", "2026-07-03", "--reason", "missing-features"]).ok();
+    w.run(&["-q", "touch", "fox", "--note", "called"]).ok();
+    let touches = w.count("SELECT count(*) FROM touches");
+    sync(&w, &[]).ok();
+    let fox = "(SELECT cid FROM customers WHERE id = 'fox' AND stripe_id = 'cus_f')";
+    assert_eq!(w.count(&format!("SELECT count(*) FROM churn_records WHERE cid = {fox}")), 1);
+    assert_eq!(
+        w.count(&format!(
+            "SELECT count(*) FROM churn_records WHERE cid = {fox} AND reason = 'missing-features'"
+        )),
+        1
+    );
+    assert_eq!(w.count(&format!("SELECT count(*) FROM status_changes WHERE cid = {fox} AND churned = 1")), 1);
+    assert_eq!(w.count("SELECT count(*) FROM touches"), touches);
 }
 
 #[test]
