@@ -29,6 +29,7 @@ mod revenue;
 mod skips;
 mod storage;
 mod stripe;
+mod stripe_bench;
 mod stripe_server;
 mod tickets;
 mod today;

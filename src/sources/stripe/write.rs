@@ -84,6 +84,8 @@ impl Index {
 
 /// Writes the book; returns the counts per kind.
 pub fn write(conn: &Connection, book: &Book, now: i64) -> Result<Vec<Counts>> {
+    // More statements take turns here than rusqlite's default cache of 16 holds.
+    conn.set_prepared_statement_cache_capacity(64);
     let mut ix = Index::load(conn)?;
     let mut cc = counts("customers");
     for cu in &book.customers {
