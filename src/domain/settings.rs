@@ -25,197 +25,12 @@ enum Kind {
     EnvName,
     /// The path of a file that holds a secret (never the secret).
     SecretFile,
+    /// An API base URL: `https://`, or plain `http://` to a loopback address only.
+    ApiBase,
 }
 
-pub const KEYS: &[Key] = &[
-    Key {
-        name: "currency",
-        default: Some("USD"),
-        kind: Kind::Currency,
-        help: "ISO 4217 code of your prices (USD, EUR, GBP...): money is shown as $49.00, €49.00, 49.00 CHF",
-    },
-    Key {
-        name: "product.name",
-        default: None,
-        kind: Kind::Text,
-        help: "your product's name, for {product} in outreach drafts (csf today, csf template)",
-    },
-    Key {
-        name: "product.first_step",
-        default: None,
-        kind: Kind::Text,
-        help: "the first thing a new customer should do, for {first_step} in the welcome email",
-    },
-    Key {
-        name: "founder.name",
-        default: None,
-        kind: Kind::Text,
-        help: "who signs the outreach drafts, for {founder}",
-    },
-    Key {
-        name: "health.weights",
-        default: Some("40,30,20,10"),
-        kind: Kind::Weights,
-        help:
-            "weights of usage, engagement, satisfaction, payment: four non-negative integers summing to 100",
-    },
-    Key {
-        name: "health.core_features",
-        default: None,
-        kind: Kind::List,
-        help: "comma list of core feature event names; unset: every event seen except health.ignore_events",
-    },
-    Key {
-        name: "health.ignore_events",
-        default: Some("login,setup_complete"),
-        kind: Kind::List,
-        help: "comma list of events that are not core features when health.core_features is unset",
-    },
-    Key {
-        name: "onboarding.value_event",
-        default: None,
-        kind: Kind::Name,
-        help: "the event that means a customer reached first value; unset: the first core feature event",
-    },
-    Key {
-        name: "onboarding.setup_event",
-        default: Some("setup_complete"),
-        kind: Kind::Name,
-        help: "the event that means setup is complete",
-    },
-    Key {
-        name: "targets.first_response_hours",
-        default: Some("4"),
-        kind: Kind::Number,
-        help: "target mean first response time, hours (lower is better)",
-    },
-    Key {
-        name: "targets.resolution_hours",
-        default: Some("24"),
-        kind: Kind::Number,
-        help: "target mean resolution time, hours (lower is better)",
-    },
-    Key {
-        name: "targets.csat_percent",
-        default: Some("90"),
-        kind: Kind::Number,
-        help: "target share of 4-5 CSAT ratings, percent (higher is better)",
-    },
-    Key {
-        name: "targets.nps",
-        default: Some("40"),
-        kind: Kind::Number,
-        help: "target NPS, -100..100 (higher is better)",
-    },
-    Key {
-        name: "targets.churn_rate_percent",
-        default: Some("5"),
-        kind: Kind::Number,
-        help: "target monthly churn rate, percent (lower is better)",
-    },
-    Key {
-        name: "targets.support_load_percent",
-        default: Some("10"),
-        kind: Kind::Number,
-        help: "target tickets per active customer, percent (lower is better)",
-    },
-    Key {
-        name: "targets.time_to_first_value_minutes",
-        default: Some("5"),
-        kind: Kind::Number,
-        help: "target median minutes from signup to first value (lower is better)",
-    },
-    Key {
-        name: "targets.activation_rate_percent",
-        default: Some("40"),
-        kind: Kind::Number,
-        help: "target share of a cohort reaching value within 7 days, percent",
-    },
-    Key {
-        name: "targets.setup_completion_percent",
-        default: Some("60"),
-        kind: Kind::Number,
-        help: "target share of a cohort completing setup, percent",
-    },
-    Key {
-        name: "targets.d1_retention_percent",
-        default: Some("30"),
-        kind: Kind::Number,
-        help: "target share of a cohort active the day after signup, percent",
-    },
-    Key {
-        name: "targets.chat_response_hours",
-        default: Some("1"),
-        kind: Kind::Number,
-        help: "first-response target for chat tickets, hours",
-    },
-    Key {
-        name: "targets.email_response_hours",
-        default: Some("24"),
-        kind: Kind::Number,
-        help: "first-response target for email tickets, hours",
-    },
-    Key {
-        name: "targets.min_sample",
-        default: Some("5"),
-        kind: Kind::Count,
-        help: "in `csf report trends`, a figure from fewer observations (tickets, ratings, customers) shows its value with n and status n/a",
-    },
-    Key {
-        name: "today.limit",
-        default: Some("10"),
-        kind: Kind::Count,
-        help: "how many actions `csf today` shows (the rest: csf today --all)",
-    },
-    Key {
-        name: "health.grace_days",
-        default: Some("14"),
-        kind: Kind::Count,
-        help: "days a new customer is in onboarding: their band never raises an alert, a --fail-on or a rescue",
-    },
-    Key {
-        name: "data.stale_days",
-        default: Some("3"),
-        kind: Kind::Count,
-        help: "days after which usage data counts as stale: `csf today` asks for an import first",
-    },
-    Key {
-        name: "postgres.url_env",
-        default: None,
-        kind: Kind::EnvName,
-        help: "name of the environment variable holding the PostgreSQL URL for csf sync postgres (never the URL)",
-    },
-    Key {
-        name: "postgres.url_file",
-        default: None,
-        kind: Kind::SecretFile,
-        help: "a file (mode 0600) holding the PostgreSQL URL, when postgres.url_env is unset",
-    },
-    Key {
-        name: "postgres.usage_query",
-        default: None,
-        kind: Kind::Text,
-        help: "SQL returning customer, timestamp, event[, count] for rows after $1 (the cursor)",
-    },
-    Key {
-        name: "postgres.customers_query",
-        default: None,
-        kind: Kind::Text,
-        help: "SQL returning the customers fields (id, name, email, plan, mrr, signed_up_at, churned_at…)",
-    },
-    Key {
-        name: "postgres.statement_timeout_s",
-        default: Some("300"),
-        kind: Kind::Count,
-        help: "seconds a query of csf sync postgres may run before PostgreSQL cancels it",
-    },
-    Key {
-        name: "postgres.overlap_minutes",
-        default: Some("60"),
-        kind: Kind::Number,
-        help: "minutes before the cursor csf sync postgres reads again, so late rows arrive",
-    },
-];
+mod keys;
+pub use keys::KEYS;
 
 pub fn key(name: &str) -> Option<&'static Key> {
     KEYS.iter().find(|k| k.name == name)
@@ -272,6 +87,7 @@ pub fn validate(name: &str, value: &str) -> Result<String, String> {
             _ => Err(format!("{name} must be a whole number of at least 1, got \"{value}\"")),
         },
         Kind::EnvName | Kind::SecretFile => secret_ref(name, v, matches!(k.kind, Kind::EnvName)),
+        Kind::ApiBase => check_api_base(v).map(|()| v.trim_end_matches('/').to_string()),
     }
 }
 
@@ -290,6 +106,26 @@ fn secret_ref(name: &str, v: &str, env: bool) -> Result<String, String> {
     } else {
         Ok(v.to_string())
     }
+}
+
+/// An API base is `https://…`, or `http://` to a loopback address (a test
+/// server on this machine): a key never travels in clear over a network.
+pub fn check_api_base(v: &str) -> Result<(), String> {
+    if let Some(rest) = v.strip_prefix("https://") {
+        return if rest.is_empty() { Err(format!("\"{v}\" has no host")) } else { Ok(()) };
+    }
+    let Some(rest) = v.strip_prefix("http://") else {
+        return Err(format!("an API base must start with https:// (got \"{v}\")"));
+    };
+    let authority = rest.split('/').next().unwrap_or("");
+    let host = match authority.strip_prefix('[') {
+        Some(h) => h.split(']').next().unwrap_or(""),
+        None => authority.rsplit_once(':').map_or(authority, |(h, _)| h),
+    };
+    let loopback = host == "localhost" || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback());
+    loopback.then_some(()).ok_or_else(|| {
+        format!("plain http:// is allowed only to a loopback address (127.0.0.1, ::1, localhost), got \"{v}\"; use https:// for any other host")
+    })
 }
 
 pub fn parse_weights(v: &str) -> Result<[u32; 4], String> {

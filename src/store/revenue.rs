@@ -15,6 +15,8 @@ pub enum Source {
     Signup,
     Import,
     Edit,
+    /// `csf sync` (a source's history).
+    Sync,
 }
 
 impl Source {
@@ -23,6 +25,7 @@ impl Source {
             Source::Signup => "signup",
             Source::Import => "import",
             Source::Edit => "edit",
+            Source::Sync => "sync",
         }
     }
 }
@@ -66,6 +69,51 @@ pub fn latest_mrr(conn: &Connection, cid: i64) -> rusqlite::Result<Option<Cents>
     .optional()
 }
 
+/// When the customer's latest MRR change took effect.
+pub fn latest_change_at(conn: &Connection, cid: i64) -> rusqlite::Result<Option<i64>> {
+    conn.prepare_cached("SELECT max(effective_at) FROM mrr_changes WHERE cid = ?1")?
+        .query_row([cid], |r| r.get(0))
+}
+
+/// The MRR in effect at `at`: the latest change on or before it.
+pub fn mrr_at(conn: &Connection, cid: i64, at: i64) -> rusqlite::Result<Option<Cents>> {
+    conn.prepare_cached(
+        "SELECT mrr_cents FROM mrr_changes WHERE cid = ?1 AND effective_at <= ?2
+         ORDER BY effective_at DESC LIMIT 1",
+    )?
+    .query_row(params![cid, at], |r| r.get(0))
+    .optional()
+}
+
+/// The plan in effect at `at` (None: no plan recorded by then).
+pub fn plan_at(conn: &Connection, cid: i64, at: i64) -> rusqlite::Result<Option<String>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT plan FROM plan_changes WHERE cid = ?1 AND effective_at <= ?2
+             ORDER BY effective_at DESC LIMIT 1",
+        )?
+        .query_row(params![cid, at], |r| r.get::<_, Option<String>>(0))
+        .optional()?
+        .flatten())
+}
+
+/// Records that the customer is on `plan` from `at` on (a change at the
+/// same moment replaces it), and keeps `customers.plan` the latest plan.
+pub fn record_plan(conn: &Connection, cid: i64, at: i64, plan: &str, source: Source) -> rusqlite::Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO plan_changes (cid, effective_at, plan, source) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT (cid, effective_at) DO UPDATE SET plan = excluded.plan, source = excluded.source",
+    )?
+    .execute(params![cid, at, plan, source.name()])?;
+    conn.prepare_cached(
+        "UPDATE customers SET plan =
+           (SELECT plan FROM plan_changes WHERE cid = ?1 ORDER BY effective_at DESC LIMIT 1)
+         WHERE cid = ?1",
+    )?
+    .execute([cid])?;
+    Ok(())
+}
+
 /// Records a churn (`churned`) or a return at `at`; `source` is one of
 /// `import`, `record`, `undo`, `edit`.
 pub fn record_status(
@@ -90,6 +138,60 @@ pub fn churn_recorded_in_csf(conn: &Connection, cid: i64, churned_at: i64) -> ru
         .query_row(params![cid, churned_at], |_| Ok(()))
         .optional()?
         .is_some())
+}
+
+/// Whether csf itself (`churn record`) recorded a churn of the customer
+/// within `window` seconds of `at`: a source then leaves that churn alone.
+pub fn recorded_in_csf_near(conn: &Connection, cid: i64, at: i64, window: i64) -> rusqlite::Result<bool> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT 1 FROM status_changes WHERE cid = ?1 AND churned = 1 AND source = 'record'
+               AND at BETWEEN ?2 - ?3 AND ?2 + ?3 LIMIT 1",
+        )?
+        .query_row(params![cid, at, window], |_| Ok(()))
+        .optional()?
+        .is_some())
+}
+
+/// Whether the status history already has this churn or return.
+pub fn has_status(conn: &Connection, cid: i64, at: i64, churned: bool) -> rusqlite::Result<bool> {
+    Ok(conn
+        .prepare_cached("SELECT 1 FROM status_changes WHERE cid = ?1 AND at = ?2 AND churned = ?3")?
+        .query_row(params![cid, at, churned], |_| Ok(()))
+        .optional()?
+        .is_some())
+}
+
+/// A churn a source read (`sync`): the status change and the exit answers it carries.
+pub fn record_synced(
+    conn: &Connection,
+    cid: i64,
+    r: &crate::store::churn::ChurnRecord,
+    mrr_cents: Option<Cents>,
+    now: i64,
+) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO churn_records (cid, churned_at, reason, reason_other, better, return_answer, mrr_cents, recorded_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    )?
+    .execute(params![cid, r.churned_at, r.reason, r.reason_other, r.better, r.return_answer, mrr_cents, now])?;
+    record_status(conn, cid, r.churned_at, true, "sync")?;
+    Ok(())
+}
+
+/// Sets `customers.churned_at` from the status history: the latest churn
+/// when the latest change is a churn, else none.
+pub fn refresh_churned_at(conn: &Connection, cid: i64, now: i64) -> rusqlite::Result<()> {
+    conn.prepare_cached(
+        "UPDATE customers SET churned_at =
+           (SELECT CASE WHEN churned = 1 THEN at END FROM status_changes WHERE cid = ?1
+            ORDER BY at DESC, seq DESC LIMIT 1), updated_at = ?2
+         WHERE cid = ?1 AND churned_at IS NOT
+           (SELECT CASE WHEN churned = 1 THEN at END FROM status_changes WHERE cid = ?1
+            ORDER BY at DESC, seq DESC LIMIT 1)",
+    )?
+    .execute(params![cid, now])?;
+    Ok(())
 }
 
 /// Every customer's history with its plan: two ordered scans.

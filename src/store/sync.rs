@@ -39,3 +39,109 @@ pub fn put(conn: &Connection, s: &State) -> rusqlite::Result<()> {
     .execute(params![s.source, s.cursor, s.synced_at, s.summary])?;
     Ok(())
 }
+
+/// What writing one row did, for a source's summary.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Inserted,
+    Changed,
+    Unchanged,
+}
+
+/// Runs `f` in one IMMEDIATE transaction and commits it, or (a dry run)
+/// rolls it back: a dry run counts exactly what a real run would write.
+pub fn transaction<T>(
+    conn: &mut Connection,
+    commit: bool,
+    f: impl FnOnce(&rusqlite::Transaction) -> anyhow::Result<T>,
+) -> anyhow::Result<T> {
+    if commit {
+        return crate::store::write(conn, f);
+    }
+    let tx = rusqlite::Transaction::new(conn, rusqlite::TransactionBehavior::Deferred)?;
+    let v = f(&tx)?;
+    tx.rollback()?;
+    Ok(v)
+}
+
+/// A billing row keyed by its invoice id: inserted, changed or as stored.
+#[allow(clippy::too_many_arguments)]
+pub fn upsert_invoice(
+    conn: &Connection,
+    invoice_id: &str,
+    cid: i64,
+    date: i64,
+    amount_cents: i64,
+    currency: &str,
+    status: &str,
+) -> rusqlite::Result<Outcome> {
+    let old: Option<(i64, i64, i64, i64, Option<String>, String)> = conn
+        .prepare_cached(
+            "SELECT id, cid, date, amount_cents, currency, status FROM billing_records WHERE invoice_id = ?1",
+        )?
+        .query_row([invoice_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)))
+        .optional()?;
+    match old {
+        Some((_, c, d, a, cur, s))
+            if c == cid
+                && d == date
+                && a == amount_cents
+                && cur.as_deref() == Some(currency)
+                && s == status =>
+        {
+            Ok(Outcome::Unchanged)
+        }
+        Some((id, ..)) => {
+            conn.prepare_cached(
+                "UPDATE billing_records SET cid = ?2, date = ?3, amount_cents = ?4, currency = ?5, status = ?6
+                 WHERE id = ?1",
+            )?
+            .execute(params![id, cid, date, amount_cents, currency, status])?;
+            Ok(Outcome::Changed)
+        }
+        None => {
+            conn.prepare_cached(
+                "INSERT INTO billing_records (cid, date, amount_cents, currency, status, invoice_id)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )?
+            .execute(params![cid, date, amount_cents, currency, status, invoice_id])?;
+            Ok(Outcome::Inserted)
+        }
+    }
+}
+
+/// What a source needs to link its customers: every customer's keys.
+#[derive(Debug, Clone)]
+pub struct Link {
+    pub cid: i64,
+    pub id: String,
+    pub email: Option<String>,
+    pub name: Option<String>,
+    pub signed_up_at: Option<i64>,
+    pub stripe_id: Option<String>,
+}
+
+pub fn links(conn: &Connection) -> rusqlite::Result<Vec<Link>> {
+    conn.prepare_cached("SELECT cid, id, email, name, signed_up_at, stripe_id FROM customers ORDER BY cid")?
+        .query_map([], |r| {
+            Ok(Link {
+                cid: r.get(0)?,
+                id: r.get(1)?,
+                email: r.get(2)?,
+                name: r.get(3)?,
+                signed_up_at: r.get(4)?,
+                stripe_id: r.get(5)?,
+            })
+        })?
+        .collect()
+}
+
+/// Stores what Stripe says of a linked customer (the link, name, email, signup).
+pub fn update_linked(conn: &Connection, l: &Link, now: i64) -> rusqlite::Result<()> {
+    conn.prepare_cached(
+        "UPDATE customers SET stripe_id = ?2, name = ?3, email = ?4, signed_up_at = ?5, updated_at = ?6
+         WHERE cid = ?1",
+    )?
+    .execute(params![l.cid, l.stripe_id, l.name, l.email, l.signed_up_at, now])?;
+    Ok(())
+}

@@ -234,7 +234,7 @@ fn the_layer_check_catches_each_kind_of_violation() {
 #[test]
 fn every_settings_key_named_in_the_sources_exists() {
     let settings =
-        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("src/domain/settings.rs"))
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("src/domain/settings/keys.rs"))
             .unwrap();
     let known: Vec<&str> = settings
         .match_indices("name: \"")

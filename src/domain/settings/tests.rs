@@ -45,3 +45,16 @@ fn postgres_keys_name_where_the_url_is_never_the_url() {
     assert_eq!((s.count("postgres.statement_timeout_s"), s.number("postgres.overlap_minutes")), (300, 60.0));
     assert!(validate("postgres.overlap_minutes", "0").is_ok());
 }
+
+#[test]
+fn an_api_base_is_https_or_loopback_http() {
+    assert_eq!(
+        validate("stripe.api_base", "https://api.stripe.com/v1/"),
+        Ok("https://api.stripe.com/v1".into())
+    );
+    for ok in ["http://127.0.0.1:12111/v1", "http://[::1]:80/v1", "http://localhost/v1"] {
+        assert!(validate("stripe.api_base", ok).is_ok(), "{ok}");
+    }
+    assert!(validate("stripe.api_base", "http://api.stripe.com/v1").unwrap_err().contains("loopback"));
+    assert!(check_api_base("http://127.0.0.1.evil.com/v1").is_err() && check_api_base("ftp://x").is_err());
+}

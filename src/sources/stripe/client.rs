@@ -1,0 +1,247 @@
+//! The only file that knows HTTP: Stripe's key, its pinned API version,
+//! retries with backoff, and list paging (`limit=100`, `starting_after`).
+//! Pages are parsed one at a time and handed on, so memory stays flat.
+
+use std::time::Duration;
+
+use anyhow::{anyhow, bail, Result};
+use serde::de::DeserializeOwned;
+
+use super::objects::{List, Listed};
+
+/// The object shape csf reads: invoice lines with `parent` and `pricing`,
+/// subscription items with their periods.
+pub const STRIPE_VERSION: &str = "2025-03-31.basil";
+pub const DEFAULT_BASE: &str = "https://api.stripe.com/v1";
+const TRIES: u32 = 5;
+const TIMEOUT: Duration = Duration::from_secs(30);
+/// A page larger than this is not a Stripe list page.
+const MAX_BODY: u64 = 256 * 1024 * 1024;
+
+/// Told after each page: the endpoint and the requests made so far.
+pub type Progress = Box<dyn FnMut(&str, u64)>;
+
+pub struct Client {
+    agent: ureq::Agent,
+    base: String,
+    key: String,
+    /// The first backoff delay (doubled each try); `CSF_STRIPE_RETRY_MS` shortens it for tests.
+    base_delay: Duration,
+    /// HTTP requests made, retries included.
+    pub requests: u64,
+    /// Called after each page with the endpoint and the running request count.
+    pub progress: Option<Progress>,
+}
+
+impl Client {
+    pub fn new(base: &str, key: String) -> Client {
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .timeout_global(Some(TIMEOUT))
+            .http_status_as_error(false)
+            .build()
+            .into();
+        let ms = std::env::var("CSF_STRIPE_RETRY_MS").ok().and_then(|v| v.parse().ok()).unwrap_or(500);
+        Client {
+            agent,
+            base: base.trim_end_matches('/').to_string(),
+            key,
+            base_delay: Duration::from_millis(ms),
+            requests: 0,
+            progress: None,
+        }
+    }
+
+    /// The key as it may be shown: its last 4 characters.
+    fn key_hint(&self) -> String {
+        let n = self.key.chars().count();
+        let tail: String = self.key.chars().skip(n.saturating_sub(4)).collect();
+        format!("…{tail}")
+    }
+
+    /// A message from Stripe (or a test server) with the key, if echoed, masked.
+    fn scrub(&self, s: &str) -> String {
+        if self.key.is_empty() {
+            s.to_string()
+        } else {
+            s.replace(&self.key, &self.key_hint())
+        }
+    }
+
+    /// GET `path` with `query` (already encoded pairs): the body of a 200,
+    /// after up to 5 tries on 429, 5xx and broken connections.
+    fn get(&mut self, path: &str, query: &[(String, String)]) -> Result<Vec<u8>> {
+        let mut url = format!("{}{}", self.base, path);
+        for (i, (k, v)) in query.iter().enumerate() {
+            url.push(if i == 0 { '?' } else { '&' });
+            url.push_str(k);
+            url.push('=');
+            url.push_str(v);
+        }
+        let endpoint = format!("GET /v1{path}");
+        let mut last = String::new();
+        for attempt in 1..=TRIES {
+            self.requests += 1;
+            let sent = self
+                .agent
+                .get(&url)
+                .header("Authorization", &format!("Bearer {}", self.key))
+                .header("Stripe-Version", STRIPE_VERSION)
+                .call();
+            let mut retry_after = None;
+            match sent {
+                Ok(mut resp) => {
+                    let status = resp.status().as_u16();
+                    retry_after = resp
+                        .headers()
+                        .get("retry-after")
+                        .and_then(|v| v.to_str().ok())
+                        .and_then(|v| v.trim().parse::<u64>().ok());
+                    let body = resp.body_mut().with_config().limit(MAX_BODY).read_to_vec();
+                    match (status, body) {
+                        (200, Ok(b)) => return Ok(b),
+                        (200, Err(e)) => last = format!("the connection broke mid-answer ({e})"),
+                        (401, _) => bail!(
+                            "Stripe refused the API key ending in {} ({endpoint}: 401 Unauthorized); \
+                             check STRIPE_API_KEY or the file named by config stripe.key_file",
+                            self.key_hint()
+                        ),
+                        (403, _) => bail!(
+                            "the API key ending in {} may not read {} ({endpoint}: 403 Forbidden); give the \
+                             restricted key the \"{}\" read permission (docs/sync.md lists them all)",
+                            self.key_hint(),
+                            resource(path),
+                            permission(path)
+                        ),
+                        (429, _) => last = "429 Too Many Requests".into(),
+                        (s @ 500..=599, _) => last = format!("{s} (a server error)"),
+                        (s, b) => {
+                            let msg = b.ok().and_then(|b| stripe_message(&b)).unwrap_or_default();
+                            bail!("Stripe answered {s} to {endpoint}{}", self.scrub(&msg));
+                        }
+                    }
+                }
+                Err(e) => last = format!("no answer ({})", self.scrub(&e.to_string())),
+            }
+            if attempt < TRIES {
+                std::thread::sleep(self.delay(attempt, retry_after));
+            }
+        }
+        bail!("{endpoint} failed {TRIES} times, the last with {last}; try again later")
+    }
+
+    /// Exponential backoff with jitter; never shorter than `Retry-After`.
+    fn delay(&self, attempt: u32, retry_after: Option<u64>) -> Duration {
+        let exp = self.base_delay * 2u32.pow(attempt - 1);
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.subsec_nanos())
+            .unwrap_or(0);
+        let jitter = self.base_delay.mul_f64(f64::from(nanos % 1000) / 1000.0);
+        let wait = exp + jitter;
+        match retry_after {
+            Some(s) => wait.max(Duration::from_secs(s.min(60))),
+            None => wait,
+        }
+    }
+
+    /// Reads every page of a list, oldest-first order not guaranteed (Stripe
+    /// lists newest first), handing each page's objects to `each`.
+    pub fn list<T: DeserializeOwned + Listed>(
+        &mut self,
+        path: &str,
+        params: &[(&str, String)],
+        mut each: impl FnMut(Vec<T>) -> Result<()>,
+    ) -> Result<()> {
+        let mut after: Option<String> = None;
+        loop {
+            let mut q: Vec<(String, String)> = vec![("limit".into(), "100".into())];
+            q.extend(params.iter().map(|(k, v)| (encode(k), encode(v))));
+            if let Some(a) = &after {
+                q.push(("starting_after".into(), encode(a)));
+            }
+            let body = self.get(path, &q)?;
+            let page: List<T> = serde_json::from_slice(&body).map_err(|e| {
+                anyhow!(
+                    "GET /v1{path} answered with a body that is not a Stripe list ({e}); \
+                     is stripe.api_base pointing at Stripe's API?"
+                )
+            })?;
+            drop(body);
+            let more = page.has_more;
+            after = page.data.last().map(|o| o.id().to_string());
+            let requests = self.requests;
+            if let Some(p) = self.progress.as_mut() {
+                p(path, requests);
+            }
+            each(page.data)?;
+            if !more || after.is_none() {
+                return Ok(());
+            }
+        }
+    }
+}
+
+/// Percent-encodes a query key or value (`expand[]` → `expand%5B%5D`).
+fn encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// `: message` from a Stripe error body, if it has one.
+fn stripe_message(body: &[u8]) -> Option<String> {
+    let v: serde_json::Value = serde_json::from_slice(body).ok()?;
+    let m = v.get("error")?.get("message")?.as_str()?;
+    Some(format!(": {m}"))
+}
+
+fn resource(path: &str) -> &str {
+    path.trim_start_matches('/').split('/').next().unwrap_or(path)
+}
+
+/// The restricted key's permission for an endpoint, as Stripe's dashboard names it.
+fn permission(path: &str) -> &'static str {
+    match resource(path) {
+        "customers" => "Customers",
+        "subscriptions" => "Subscriptions",
+        "invoices" => "Invoices",
+        "prices" | "products" => "Products",
+        "events" => "Events",
+        _ => "read",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn brackets_and_spaces_are_encoded() {
+        assert_eq!(encode("expand[]"), "expand%5B%5D");
+        assert_eq!(encode("data.discounts"), "data.discounts");
+        assert_eq!(encode("a b"), "a%20b");
+    }
+
+    #[test]
+    fn the_key_is_shown_by_its_last_four_characters_only() {
+        let c = Client::new("http://127.0.0.1:1", "sk_test_abcdef1234".into());
+        assert_eq!(c.key_hint(), "…1234");
+        assert_eq!(
+            c.scrub("Invalid API Key provided: sk_test_abcdef1234"),
+            "Invalid API Key provided: …1234"
+        );
+    }
+
+    #[test]
+    fn permissions_are_named_per_endpoint() {
+        assert_eq!(permission("/invoices"), "Invoices");
+        assert_eq!(permission("/subscriptions"), "Subscriptions");
+        assert_eq!(permission("/events"), "Events");
+    }
+}

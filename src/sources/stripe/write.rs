@@ -1,0 +1,235 @@
+//! Writing what was read, inside the sync's one transaction: customers
+//! linked or created, MRR, plan and status history, billing rows. Rows go
+//! through the store's writers (the same as imports and edits use).
+
+use std::collections::HashMap;
+
+use anyhow::Result;
+use rusqlite::Connection;
+
+use super::map::{self, StatusPoint};
+use super::read::Book;
+use crate::money::Cents;
+use crate::sources::Counts;
+use crate::store::churn::ChurnRecord;
+use crate::store::customers::{self, NewCustomer};
+use crate::store::revenue::{self, Source};
+use crate::store::sync::{self as ss, Link, Outcome};
+
+/// A churn csf recorded itself this close to Stripe's is the same churn: csf's stands.
+const SAME_CHURN: i64 = 31 * 86_400;
+
+fn tally(c: &mut Counts, o: Outcome) {
+    c.read += 1;
+    match o {
+        Outcome::Inserted => c.inserted += 1,
+        Outcome::Changed => c.changed += 1,
+        Outcome::Unchanged => c.unchanged += 1,
+    }
+}
+
+fn counts(kind: &str) -> Counts {
+    Counts { kind: kind.into(), ..Counts::default() }
+}
+
+/// csf's customers by Stripe id, id, and lower-case email.
+struct Index {
+    links: Vec<Link>,
+    by_stripe: HashMap<String, usize>,
+    by_id: HashMap<String, usize>,
+    by_email: HashMap<String, usize>,
+}
+
+impl Index {
+    fn load(conn: &Connection) -> Result<Index> {
+        let mut ix = Index {
+            links: Vec::new(),
+            by_stripe: HashMap::new(),
+            by_id: HashMap::new(),
+            by_email: HashMap::new(),
+        };
+        for l in ss::links(conn)? {
+            ix.add(l);
+        }
+        Ok(ix)
+    }
+
+    fn add(&mut self, l: Link) {
+        let i = self.links.len();
+        if let Some(s) = &l.stripe_id {
+            self.by_stripe.insert(s.clone(), i);
+        }
+        self.by_id.entry(l.id.to_lowercase()).or_insert(i);
+        if let Some(e) = &l.email {
+            self.by_email.entry(e.trim().to_lowercase()).or_insert(i);
+        }
+        self.links.push(l);
+    }
+
+    /// Linked by Stripe id, csf id (the Stripe id or `metadata.csf_id`), else email.
+    fn find(&self, stripe_id: &str, csf_id: Option<&str>, email: Option<&str>) -> Option<usize> {
+        let free = |i: &usize| self.links[*i].stripe_id.as_deref().is_none_or(|s| s == stripe_id);
+        self.by_stripe
+            .get(stripe_id)
+            .or_else(|| self.by_id.get(&stripe_id.to_lowercase()).filter(|i| free(i)))
+            .or_else(|| csf_id.and_then(|c| self.by_id.get(&c.trim().to_lowercase())).filter(|i| free(i)))
+            .or_else(|| email.and_then(|e| self.by_email.get(&e.trim().to_lowercase())).filter(|i| free(i)))
+            .copied()
+    }
+
+    fn cid(&self, stripe_id: &str) -> Option<i64> {
+        self.by_stripe.get(stripe_id).map(|&i| self.links[i].cid)
+    }
+}
+
+/// Writes the book; returns the counts per kind.
+pub fn write(conn: &Connection, book: &Book, now: i64) -> Result<Vec<Counts>> {
+    // More statements take turns here than rusqlite's default cache of 16 holds.
+    conn.set_prepared_statement_cache_capacity(64);
+    let mut ix = Index::load(conn)?;
+    let mut cc = counts("customers");
+    for cu in &book.customers {
+        let found = ix.find(&cu.id, cu.csf_id(), cu.email.as_deref());
+        let o = match found {
+            Some(i) => {
+                let old = ix.links[i].clone();
+                let new = Link {
+                    stripe_id: Some(cu.id.clone()),
+                    name: cu.name.clone().filter(|n| !n.trim().is_empty()).or(old.name.clone()),
+                    email: cu.email.clone().filter(|e| !e.trim().is_empty()).or(old.email.clone()),
+                    signed_up_at: old.signed_up_at.or(Some(cu.created)),
+                    ..old.clone()
+                };
+                let same = new.stripe_id == old.stripe_id
+                    && new.name == old.name
+                    && new.email == old.email
+                    && new.signed_up_at == old.signed_up_at;
+                if same {
+                    Outcome::Unchanged
+                } else {
+                    ss::update_linked(conn, &new, now)?;
+                    ix.by_stripe.insert(cu.id.clone(), i);
+                    ix.links[i] = new;
+                    Outcome::Changed
+                }
+            }
+            None => {
+                let nc = NewCustomer {
+                    id: cu.id.clone(),
+                    name: cu.name.clone(),
+                    email: cu.email.clone(),
+                    signed_up_at: Some(cu.created),
+                    ..NewCustomer::default()
+                };
+                let cid = customers::insert(conn, &nc, now)?;
+                let l = Link {
+                    cid,
+                    id: cu.id.clone(),
+                    email: cu.email.clone(),
+                    name: cu.name.clone(),
+                    signed_up_at: Some(cu.created),
+                    stripe_id: Some(cu.id.clone()),
+                };
+                ss::update_linked(conn, &l, now)?;
+                ix.add(l);
+                Outcome::Inserted
+            }
+        };
+        tally(&mut cc, o);
+    }
+    let (mut mc, mut pc, mut sc) =
+        (counts("mrr changes"), counts("plan changes"), counts("churns and returns"));
+    let mut subs_of: HashMap<&str, Vec<&super::read::SubFacts>> = HashMap::new();
+    for s in &book.subs {
+        subs_of.entry(s.customer.as_str()).or_default().push(s);
+    }
+    let mut affected: Vec<&String> = book.affected.iter().collect();
+    affected.sort();
+    let no_lines = Vec::new();
+    for stripe_id in affected {
+        let Some(cid) = ix.cid(stripe_id) else { continue };
+        let subs = subs_of.get(stripe_id.as_str()).cloned().unwrap_or_default();
+        let spans: Vec<map::Span> = subs.iter().map(|s| s.span.clone()).collect();
+        let lines = book.lines.get(stripe_id).unwrap_or(&no_lines);
+        let mut h = map::history(lines, &spans, now);
+        h.mrr.retain(|(t, _)| *t >= book.from);
+        h.plan.retain(|(t, _)| *t >= book.from);
+        for (t, cents) in &h.mrr {
+            let o = if revenue::mrr_at(conn, cid, *t)? == Some(*cents) {
+                Outcome::Unchanged
+            } else {
+                revenue::record_mrr(conn, cid, *t, *cents, Source::Sync)?;
+                Outcome::Inserted
+            };
+            tally(&mut mc, o);
+        }
+        for (t, plan) in &h.plan {
+            let o = if revenue::plan_at(conn, cid, *t)?.as_deref() == Some(plan.as_str()) {
+                Outcome::Unchanged
+            } else {
+                revenue::record_plan(conn, cid, *t, plan, Source::Sync)?;
+                Outcome::Inserted
+            };
+            tally(&mut pc, o);
+        }
+        // The subscriptions' MRR now, where no invoice shows it yet (an upgrade mid-period).
+        let running: Vec<_> = subs.iter().filter(|s| s.running).collect();
+        if !running.is_empty() {
+            let total: Cents = running.iter().map(|s| s.mrr).sum();
+            if revenue::mrr_at(conn, cid, now)? != Some(total) {
+                let last: Option<i64> = revenue::latest_change_at(conn, cid)?;
+                let start = running.iter().filter_map(|s| s.current_start).max().unwrap_or(now).min(now);
+                let at = if last.is_some_and(|l| l >= start) { now } else { start };
+                revenue::record_mrr(conn, cid, at, total, Source::Sync)?;
+                tally(&mut mc, Outcome::Inserted);
+            }
+            let best = running.iter().max_by_key(|s| s.mrr).and_then(|s| s.plan.clone());
+            if let Some(p) = best {
+                if revenue::plan_at(conn, cid, now)?.as_deref() != Some(p.as_str()) {
+                    revenue::record_plan(conn, cid, now, &p, Source::Sync)?;
+                    tally(&mut pc, Outcome::Inserted);
+                }
+            }
+        }
+        for st in &h.status {
+            tally(&mut sc, status(conn, cid, st, now)?);
+        }
+        revenue::refresh_churned_at(conn, cid, now)?;
+    }
+    let mut bc = counts("billing");
+    for b in &book.bills {
+        let Some(cid) = ix.cid(&b.customer) else {
+            bc.skipped += 1;
+            continue;
+        };
+        tally(&mut bc, ss::upsert_invoice(conn, &b.id, cid, b.date, b.cents, &b.currency, b.status)?);
+    }
+    bc.skipped += book.invoices_skipped;
+    Ok(vec![cc, mc, pc, sc, bc])
+}
+
+/// A churn or a return from Stripe, unless the history has it, or csf
+/// recorded that churn itself (its reason stands).
+fn status(conn: &Connection, cid: i64, st: &StatusPoint, now: i64) -> Result<Outcome> {
+    if revenue::has_status(conn, cid, st.at, st.churned)? {
+        return Ok(Outcome::Unchanged);
+    }
+    if !st.churned {
+        revenue::record_status(conn, cid, st.at, false, "sync")?;
+        return Ok(Outcome::Inserted);
+    }
+    if revenue::recorded_in_csf_near(conn, cid, st.at, SAME_CHURN)? {
+        return Ok(Outcome::Unchanged);
+    }
+    let other = st.reason == Some("other");
+    let r = ChurnRecord {
+        churned_at: st.at,
+        reason: st.reason.map(String::from),
+        reason_other: st.comment.clone().filter(|_| other),
+        better: st.comment.clone().filter(|_| !other),
+        return_answer: None,
+    };
+    let mrr = revenue::mrr_at(conn, cid, st.at - 1)?;
+    revenue::record_synced(conn, cid, &r, mrr, now)?;
+    Ok(Outcome::Inserted)
+}
