@@ -20,11 +20,12 @@ const DEFAULT_PRODUCT: &str = "our product";
 pub const DEFAULT_FOUNDER: &str = "The team";
 const DEFAULT_FIRST_STEP: &str = "finish setting up your account";
 const DEFAULT_FEATURE: &str = "the feature our customers use most";
+const DEFAULT_UPDATE_URL: &str = "the billing page of your account";
 
 /// The settings that make drafts personal and are not set yet.
 /// (`founder.name` also signs ticket replies.)
 pub fn unset_draft_settings(settings: &Settings) -> Vec<&'static str> {
-    ["product.name", "founder.name", "product.first_step"]
+    ["product.name", "founder.name", "founder.email", "product.first_step"]
         .into_iter()
         .filter(|k| settings.get(k).is_none())
         .collect()
@@ -43,6 +44,9 @@ pub struct Drafts {
     feature: String,
     /// For `{timeframe}` in the acknowledgment: the resolution target.
     pub timeframe: String,
+    /// The `From:` of every draft: `founder.name <founder.email>` (None until the address is set).
+    from: Option<String>,
+    update_url: String,
     texts: RefCell<HashMap<String, String>>,
     /// Templates that could not be read, with the reason: their defaults were used.
     pub warnings: RefCell<Vec<String>>,
@@ -63,6 +67,11 @@ impl Drafts {
             first_step: settings.get("product.first_step").unwrap_or_else(|| DEFAULT_FIRST_STEP.into()),
             feature: feature.unwrap_or_else(|| DEFAULT_FEATURE.into()),
             timeframe: format!("{} hours", hours_text(hours)),
+            from: settings.get("founder.email").map(|e| match settings.get("founder.name") {
+                Some(n) => format!("{n} <{e}>"),
+                None => e,
+            }),
+            update_url: settings.get("billing.update_url").unwrap_or_else(|| DEFAULT_UPDATE_URL.into()),
             texts: Default::default(),
             warnings: Default::default(),
         })
@@ -75,6 +84,7 @@ impl Drafts {
         let company = c.map_or("", |c| c.label());
         let id = c.map_or("", |c| c.id.as_str());
         let greet = greeting_name(
+            c.and_then(|c| c.salutation.as_deref()),
             c.and_then(|c| c.contact_name.as_deref()),
             c.and_then(|c| c.email.as_deref()),
             &format!("{company} {id}"),
@@ -92,6 +102,7 @@ impl Drafts {
             ("founder", &self.founder),
             ("first_step", &self.first_step),
             ("feature", &self.feature),
+            ("update_url", &self.update_url),
         ] {
             v.insert(k.to_string(), val.clone());
         }
@@ -118,7 +129,7 @@ impl Drafts {
             };
             texts.insert(name.to_string(), text);
         }
-        Ok(Draft::fill(name, &texts[name], values))
+        Ok(Draft { from: self.from.clone(), ..Draft::fill(name, &texts[name], values) })
     }
 }
 
@@ -153,6 +164,9 @@ mod tests {
                 v.insert("customer".into(), c.label().into());
                 v.insert("issue".into(), "the export".into());
                 v.insert("timeframe".into(), drafts.timeframe.clone());
+                // What the morning adds to every action's values (DraftMaker::fill).
+                v.insert("reasons".into(), "payment failed".into());
+                v.insert("last_active".into(), "2026-11-01".into());
                 let d = drafts.fill(&conn, t.name, &v).unwrap();
                 assert!(d.missing.is_empty(), "{} for {}: {:?}", t.name, c.id, d.missing);
                 assert!(!d.shown().contains('{'), "{}: {}", t.name, d.text);

@@ -55,6 +55,7 @@ pub fn reply_text(conn: &Connection, name: &str, set: &[String], t: &Ticket) -> 
     values.insert(
         "name".to_string(),
         greeting_name(
+            c.as_ref().and_then(|c| c.salutation.as_deref()),
             c.as_ref().and_then(|c| c.contact_name.as_deref()),
             c.as_ref().and_then(|c| c.email.as_deref()),
             &format!("{} {}", t.customer_name.as_deref().unwrap_or_default(), t.customer_id),

@@ -113,7 +113,16 @@ impl Morning {
 fn judged(c: &Customer, f: &Facts, now: i64, e: Option<&Stored>) -> Option<Action> {
     let mut v = judge::judge(f, now)?;
     let (id, due_on, effect, template) = identity(c, v.kind, v.step.as_ref(), now);
-    let risk = rank::name_evidence(&mut v, f, e);
+    let judged_by = rank::name_evidence(&mut v, f, e);
+    let risk = judged_by.map(|(r, _)| r);
+    let strongest = match judged_by {
+        Some((_, crate::domain::evidence::Predictor::Part(p))) => Some(p.signal()),
+        _ => None,
+    };
+    let template = match v.kind {
+        Kind::Rescue => judge::rescue_template(f, now, strongest).to_string(),
+        _ => template,
+    };
     Some(Action {
         target_at: None,
         basis: (v.kind == Kind::Rescue).then(|| judge::Basis::of(f).text()),

@@ -65,6 +65,9 @@ pub struct CustomerFields {
     /// The person to greet in drafts ("Jane Doe": drafts say "Hi Jane")
     #[arg(long, value_name = "NAME")]
     pub contact: Option<String>,
+    /// How drafts greet them, verbatim ("Dr. Watson", "team"): wins over --contact
+    #[arg(long, value_name = "TEXT")]
+    pub salutation: Option<String>,
     /// Plan name
     #[arg(long)]
     pub plan: Option<String>,

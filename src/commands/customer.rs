@@ -54,12 +54,14 @@ fn validate_id(id: &str) -> Result<String> {
 
 fn add(ctx: &Ctx, conn: &mut Connection, id: String, f: CustomerFields) -> Result<()> {
     let id = validate_id(&id)?;
+    check_fields(&f)?;
     let currency = ctx.settings(conn)?.get("currency").unwrap_or_else(|| "USD".into());
     let c = NewCustomer {
         id: id.clone(),
         name: f.name.and_then(opt_str),
         email: f.email.and_then(opt_str),
         contact_name: f.contact.and_then(opt_str),
+        salutation: f.salutation.and_then(opt_str),
         plan: f.plan.and_then(opt_str),
         mrr_cents: f.mrr.as_deref().map(|m| opt_money(m, &currency)).transpose()?.flatten(),
         signed_up_at: match f.signed_up.as_deref() {
@@ -86,6 +88,7 @@ fn edit(
     effective: Option<String>,
     f: CustomerFields,
 ) -> Result<()> {
+    check_fields(&f)?;
     let currency = ctx.settings(conn)?.get("currency").unwrap_or_else(|| "USD".into());
     let effective = effective
         .map(|d| {
@@ -110,6 +113,9 @@ fn edit(
         }
         if let Some(v) = f.contact {
             c.contact_name = opt_str(v);
+        }
+        if let Some(v) = f.salutation {
+            c.salutation = opt_str(v);
         }
         if let Some(v) = f.plan {
             c.plan = opt_str(v);
@@ -193,4 +199,19 @@ fn show(ctx: &Ctx, conn: &Connection, key: &str) -> Result<()> {
         return render::out(&format!("{}\n", serde_json::to_string_pretty(&rc::show_json(&shown, ctx.now))?));
     }
     render::out(&rc::show_text(&shown, ctx.now, ctx.color))
+}
+
+/// What reaches a draft's header: no line breaks or control characters in a
+/// name, contact or salutation; exactly one address in an email.
+fn check_fields(f: &CustomerFields) -> Result<()> {
+    use crate::domain::contact::{check_email, check_header_text};
+    for (flag, v) in [("--name", &f.name), ("--contact", &f.contact), ("--salutation", &f.salutation)] {
+        if let Some(v) = v {
+            check_header_text(flag, v).map_err(|e| anyhow!("{e}; nothing was changed"))?;
+        }
+    }
+    if let Some(e) = f.email.as_deref().map(str::trim).filter(|e| !e.is_empty()) {
+        check_email(e).map_err(|m| anyhow!("--email {m}; nothing was changed"))?;
+    }
+    Ok(())
 }

@@ -21,6 +21,8 @@ pub fn run(ctx: &Ctx, cmd: TicketCmd) -> Result<()> {
             if subject.is_empty() {
                 bail!("a ticket needs a subject, e.g. csf ticket open {customer} \"Export fails\"");
             }
+            crate::domain::contact::check_header_text("the subject", subject)
+                .map_err(|e| anyhow::anyhow!("{e}; nothing was stored"))?;
             let category = category.map(|c| crate::import::category_key(&c)).filter(|c| !c.is_empty());
             let id = store::write(&mut conn, |tx| {
                 let c = customers::get(tx, &customer)?;

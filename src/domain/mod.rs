@@ -2,6 +2,7 @@
 
 pub mod backtest;
 pub mod churn;
+pub mod contact;
 pub mod evidence;
 pub mod health;
 pub mod metrics;

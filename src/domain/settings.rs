@@ -21,6 +21,8 @@ enum Kind {
     Number,
     /// A whole number ≥ 1.
     Count,
+    /// Exactly one email address.
+    Email,
     /// The name of an environment variable that holds a secret (never the secret).
     EnvName,
     /// The path of a file that holds a secret (never the secret).
@@ -45,7 +47,10 @@ pub fn validate(name: &str, value: &str) -> Result<String, String> {
         )
     })?;
     let v = value.trim();
+    // A value may reach a draft's header: no line breaks or control characters.
+    crate::domain::contact::check_header_text(name, v)?;
     match k.kind {
+        Kind::Email => crate::domain::contact::check_email(v).map(|()| v.to_string()),
         Kind::Text => {
             if v.is_empty() {
                 Err(format!("{name} is empty; use `csf config unset {name}` to remove it"))

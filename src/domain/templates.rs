@@ -32,11 +32,15 @@ pub const DEFAULTS: &[Template] = &[
     template!("winback-30", "win-back day 30: Discount or extended trial"),
     template!("winback-60", "win-back day 60: Help us understand what happened"),
     template!("rescue", "csf today: a personal check-in for an at-risk or critical customer"),
+    template!("rescue-payment", "csf today: a failed payment — the card update link ({update_url})"),
+    template!("rescue-feedback", "csf today: a detractor or a low support rating — ask what went wrong"),
+    template!("rescue-usage", "csf today: usage dropped or stopped — offer help getting back on track"),
+    template!("rescue-tickets", "csf today: a burst of support tickets — a personal note and a call"),
     template!("expand", "csf today: an expansion conversation with a healthy customer"),
 ];
 
 /// The placeholders csf fills in every outreach draft.
-pub const FILLABLE: [&str; 10] = [
+pub const FILLABLE: [&str; 11] = [
     "name",
     "company",
     "product",
@@ -47,6 +51,7 @@ pub const FILLABLE: [&str; 10] = [
     "last_active",
     "plan",
     "mrr",
+    "update_url",
 ];
 
 pub fn default(name: &str) -> Option<&'static Template> {
@@ -58,42 +63,7 @@ pub fn step_name(sequence: &str, day: i64) -> String {
     format!("{sequence}-{day}")
 }
 
-/// "Jane" from `jane.doe@acme.com`; `None` for a role address
-/// (`support@`, `info@`...) or one that is not a name.
-pub fn first_name_from_email(email: &str) -> Option<String> {
-    let local = email.split('@').next()?.trim();
-    let first = local.split(['.', '_', '-', '+']).next()?;
-    const ROLES: &[&str] = &[
-        "admin", "billing", "contact", "finance", "hello", "help", "hi", "info", "mail", "no", "noreply",
-        "office", "ops", "sales", "support", "team", "accounts", "it", "dev", "founders", "founder", "me",
-    ];
-    if first.len() < 2
-        || !first.chars().all(|c| c.is_alphabetic())
-        || ROLES.contains(&first.to_lowercase().as_str())
-    {
-        return None;
-    }
-    let mut c = first.chars();
-    c.next().map(|f| f.to_uppercase().chain(c.flat_map(char::to_lowercase)).collect())
-}
-
-/// The name to greet: the first word of the contact's name when known,
-/// else the first name in the email address unless it is the company's own
-/// name (`acme@acme.com`), else "there" ("Hi there").
-pub fn greeting_name(contact: Option<&str>, email: Option<&str>, company: &str) -> String {
-    if let Some(first) = contact.and_then(|c| c.split_whitespace().next()) {
-        return first.to_string();
-    }
-    let company: Vec<String> = company
-        .split(|c: char| !c.is_alphanumeric())
-        .map(str::to_lowercase)
-        .filter(|w| !w.is_empty())
-        .collect();
-    email
-        .and_then(first_name_from_email)
-        .filter(|n| !company.contains(&n.to_lowercase()))
-        .unwrap_or_else(|| "there".into())
-}
+pub use crate::domain::contact::{first_name_from_email, greeting_name};
 
 #[cfg(test)]
 mod tests {
@@ -150,11 +120,11 @@ mod tests {
         assert_eq!(first_name_from_email("support@acme.com"), None);
         assert_eq!(first_name_from_email("j@acme.com"), None);
         assert_eq!(first_name_from_email("ops2@acme.com"), None);
-        assert_eq!(greeting_name(None, None, "Acme"), "there");
-        assert_eq!(greeting_name(None, Some("initech@example.com"), "Initech"), "there");
-        assert_eq!(greeting_name(None, Some("piedpiper@example.com"), "piedpiper"), "there");
-        assert_eq!(greeting_name(None, Some("jane@acme.com"), "Acme Inc"), "Jane");
-        assert_eq!(greeting_name(Some("  Mary Ann Smith"), Some("jane@acme.com"), "Acme"), "Mary");
-        assert_eq!(greeting_name(Some(" "), Some("jane@acme.com"), "Acme"), "Jane");
+        assert_eq!(greeting_name(None, None, None, "Acme"), "there");
+        assert_eq!(greeting_name(None, None, Some("initech@example.com"), "Initech"), "there");
+        assert_eq!(greeting_name(None, None, Some("piedpiper@example.com"), "piedpiper"), "there");
+        assert_eq!(greeting_name(None, None, Some("jane@acme.com"), "Acme Inc"), "Jane");
+        assert_eq!(greeting_name(None, Some("  Mary Ann Smith"), Some("jane@acme.com"), "Acme"), "Mary");
+        assert_eq!(greeting_name(None, Some(" "), Some("jane@acme.com"), "Acme"), "Jane");
     }
 }

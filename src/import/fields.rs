@@ -30,6 +30,7 @@ pub const CUSTOMERS: &[Field] = &[
     opt("churned_at", &["canceled_at", "cancelled_at", "churn_date", "ended_at"]),
     opt("contact_name", &["contact", "contact name", "first_name"]),
     opt("mrr_changed_at", &["updated_at"]),
+    opt("salutation", &["greeting"]),
 ];
 
 pub const USAGE: &[Field] = &[

@@ -28,16 +28,26 @@ impl Writer<'_> {
         let churned = self.opt_ts(self.get(rec, 6, line)?, line, "churned_at")?;
         let contact = self.get(rec, 7, line)?;
         let mrr_at = self.opt_ts(self.get(rec, 8, line)?, line, "mrr_changed_at")?;
+        let salutation = self.get(rec, 9, line)?;
+        // What reaches a draft's header: no line breaks, one address (docs/today.md).
+        for (col, v) in [("name", name), ("contact_name", contact), ("salutation", salutation)] {
+            if let Some(m) = crate::domain::contact::header_text_problem(v) {
+                return Err(problem(line, col, v, m).into());
+            }
+        }
+        if !email.is_empty() {
+            crate::domain::contact::check_email(email).map_err(|m| problem(line, "email", email, m))?;
+        }
         let has = |i: usize| !self.cols[i].is_empty();
         let now = self.now;
         let Some(cid) = self.ids.get(id).copied() else {
             self.tx
                 .prepare_cached(
                     "INSERT INTO customers (id, name, email, plan, mrr_cents, signed_up_at, churned_at, created_at, updated_at,
-                                            contact_name)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?9)",
+                                            contact_name, salutation)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?9, ?10)",
                 )?
-                .execute(params![id, opt_text(name), opt_text(email), opt_text(plan), mrr, signed, churned, now, opt_text(contact)])?;
+                .execute(params![id, opt_text(name), opt_text(email), opt_text(plan), mrr, signed, churned, now, opt_text(contact), opt_text(salutation)])?;
             let cid = self.tx.last_insert_rowid();
             // The history starts with the first value, at signup (docs/revenue.md).
             if let Some(m) = mrr {
@@ -71,6 +81,7 @@ impl Writer<'_> {
         let new_email = text(2, email, &old.email);
         let new_plan = text(3, plan, &old.plan);
         let new_contact = text(7, contact, &old.contact_name);
+        let new_salutation = text(9, salutation, &old.salutation);
         let new_signed = if has(5) { signed } else { old.signed_up_at };
         // The MRR is compared with the latest recorded value (before a churn, not the 0 after it).
         let recorded = revenue::latest_mrr(self.tx, cid)?.or(old.mrr_cents);
@@ -86,6 +97,7 @@ impl Writer<'_> {
             && new_email == old.email
             && new_plan == old.plan
             && new_contact == old.contact_name
+            && new_salutation == old.salutation
             && new_signed == old.signed_up_at
             && new_churned == old.churned_at
             && mrr_change.is_none();
@@ -95,7 +107,7 @@ impl Writer<'_> {
         self.tx
             .prepare_cached(
                 "UPDATE customers SET name = ?2, email = ?3, plan = ?4, signed_up_at = ?5, churned_at = ?6,
-                   contact_name = ?7, updated_at = ?8 WHERE cid = ?1",
+                   contact_name = ?7, updated_at = ?8, salutation = ?9 WHERE cid = ?1",
             )?
             .execute(params![
                 cid,
@@ -105,7 +117,8 @@ impl Writer<'_> {
                 new_signed,
                 new_churned,
                 new_contact,
-                now
+                now,
+                new_salutation
             ])?;
         if let Some(m) = mrr_change {
             revenue::record_mrr(self.tx, cid, mrr_at.unwrap_or(now).min(now), m, revenue::Source::Import)?;
@@ -247,7 +260,12 @@ impl Writer<'_> {
             return Err(problem(line, "id", id, "is empty; this column is required").into());
         }
         let key = self.get(rec, 1, line)?;
-        let subject = opt_text(self.get(rec, 2, line)?);
+        let subject_s = self.get(rec, 2, line)?;
+        // A subject reaches a reply's Subject: header (docs/today.md).
+        if let Some(m) = crate::domain::contact::header_text_problem(subject_s) {
+            return Err(problem(line, "subject", subject_s, m).into());
+        }
+        let subject = opt_text(subject_s);
         let lower = |s: &str| opt_text(s).map(str::to_lowercase);
         let category = opt_text(self.get(rec, 3, line)?).map(category_key);
         let priority = lower(self.get(rec, 4, line)?).unwrap_or_else(|| "normal".into());

@@ -22,8 +22,8 @@ fn who(a: &Action) -> String {
 }
 
 /// One action as JSON: `id, kind, customer_id, name, email, mrr, risk,
-/// expected_loss, due_on, why, action, draft` (`draft`: `{to, subject,
-/// body}` or null; `risk` and `expected_loss` for a rescue ranked by stored
+/// expected_loss, due_on, why, action, draft` (`draft`: `{from, to,
+/// subject, body}` or null; `risk` and `expected_loss` for a rescue ranked by stored
 /// evidence, else null).
 pub fn json(a: &Action) -> Json {
     let mut j = json!({
@@ -38,7 +38,7 @@ pub fn json(a: &Action) -> Json {
         "due_on": a.due_on,
         "why": a.why,
         "action": a.action,
-        "draft": message(a).map(|m| json!({"to": m.to, "subject": m.subject, "body": m.body})),
+        "draft": message(a).map(|m| json!({"from": m.from, "to": m.to, "subject": m.subject, "body": m.body})),
     });
     if let (Some(until), Some(o)) = (a.skipped_until, j.as_object_mut()) {
         o.insert("skipped_until".into(), json!(iso_date(until)));
@@ -47,7 +47,7 @@ pub fn json(a: &Action) -> Json {
 }
 
 /// The CSV fields: the JSON fields with the draft flattened.
-pub const COLUMNS: [&str; 14] = [
+pub const COLUMNS: [&str; 15] = [
     "id",
     "kind",
     "customer_id",
@@ -59,6 +59,7 @@ pub const COLUMNS: [&str; 14] = [
     "due_on",
     "why",
     "action",
+    "draft_from",
     "draft_to",
     "draft_subject",
     "draft_body",
@@ -82,6 +83,7 @@ pub fn row(a: &Action) -> Vec<Cell> {
         Value::Date(a.due_on.clone()).into(),
         a.why.clone().into(),
         a.action.clone().into(),
+        Value::opt_text(m.as_ref().and_then(|m| m.from.clone())).into(),
         Value::opt_text(m.as_ref().and_then(|m| m.to.clone())).into(),
         Value::opt_text(m.as_ref().map(|m| m.subject.clone())).into(),
         Value::opt_text(m.map(|m| m.body)).into(),
@@ -95,8 +97,16 @@ pub fn rows(all: &[Action]) -> Rows {
         rows.push(row(a));
     }
     // MRR and risk rank the rescues: the table keeps them longest.
-    rows.hide(&["customer_id", "email", "expected_loss", "draft_to", "draft_subject", "draft_body"])
-        .drop_order(&["due_on", "kind", "action"])
+    rows.hide(&[
+        "customer_id",
+        "email",
+        "expected_loss",
+        "draft_from",
+        "draft_to",
+        "draft_subject",
+        "draft_body",
+    ])
+    .drop_order(&["due_on", "kind", "action"])
 }
 
 /// The skipped actions: id, kind, customer and the day each comes back.

@@ -14,6 +14,8 @@ pub struct Customer {
     pub email: Option<String>,
     /// The person to greet in drafts.
     pub contact_name: Option<String>,
+    /// How drafts greet them, when set (wins over `contact_name`).
+    pub salutation: Option<String>,
     pub plan: Option<String>,
     pub mrr_cents: Option<Cents>,
     pub signed_up_at: Option<i64>,
@@ -32,7 +34,8 @@ impl Customer {
     }
 }
 
-pub const COLUMNS: &str = "cid, id, name, email, plan, mrr_cents, signed_up_at, churned_at, contact_name";
+pub const COLUMNS: &str =
+    "cid, id, name, email, plan, mrr_cents, signed_up_at, churned_at, contact_name, salutation";
 
 pub fn from_row(r: &Row) -> rusqlite::Result<Customer> {
     Ok(Customer {
@@ -45,6 +48,7 @@ pub fn from_row(r: &Row) -> rusqlite::Result<Customer> {
         signed_up_at: r.get(6)?,
         churned_at: r.get(7)?,
         contact_name: r.get(8)?,
+        salutation: r.get(9)?,
     })
 }
 
@@ -161,6 +165,7 @@ pub struct NewCustomer {
     pub name: Option<String>,
     pub email: Option<String>,
     pub contact_name: Option<String>,
+    pub salutation: Option<String>,
     pub plan: Option<String>,
     pub mrr_cents: Option<Cents>,
     pub signed_up_at: Option<i64>,
@@ -171,10 +176,21 @@ pub struct NewCustomer {
 pub fn insert(conn: &Connection, c: &NewCustomer, now: i64) -> Result<i64> {
     conn.prepare_cached(
         "INSERT INTO customers (id, name, email, plan, mrr_cents, signed_up_at, churned_at, created_at, updated_at,
-                                contact_name)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?9)",
+                                contact_name, salutation)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?9, ?10)",
     )?
-    .execute(params![c.id, c.name, c.email, c.plan, c.mrr_cents, c.signed_up_at, c.churned_at, now, c.contact_name])?;
+    .execute(params![
+        c.id,
+        c.name,
+        c.email,
+        c.plan,
+        c.mrr_cents,
+        c.signed_up_at,
+        c.churned_at,
+        now,
+        c.contact_name,
+        c.salutation
+    ])?;
     let cid = conn.last_insert_rowid();
     // The history starts at signup (docs/revenue.md).
     if let Some(m) = c.mrr_cents {
@@ -196,7 +212,7 @@ pub fn update(conn: &Connection, c: &Customer, now: i64, mrr_effective: i64) -> 
     let recorded = revenue::latest_mrr(conn, c.cid)?.or(old.mrr_cents);
     conn.prepare_cached(
         "UPDATE customers SET id = ?2, name = ?3, email = ?4, plan = ?5, mrr_cents = ?6,
-         signed_up_at = ?7, churned_at = ?8, updated_at = ?9, contact_name = ?10 WHERE cid = ?1",
+         signed_up_at = ?7, churned_at = ?8, updated_at = ?9, contact_name = ?10, salutation = ?11 WHERE cid = ?1",
     )?
     .execute(params![
         c.cid,
@@ -208,7 +224,8 @@ pub fn update(conn: &Connection, c: &Customer, now: i64, mrr_effective: i64) -> 
         c.signed_up_at,
         c.churned_at,
         now,
-        c.contact_name
+        c.contact_name,
+        c.salutation
     ])?;
     if let Some(m) = c.mrr_cents.filter(|m| Some(*m) != recorded) {
         revenue::record_mrr(conn, c.cid, mrr_effective, m, revenue::Source::Edit)?;

@@ -77,8 +77,14 @@ fn line_numbers_are_right_for_cr_only_files_and_a_bom_before_a_quoted_header() {
 fn terminal_escapes_in_data_are_shown_escaped() {
     let w = Work::new();
     let evil = "\x1b]0;pwned\x07Evil\x1b[2J";
-    w.run(&["customer", "add", "evil", "--name", evil, "--mrr", "10", "--signed-up", "2026-11-18"]).ok();
-    w.run(&["ticket", "open", "evil", "Sub\u{202e}ject\r\x08\x7f\u{9b}"]).ok();
+    // Refused at entry (they could break a draft's header) ...
+    w.run(&["customer", "add", "evil", "--name", evil, "--mrr", "10", "--signed-up", "2026-11-18"]).fails(1);
+    // ... but a file written by an older csf may hold them: shown escaped.
+    w.run(&["customer", "add", "evil", "--name", "Evil", "--mrr", "10", "--signed-up", "2026-11-18"]).ok();
+    w.conn().execute("UPDATE customers SET name = ?1 WHERE id = 'evil'", [evil]).unwrap();
+    w.run(&["ticket", "open", "evil", "Sub\u{202e}ject\r\x08\x7f\u{9b}"]).fails(1);
+    w.run(&["ticket", "open", "evil", "Subject"]).ok();
+    w.conn().execute("UPDATE tickets SET subject = ?1", ["Sub\u{202e}ject\r\x08\x7f\u{9b}"]).unwrap();
     // An id with controls too: critical (no usage), so the plan lists it in a code span.
     w.run(&["customer", "add", "id\x1b[2J\u{202e}", "--signed-up", "2026-01-01"]).ok();
     w.run(&["-q", "health", "score"]).ok();

@@ -473,7 +473,7 @@ fn two_imports_at_once_both_succeed() {
 #[test]
 fn lines_are_physical_lines_with_crlf_quoted_newlines_and_blank_lines() {
     let w = Work::new();
-    w.file("crlf.csv", "id,name\r\nacme,Acme\r\nbeta,\"Beta\r\nCo\"\r\n,missing id\r\n");
+    w.file("crlf.csv", "id,plan\r\nacme,Acme\r\nbeta,\"Beta\r\nCo\"\r\n,missing id\r\n");
     let r = w.run(&["import", "customers", "crlf.csv"]).fails(1);
     assert!(r.stderr.starts_with("crlf.csv:5: column \"id\": \"\" is empty"), "{}", r.stderr);
     let w = with_customers();

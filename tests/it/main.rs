@@ -12,6 +12,7 @@ mod cli;
 mod config;
 mod customer;
 mod demo;
+mod drafts;
 mod evidence;
 mod formats;
 mod health;

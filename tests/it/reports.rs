@@ -191,8 +191,12 @@ fn metrics_match_hand_computed_values() {
 #[test]
 fn names_with_pipes_and_newlines_keep_the_markdown_valid() {
     let w = Work::new();
-    w.file("customers.csv", "id,name,signed_up_at\nx,\"Pipe | Corp\nLine two *bold*\",2026-01-01\n");
+    w.file("customers.csv", "id,name,signed_up_at\nx,Pipe,2026-01-01\n");
     w.run(&["-q", "import", "customers", "customers.csv"]).ok();
+    // A name with a line break is refused at entry now; an older file may hold one.
+    w.conn()
+        .execute("UPDATE customers SET name = 'Pipe | Corp\nLine two *bold*' WHERE id = 'x'", [])
+        .unwrap();
     w.file(
         "tickets.csv",
         "id,customer,category,created_at\n1,x,a|b_#cat,2026-11-19\n2,x,a|b_#cat,2026-11-19\n3,x,a|b_#cat,2026-11-19\n",

@@ -73,7 +73,16 @@ fn a_draft_is_a_message_and_its_mailto_decodes_back() {
     let text = w.run(&["draft", "winback-gone-7"]).ok().stdout;
     let (head, body) = text.split_once("\n\n").unwrap();
     let headers: Vec<&str> = head.lines().collect();
-    assert_eq!(headers, ["To: bob@gone.io", "Subject: Here's what you're missing..."]);
+    assert_eq!(
+        headers,
+        [
+            "To: bob@gone.io",
+            "Subject: Here's what you're missing...",
+            "MIME-Version: 1.0",
+            "Content-Type: text/plain; charset=utf-8",
+            "Content-Transfer-Encoding: 8bit"
+        ]
+    );
     assert!(body.starts_with("Hi Bob,\n"), "{body}");
     assert!(body.trim_end().ends_with("Sam"), "{body}");
     let url = w.run(&["draft", "Winback-Gone-7", "--mailto"]).ok().stdout;

@@ -123,6 +123,7 @@ fn a_scripted_morning_lists_every_kind_in_order_and_done_clears_each() {
     assert_eq!(
         j[0]["draft"],
         serde_json::json!({
+            "from": null,
             "to": "jane.doe@tix.io",
             "subject": "Re: Export is slow",
             "body": "Hi Jane,\n\nThanks for reaching out about Export is slow. I'm looking into this now and will get back to you within 24 hours.\n\nSam\n"

@@ -25,7 +25,7 @@ pub(super) fn rank_of(c: &Customer, f: &Facts, kind: Kind, e: Option<&Stored>) -
 /// A rescue's risk (None without evidence or for another kind); the reason
 /// behind it names its evidence in words ("— 14 of 15 customers with a
 /// failed payment left within 90 days here").
-pub(super) fn name_evidence(v: &mut Verdict, f: &Facts, e: Option<&Stored>) -> Option<f64> {
+pub(super) fn name_evidence(v: &mut Verdict, f: &Facts, e: Option<&Stored>) -> Option<(f64, Predictor)> {
     let e = e.filter(|_| v.kind == Kind::Rescue)?;
     let (risk, p) = risk_of(f, e)?;
     let head = match p {
@@ -38,5 +38,5 @@ pub(super) fn name_evidence(v: &mut Verdict, f: &Facts, e: Option<&Stored>) -> O
     {
         r.push_str(&format!(" — {words}"));
     }
-    Some(risk)
+    Some((risk, p))
 }

@@ -29,6 +29,18 @@ pub const KEYS: &[Key] = &[
         help: "who signs the outreach drafts, for {founder}",
     },
     Key {
+        name: "founder.email",
+        default: None,
+        kind: Kind::Email,
+        help: "your address: the From: of every draft (with founder.name)",
+    },
+    Key {
+        name: "billing.update_url",
+        default: None,
+        kind: Kind::Text,
+        help: "where a customer updates their card, for {update_url} in the failed-payment draft",
+    },
+    Key {
         name: "health.weights",
         default: Some("40,30,20,10"),
         kind: Kind::Weights,

@@ -12,12 +12,14 @@ pub struct Draft {
     pub template: String,
     pub text: String,
     pub missing: Vec<String>,
+    /// The sender, `Name <address>` or an address (config `founder.email`).
+    pub from: Option<String>,
 }
 
 impl Draft {
     pub fn fill(template: &str, text: &str, values: &BTreeMap<String, String>) -> Draft {
         match tickets::render(text, values) {
-            Ok(t) => Draft { template: template.into(), text: t, missing: Vec::new() },
+            Ok(t) => Draft { template: template.into(), text: t, missing: Vec::new(), from: None },
             Err(missing) => {
                 // Fill what is known; keep the holes visible.
                 let mut partial = values.clone();
@@ -25,7 +27,7 @@ impl Draft {
                     partial.insert(m.clone(), format!("{{{m}}}"));
                 }
                 let text = tickets::render(text, &partial).unwrap_or_else(|_| text.to_string());
-                Draft { template: template.into(), text, missing }
+                Draft { template: template.into(), text, missing, from: None }
             }
         }
     }
@@ -65,7 +67,12 @@ impl Draft {
             Some(n) => format!("{n}\n\n{body}"),
             None => body,
         };
-        Message { to: to.map(str::to_string), subject, body: body.trim_end().to_string() + "\n" }
+        Message {
+            from: self.from.clone(),
+            to: to.map(str::to_string),
+            subject,
+            body: body.trim_end().to_string() + "\n",
+        }
     }
 }
 
@@ -84,36 +91,130 @@ fn fix_for(placeholder: &str) -> Option<String> {
 /// A draft as an email.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Message {
+    pub from: Option<String>,
     pub to: Option<String>,
     pub subject: String,
     pub body: String,
 }
 
 impl Message {
-    /// `To:`, `Subject:`, a blank line and the body (for `sendmail -t`).
+    /// The message a mail program accepts as is (for `sendmail -t`): `From:`
+    /// (when known), `To:`, `Subject:` — every value on one line, encoded
+    /// (RFC 2047) when not ASCII, folded when long — MIME-Version, a utf-8
+    /// text/plain body sent as 8bit, a blank line and the body.
     pub fn text(&self) -> String {
         let mut o = String::new();
-        if let Some(to) = &self.to {
-            o.push_str(&format!("To: {}\n", one_line(to)));
+        if let Some(from) = &self.from {
+            o.push_str(&header("From", &mailbox(&one_line(from))));
         }
-        o.push_str(&format!("Subject: {}\n\n{}", one_line(&self.subject), self.body));
+        if let Some(to) = &self.to {
+            o.push_str(&header("To", &one_line(to)));
+        }
+        o.push_str(&header("Subject", &encode_words(&one_line(&self.subject))));
+        o.push_str(
+            "MIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: 8bit\n\n",
+        );
+        o.push_str(&self.body);
         o
     }
 
-    /// A `mailto:` URL (RFC 6068) carrying the same address, subject and body.
+    /// A `mailto:` URL (RFC 6068) carrying the same address, subject and
+    /// body; line breaks in the address and subject are flattened as in
+    /// the text form, so they can never become headers.
     pub fn mailto(&self) -> String {
         format!(
             "mailto:{}?subject={}&body={}",
-            self.to.as_deref().map_or(String::new(), |t| encode(t, b"@")),
-            encode(&self.subject, b""),
-            encode(&self.body.replace('\n', "\r\n"), b"")
+            self.to.as_deref().map_or(String::new(), |t| encode(&one_line(t), b"@")),
+            encode(&one_line(&self.subject), b""),
+            encode(&self.body.replace("\r\n", "\n").replace('\n', "\r\n"), b"")
         )
     }
 }
 
-/// A header value on one line: a newline in data can never add a header.
+/// `Name: value`, folded at spaces so no line passes 78 characters where
+/// the value allows it.
+fn header(name: &str, value: &str) -> String {
+    let mut out = format!("{name}:");
+    let mut line = out.len();
+    for (i, word) in value.split(' ').enumerate() {
+        if i > 0 && line + 1 + word.len() > 78 {
+            out.push('\n');
+            line = 0;
+        }
+        out.push(' ');
+        out.push_str(word);
+        line += 1 + word.len();
+    }
+    out.push('\n');
+    out
+}
+
+/// "Sam Lee <sam@acme.com>" with the display name encoded when not ASCII,
+/// quoted when it holds specials; a bare address as it is.
+fn mailbox(v: &str) -> String {
+    match v.rsplit_once('<') {
+        Some((name, addr)) if addr.ends_with('>') => {
+            let name = name.trim().trim_matches('"');
+            if name.is_empty() {
+                return format!("<{addr}");
+            }
+            let shown = if !name.is_ascii() {
+                encode_words(name)
+            } else if name.chars().any(|c| "()<>[]:;@\\,.\"".contains(c)) {
+                format!("\"{}\"", name.replace('\\', "\\\\").replace('"', "\\\""))
+            } else {
+                name.to_string()
+            };
+            format!("{shown} <{addr}")
+        }
+        _ => v.to_string(),
+    }
+}
+
+/// RFC 2047 encoded words (`=?utf-8?B?…?=`) for text that is not ASCII,
+/// each at most 75 characters and split between characters, separated by
+/// spaces (where a header folds); ASCII text as it is.
+pub fn encode_words(s: &str) -> String {
+    if s.is_ascii() {
+        return s.to_string();
+    }
+    let mut words = Vec::new();
+    let mut chunk = String::new();
+    for c in s.chars() {
+        // 39 bytes make 52 base64 characters, 64 with the markers: a
+        // header line with its name stays under 78.
+        if chunk.len() + c.len_utf8() > 39 {
+            words.push(format!("=?utf-8?B?{}?=", base64(chunk.as_bytes())));
+            chunk.clear();
+        }
+        chunk.push(c);
+    }
+    if !chunk.is_empty() {
+        words.push(format!("=?utf-8?B?{}?=", base64(chunk.as_bytes())));
+    }
+    words.join(" ")
+}
+
+/// Standard base64 with padding.
+fn base64(b: &[u8]) -> String {
+    const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut o = String::with_capacity(b.len().div_ceil(3) * 4);
+    for c in b.chunks(3) {
+        let n = (u32::from(c[0]) << 16)
+            | (u32::from(*c.get(1).unwrap_or(&0)) << 8)
+            | u32::from(*c.get(2).unwrap_or(&0));
+        o.push(A[(n >> 18) as usize & 63] as char);
+        o.push(A[(n >> 12) as usize & 63] as char);
+        o.push(if c.len() > 1 { A[(n >> 6) as usize & 63] as char } else { '=' });
+        o.push(if c.len() > 2 { A[n as usize & 63] as char } else { '=' });
+    }
+    o
+}
+
+/// A header value on one line: a line break in data (CR, LF, the Unicode
+/// separators) or a NUL can never add a header.
 fn one_line(s: &str) -> String {
-    s.replace(['\r', '\n'], " ")
+    s.replace(['\r', '\n', '\u{2028}', '\u{2029}', '\0'], " ")
 }
 
 /// Percent-encoding: everything but RFC 3986's unreserved characters (and `keep`).

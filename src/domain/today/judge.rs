@@ -297,3 +297,25 @@ pub fn judge(f: &Facts, now: i64) -> Option<Verdict> {
 fn step_action(d: &DueStep) -> String {
     format!("{} (day {}): {}", d.step.name, d.step.day, d.step.message)
 }
+
+/// The draft of a rescue, after its strongest reason (docs/today.md): the
+/// sign behind the customer's risk when the evidence names one, else a
+/// failed payment, negative feedback, a usage drop or silence, a ticket
+/// burst, in that order; the generic check-in otherwise.
+pub fn rescue_template(f: &Facts, now: i64, strongest: Option<crate::domain::churn::Signal>) -> &'static str {
+    use crate::domain::churn::Signal;
+    let has = |s: Signal| f.signs.iter().any(|x| x.signal == s);
+    let pick = strongest.filter(|s| has(*s)).or_else(|| {
+        [Signal::PaymentFailure, Signal::NegativeFeedback, Signal::UsageDrop, Signal::SupportSpike]
+            .into_iter()
+            .find(|s| has(*s))
+    });
+    match pick {
+        Some(Signal::PaymentFailure) => "rescue-payment",
+        Some(Signal::NegativeFeedback) => "rescue-feedback",
+        Some(Signal::UsageDrop) => "rescue-usage",
+        Some(Signal::SupportSpike) => "rescue-tickets",
+        _ if !f.new && silent_days(f, now).is_some() => "rescue-usage",
+        _ => "rescue",
+    }
+}

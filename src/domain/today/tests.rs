@@ -210,7 +210,8 @@ fn a_draft_is_a_message_and_its_mailto_decodes_back() {
     assert_eq!(m.body, "Hi Jane,\n\nHow is it going?\n");
     assert_eq!(
         m.text(),
-        "To: jane@acme.example\nSubject: Checking in & more?\n\nHi Jane,\n\nHow is it going?\n"
+        "To: jane@acme.example\nSubject: Checking in & more?\nMIME-Version: 1.0\n\
+         Content-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: 8bit\n\nHi Jane,\n\nHow is it going?\n"
     );
     let url = m.mailto();
     let (to, query) = url.strip_prefix("mailto:").unwrap().split_once('?').unwrap();
@@ -221,7 +222,19 @@ fn a_draft_is_a_message_and_its_mailto_decodes_back() {
     assert!(!url.contains(' ') && !url.contains('\n'));
     // No Subject: line: the default; a newline in data never adds a header.
     let m = Draft::fill("ack", "Hi", &v).message(Some("x@y\nBcc: evil@z"), "Re: export");
-    assert_eq!(m.text(), "To: x@y Bcc: evil@z\nSubject: Re: export\n\nHi\n");
+    assert!(
+        m.text().starts_with("To: x@y Bcc: evil@z\nSubject: Re: export\nMIME-Version: 1.0\n"),
+        "{}",
+        m.text()
+    );
+    // Not ASCII: encoded words (RFC 2047), folded between them; the sender's name too.
+    let long = "Votre compte — une question rapide sur l'équipe et les prochaines étapes";
+    let m = Message { from: Some("Zoë Müller <zoe@acme.io>".into()), subject: long.into(), ..m };
+    let text = m.text();
+    assert!(text.starts_with("From: =?utf-8?B?"), "{text}");
+    assert!(text.contains(" <zoe@acme.io>\n"), "{text}");
+    assert!(text.lines().all(|l| l.len() <= 78), "{text}");
+    assert!(text.contains("Subject: =?utf-8?B?") && text.contains("\n =?utf-8?B?"), "folded: {text}");
 }
 
 #[test]
