@@ -37,7 +37,7 @@ fn it(p: &Value, q: i64, k: u32) -> Item<'_> {
     Item { price: p, quantity: q, period: (m(k), m(k + 1)) }
 }
 
-/// The hand-computed book of docs/sync-stripe.md's tests: ten customers.
+/// The hand-computed book of docs/sync.md's tests: ten customers.
 fn book(srv: &Server) {
     srv.with(|st| {
         let products = [("prod_basic", "Basic"), ("prod_pro", "Pro"), ("prod_team", "Team")];

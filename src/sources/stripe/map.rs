@@ -1,4 +1,4 @@
-//! Stripe objects → csf facts, pure (docs/sync-stripe.md): prices
+//! Stripe objects → csf facts, pure (docs/sync.md): prices
 //! normalised to a month, a subscription's MRR with its discounts, invoice
 //! statuses, exit reasons, and the MRR, plan and status history of a
 //! customer rebuilt from invoice lines.

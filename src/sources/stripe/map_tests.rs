@@ -1,4 +1,4 @@
-//! Hand-computed cases of the mapping (docs/sync-stripe.md's worked example).
+//! Hand-computed cases of the mapping (docs/sync.md's worked example).
 
 use super::*;
 use crate::sources::stripe::objects::Subscription;

@@ -1,4 +1,4 @@
-//! `csf sync stripe` (docs/sync-stripe.md): customers, subscriptions, invoices and
+//! `csf sync stripe` (docs/sync.md): customers, subscriptions, invoices and
 //! cancellations from Stripe's API. `client` is the only part that knows
 //! HTTP, `map` the pure mapping, `read` what is read, `write` the writes.
 
