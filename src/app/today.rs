@@ -287,6 +287,7 @@ fn morning_with(
     if let Some(a) = stale_data(conn, settings, now, seen)? {
         all.push(Entry::Ready(Box::new(a)));
     }
+    all.extend(stale_sources(conn, settings, now)?.into_iter().map(|a| Entry::Ready(Box::new(a))));
     all.extend(tickets.into_iter().map(|a| Entry::Ready(Box::new(a))));
     for (i, (c, f)) in people.iter().zip(&facts).enumerate() {
         let Some(kind) = judge::decide(f, now) else { continue };
@@ -385,7 +386,7 @@ pub fn default_subject(a: &Action) -> String {
 mod extra;
 mod rank;
 
-use extra::{stale_data, ticket_actions};
+use extra::{stale_data, stale_sources, ticket_actions};
 pub use extra::{stale_warning, stale_warning_after};
 use rank::rank_of;
 

@@ -13,7 +13,12 @@ pub fn run(ctx: &Ctx, args: SyncArgs) -> Result<()> {
         Some(SyncCmd::Stripe { full, dry_run }) => {
             let mut conn = ctx.open_or_create()?;
             let settings = ctx.settings(&conn)?;
-            let s = stripe::run(&mut conn, &settings, ctx.now, stripe::Options { full, dry_run })?;
+            let s = stripe::run(
+                &mut conn,
+                &settings,
+                ctx.now,
+                stripe::Options { full, dry_run, quiet: ctx.quiet },
+            )?;
             report(ctx, &s);
             Ok(())
         }
@@ -36,7 +41,15 @@ fn every(ctx: &Ctx) -> Result<()> {
     let settings = ctx.settings(&conn)?;
     let mut ran = 0;
     if stripe::configured(&settings) {
-        report(ctx, &stripe::run(&mut conn, &settings, ctx.now, stripe::Options::default())?);
+        report(
+            ctx,
+            &stripe::run(
+                &mut conn,
+                &settings,
+                ctx.now,
+                stripe::Options { quiet: ctx.quiet, ..stripe::Options::default() },
+            )?,
+        );
         ran += 1;
     }
     if postgres::configured(&settings) {

@@ -384,3 +384,30 @@ fn a_signup_of_the_morning_is_welcomed_not_rescued_and_in_no_alert() {
     let today = w.run_at("2026-12-04T12:00:00Z", &["today", "-f", "json"]).ok().json();
     assert_eq!(today[0]["id"], "rescue-fresh", "{today}");
 }
+
+/// A source that has not synced in `data.stale_days` puts a `data` action
+/// first: its billing (failed payments, MRR) is as stale as old usage.
+#[test]
+fn a_source_that_has_not_synced_lately_comes_first() {
+    let w = morning();
+    w.conn()
+        .execute(
+            "INSERT INTO sync_state (source, cursor, synced_at, summary) VALUES ('stripe', '{}', ?1, '{}')",
+            [1_794_700_000i64], // 2026-11-14
+        )
+        .unwrap();
+    let j = w.run(&["today", "-f", "json"]).ok().json();
+    assert_eq!(j[0]["id"], "data-stripe-2026-11-14", "{j}");
+    assert!(
+        j[0]["why"].as_str().unwrap().contains("stripe data ends 2026-11-14 (6 days ago"),
+        "{}",
+        j[0]["why"]
+    );
+    let before = w.dump();
+    w.run(&["skip", "data-stripe-2026-11-14"]).fails(1);
+    assert_eq!(w.dump(), before);
+    // Synced yesterday: nothing to say.
+    w.conn().execute("UPDATE sync_state SET synced_at = ?1", [1_795_100_000i64]).unwrap();
+    let j = w.run(&["today", "-f", "json"]).ok().json();
+    assert!(j.as_array().unwrap().iter().all(|a| a["kind"] != "data"), "{j}");
+}

@@ -48,6 +48,47 @@ pub(super) fn stale_data(
     }))
 }
 
+/// A `data` action per source (`csf sync`) whose last successful run is more
+/// than `data.stale_days` old: its billing and usage are stale too.
+pub(super) fn stale_sources(conn: &Connection, settings: &Settings, now: i64) -> Result<Vec<Action>> {
+    let limit = i64::from(settings.count("data.stale_days"));
+    let mut out = Vec::new();
+    for s in crate::store::sync::all(conn)? {
+        let days = time::Day::of(now) - time::Day::of(s.synced_at);
+        if s.synced_at > now || days <= limit {
+            continue;
+        }
+        let day = iso_date(s.synced_at);
+        out.push(Action {
+            id: format!("data-{}-{day}", s.source),
+            kind: Kind::Data,
+            cid: 0,
+            customer_id: String::new(),
+            name: None,
+            email: None,
+            mrr_cents: None,
+            due_on: day.clone(),
+            rank: (0, 1),
+            why: format!(
+                "{} data ends {day} ({days} days ago, the last csf sync {}): sync before acting on payments and usage",
+                s.source, s.source
+            ),
+            action: format!("Run csf sync {} (or csf sync), then csf today again", s.source),
+            template: None,
+            draft: None,
+            effect: Effect::None,
+            skipped_until: None,
+            last_active: None,
+            topic: None,
+            risk: None,
+            expected_loss: None,
+            basis: None,
+            target_at: None,
+        });
+    }
+    Ok(out)
+}
+
 /// Usage data older than `data.stale_days`: the newest event's day and its age.
 pub struct Stale {
     pub newest_day: String,

@@ -26,6 +26,8 @@ const EVENT_WINDOW: i64 = 30 * 86_400;
 pub struct Options {
     pub full: bool,
     pub dry_run: bool,
+    /// No progress spinner (`-q`).
+    pub quiet: bool,
 }
 
 /// Whether the source is configured (a key in the environment or a key file).
@@ -61,7 +63,7 @@ pub fn run(conn: &mut Connection, settings: &Settings, now: i64, opts: Options) 
         },
     };
     let mut client = client::Client::new(&base, key);
-    client.progress = progress();
+    client.progress = if opts.quiet { None } else { progress() };
     let book = read::read(&mut client, since, now, &currency)?;
     let requests = client.requests;
     if !book.deleted.is_empty() {
