@@ -209,6 +209,9 @@ pub enum ConfigCmd {
         key: String,
         /// Its new value (checked; refused with the reason when invalid)
         value: String,
+        /// Change `currency` although amounts are stored (it relabels every amount)
+        #[arg(long)]
+        force: bool,
     },
     /// Return a key to its default
     #[command(after_help = "Example:\n  csf config unset health.core_features")]

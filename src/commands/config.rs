@@ -1,6 +1,6 @@
 //! `csf config list | get | set | unset` (docs/schema.md).
 
-use anyhow::{anyhow, Result};
+use anyhow::{anyhow, bail, Result};
 
 use crate::cli::ConfigCmd;
 use crate::context::Ctx;
@@ -41,15 +41,30 @@ pub fn run(ctx: &Ctx, cmd: ConfigCmd) -> Result<()> {
                 }
             }
         }
-        ConfigCmd::Set { key, value } => {
+        ConfigCmd::Set { key, value, force } => {
             let v = settings::validate(&key, &value).map_err(|e| anyhow!("{e}; nothing was changed"))?;
-            store::config::set(&conn, &key, &v)?;
+            let mut conn = conn;
+            store::write(&mut conn, |tx| {
+                let was = ctx.settings(tx)?.get(&key);
+                if key == "currency" && !force && was.as_deref() != Some(v.as_str()) {
+                    let amounts = store::config::amounts_stored(tx)?;
+                    if amounts > 0 {
+                        bail!(
+                            "currency: {amounts} stored amounts are in {}; changing it relabels every one of them \
+                             without converting — pass --force if that is what you want; nothing was changed",
+                            was.as_deref().unwrap_or("USD")
+                        );
+                    }
+                }
+                store::config::set(tx, &key, &v)
+            })?;
             ctx.info(format!("{key} = {v}"));
             Ok(())
         }
         ConfigCmd::Unset { key } => {
             settings::key(&key).ok_or_else(|| anyhow!(settings::validate(&key, "").unwrap_err()))?;
-            if store::config::unset(&conn, &key)? {
+            let mut conn = conn;
+            if store::write(&mut conn, |tx| store::config::unset(tx, &key))? {
                 ctx.info(format!("{key} is back to its default"));
             } else {
                 ctx.info(format!("{key} was not set"));

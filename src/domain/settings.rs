@@ -39,6 +39,21 @@ pub fn key(name: &str) -> Option<&'static Key> {
 }
 
 /// Checks `value` for `name`; returns the normalised value or the reason it is refused.
+/// What a value that is a secret looks like ("a Stripe API key"), if it is one:
+/// a Stripe secret or restricted key, or a URL with a password.
+pub fn secret(v: &str) -> Option<&'static str> {
+    if ["sk_live_", "sk_test_", "rk_live_", "rk_test_"].iter().any(|p| v.starts_with(p)) {
+        return Some("a Stripe API key");
+    }
+    let (scheme, rest) = v.split_once("://")?;
+    let userinfo = rest.split(['/', '?', '#']).next()?.rsplit_once('@')?.0;
+    (!scheme.is_empty() && scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c)))
+        .then_some(userinfo)
+        .and_then(|u| u.split_once(':'))
+        .filter(|(_, pw)| !pw.is_empty())
+        .map(|_| "a URL with a password")
+}
+
 pub fn validate(name: &str, value: &str) -> Result<String, String> {
     let k = key(name).ok_or_else(|| {
         format!(
@@ -49,6 +64,12 @@ pub fn validate(name: &str, value: &str) -> Result<String, String> {
     let v = value.trim();
     // A value may reach a draft's header: no line breaks or control characters.
     crate::domain::contact::check_header_text(name, v)?;
+    if let Some(why) = secret(v) {
+        return Err(format!(
+            "{name}: the value looks like {why}; secrets are never stored in the database — \
+             put it in the environment or a 0600 file (docs/sync.md) and set a *_env or *_file key"
+        ));
+    }
     match k.kind {
         Kind::Email => crate::domain::contact::check_email(v).map(|()| v.to_string()),
         Kind::Text => {

@@ -31,3 +31,14 @@ pub fn get(conn: &Connection, key: &str) -> Result<Option<String>> {
         .query_row([key], |r| r.get(0))
         .optional()?)
 }
+
+/// How many amounts the database holds in the configured currency: MRR
+/// values and billing records (a change of currency would relabel them).
+pub fn amounts_stored(conn: &Connection) -> Result<i64> {
+    Ok(conn.query_row(
+        "SELECT (SELECT count(*) FROM customers WHERE mrr_cents IS NOT NULL)
+              + (SELECT count(*) FROM billing_records)",
+        [],
+        |r| r.get(0),
+    )?)
+}

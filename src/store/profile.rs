@@ -27,13 +27,20 @@ pub struct Profile {
 
 pub fn load(conn: &Connection, cid: i64, now: i64) -> Result<Profile> {
     let mut st = conn.prepare_cached(
-        "SELECT id, subject, status, created_at FROM tickets
+        "SELECT id, subject, created_at, first_response_at, resolved_at, closed_at FROM tickets
          WHERE cid = ?1 AND created_at <= ?2 AND (resolved_at IS NULL OR resolved_at > ?2)
          ORDER BY created_at",
     )?;
+    // The status as of `now`, as `ticket list` computes it (the stored one is today's).
     let open_tickets = st
         .query_map(params![cid, now], |r| {
-            Ok(OpenTicket { id: r.get(0)?, subject: r.get(1)?, status: r.get(2)?, created_at: r.get(3)? })
+            let status = crate::domain::tickets::status_at(r.get(3)?, r.get(4)?, r.get(5)?, now);
+            Ok(OpenTicket {
+                id: r.get(0)?,
+                subject: r.get(1)?,
+                status: status.name().to_string(),
+                created_at: r.get(2)?,
+            })
         })?
         .collect::<rusqlite::Result<_>>()?;
     let latest_nps = conn

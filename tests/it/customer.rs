@@ -108,3 +108,23 @@ fn a_long_table_prints_in_pages_with_every_row_once() {
     let csv = w.run(&["customer", "list", "-f", "csv"]).ok().stdout;
     assert_eq!(csv.lines().count(), 2501);
 }
+
+/// `customer show` computes a ticket's status as of `--now`, like `ticket
+/// list`: on a past day, a ticket answered later is still open.
+#[test]
+fn customer_show_tells_a_tickets_status_as_of_now() {
+    let w = Work::new();
+    w.run(&["-q", "customer", "add", "acme", "--signed-up", "2026-01-01"]).ok();
+    let id = w.run_at("2026-11-18T09:00:00Z", &["-q", "ticket", "open", "acme", "Export fails"]).ok().stdout;
+    let id = id.trim();
+    w.run_at("2026-11-19T09:00:00Z", &["-q", "ticket", "reply", id, "--message", "On it"]).ok();
+    let status = |at: &str| {
+        let show = w.run_at(at, &["customer", "show", "acme", "-f", "json"]).ok().json();
+        let list = w.run_at(at, &["ticket", "list", "-f", "json"]).ok().json();
+        (show["open_tickets"][0]["status"].clone(), list[0]["status"].clone())
+    };
+    let (show, list) = status("2026-11-18T12:00:00Z");
+    assert_eq!((show.as_str(), list.as_str()), (Some("open"), Some("open")));
+    let (show, list) = status("2026-11-20T12:00:00Z");
+    assert_eq!((show.as_str(), list.as_str()), (Some("acknowledged"), Some("acknowledged")));
+}

@@ -58,3 +58,22 @@ fn an_api_base_is_https_or_loopback_http() {
     assert!(validate("stripe.api_base", "http://api.stripe.com/v1").unwrap_err().contains("loopback"));
     assert!(check_api_base("http://127.0.0.1.evil.com/v1").is_err() && check_api_base("ftp://x").is_err());
 }
+
+#[test]
+fn secrets_are_refused_and_ordinary_text_is_not() {
+    for v in
+        ["sk_live_51Habc", "rk_test_xyz", "postgres://csf:hunter2@db.example:5432/app", "https://u:p@x.io/"]
+    {
+        let e = validate("product.name", v).unwrap_err();
+        assert!(e.contains("secrets are never stored"), "{v}: {e}");
+    }
+    for v in [
+        "Risk_live_ops",
+        "our sk_live_ pricing",
+        "postgres://db.example/app",
+        "https://x.io/a:b@c",
+        "mailto:jane@x.io",
+    ] {
+        assert!(validate("product.name", v).is_ok(), "{v}");
+    }
+}
