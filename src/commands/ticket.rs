@@ -126,7 +126,7 @@ pub fn run(ctx: &Ctx, cmd: TicketCmd) -> Result<()> {
         TicketCmd::Plan { category, text } => match (category, text) {
             (Some(c), Some(p)) if !p.trim().is_empty() => {
                 let c = crate::import::category_key(&c);
-                st::set_plan(&conn, &c, p.trim(), now)?;
+                store::write(&mut conn, |tx| st::set_plan(tx, &c, p.trim(), now))?;
                 ctx.info(format!("Plan for {c} stored; it feeds the Top Issues of `csf report plan`"));
                 Ok(())
             }
@@ -144,7 +144,7 @@ pub fn run(ctx: &Ctx, cmd: TicketCmd) -> Result<()> {
         TicketCmd::Doc { category, url } => match (category, url) {
             (Some(c), Some(u)) if !u.trim().is_empty() => {
                 let c = crate::import::category_key(&c);
-                st::add_doc(&conn, &c, u.trim(), now)?;
+                store::write(&mut conn, |tx| st::add_doc(tx, &c, u.trim(), now))?;
                 ctx.info(format!("Doc for {c} recorded"));
                 Ok(())
             }
