@@ -60,20 +60,25 @@ pub fn parse_money(s: &str) -> Result<Cents, String> {
     } else {
         whole.to_string()
     };
+    // The minor unit of the book's currency: 2 decimals for USD, 0 for JPY, 3 for BHD.
+    let d = crate::money::decimals() as usize;
     if whole_digits.is_empty() && frac.is_empty()
         || !whole_digits.bytes().all(|b| b.is_ascii_digit())
         || !frac.bytes().all(|b| b.is_ascii_digit())
-        || frac.len() > 2 && frac[2..].bytes().any(|b| b != b'0')
+        || frac.len() > d && frac[d..].bytes().any(|b| b != b'0')
     {
         return Err(bad());
     }
     let units: i64 =
         if whole_digits.is_empty() { 0 } else { whole_digits.parse().map_err(|_| too_large())? };
-    let mut cents_part = frac.bytes().take(2).fold(0i64, |a, b| a * 10 + i64::from(b - b'0'));
-    if frac.len() == 1 {
+    let mut cents_part = frac.bytes().take(d).fold(0i64, |a, b| a * 10 + i64::from(b - b'0'));
+    for _ in frac.len().min(d)..d {
         cents_part *= 10;
     }
-    let cents = units.checked_mul(100).and_then(|c| c.checked_add(cents_part)).ok_or_else(too_large)?;
+    let cents = units
+        .checked_mul(crate::money::per_unit())
+        .and_then(|c| c.checked_add(cents_part))
+        .ok_or_else(too_large)?;
     if cents > MAX_MONEY_CENTS {
         return Err(too_large());
     }

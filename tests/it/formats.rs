@@ -182,7 +182,7 @@ fn money_is_shown_with_its_currency() {
     };
     let t = w.run(&["customer", "list"]).ok().stdout;
     assert!(acme(&t).contains("┆ $199.00 ┆"), "{t}");
-    w.run(&["-q", "config", "set", "currency", "eur"]).ok();
+    w.run(&["-q", "config", "set", "currency", "eur", "--force"]).ok();
     assert_eq!(w.run(&["config", "get", "currency"]).ok().stdout, "EUR\n");
     let t = w.run(&["customer", "list"]).ok().stdout;
     assert!(acme(&t).contains("┆ €199.00 ┆"), "{t}");
@@ -193,4 +193,34 @@ fn money_is_shown_with_its_currency() {
     assert_eq!(a["mrr"], 199.0, "{a}");
     let r = w.run(&["config", "set", "currency", "dollars"]).fails(1);
     assert!(r.stderr.contains("three-letter ISO 4217 code"), "{}", r.stderr);
+}
+
+/// Money knows its currency's minor unit (ISO 4217): yen have no decimals,
+/// dinars three; tables group thousands; JSON carries whole units.
+#[test]
+fn yen_have_no_decimals_and_dinars_three() {
+    let w = Work::new();
+    w.run(&["-q", "init"]).ok();
+    w.run(&["-q", "config", "set", "currency", "JPY"]).ok();
+    w.file("c.csv", "id,name,mrr\nkyoto,Kyoto KK,4900\nosaka,Osaka KK,1250000\n");
+    w.run(&["-q", "import", "customers", "c.csv"]).ok();
+    let t = w.run(&["customer", "list"]).ok().stdout;
+    assert!(t.contains("¥4,900 ") && t.contains("¥1,250,000 "), "{t}");
+    assert!(!t.contains("¥4900.00"), "{t}");
+    let j = w.run(&["customer", "list", "-f", "json"]).ok().json();
+    assert_eq!(j[0]["mrr"], 4900.0, "{j}");
+    let before = w.dump();
+    w.file("bad.csv", "id,mrr\nnara,49.50\n");
+    let r = w.run(&["import", "customers", "bad.csv"]).fails(1);
+    assert!(r.stderr.contains("bad.csv:2") && r.stderr.contains("\"49.50\""), "{}", r.stderr);
+    assert_eq!(w.dump(), before);
+
+    let w = Work::new();
+    w.run(&["-q", "init"]).ok();
+    w.run(&["-q", "config", "set", "currency", "BHD"]).ok();
+    w.file("c.csv", "id,mrr\nmanama,12.345\n");
+    w.run(&["-q", "import", "customers", "c.csv"]).ok();
+    let t = w.run(&["customer", "list"]).ok().stdout;
+    assert!(t.contains("12.345 BHD"), "{t}");
+    assert_eq!(w.count("SELECT mrr_cents FROM customers"), 12_345);
 }

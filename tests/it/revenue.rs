@@ -192,8 +192,8 @@ fn bad_money_and_dates_are_refused_and_nothing_is_stored() {
     assert_eq!(w.dump(), before);
     let r = w.run(&["report", "revenue", "--months", "0"]).fails(2);
     assert!(r.stderr.contains("--months"), "{}", r.stderr);
-    // A database in euros takes euros.
-    w.run(&["-q", "config", "set", "currency", "EUR"]).ok();
+    // A database in euros takes euros (relabelling the stored amounts needs --force).
+    w.run(&["-q", "config", "set", "currency", "EUR", "--force"]).ok();
     w.run(&["-q", "customer", "edit", "acme", "--mrr", "€59"]).ok();
 }
 

@@ -82,8 +82,17 @@ fn tokens(json: &serde_json::Value, hidden: &[String]) -> Vec<String> {
                     out.push(s.clone())
                 }
                 serde_json::Value::Number(n) if k == "mrr" => {
+                    // As tables show money: with thousands separators.
                     let cents = (n.as_f64().unwrap() * 100.0).round() as i64;
-                    out.push(format!("${}.{:02}", cents / 100, cents % 100));
+                    let whole = (cents / 100).to_string();
+                    let mut grouped = String::new();
+                    for (i, c) in whole.chars().enumerate() {
+                        if i > 0 && (whole.len() - i) % 3 == 0 {
+                            grouped.push(',');
+                        }
+                        grouped.push(c);
+                    }
+                    out.push(format!("${grouped}.{:02}", cents % 100));
                 }
                 _ => {}
             }

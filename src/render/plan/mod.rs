@@ -271,14 +271,16 @@ fn revenue(o: &mut String, r: Option<&(String, crate::domain::revenue::Movements
         return;
     };
     let money = crate::render::money_shown;
+    // A decrease with its minus sign, never a signed zero (−$0.00).
+    let less = |c: Cents| if c == Cents::ZERO { money(c) } else { format!("−{}", money(c)) };
     o.push_str(&format!(
-        "{month} to date: MRR {} at the start, {} now — {} new, {} expansion, −{} contraction, −{} churned, {} reactivation.\n",
+        "{month} to date: MRR {} at the start, {} now — {} new, {} expansion, {} contraction, {} churned, {} reactivation.\n",
         money(m.mrr_start),
         money(m.mrr_end),
         money(m.new),
         money(m.expansion),
-        money(m.contraction),
-        money(m.churned),
+        less(m.contraction),
+        less(m.churned),
         money(m.reactivation)
     ));
     let pct = |v: Option<f64>| v.map_or("n/a".to_string(), |p| format!("{}%", figure::fixed(p, 1)));
