@@ -3,7 +3,6 @@
 
 use anyhow::Result;
 use rusqlite::Connection;
-use serde_json::json;
 
 use crate::app::health::{self as app, Sort};
 use crate::cli::health::{FailOn, HealthCmd, SortBy};
@@ -88,15 +87,8 @@ fn score(ctx: &Ctx, conn: &mut Connection, fail_on: Option<FailOn>) -> Result<()
         iso_date(ctx.now),
         counts.join(", ")
     ));
-    match &measured {
-        Some(m) if m.evidence.is_some() => ctx.info(format!(
-            "Measured the evidence over {} (`csf health evidence` shows it).",
-            render::count(m.window.cutoffs().len() as i64, "cutoff")
-        )),
-        Some(_) => ctx.info(
-            "no evidence yet: no customer churned within 90 days of a cutoff (`csf today` ranks by MRR)",
-        ),
-        None => {}
+    if let Some(note) = measured.as_ref().map(crate::render::evidence::measured_note) {
+        ctx.info(note);
     }
     if let Some(stale) =
         crate::app::today::stale_warning_after(conn, &settings, ctx.now, summary.newest_event)?
@@ -109,14 +101,8 @@ fn score(ctx: &Ctx, conn: &mut Connection, fail_on: Option<FailOn>) -> Result<()
             FailOn::Critical => Band::Critical,
             FailOn::AtRisk => Band::AtRisk,
         };
-        let n = summary.at_or_below(worst);
-        if n > 0 {
-            return Err(Alert(format!(
-                "{n} customer{} {} or worse; `csf health alerts` lists them",
-                if n == 1 { " is" } else { "s are" },
-                worst.name()
-            ))
-            .into());
+        if let Some(alert) = rh::fail_on_alert(summary.at_or_below(worst), worst) {
+            return Err(Alert(alert).into());
         }
     }
     Ok(())
@@ -143,22 +129,7 @@ fn backfill(ctx: &Ctx, conn: &mut Connection, from: Option<&str>) -> Result<()> 
         pb.finish_and_clear();
     }
     let done = done?;
-    let days = |n: usize| format!("{n} day{}", if n == 1 { "" } else { "s" });
-    let kept = match done.kept_days {
-        0 => String::new(),
-        n => format!("; {} already had snapshots and were kept", days(n)),
-    };
-    ctx.info(match done.range {
-        Some((a, b)) => format!(
-            "Backfilled {} ({} → {}): {} snapshot{}{kept}",
-            days(done.days),
-            a,
-            b,
-            done.snapshots,
-            if done.snapshots == 1 { "" } else { "s" }
-        ),
-        None => format!("Nothing to backfill: every day from {} to yesterday has snapshots", from),
-    });
+    ctx.info(rh::backfilled(&done, from));
     Ok(())
 }
 
@@ -168,63 +139,9 @@ fn show(ctx: &Ctx, conn: &Connection, key: &str) -> Result<()> {
     let settings = ctx.settings(conn)?;
     let l = app::live(conn, &settings, ctx.now, &c)?;
     let hist = app::history(conn, c.cid, ctx.now, 30)?;
-    let scores: Vec<i64> = hist.scores.iter().map(|(_, s)| *s).collect();
     match ctx.format_or(Format::Table) {
-        Format::Json => {
-            let mut j = json!({ "customer_id": c.id, "name": c.name });
-            if let (Some(o), serde_json::Value::Object(m)) = (j.as_object_mut(), rh::live_json(&l)) {
-                o.extend(m);
-                o.insert(
-                    "trend".into(),
-                    json!(hist.scores.iter().map(|(d, s)| json!({"day": d, "score": s})).collect::<Vec<_>>()),
-                );
-                o.insert("sparkline".into(), json!(render::trends::score_sparkline(&scores)));
-                o.insert("computed".into(), json!("live"));
-                o.insert("as_of".into(), json!(time::rfc3339(ctx.now)));
-                o.insert(
-                    "stored".into(),
-                    hist.stored.as_ref().map_or(
-                        serde_json::Value::Null,
-                        |(day, score, w)| json!({"day": day, "score": score, "weights": w}),
-                    ),
-                );
-            }
-            render::out(&format!("{}\n", serde_json::to_string_pretty(&j)?))
-        }
+        Format::Json => render::out(&rh::show_json(&c, &l, &hist, ctx.now)?),
         Format::Csv => ctx.print_rows(&rh::live_rows(&c.id, &l)),
-        _ => {
-            let mut out = format!(
-                "{} ({}) — health {} {}: {}\nComputed live as of {} with weights {}; `csf health list` shows the stored nightly scores.\n",
-                render::visible(c.label()),
-                render::visible(&c.id),
-                l.score,
-                l.band.name(),
-                l.band.action(),
-                time::short(ctx.now),
-                render::backtest::labelled(l.weights)
-            );
-            if !l.scored {
-                out.push_str("(not scored by `health score`: churned or not yet signed up)\n");
-            }
-            out.push('\n');
-            out.push_str(&rh::live_text(&l, ctx.color));
-            if let Some((day, score, w)) = &hist.stored {
-                let w =
-                    crate::domain::settings::parse_weights(w).map_or(w.clone(), render::backtest::labelled);
-                out.push_str(&format!("\nLatest stored snapshot: {score} on {day}, weights {w}\n"));
-            }
-            if scores.is_empty() {
-                out.push_str("\nTrend: no snapshots yet (`csf health score` stores one a day)\n");
-            } else {
-                out.push_str(&format!(
-                    "\nTrend ({}, {} → {}): {}\n",
-                    render::count(scores.len() as i64, "snapshot"),
-                    hist.scores[0].0,
-                    hist.scores[hist.scores.len() - 1].0,
-                    render::trends::score_sparkline(&scores)
-                ));
-            }
-            render::out(&out)
-        }
+        _ => render::out(&rh::show_text(&c, &l, &hist, ctx.now, ctx.color)),
     }
 }

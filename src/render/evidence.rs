@@ -35,6 +35,18 @@ pub fn summary(e: &Evidence) -> String {
     )
 }
 
+/// What `health score` says after measuring the evidence again.
+pub fn measured_note(m: &crate::app::evidence::Measured) -> String {
+    match m.evidence {
+        Some(_) => format!(
+            "Measured the evidence over {} (`csf health evidence` shows it).",
+            count(m.window.cutoffs().len() as i64, "cutoff")
+        ),
+        None => "no evidence yet: no customer churned within 90 days of a cutoff (`csf today` ranks by MRR)"
+            .into(),
+    }
+}
+
 /// The advice the backtest's verdict adds when the signs beat the score.
 pub const SIGNS_BETTER: &str =
     "do not rely on the at-risk list alone; the warning signs are the better guide here — csf health evidence";

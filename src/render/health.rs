@@ -3,9 +3,10 @@
 
 use serde_json::json;
 
-use crate::app::health::change_7d;
+use crate::app::health::{change_7d, History};
 use crate::domain::health::{self, Band, Level, Live};
 use crate::render::{self, Cell, Rows, Tone, Value};
+use crate::store::customers::Customer;
 use crate::store::health::Latest;
 
 pub fn band_tone(b: Band) -> Tone {
@@ -202,4 +203,95 @@ pub fn live_rows(customer_id: &str, l: &Live) -> Rows {
         l.band.action().into(),
     ]);
     rows
+}
+
+/// The summary of a backfill: "Backfilled 30 days (… → …): 900 snapshots; 2 days already had snapshots and were kept".
+pub fn backfilled(done: &crate::app::backfill::Backfilled, from: crate::time::Day) -> String {
+    let days = |n: usize| render::count(n as i64, "day");
+    let kept = match done.kept_days {
+        0 => String::new(),
+        n => format!("; {} already had snapshots and were kept", days(n)),
+    };
+    match done.range {
+        Some((a, b)) => format!(
+            "Backfilled {} ({a} → {b}): {}{kept}",
+            days(done.days),
+            render::count(done.snapshots as i64, "snapshot")
+        ),
+        None => format!("Nothing to backfill: every day from {from} to yesterday has snapshots"),
+    }
+}
+
+/// The alert of `health score --fail-on`: "3 customers are critical or worse; …" (None when nobody is).
+pub fn fail_on_alert(n: usize, worst: Band) -> Option<String> {
+    (n > 0).then(|| {
+        format!(
+            "{n} customer{} {} or worse; `csf health alerts` lists them",
+            if n == 1 { " is" } else { "s are" },
+            worst.name()
+        )
+    })
+}
+
+/// `health show` as JSON: the customer, the live breakdown, the 30-snapshot
+/// trend with its sparkline, and the latest stored snapshot.
+pub fn show_json(c: &Customer, l: &Live, hist: &History, now: i64) -> anyhow::Result<String> {
+    let scores: Vec<i64> = hist.scores.iter().map(|(_, s)| *s).collect();
+    let mut j = json!({ "customer_id": c.id, "name": c.name });
+    if let (Some(o), serde_json::Value::Object(m)) = (j.as_object_mut(), live_json(l)) {
+        o.extend(m);
+        o.insert(
+            "trend".into(),
+            json!(hist.scores.iter().map(|(d, s)| json!({"day": d, "score": s})).collect::<Vec<_>>()),
+        );
+        o.insert("sparkline".into(), json!(crate::render::trends::score_sparkline(&scores)));
+        o.insert("computed".into(), json!("live"));
+        o.insert("as_of".into(), json!(crate::time::rfc3339(now)));
+        o.insert(
+            "stored".into(),
+            hist.stored.as_ref().map_or(
+                serde_json::Value::Null,
+                |(day, score, w)| json!({"day": day, "score": score, "weights": w}),
+            ),
+        );
+    }
+    Ok(format!("{}\n", serde_json::to_string_pretty(&j)?))
+}
+
+/// `health show` for the eye: the headline, the breakdown, the latest
+/// stored snapshot and the trend.
+pub fn show_text(c: &Customer, l: &Live, hist: &History, now: i64, color: bool) -> String {
+    use crate::render::{backtest::labelled, count, trends::score_sparkline, visible};
+    let scores: Vec<i64> = hist.scores.iter().map(|(_, s)| *s).collect();
+    let mut out = format!(
+        "{} ({}) — health {} {}: {}\nComputed live as of {} with weights {}; `csf health list` shows the stored nightly scores.\n",
+        visible(c.label()),
+        visible(&c.id),
+        l.score,
+        l.band.name(),
+        l.band.action(),
+        crate::time::short(now),
+        labelled(l.weights)
+    );
+    if !l.scored {
+        out.push_str("(not scored by `health score`: churned or not yet signed up)\n");
+    }
+    out.push('\n');
+    out.push_str(&live_text(l, color));
+    if let Some((day, score, w)) = &hist.stored {
+        let w = crate::domain::settings::parse_weights(w).map_or(w.clone(), labelled);
+        out.push_str(&format!("\nLatest stored snapshot: {score} on {day}, weights {w}\n"));
+    }
+    if scores.is_empty() {
+        out.push_str("\nTrend: no snapshots yet (`csf health score` stores one a day)\n");
+    } else {
+        out.push_str(&format!(
+            "\nTrend ({}, {} → {}): {}\n",
+            count(scores.len() as i64, "snapshot"),
+            hist.scores[0].0,
+            hist.scores[hist.scores.len() - 1].0,
+            score_sparkline(&scores)
+        ));
+    }
+    out
 }
