@@ -31,6 +31,7 @@ mod reports;
 mod revenue;
 mod skips;
 mod storage;
+mod storage_faults;
 mod stripe;
 mod stripe_bench;
 mod stripe_server;
