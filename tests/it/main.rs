@@ -16,6 +16,7 @@ mod evidence;
 mod formats;
 mod health;
 mod hostile;
+mod id_case;
 mod import;
 mod onboarding;
 mod ownership;
