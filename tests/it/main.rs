@@ -30,6 +30,7 @@ mod reliability;
 mod reliability3;
 mod reports;
 mod revenue;
+mod settings_bounds;
 mod skips;
 mod storage;
 mod storage_faults;
