@@ -172,6 +172,16 @@ pub enum Command {
     Backup {
         /// Where to write the copy (must not exist)
         path: PathBuf,
+        /// Copy a database that fails the integrity check as it is
+        #[arg(long)]
+        force: bool,
+    },
+    /// Put a backup in place: checked, under the write lock, atomically; the old file is kept
+    /// as NAME.before-restore (never copy a backup by hand over a database with a -wal beside it)
+    #[command(after_help = "Example:\n  csf restore ~/backups/csf-2026-11-20.db")]
+    Restore {
+        /// A backup made by `csf backup`
+        backup: PathBuf,
     },
     /// Check the database: integrity and foreign keys
     #[command(after_help = "Example:\n  csf check && echo ok")]

@@ -1,4 +1,4 @@
-//! `csf init`, `backup`, `check`, `completions`, `man`.
+//! `csf init`, `backup`, `restore`, `check`, `completions`, `man`.
 
 use std::path::Path;
 
@@ -25,10 +25,26 @@ pub fn init(ctx: &Ctx, with_example: bool) -> Result<()> {
     Ok(())
 }
 
-pub fn backup(ctx: &Ctx, path: &Path) -> Result<()> {
+pub fn backup(ctx: &Ctx, path: &Path, force: bool) -> Result<()> {
     let conn = ctx.open()?;
-    store::backup(&conn, path)?;
+    store::backup(&conn, path, force)?;
     ctx.info(format!("Backed up {} to {}", ctx.db_path.display(), path.display()));
+    Ok(())
+}
+
+/// Puts a backup in place (docs/reliability.md); may create a missing database.
+pub fn restore(ctx: &Ctx, backup: &Path) -> Result<()> {
+    let r = store::restore(&ctx.db_path, backup)?;
+    let kept = match &r.kept {
+        Some(k) => format!("; the old file is kept as {}", k.display()),
+        None => String::new(),
+    };
+    ctx.info(format!(
+        "Restored {} (schema {}) to {}{kept}",
+        backup.display(),
+        r.version,
+        ctx.db_path.display()
+    ));
     Ok(())
 }
 
@@ -42,8 +58,8 @@ pub fn check(ctx: &Ctx) -> Result<()> {
             eprintln!("{p}");
         }
         bail!(
-            "{} has {} problem(s); restore a backup (`csf backup` makes one) or run \
-             `sqlite3 {} .recover` to salvage the data",
+            "{} has {} problem(s); put a backup back with `csf restore BACKUP` (`csf backup` makes \
+             one) or run `sqlite3 {} .recover` to salvage the data",
             ctx.db_path.display(),
             problems.len(),
             ctx.db_path.display()

@@ -71,7 +71,7 @@ fn add(ctx: &Ctx, conn: &mut Connection, id: String, f: CustomerFields) -> Resul
         churned_at: f.churned.as_deref().map(|s| opt_time("churned", s)).transpose()?.flatten(),
     };
     store::write(conn, |tx| {
-        if customers::find(tx, &id)?.is_some_and(|c| c.id == id) {
+        if customers::id_taken(tx, &id)? {
             bail!("customer \"{id}\" already exists; use `csf customer edit {id} ...` to change it");
         }
         customers::insert(tx, &c, ctx.now)
@@ -100,7 +100,7 @@ fn edit(
         let mut c = customers::get(tx, key)?;
         if let Some(id) = new_id {
             let id = validate_id(&id)?;
-            if id != c.id && customers::find(tx, &id)?.is_some_and(|o| o.id == id) {
+            if id != c.id && customers::id_taken(tx, &id)? {
                 bail!("customer \"{id}\" already exists; choose another id");
             }
             c.id = id;

@@ -104,16 +104,34 @@ pub fn validate(name: &str, value: &str) -> Result<String, String> {
                 Ok(v.to_string())
             }
         }
-        Kind::Number => match v.parse::<f64>() {
-            Ok(f) if f.is_finite() && (f >= 0.0 || name == "targets.nps") => Ok(v.to_string()),
-            _ => Err(format!("{name} must be a non-negative number, got \"{value}\"")),
-        },
+        Kind::Number => {
+            let (lo, hi, range) = number_range(name);
+            match v.parse::<f64>() {
+                Ok(f) if f.is_finite() && f >= lo && f <= hi => Ok(v.to_string()),
+                _ => Err(format!("{name} must be a number {range}, got \"{value}\"")),
+            }
+        }
         Kind::Count => match v.parse::<u32>() {
             Ok(n) if n >= 1 => Ok(n.to_string()),
             _ => Err(format!("{name} must be a whole number of at least 1, got \"{value}\"")),
         },
         Kind::EnvName | Kind::SecretFile => secret_ref(name, v, matches!(k.kind, Kind::EnvName)),
         Kind::ApiBase => check_api_base(v).map(|()| v.trim_end_matches('/').to_string()),
+    }
+}
+
+/// The bounds of a number key and how they read: a response or resolution
+/// target from 1 minute to 90 days, the NPS from −100 to 100, a percentage
+/// from 0 to 100, anything else not negative.
+fn number_range(name: &str) -> (f64, f64, &'static str) {
+    if name.ends_with("_hours") {
+        (1.0 / 60.0, 90.0 * 24.0, "of hours from 1 minute (0.0167) to 90 days (2160)")
+    } else if name == "targets.nps" {
+        (-100.0, 100.0, "from -100 to 100")
+    } else if name.ends_with("_percent") {
+        (0.0, 100.0, "from 0 to 100 (percent)")
+    } else {
+        (0.0, f64::MAX, "of at least 0")
     }
 }
 

@@ -384,6 +384,9 @@ fn import_in_tx(
 /// storage problem, never as bad rows. The transaction is rolled back.
 fn storage_error(source: &str, line: u64, e: impl Into<anyhow::Error>) -> anyhow::Error {
     let e: anyhow::Error = e.into();
+    if crate::store::is_damaged(&e) {
+        return crate::store::damaged(source).context("nothing was imported");
+    }
     let at =
         if line > 0 { format!(" while storing {source}:{line}") } else { format!(" while storing {source}") };
     anyhow!(

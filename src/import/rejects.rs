@@ -66,7 +66,21 @@ fn is_database_file(p: &Path, db: &Path) -> bool {
         Some(std::fs::canonicalize(parent).ok()?.join(name))
     };
     let rejects_name = by_name(p);
-    ["", "-wal", "-shm", "-journal"].iter().map(|x| with(x)).any(|f| {
+    // The database as named and its real path (a symlinked --db has its
+    // WAL beside the file it points to).
+    let real = std::fs::canonicalize(db).ok();
+    let files: Vec<PathBuf> = ["", "-wal", "-shm", "-journal"]
+        .iter()
+        .flat_map(|x| {
+            let real = real.as_ref().map(|r| {
+                let mut s = r.as_os_str().to_owned();
+                s.push(x);
+                PathBuf::from(s)
+            });
+            std::iter::once(with(x)).chain(real)
+        })
+        .collect();
+    files.into_iter().any(|f| {
         same_file(p, &f)
             || std::fs::canonicalize(p).ok().zip(std::fs::canonicalize(&f).ok()).is_some_and(|(a, b)| a == b)
             || rejects_name.is_some() && rejects_name == by_name(&f)

@@ -63,14 +63,21 @@ pub fn find(conn: &Connection, key: &str) -> Result<Option<Customer>> {
     if exact.is_some() {
         return Ok(exact);
     }
-    let by_id = conn
-        .prepare_cached(&format!(
-            "SELECT {COLUMNS} FROM customers WHERE id = ?1 COLLATE NOCASE ORDER BY cid LIMIT 1"
-        ))?
-        .query_row([key], from_row)
-        .optional()?;
-    if by_id.is_some() {
-        return Ok(by_id);
+    // Used only when unique: `ACME` never picks one of `acme` and `Acme`.
+    let mut by_id: Vec<Customer> = conn
+        .prepare_cached(&format!("SELECT {COLUMNS} FROM customers WHERE id = ?1 COLLATE NOCASE ORDER BY id"))?
+        .query_map([key], from_row)?
+        .collect::<rusqlite::Result<_>>()?;
+    if by_id.len() > 1 {
+        let ids: Vec<String> = by_id.iter().map(|c| c.id.clone()).collect();
+        bail!(
+            "customer id \"{key}\" matches {} in different case: {}; nothing was changed — type the id exactly",
+            ids.len(),
+            ids.join(", ")
+        );
+    }
+    if let Some(c) = by_id.pop() {
+        return Ok(Some(c));
     }
     Ok(conn
         .prepare_cached(&format!(
@@ -78,6 +85,11 @@ pub fn find(conn: &Connection, key: &str) -> Result<Option<Customer>> {
         ))?
         .query_row([key.trim()], from_row)
         .optional()?)
+}
+
+/// A customer has exactly this id (same case).
+pub fn id_taken(conn: &Connection, id: &str) -> Result<bool> {
+    Ok(conn.prepare_cached("SELECT 1 FROM customers WHERE id = ?1")?.exists([id])?)
 }
 
 /// The customer with internal key `cid`, if any (an index seek).

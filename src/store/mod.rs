@@ -10,8 +10,12 @@ pub mod evidence;
 pub mod health;
 pub mod onboarding;
 pub mod profile;
+mod reader;
 pub mod reports;
+mod restore;
 pub mod revenue;
+pub use reader::companion;
+pub use restore::{backup, restore, Restored};
 mod shape;
 pub mod skips;
 pub mod sync;
@@ -75,28 +79,42 @@ pub fn open(path: &Path) -> Result<Connection> {
     }
     if exists {
         check_is_sqlite(path)?;
-    } else {
-        create_private_file(path)?;
+        // Probed read-only first: a file that is not csf's (or is newer) is
+        // refused before a read-write open could checkpoint its WAL.
+        let reader = reader::open_reader(path)?;
+        let version = refuse_foreign(&reader, path)?;
+        drop(reader);
+        let conn = open_read_write(path)?;
+        return match conn.query_row("PRAGMA user_version", [], |r| r.get::<_, i64>(0)) {
+            Ok(_) => prepare(conn, path, version),
+            // On a read-only filesystem SQLite cannot make the WAL's shared-memory
+            // file: read without writing instead (nothing can change it there).
+            Err(e) if reader::is_read_only(&e) => prepare(reader::open_reader(path)?, path, version),
+            Err(e) => Err(e).with_context(|| format!("{} is not a usable SQLite database", path.display())),
+        };
     }
-    let mut conn = Connection::open_with_flags(
+    create_private_file(path)?;
+    let conn = open_read_write(path)?;
+    let version = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    prepare(conn, path, version)
+}
+
+fn open_read_write(path: &Path) -> Result<Connection> {
+    let conn = Connection::open_with_flags(
         path,
         OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )
     .with_context(|| format!("could not open the database {}", path.display()))?;
     conn.busy_timeout(busy_timeout())?;
-    let version: i64 = match conn.query_row("PRAGMA user_version", [], |r| r.get(0)) {
-        Ok(v) => v,
-        // On a read-only filesystem SQLite cannot make the WAL's shared-memory
-        // file: read the file as immutable instead (nothing can change it there).
-        Err(e) if exists && is_read_only(&e) => {
-            conn = open_immutable(path)?;
-            conn.query_row("PRAGMA user_version", [], |r| r.get(0))
-                .with_context(|| format!("{} is not a usable SQLite database", path.display()))?
-        }
-        Err(e) => {
-            return Err(e).with_context(|| format!("{} is not a usable SQLite database", path.display()))
-        }
-    };
+    Ok(conn)
+}
+
+/// The file's schema version, or the refusal of a file that is not csf's
+/// (a foreign table, a negative or newer version). Reads only.
+pub fn refuse_foreign(conn: &Connection, path: &Path) -> Result<i64> {
+    let version: i64 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .with_context(|| format!("{} is not a usable SQLite database", path.display()))?;
     if version < 0 {
         bail!(
             "{} has schema version {version}, which no csf writes; it was left untouched — pass \
@@ -111,17 +129,18 @@ pub fn open(path: &Path) -> Result<Connection> {
             path.display()
         );
     }
-    // Before any pragma that writes (journal mode, migrations): a file whose
-    // tables are not csf's is refused as it is.
-    if exists {
-        if let Some(why) = shape::foreign_shape(&conn, version)? {
-            bail!(
-                "{} is a SQLite database but not a csf one ({why}); it was left untouched — pass \
-                 --db with a new path",
-                path.display()
-            );
-        }
+    if let Some(why) = shape::foreign_shape(conn, version)? {
+        bail!(
+            "{} is a SQLite database but not a csf one ({why}); it was left untouched — pass \
+             --db with a new path",
+            path.display()
+        );
     }
+    Ok(version)
+}
+
+/// Pragmas and migrations on a csf file known to be at `version`.
+fn prepare(conn: Connection, path: &Path, version: i64) -> Result<Connection> {
     if conn.is_readonly(rusqlite::MAIN_DB)? {
         // A read-only file or filesystem: reading commands work; a write says why it cannot.
         if version < SCHEMA_VERSION {
@@ -248,30 +267,6 @@ pub fn check(conn: &Connection) -> Result<Vec<String>> {
     Ok(problems)
 }
 
-/// `csf backup`: a consistent copy through SQLite's backup API, mode 0600.
-pub fn backup(conn: &Connection, dest: &Path) -> Result<()> {
-    if let Ok(m) = std::fs::symlink_metadata(dest) {
-        let what = if m.file_type().is_symlink() { "is a symbolic link" } else { "already exists" };
-        bail!("{} {what}; it was left untouched — choose a new path for the backup", dest.display());
-    }
-    let mut o = OpenOptions::new();
-    o.write(true).create_new(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut o, 0o600);
-    o.open(dest).with_context(|| format!("could not create the backup {}", dest.display()))?;
-    let result = (|| -> Result<()> {
-        let mut dst = Connection::open(dest)?;
-        let b = rusqlite::backup::Backup::new(conn, &mut dst)?;
-        b.run_to_completion(1024, std::time::Duration::from_millis(10), None)?;
-        Ok(())
-    })();
-    if let Err(e) = result {
-        let _ = std::fs::remove_file(dest);
-        return Err(e.context(format!("could not write the backup {}", dest.display())));
-    }
-    Ok(())
-}
-
 /// Integer ids as an SQL list for `IN (...)` (ids come from the database,
 /// never from user text); `-1`, which matches nothing, when empty.
 pub fn id_list(ids: &[i64]) -> String {
@@ -296,7 +291,7 @@ pub fn write<T>(conn: &mut Connection, f: impl FnOnce(&rusqlite::Transaction) ->
     run(conn).map_err(|e| storage_error(e, &path))
 }
 
-/// Names a write that failed for lack of room or permission.
+/// Names a write that failed for lack of room or permission, or on a damaged page.
 pub fn storage_error(e: anyhow::Error, path: &str) -> anyhow::Error {
     let code =
         e.chain().find_map(|c| c.downcast_ref::<rusqlite::Error>()).and_then(|r| r.sqlite_error_code());
@@ -305,6 +300,7 @@ pub fn storage_error(e: anyhow::Error, path: &str) -> anyhow::Error {
             "cannot write {path}: it is read-only (a read-only file or filesystem); nothing was changed — \
              reading commands (today, health list, backup …) still work"
         ),
+        Some(rusqlite::ErrorCode::DatabaseCorrupt | rusqlite::ErrorCode::NotADatabase) => damaged(path),
         Some(rusqlite::ErrorCode::DiskFull) => {
             anyhow::anyhow!("cannot write {path}: the disk is full; nothing was changed — free some space and run it again")
         }
@@ -312,33 +308,22 @@ pub fn storage_error(e: anyhow::Error, path: &str) -> anyhow::Error {
     }
 }
 
-/// A read failed because the file or its folder cannot be written (the WAL
-/// index cannot be made on a read-only filesystem).
-fn is_read_only(e: &rusqlite::Error) -> bool {
-    matches!(e.sqlite_error_code(), Some(rusqlite::ErrorCode::ReadOnly | rusqlite::ErrorCode::CannotOpen))
-}
-
-/// The file as immutable and read-only: no lock, no WAL index, no journal.
-fn open_immutable(path: &Path) -> Result<Connection> {
-    let uri = format!("file:{}?immutable=1", encode_uri_path(path));
-    let conn = Connection::open_with_flags(
-        uri,
-        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_URI | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+/// A write failed on a damaged page: not a question of disk space.
+pub fn damaged(path: &str) -> anyhow::Error {
+    anyhow::anyhow!(
+        "cannot write {path}: the database is damaged (SQLite found a corrupt page); nothing was \
+         changed — run `csf check` to see the damage, then `csf restore BACKUP` to put a backup back"
     )
-    .with_context(|| format!("could not open the database {} read-only", path.display()))?;
-    Ok(conn)
 }
 
-/// A path as a `file:` URI path: `%`, `?` and `#` escaped.
-fn encode_uri_path(path: &Path) -> String {
-    let mut o = String::new();
-    for c in path.to_string_lossy().chars() {
-        match c {
-            '%' | '?' | '#' => o.push_str(&format!("%{:02X}", c as u32)),
-            c => o.push(c),
-        }
-    }
-    o
+/// The error (or one it wraps) is SQLite finding a damaged file.
+pub fn is_damaged(e: &anyhow::Error) -> bool {
+    e.chain().filter_map(|c| c.downcast_ref::<rusqlite::Error>()).any(|r| {
+        matches!(
+            r.sqlite_error_code(),
+            Some(rusqlite::ErrorCode::DatabaseCorrupt | rusqlite::ErrorCode::NotADatabase)
+        )
+    })
 }
 
 /// Money columns (`*_cents`) read and written as [`Cents`](crate::money::Cents).

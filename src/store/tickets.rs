@@ -57,13 +57,22 @@ pub fn get(conn: &Connection, id: &str, now: i64) -> Result<Ticket> {
     if let Some(t) = exact {
         return Ok(t);
     }
-    let t = conn
+    // Used only when unique: `t1` never picks one of `T1` and `t1 `.
+    let mut any_case: Vec<Ticket> = conn
         .prepare_cached(&format!(
-            "{SELECT} WHERE t.id = ?1 COLLATE NOCASE AND t.created_at <= ?2 ORDER BY t.tid LIMIT 1"
+            "{SELECT} WHERE t.id = ?1 COLLATE NOCASE AND t.created_at <= ?2 ORDER BY t.id"
         ))?
-        .query_row(params![id.trim(), now], from_row)
-        .optional()?;
-    if let Some(t) = t {
+        .query_map(params![id.trim(), now], from_row)?
+        .collect::<rusqlite::Result<_>>()?;
+    if any_case.len() > 1 {
+        let ids: Vec<String> = any_case.iter().map(|t| t.id.clone()).collect();
+        bail!(
+            "ticket id \"{id}\" matches {} in different case: {}; nothing was changed — type the id exactly",
+            ids.len(),
+            ids.join(", ")
+        );
+    }
+    if let Some(t) = any_case.pop() {
         return Ok(t);
     }
     let mut st = conn.prepare_cached("SELECT id FROM tickets WHERE created_at <= ?1 ORDER BY id")?;

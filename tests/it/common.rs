@@ -344,3 +344,25 @@ pub fn wait_until_reading_stdin(child: &mut std::process::Child) {
         std::thread::yield_now();
     }
 }
+
+/// Whether `mount_script` (with `$1` a fresh folder) works in a user and
+/// mount namespace here (`unshare -rm`): the filesystem tests need it. Where
+/// the machine does not allow it they are skipped, saying so — except in CI
+/// (`CI` set), where a skip would hide a hole: there it fails.
+#[track_caller]
+pub fn can_mount(test: &str, mount_script: &str) -> bool {
+    let dir = tempfile::tempdir().unwrap();
+    let ok = std::process::Command::new("unshare")
+        .args(["-rm", "bash", "-c", mount_script, "bash"])
+        .arg(dir.path())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !ok {
+        let ci = std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false" && v != "0");
+        assert!(!ci, "{test}: no user/mount namespace here (unshare -rm: {mount_script}); CI must run it");
+        eprintln!("{test}: no user/mount namespace here (unshare -rm); skipped");
+    }
+    ok
+}

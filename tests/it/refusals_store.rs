@@ -242,8 +242,8 @@ fn check_with_problems() {
     );
     assert!(
         r.stderr.ends_with(&format!(
-            "error: {db} has 1 problem(s); restore a backup (`csf backup` makes one) or run `sqlite3 {db} .recover` \
-             to salvage the data\n"
+            "error: {db} has 1 problem(s); put a backup back with `csf restore BACKUP` (`csf backup` makes \
+             one) or run `sqlite3 {db} .recover` to salvage the data\n"
         )),
         "{}",
         r.stderr

@@ -55,6 +55,7 @@ fn garbage_arguments_never_panic() {
         vec!["config", "set", "targets.nps"],
         vec!["config", "unset"],
         vec!["backup"],
+        vec!["restore"],
         vec!["completions"],
         vec!["--now"],
         vec!["--format"],

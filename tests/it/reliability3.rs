@@ -353,16 +353,16 @@ fn backtest_windows_stay_within_the_years_1970_to_9999() {
 
 /// On a read-only filesystem the reading commands work (the file is read as
 /// immutable) and a write is named as such, changing nothing. Needs a mount
-/// namespace (`unshare -rm`): skipped, and said, where there is none.
+/// namespace (`unshare -rm`): skipped, and said, where there is none (failed in CI).
 #[test]
 fn a_read_only_filesystem_reads_and_names_the_refused_write() {
     let w = Work::new();
     w.run(&["-q", "init", "--example"]).ok();
     w.run(&["-q", "health", "score"]).ok();
-    if !can_mount("mount --bind \"$1\" \"$1\" && mount -o remount,bind,ro \"$1\"") {
-        eprintln!(
-            "a_read_only_filesystem…: no user/mount namespace with bind mounts here (unshare -rm); skipped"
-        );
+    if !crate::common::can_mount(
+        "a_read_only_filesystem_reads_and_names_the_refused_write",
+        "mount --bind \"$1\" \"$1\" && mount -o remount,bind,ro \"$1\"",
+    ) {
         return;
     }
     let out = tempfile::tempdir().unwrap();
@@ -405,8 +405,10 @@ fn a_read_only_filesystem_reads_and_names_the_refused_write() {
 fn a_full_disk_is_named_and_nothing_is_written() {
     let w = Work::new();
     w.run(&["-q", "customer", "add", "acme"]).ok();
-    if !can_mount("mount -t tmpfs -o size=64k tmpfs \"$1\"") {
-        eprintln!("a_full_disk…: no user/mount namespace with tmpfs here (unshare -rm); skipped");
+    if !crate::common::can_mount(
+        "a_full_disk_is_named_and_nothing_is_written",
+        "mount -t tmpfs -o size=64k tmpfs \"$1\"",
+    ) {
         return;
     }
     std::fs::create_dir_all(w.path("small")).unwrap();
@@ -422,18 +424,4 @@ fn a_full_disk_is_named_and_nothing_is_written() {
         r.stderr
     );
     assert!(r.stdout.contains("acme") && !r.stdout.contains("big,"), "{}", r.stdout);
-}
-
-/// Whether `mount_script` (with `$1` a fresh folder) works in a user and
-/// mount namespace here: the filesystem tests need it, and skip (saying so)
-/// where the machine does not allow it.
-fn can_mount(mount_script: &str) -> bool {
-    let dir = tempfile::tempdir().unwrap();
-    std::process::Command::new("unshare")
-        .args(["-rm", "bash", "-c", mount_script, "bash"])
-        .arg(dir.path())
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success())
 }
