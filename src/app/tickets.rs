@@ -135,3 +135,63 @@ mod tests {
         }
     }
 }
+
+/// A change to a ticket, checked against its status as of now (docs/tickets.md).
+pub enum Change<'a> {
+    Note(&'a str),
+    Escalate(Option<&'a str>),
+    Resolve(Option<&'a str>),
+    /// Close, with an optional CSAT rating (1–5).
+    Close(Option<i64>),
+    Rate(i64),
+}
+
+/// The ticket state rules: what each change may do from each status.
+pub fn apply(tx: &Connection, t: &Ticket, now: i64, c: Change) -> Result<()> {
+    let s = status(t, now);
+    match c {
+        Change::Note(text) if text.trim().is_empty() => bail!("the note is empty"),
+        Change::Note(text) => st::event(tx, t.tid, now, "note", Some(text)),
+        Change::Escalate(_) if matches!(s, Status::Resolved | Status::Closed) => {
+            bail!("ticket {} is already {}; nothing to escalate", t.id, s.name())
+        }
+        Change::Escalate(_) if t.escalated => bail!("ticket {} is already escalated", t.id),
+        Change::Escalate(note) => st::escalate(tx, t.tid, now, note),
+        Change::Resolve(_) if matches!(s, Status::Resolved | Status::Closed) => {
+            bail!("ticket {} is already {}", t.id, s.name())
+        }
+        Change::Resolve(note) => st::resolve(tx, t.tid, now, note),
+        Change::Close(_) if s == Status::Closed => bail!("ticket {} is already closed", t.id),
+        Change::Close(csat) => {
+            st::close(tx, t.tid, now)?;
+            match csat {
+                Some(c) => st::rate(tx, t.tid, now, c),
+                None => Ok(()),
+            }
+        }
+        Change::Rate(c) => st::rate(tx, t.tid, now, c),
+    }
+}
+
+/// Replies to ticket `id` with a template (and its `--set` values) or a
+/// message, as its next reply; a closed ticket takes none. Returns the text.
+pub fn reply(
+    tx: &Connection,
+    id: &str,
+    now: i64,
+    template: Option<&str>,
+    set: &[String],
+    message: Option<&str>,
+) -> Result<String> {
+    let t = st::get(tx, id, now)?;
+    if status(&t, now) == Status::Closed {
+        bail!("ticket {} is closed; open a new ticket to continue the conversation", t.id);
+    }
+    let text = match (template, message) {
+        (Some(name), None) => reply_text(tx, name, set, &t)?,
+        (None, Some(m)) if !m.trim().is_empty() => m.to_string(),
+        _ => bail!("say what to reply: --template NAME [--set KEY=VALUE]... or --message TEXT"),
+    };
+    st::reply(tx, t.tid, now, &text)?;
+    Ok(text)
+}

@@ -3,13 +3,12 @@
 use anyhow::{anyhow, bail, Result};
 use rusqlite::Connection;
 
-use crate::app::tickets::{self as app, status, Filter};
+use crate::app::tickets::{self as app, Change, Filter};
 use crate::cli::ticket::TicketCmd;
 use crate::context::Ctx;
-use crate::domain::tickets::Status;
 use crate::import::values::parse_int_in;
-use crate::render::{self, tickets as rt, Format, Rows};
-use crate::store::tickets::{self as st, NewTicket, Ticket};
+use crate::render::{self, tickets as rt, Format};
+use crate::store::tickets::{self as st, NewTicket};
 use crate::store::{self, customers};
 
 pub fn run(ctx: &Ctx, cmd: TicketCmd) -> Result<()> {
@@ -45,61 +44,26 @@ pub fn run(ctx: &Ctx, cmd: TicketCmd) -> Result<()> {
         }
         TicketCmd::Reply { id, template, set, message } => {
             let text = store::write(&mut conn, |tx| {
-                let t = st::get(tx, &id, now)?;
-                if status(&t, now) == Status::Closed {
-                    bail!("ticket {} is closed; open a new ticket to continue the conversation", t.id);
-                }
-                let text = match (template, message) {
-                    (Some(name), None) => app::reply_text(tx, &name, &set, &t)?,
-                    (None, Some(m)) if !m.trim().is_empty() => m,
-                    _ => bail!("say what to reply: --template NAME [--set KEY=VALUE]... or --message TEXT"),
-                };
-                st::reply(tx, t.tid, now, &text)?;
-                Ok(text)
+                app::reply(tx, &id, now, template.as_deref(), &set, message.as_deref())
             })?;
             let end = if text.ends_with('\n') { "" } else { "\n" };
             // Raw into a pipe (`| pbcopy`), escaped on a terminal.
             render::out(&format!("{}{end}", ctx.raw_or_visible(&text)))
         }
-        TicketCmd::Note { id, text } => change(ctx, &mut conn, &id, "Noted on", |tx, t| {
-            if text.trim().is_empty() {
-                bail!("the note is empty");
-            }
-            st::event(tx, t.tid, now, "note", Some(&text))
-        }),
+        TicketCmd::Note { id, text } => change(ctx, &mut conn, &id, "Noted on", Change::Note(&text)),
         TicketCmd::Escalate { id, note } => {
-            change(ctx, &mut conn, &id, "Escalated", |tx, t| match status(t, now) {
-                Status::Resolved | Status::Closed => {
-                    bail!("ticket {} is already {}; nothing to escalate", t.id, status(t, now).name())
-                }
-                _ if t.escalated => bail!("ticket {} is already escalated", t.id),
-                _ => st::escalate(tx, t.tid, now, note.as_deref()),
-            })
+            change(ctx, &mut conn, &id, "Escalated", Change::Escalate(note.as_deref()))
         }
         TicketCmd::Resolve { id, note } => {
-            change(ctx, &mut conn, &id, "Resolved", |tx, t| match status(t, now) {
-                Status::Resolved | Status::Closed => {
-                    bail!("ticket {} is already {}", t.id, status(t, now).name())
-                }
-                _ => st::resolve(tx, t.tid, now, note.as_deref()),
-            })
+            change(ctx, &mut conn, &id, "Resolved", Change::Resolve(note.as_deref()))
         }
         TicketCmd::Close { id, csat } => {
             let csat = csat.map(|c| parse_csat(&c)).transpose()?;
-            change(ctx, &mut conn, &id, "Closed", |tx, t| {
-                if status(t, now) == Status::Closed {
-                    bail!("ticket {} is already closed", t.id);
-                }
-                st::close(tx, t.tid, now)?;
-                if let Some(c) = csat {
-                    st::rate(tx, t.tid, now, c)?;
-                }
-                Ok(())
-            })
+            change(ctx, &mut conn, &id, "Closed", Change::Close(csat))
         }
         TicketCmd::Rate { id, rating } => {
             let c = parse_csat(&rating)?;
-            change(ctx, &mut conn, &id, "Rated", |tx, t| st::rate(tx, t.tid, now, c))
+            change(ctx, &mut conn, &id, "Rated", Change::Rate(c))
         }
         TicketCmd::List { open, customer, overdue } => {
             let cid = customer.map(|c| customers::get(&conn, &c).map(|c| c.cid)).transpose()?;
@@ -131,15 +95,7 @@ pub fn run(ctx: &Ctx, cmd: TicketCmd) -> Result<()> {
                 Ok(())
             }
             (_, Some(_)) => bail!("the plan text is empty"),
-            (c, None) => {
-                let mut rows = Rows::new(&["category", "plan"]);
-                for (cat, plan) in st::plans(&conn)? {
-                    if c.as_deref().is_none_or(|c| c.eq_ignore_ascii_case(&cat)) {
-                        rows.push(vec![cat.into(), plan.into()]);
-                    }
-                }
-                ctx.print_rows(&rows)
-            }
+            (c, None) => ctx.print_rows(&rt::category_rows("plan", st::plans(&conn)?, c.as_deref())),
         },
         TicketCmd::Doc { category, url } => match (category, url) {
             (Some(c), Some(u)) if !u.trim().is_empty() => {
@@ -149,15 +105,7 @@ pub fn run(ctx: &Ctx, cmd: TicketCmd) -> Result<()> {
                 Ok(())
             }
             (_, Some(_)) => bail!("the doc URL is empty"),
-            (c, None) => {
-                let mut rows = Rows::new(&["category", "url"]);
-                for (cat, u) in st::docs(&conn)? {
-                    if c.as_deref().is_none_or(|c| c.eq_ignore_ascii_case(&cat)) {
-                        rows.push(vec![cat.into(), u.into()]);
-                    }
-                }
-                ctx.print_rows(&rows)
-            }
+            (c, None) => ctx.print_rows(&rt::category_rows("url", st::docs(&conn)?, c.as_deref())),
         },
     }
 }
@@ -167,17 +115,11 @@ fn parse_csat(s: &str) -> Result<i64> {
 }
 
 /// One change to one ticket in one transaction, with a line on stderr.
-fn change(
-    ctx: &Ctx,
-    conn: &mut Connection,
-    id: &str,
-    what: &str,
-    f: impl FnOnce(&rusqlite::Transaction, &Ticket) -> Result<()>,
-) -> Result<()> {
+fn change(ctx: &Ctx, conn: &mut Connection, id: &str, what: &str, c: Change) -> Result<()> {
     let now = ctx.now;
     let t = store::write(conn, |tx| {
         let t = st::get(tx, id, now)?;
-        f(tx, &t)?;
+        app::apply(tx, &t, now, c)?;
         Ok(t)
     })?;
     ctx.info(format!("{what} ticket {}", t.id));

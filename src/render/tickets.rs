@@ -163,3 +163,15 @@ pub fn show_text(
     out.push_str(&format!("{tb}\n"));
     out
 }
+
+/// The plans (`column` "plan") or docs ("url") of the ticket categories,
+/// optionally of one category (any case).
+pub fn category_rows(column: &'static str, pairs: Vec<(String, String)>, only: Option<&str>) -> Rows {
+    let mut rows = Rows::new(&["category", column]);
+    for (cat, v) in pairs {
+        if only.is_none_or(|c| c.eq_ignore_ascii_case(&cat)) {
+            rows.push(vec![cat.into(), v.into()]);
+        }
+    }
+    rows
+}
