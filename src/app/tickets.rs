@@ -109,33 +109,6 @@ pub fn followups(conn: &Connection, now: i64) -> Result<Vec<(Ticket, Vec<&'stati
     Ok(out)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn open_and_overdue_filters_and_a_filled_reply() {
-        let (conn, settings, now) = crate::example::book("2026-11-20T12:00:00Z");
-        let all = list(&conn, &settings, now, Filter::default()).unwrap();
-        let open = list(&conn, &settings, now, Filter { open: true, ..Filter::default() }).unwrap();
-        let overdue = list(&conn, &settings, now, Filter { overdue: true, ..Filter::default() }).unwrap();
-        assert!(open.len() < all.len() && !open.is_empty());
-        assert!(open.iter().all(|t| matches!(status(t, now), Status::Open | Status::Acknowledged)));
-        for t in &overdue {
-            assert!(target_at(t, &settings).is_some_and(|at| at < now), "{}", t.id);
-        }
-        let t = &open[0];
-        let text = reply_text(&conn, "ack", &["timeframe=2 hours".into()], t).unwrap();
-        assert!(text.contains("2 hours"), "{text}");
-        let e = reply_text(&conn, "ack", &["colour=red".into()], t).unwrap_err().to_string();
-        assert!(e.contains("no placeholder {colour}"), "{e}");
-        for (t, actions) in followups(&conn, now).unwrap() {
-            assert_eq!(status(&t, now), Status::Resolved);
-            assert_eq!(actions[0], "Confirm the resolution");
-        }
-    }
-}
-
 /// A change to a ticket, checked against its status as of now (docs/tickets.md).
 pub enum Change<'a> {
     Note(&'a str),
@@ -194,4 +167,31 @@ pub fn reply(
     };
     st::reply(tx, t.tid, now, &text)?;
     Ok(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn open_and_overdue_filters_and_a_filled_reply() {
+        let (conn, settings, now) = crate::example::book("2026-11-20T12:00:00Z");
+        let all = list(&conn, &settings, now, Filter::default()).unwrap();
+        let open = list(&conn, &settings, now, Filter { open: true, ..Filter::default() }).unwrap();
+        let overdue = list(&conn, &settings, now, Filter { overdue: true, ..Filter::default() }).unwrap();
+        assert!(open.len() < all.len() && !open.is_empty());
+        assert!(open.iter().all(|t| matches!(status(t, now), Status::Open | Status::Acknowledged)));
+        for t in &overdue {
+            assert!(target_at(t, &settings).is_some_and(|at| at < now), "{}", t.id);
+        }
+        let t = &open[0];
+        let text = reply_text(&conn, "ack", &["timeframe=2 hours".into()], t).unwrap();
+        assert!(text.contains("2 hours"), "{text}");
+        let e = reply_text(&conn, "ack", &["colour=red".into()], t).unwrap_err().to_string();
+        assert!(e.contains("no placeholder {colour}"), "{e}");
+        for (t, actions) in followups(&conn, now).unwrap() {
+            assert_eq!(status(&t, now), Status::Resolved);
+            assert_eq!(actions[0], "Confirm the resolution");
+        }
+    }
 }
