@@ -72,6 +72,11 @@ impl Morning {
         }
     }
 
+    /// Whether rescues rank by stored evidence (else by MRR: "no evidence yet").
+    pub fn has_evidence(&self) -> bool {
+        self.evidence.is_some()
+    }
+
     /// How many actions of `kinds` (all when empty) are due.
     pub fn count(&self, kinds: &[Kind]) -> usize {
         self.due.iter().filter(|e| kinds.is_empty() || kinds.contains(&Self::kind_of(e))).count()
@@ -101,6 +106,17 @@ impl Morning {
             .chain(self.skipped.iter().map(|(e, _)| e))
             .find(|e| Self::id_of(e).eq_ignore_ascii_case(id))
             .map(|e| self.action(e))
+    }
+
+    /// The action `id` (due or skipped), or an error naming the nearest ids.
+    pub fn get(&self, id: &str) -> anyhow::Result<Action> {
+        self.find(id).ok_or_else(|| {
+            let near = self.suggest(id);
+            anyhow::anyhow!(
+                "no action \"{id}\" is due today{}; `csf today --all` lists the ids",
+                if near.is_empty() { String::new() } else { format!(" (did you mean {}?)", near.join(", ")) }
+            )
+        })
     }
 
     /// The due ids nearest to a mistyped one.

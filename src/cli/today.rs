@@ -172,3 +172,17 @@ pub enum TemplateCmd {
         name: String,
     },
 }
+
+impl From<ActionKind> for crate::domain::today::Kind {
+    fn from(k: ActionKind) -> Self {
+        use crate::domain::today::Kind;
+        match k {
+            ActionKind::Data => Kind::Data,
+            ActionKind::Ticket => Kind::Ticket,
+            ActionKind::Rescue => Kind::Rescue,
+            ActionKind::Onboarding => Kind::Onboarding,
+            ActionKind::Winback => Kind::Winback,
+            ActionKind::Expand => Kind::Expand,
+        }
+    }
+}

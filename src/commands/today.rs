@@ -6,31 +6,20 @@ use anyhow::{anyhow, bail, Result};
 use crate::app::drafts::unset_draft_settings;
 use crate::app::outreach::{self, Until};
 use crate::app::today as app;
-use crate::cli::today::{ActionKind, DoneArgs, DraftArgs, SkipArgs, TodayArgs, TouchArgs};
+use crate::cli::today::{DoneArgs, DraftArgs, SkipArgs, TodayArgs, TouchArgs};
 use crate::context::{Alert, Ctx};
-use crate::domain::today::{Action, Effect, Kind};
+use crate::domain::today::{Action, Kind};
 use crate::render::{self, today as rt, Format};
 use crate::store::touches::{self, NewTouch};
 use crate::store::{self, customers};
 use crate::time;
-
-fn kind_of(k: ActionKind) -> Kind {
-    match k {
-        ActionKind::Data => Kind::Data,
-        ActionKind::Ticket => Kind::Ticket,
-        ActionKind::Rescue => Kind::Rescue,
-        ActionKind::Onboarding => Kind::Onboarding,
-        ActionKind::Winback => Kind::Winback,
-        ActionKind::Expand => Kind::Expand,
-    }
-}
 
 pub fn today(ctx: &Ctx, args: TodayArgs) -> Result<()> {
     let conn = ctx.open()?;
     crate::app::readers::scan_only(&conn)?;
     let settings = ctx.settings(&conn)?;
     let morning = app::morning(&conn, &settings, ctx.now)?;
-    let kinds: Vec<Kind> = args.kind.iter().map(|k| kind_of(*k)).collect();
+    let kinds: Vec<Kind> = args.kind.iter().map(|k| Kind::from(*k)).collect();
     if args.skipped {
         let mut all = morning.skipped();
         all.retain(|a| kinds.is_empty() || kinds.contains(&a.kind));
@@ -74,26 +63,15 @@ pub fn today(ctx: &Ctx, args: TodayArgs) -> Result<()> {
         // Said even with --quiet: a template of yours was not used.
         eprintln!("warning: {}", render::visible(&w));
     }
-    let unset = unset_draft_settings(&settings);
-    if !unset.is_empty() && any_draft.get() {
-        ctx.info(format!(
-            "Drafts use plain words for {}: `csf config set KEY VALUE` makes them yours.",
-            unset.join(", ")
-        ));
+    let unset = if any_draft.get() { unset_draft_settings(&settings) } else { Vec::new() };
+    let rescues = morning.count(&[Kind::Rescue]);
+    for hint in rt::hints(&unset, total, rescues > 0 && !morning.has_evidence()) {
+        ctx.info(hint);
     }
-    if total == 0 {
-        ctx.info("Nothing due today.");
-    } else {
-        ctx.info(
-            "`csf done ID...` when done; `csf skip ID` hides one for a week; `csf draft ID | sendmail -t`.",
-        );
+    match rt::due_alert(total).filter(|_| args.fail_on.is_some()) {
+        Some(a) => Err(Alert(a).into()),
+        None => Ok(()),
     }
-    if args.fail_on.is_some() && total > 0 {
-        return Err(
-            Alert(format!("{total} action{} due today", if total == 1 { " is" } else { "s are" })).into()
-        );
-    }
-    Ok(())
 }
 
 pub fn done(ctx: &Ctx, args: DoneArgs) -> Result<()> {
@@ -101,20 +79,15 @@ pub fn done(ctx: &Ctx, args: DoneArgs) -> Result<()> {
     let settings = ctx.settings(&conn)?;
     let recorded = outreach::done(&mut conn, &settings, ctx.now, &args.ids, args.note.as_deref())?;
     for a in &recorded {
-        let what = match &a.effect {
-            Effect::Reply { ticket_id, .. } => format!("reply recorded on ticket {ticket_id}"),
-            Effect::Step { sequence, day, .. } => format!("{sequence} day {day} marked done"),
-            Effect::Touch | Effect::None => "touch logged".to_string(),
-        };
-        ctx.info(format!("Done: {} — {what}", a.id));
+        ctx.info(rt::done_line(a));
     }
     Ok(())
 }
 
 pub fn skip(ctx: &Ctx, args: SkipArgs) -> Result<()> {
     let mut conn = ctx.open()?;
+    let settings = ctx.settings(&conn)?;
     if args.undo {
-        let settings = ctx.settings(&conn)?;
         for id in outreach::unskip(&mut conn, &settings, ctx.now, &args.ids)? {
             ctx.info(format!("{id} is back in `csf today`"));
         }
@@ -127,7 +100,6 @@ pub fn skip(ctx: &Ctx, args: SkipArgs) -> Result<()> {
         (None, Some(n)) => Until::Days(n),
         (None, None) => Until::Default,
     };
-    let settings = ctx.settings(&conn)?;
     for (a, end) in outreach::skip(&mut conn, &settings, ctx.now, &args.ids, until, args.note.as_deref())? {
         ctx.info(format!("Skipped {} until {}; no touch logged", a.id, rt::until_text(end, ctx.now)));
     }
@@ -143,24 +115,14 @@ pub fn draft(ctx: &Ctx, args: DraftArgs) -> Result<()> {
     let conn = ctx.open()?;
     let settings = ctx.settings(&conn)?;
     let morning = app::morning(&conn, &settings, ctx.now)?;
-    let Some(a) = morning.find(&args.id) else {
-        let near = morning.suggest(&args.id);
-        bail!(
-            "no action \"{}\" is due today{}; `csf today --all` lists the ids",
-            args.id,
-            if near.is_empty() { String::new() } else { format!(" (did you mean {}?)", near.join(", ")) }
-        );
-    };
-    let mut one = vec![a];
+    let mut one = vec![morning.get(&args.id)?];
     app::fill_drafts(&conn, &settings, ctx.now, &mut one)?;
     let Some(m) = rt::message(&one[0]) else {
         bail!("{} has no draft: {}", one[0].id, one[0].action);
     };
     if m.to.is_none() {
-        ctx.info(format!(
-            "{} has no email address: `csf customer edit {} --email ADDRESS`",
-            one[0].customer_id, one[0].customer_id
-        ));
+        let id = &one[0].customer_id;
+        ctx.info(format!("{id} has no email address: `csf customer edit {id} --email ADDRESS`"));
     }
     // Raw into a pipe (`| sendmail -t`): this is the message to send; escaped on a terminal.
     let text = if args.mailto { format!("{}\n", m.mailto()) } else { m.text() };
@@ -174,20 +136,15 @@ pub fn touch(ctx: &Ctx, args: TouchArgs) -> Result<()> {
         bail!("the note is empty; say what happened, e.g. --note 'call: wants SSO'");
     }
     let c = customers::get(&conn, &args.customer)?;
-    store::write(&mut conn, |tx| {
-        touches::insert(
-            tx,
-            &NewTouch {
-                cid: c.cid,
-                kind: args.kind.name(),
-                action: None,
-                action_kind: None,
-                note: Some(note),
-                basis: None,
-            },
-            ctx.now,
-        )
-    })?;
+    let t = NewTouch {
+        cid: c.cid,
+        kind: args.kind.name(),
+        action: None,
+        action_kind: None,
+        note: Some(note),
+        basis: None,
+    };
+    store::write(&mut conn, |tx| touches::insert(tx, &t, ctx.now))?;
     ctx.info(format!("Touch logged for {} ({}): {}", c.label(), args.kind.name(), note));
     Ok(())
 }

@@ -203,3 +203,44 @@ pub fn markdown(all: &[Action], total: usize, now: i64) -> String {
 pub fn until_text(until: i64, now: i64) -> String {
     format!("{} ({})", iso_date(until), time::relative(until, now))
 }
+
+/// The hints after the morning (stderr): the settings that would make the
+/// drafts yours, that rescues rank by MRR until there is evidence, and what
+/// to do next.
+pub fn hints(unset: &[&str], total: usize, no_evidence: bool) -> Vec<String> {
+    let mut out = Vec::new();
+    if !unset.is_empty() {
+        out.push(format!(
+            "Drafts use plain words for {}: `csf config set KEY VALUE` makes them yours.",
+            unset.join(", ")
+        ));
+    }
+    if no_evidence {
+        out.push(
+            "no evidence yet: rescues rank by MRR at stake (`csf health score` measures what foretells churn weekly)"
+                .into(),
+        );
+    }
+    out.push(if total == 0 {
+        "Nothing due today.".into()
+    } else {
+        "`csf done ID...` when done; `csf skip ID` hides one for a week; `csf draft ID | sendmail -t`.".into()
+    });
+    out
+}
+
+/// `--fail-on due`: "3 actions are due today" (None when nothing is).
+pub fn due_alert(total: usize) -> Option<String> {
+    (total > 0).then(|| format!("{total} action{} due today", if total == 1 { " is" } else { "s are" }))
+}
+
+/// What `done` recorded for one action.
+pub fn done_line(a: &Action) -> String {
+    use crate::domain::today::Effect;
+    let what = match &a.effect {
+        Effect::Reply { ticket_id, .. } => format!("reply recorded on ticket {ticket_id}"),
+        Effect::Step { sequence, day, .. } => format!("{sequence} day {day} marked done"),
+        Effect::Touch | Effect::None => "touch logged".to_string(),
+    };
+    format!("Done: {} — {what}", a.id)
+}
