@@ -110,11 +110,9 @@ impl Writer<'_> {
         if let Some(m) = mrr_change {
             revenue::record_mrr(self.tx, cid, mrr_at.unwrap_or(now).min(now), m, revenue::Source::Import)?;
         }
-        match (old.churned_at, new_churned) {
-            (was, Some(t)) if was != Some(t) => revenue::record_status(self.tx, cid, t, true, "import")?,
-            (Some(_), None) => revenue::record_status(self.tx, cid, now, false, "import")?,
-            _ => {}
-        }
+        revenue::set_churn(self.tx, cid, old.churned_at, new_churned, now, "import").map_err(|e| {
+            problem(line, "churned_at", self.get(rec, 6, line).unwrap_or(""), format!("{e:#}"))
+        })?;
         if has(2) && !email.is_empty() {
             self.emails.insert(Key::from(email.to_lowercase().as_str()), cid);
         }

@@ -213,11 +213,7 @@ pub fn update(conn: &Connection, c: &Customer, now: i64, mrr_effective: i64) -> 
     if let Some(m) = c.mrr_cents.filter(|m| Some(*m) != recorded) {
         revenue::record_mrr(conn, c.cid, mrr_effective, m, revenue::Source::Edit)?;
     }
-    match (old.churned_at, c.churned_at) {
-        (a, Some(t)) if a != Some(t) => revenue::record_status(conn, c.cid, t, true, "edit")?,
-        (Some(_), None) => revenue::record_status(conn, c.cid, now, false, "edit")?,
-        _ => {}
-    }
+    revenue::set_churn(conn, c.cid, old.churned_at, c.churned_at, now, "edit")?;
     Ok(())
 }
 

@@ -18,6 +18,7 @@ mod health;
 mod hostile;
 mod import;
 mod onboarding;
+mod one_history;
 mod ownership;
 mod pg_cluster;
 mod postgres;
