@@ -8,7 +8,8 @@ mod commands;
 mod context;
 pub mod domain;
 pub mod escape;
-mod example;
+/// The example book (public for the tests that import its files).
+pub mod example;
 pub mod import;
 pub mod money;
 pub mod render;

@@ -170,7 +170,8 @@ impl Writer<'_> {
         let cid = self.customer_key(key, line)?;
         self.upsert(
             "INSERT OR IGNORE INTO nps_responses (cid, responded_at, score, comment) VALUES (?1, ?2, ?3, ?4)",
-            "UPDATE nps_responses SET score = ?3, comment = ?4 WHERE cid = ?1 AND responded_at = ?2",
+            "UPDATE nps_responses SET score = ?3, comment = ?4 WHERE cid = ?1 AND responded_at = ?2
+               AND (score IS NOT ?3 OR comment IS NOT ?4)",
             params![cid, ts, score, comment],
         )
     }
@@ -219,13 +220,14 @@ impl Writer<'_> {
         };
         match existing {
             Some(id) => {
-                self.tx
+                let n = self
+                    .tx
                     .prepare_cached(
                         "UPDATE billing_records SET cid = ?2, date = ?3, amount_cents = ?4, currency = ?5, status = ?6
-                         WHERE id = ?1",
+                         WHERE id = ?1 AND (cid, date, amount_cents, currency, status) IS NOT (?2, ?3, ?4, ?5, ?6)",
                     )?
                     .execute(params![id, cid, date, amount, currency, status])?;
-                Ok(Written::Updated)
+                Ok(if n == 1 { Written::Updated } else { Written::Unchanged })
             }
             None => {
                 self.tx
@@ -299,14 +301,23 @@ impl Writer<'_> {
         }
         let (tid, written) = match existing.map(|e| e.0) {
             Some(tid) => {
-                self.tx
+                // Only a row that differs is written (its imported events are
+                // made of the compared fields, so they are the same too).
+                let n = self
+                    .tx
                     .prepare_cached(
                         "UPDATE tickets SET cid = ?2, subject = ?3, category = ?4, priority = ?5, channel = ?6,
                            status = CASE WHEN status = 'closed' AND ?8 IS NOT NULL THEN 'closed' ELSE ?7 END,
                            created_at = ?9, first_response_at = ?10, resolved_at = ?8, csat = ?11, csat_at = ?12
-                         WHERE tid = ?1",
+                         WHERE tid = ?1 AND (cid, subject, category, priority, channel, status, created_at,
+                                             first_response_at, resolved_at, csat, csat_at)
+                           IS NOT (?2, ?3, ?4, ?5, ?6, CASE WHEN status = 'closed' AND ?8 IS NOT NULL THEN 'closed' ELSE ?7 END,
+                                   ?9, ?10, ?8, ?11, ?12)",
                     )?
                     .execute(params![tid, cid, subject, category, priority, channel, status, resolved, created, first, csat, csat_at])?;
+                if n == 0 {
+                    return Ok(Written::Unchanged);
+                }
                 self.tx
                     .prepare_cached("DELETE FROM ticket_events WHERE tid = ?1 AND imported = 1")?
                     .execute([tid])?;

@@ -26,6 +26,7 @@ mod presets;
 mod prompt;
 mod refusals;
 mod refusals_store;
+mod reimport;
 mod reliability;
 mod reliability3;
 mod reports;
