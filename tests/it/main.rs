@@ -33,6 +33,7 @@ mod reports;
 mod revenue;
 mod skips;
 mod storage;
+mod stray_file;
 mod stripe;
 mod stripe_bench;
 mod stripe_server;
