@@ -72,8 +72,11 @@ impl Writer<'_> {
         let new_plan = text(3, plan, &old.plan);
         let new_contact = text(7, contact, &old.contact_name);
         let new_signed = if has(5) { signed } else { old.signed_up_at };
-        // The MRR is compared with the latest recorded value (before a churn, not the 0 after it).
-        let recorded = revenue::latest_mrr(self.tx, cid)?.or(old.mrr_cents);
+        // The MRR is compared with the value recorded at the row's date (the
+        // import's now without `mrr_changed_at`; before a churn, not the 0
+        // after it), so a change older than the latest is recorded at its date.
+        let mrr_from = mrr_at.unwrap_or(now).min(now);
+        let recorded = revenue::mrr_at(self.tx, cid, mrr_from)?.or(old.mrr_cents);
         let mrr_change = mrr.filter(|m| has(4) && Some(*m) != recorded);
         // An empty churned_at clears only a churn an import set, never one from `churn record`.
         let new_churned = match (has(6), churned, old.churned_at) {
@@ -108,7 +111,7 @@ impl Writer<'_> {
                 now
             ])?;
         if let Some(m) = mrr_change {
-            revenue::record_mrr(self.tx, cid, mrr_at.unwrap_or(now).min(now), m, revenue::Source::Import)?;
+            revenue::record_mrr(self.tx, cid, mrr_from, m, revenue::Source::Import)?;
         }
         revenue::set_churn(self.tx, cid, old.churned_at, new_churned, now, "import").map_err(|e| {
             problem(line, "churned_at", self.get(rec, 6, line).unwrap_or(""), format!("{e:#}"))

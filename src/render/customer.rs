@@ -208,3 +208,42 @@ pub fn show_text(s: &Shown, now: i64, color: bool) -> String {
     }
     out
 }
+
+/// What `customer edit` says it did: the MRR recorded from its day (or that
+/// it was already so then), and for a churned customer that a new MRR or
+/// plan takes effect only on return.
+pub fn edit_said(
+    c: &Customer,
+    mrr: Option<render::value::Cents>,
+    recorded: bool,
+    at: i64,
+    plan: bool,
+    now: i64,
+) -> String {
+    let day = time::iso_date(at);
+    let mut said = match mrr {
+        Some(m) if recorded => {
+            format!("Updated customer {}: MRR {} from {day}", c.id, render::value::money_shown(m))
+        }
+        Some(m) => format!(
+            "Updated customer {}: the MRR was already {} on {day}; no MRR change recorded",
+            c.id,
+            render::value::money_shown(m)
+        ),
+        None => format!("Updated customer {}", c.id),
+    };
+    let what = match (mrr.is_some(), plan) {
+        (true, true) => Some("MRR and plan take"),
+        (true, false) => Some("MRR takes"),
+        (false, true) => Some("plan takes"),
+        (false, false) => None,
+    };
+    if let Some(what) = what.filter(|_| c.is_churned(now)) {
+        said.push_str(&format!(
+            "; {} churned on {}: the new {what} effect only when it returns",
+            c.id,
+            time::iso_date(c.churned_at.unwrap_or(now))
+        ));
+    }
+    said
+}

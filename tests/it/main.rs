@@ -17,6 +17,7 @@ mod formats;
 mod health;
 mod hostile;
 mod import;
+mod mrr_edits;
 mod onboarding;
 mod one_history;
 mod ownership;
