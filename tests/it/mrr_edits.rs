@@ -100,3 +100,21 @@ fn an_edit_of_a_churned_customer_says_it_takes_effect_on_return() {
     w.run(&["-q", "churn", "undo", "acme"]).ok();
     assert_eq!(month(&w, "2026-11")["reactivation"], 199.0);
 }
+
+#[test]
+fn a_churned_customer_shows_mrr_zero_with_what_it_paid_and_no_band() {
+    let w = acme();
+    w.run(&["-q", "churn", "record", "acme", "--date", "2026-09-28"]).ok();
+    let out = w.run(&["customer", "show", "acme"]).ok().stdout;
+    assert!(out.contains("MRR         $0.00 (was $149.00 until 2026-09-28)"), "{out}");
+    assert!(out.contains("Health      - (churned customers are not scored)"), "{out}");
+    for band in ["healthy", "at-risk", "critical", "Expansion", "Component"] {
+        assert!(!out.contains(band), "{band}: {out}");
+    }
+    let j = w.run(&["customer", "show", "acme", "-f", "json"]).ok().json();
+    assert_eq!((j["mrr"].as_f64(), j["mrr_before_churn"].as_f64()), (Some(0.0), Some(149.0)));
+    assert!(j["health"]["status"].is_null() && j["health"]["action"].is_null(), "{j}");
+    w.run(&["-q", "churn", "undo", "acme"]).ok();
+    let j = w.run(&["customer", "show", "acme", "-f", "json"]).ok().json();
+    assert_eq!((j["mrr"].as_f64(), j["mrr_before_churn"].is_null()), (Some(149.0), true));
+}
