@@ -70,6 +70,21 @@ impl Ctx {
         self.opened(store::open(&self.db_path)?)
     }
 
+    /// Removes the database file (and SQLite's companions) that this run
+    /// created, after the command failed; every connection is closed by then.
+    pub fn discard_created_database(&self) {
+        let mut paths = vec![self.db_path.clone()];
+        for suffix in ["-wal", "-shm", "-journal"] {
+            let mut p = self.db_path.clone().into_os_string();
+            p.push(suffix);
+            paths.push(p.into());
+        }
+        for p in paths {
+            // Best effort: the error the user sees is the command's own.
+            let _ = std::fs::remove_file(p);
+        }
+    }
+
     /// What every command needs from the file once open: the currency money is shown in.
     fn opened(&self, conn: Connection) -> Result<Connection> {
         if let Some(code) = store::config::get(&conn, "currency")? {

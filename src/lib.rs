@@ -8,7 +8,8 @@ mod commands;
 mod context;
 pub mod domain;
 pub mod escape;
-mod example;
+/// The example book (public for the tests that import its files).
+pub mod example;
 pub mod import;
 pub mod money;
 pub mod render;
@@ -42,7 +43,18 @@ pub fn main_entry() -> ExitCode {
             return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
         }
     };
-    let result = Ctx::from_global(&cli.global).and_then(|ctx| run(&ctx, cli.command));
+    let result = Ctx::from_global(&cli.global).and_then(|ctx| {
+        let existed = ctx.db_path.exists();
+        let result = run(&ctx, cli.command);
+        // A command that created the database file and then failed takes it
+        // away again (README: no stray file from a mistyped --db).
+        if let Err(e) = &result {
+            if !existed && e.downcast_ref::<Alert>().is_none() && !is_broken_pipe(e) {
+                ctx.discard_created_database();
+            }
+        }
+        result
+    });
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

@@ -57,6 +57,8 @@ pub struct Shown {
     pub live: Live,
     pub profile: Profile,
     pub touches: Vec<Touch>,
+    /// For a customer churned as of now: (the MRR it paid just before, the churn).
+    pub churned: Option<(crate::money::Cents, i64)>,
 }
 
 pub fn show(conn: &Connection, settings: &Settings, now: i64, key: &str) -> Result<Shown> {
@@ -64,7 +66,11 @@ pub fn show(conn: &Connection, settings: &Settings, now: i64, key: &str) -> Resu
     let live = health::live(conn, settings, now, &customer)?;
     let profile = profile::load(conn, customer.cid, now)?;
     let touches = touches::of_customer(conn, customer.cid, now)?;
-    Ok(Shown { customer, live, profile, touches })
+    let churned = match customer.churned_at.filter(|t| *t <= now) {
+        Some(t) => Some((crate::store::revenue::mrr_at(conn, customer.cid, t - 1)?.unwrap_or_default(), t)),
+        None => None,
+    };
+    Ok(Shown { customer, live, profile, touches, churned })
 }
 
 #[cfg(test)]

@@ -39,11 +39,24 @@ pub enum ChurnCmd {
         #[arg(long = "return", value_name = "ANSWER", value_parser = ["yes", "maybe", "unlikely", "no"])]
         return_answer: Option<String>,
     },
-    /// Reactivate a churned customer (removes the latest churn record)
-    #[command(after_help = "Example:\n  csf churn undo acme")]
+    /// Reactivate a churned customer: the churn stays in the history and the return is recorded
+    #[command(
+        long_about = "Reactivate a churned customer. The churn and its exit answers stay in the \
+                      history (past months keep it) and the return takes effect now, or at --date; \
+                      the month of the return counts a reactivation. To remove a churn recorded by \
+                      mistake, as if it never happened, use --erase.",
+        after_help = "Examples:\n  csf churn undo acme\n  csf churn undo acme --date 2026-11-18\n  \
+                      csf churn undo acme --erase    # the churn was a mistake"
+    )]
     Undo {
         /// Customer id or email
         customer: String,
+        /// When the customer came back (default: now)
+        #[arg(long, value_name = "DATE", conflicts_with = "erase")]
+        date: Option<String>,
+        /// Remove the latest churn (and its return, if any) from the history, as if it never happened
+        #[arg(long)]
+        erase: bool,
     },
     /// Print the exit survey as markdown
     #[command(after_help = "Example:\n  csf churn survey > exit-survey.md")]

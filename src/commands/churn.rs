@@ -70,16 +70,42 @@ pub fn run(ctx: &Ctx, cmd: ChurnCmd) -> Result<()> {
             ctx.info(format!("Recorded the churn of {id} on {}", iso_date(churned_at)));
             Ok(())
         }
-        ChurnCmd::Undo { customer } => {
-            let id = store::write(&mut conn, |tx| {
+        ChurnCmd::Undo { customer, date, erase } => {
+            let at = match date {
+                Some(d) => time::parse_timestamp(&d).map_err(|e| anyhow!("--date \"{d}\" {e}"))?.min(now),
+                None => now,
+            };
+            let said = store::write(&mut conn, |tx| {
                 let c = customers::get(tx, &customer)?;
-                if c.churned_at.is_none() {
-                    bail!("customer \"{}\" is not churned; nothing to undo", c.id);
+                if erase {
+                    let Some(t) = store::revenue::erase_latest_churn(tx, c.cid, now)? else {
+                        bail!("customer \"{}\" has no churn in its history; nothing to erase", c.id);
+                    };
+                    return Ok(format!(
+                        "Erased the churn of {} on {} from the history, as if it never happened",
+                        c.id,
+                        iso_date(t)
+                    ));
                 }
-                cs::undo(tx, c.cid, now)?;
-                Ok(c.id)
+                let Some(churned) = c.churned_at else {
+                    bail!("customer \"{}\" is not churned; nothing to undo", c.id);
+                };
+                if at < churned {
+                    bail!(
+                        "--date {} is before the churn on {}; give a later date, or --erase to remove the churn",
+                        iso_date(at),
+                        iso_date(churned)
+                    );
+                }
+                cs::undo(tx, c.cid, at, now)?;
+                Ok(format!(
+                    "{} is active again from {}; the churn on {} stays in the history (--erase removes it)",
+                    c.id,
+                    iso_date(at),
+                    iso_date(churned)
+                ))
             })?;
-            ctx.info(format!("{id} is active again"));
+            ctx.info(said);
             Ok(())
         }
         ChurnCmd::Survey => {

@@ -96,6 +96,7 @@ fn edit(
                 .map_err(|e| anyhow!("--effective \"{d}\" {e}; use a date such as 2026-10-01"))
         })
         .transpose()?;
+    let plan_edited = f.plan.is_some();
     store::write(conn, |tx| {
         let mut c = customers::get(tx, key)?;
         if let Some(id) = new_id {
@@ -120,9 +121,17 @@ fn edit(
         if let Some(v) = f.plan {
             c.plan = opt_str(v);
         }
-        if let Some(v) = f.mrr {
-            c.mrr_cents = opt_money(&v, &currency)?;
+        let mrr = match f.mrr {
+            Some(v) if v.trim().is_empty() => bail!(
+                "--mrr is empty; give the amount paid each month (0 for a free plan); nothing was changed"
+            ),
+            Some(v) => opt_money(&v, &currency)?,
+            None => None,
+        };
+        if mrr.is_some() {
+            c.mrr_cents = mrr;
         }
+
         if let Some(v) = f.signed_up {
             c.signed_up_at = opt_time("signed-up", &v)?;
         }
@@ -145,8 +154,8 @@ fn edit(
                 time::iso_date(s)
             );
         }
-        customers::update(tx, &c, ctx.now, at)?;
-        ctx.info(format!("Updated customer {}", c.id));
+        let recorded = customers::update(tx, &c, ctx.now, at)?;
+        ctx.info(rc::edit_said(&c, mrr, recorded, at, plan_edited, ctx.now));
         Ok(())
     })
 }

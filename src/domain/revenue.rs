@@ -36,6 +36,31 @@ impl History {
         }
     }
 
+    /// Forgets what happened after `now` (data stamped later is ignored).
+    pub fn forget_after(&mut self, now: i64) {
+        self.changes.retain(|(at, _)| *at <= now);
+        self.status.retain(|(at, _)| *at <= now);
+    }
+
+    /// The latest churn in `[from, to]` when the customer is still churned at
+    /// `to`: the one rule for "churned in a period" (docs/revenue.md).
+    pub fn churn_ending(&self, from: i64, to: i64) -> Option<i64> {
+        if !self.churned_at(to) {
+            return None;
+        }
+        self.status
+            .iter()
+            .take_while(|(at, _)| *at <= to)
+            .filter(|(at, c)| *c && *at >= from)
+            .last()
+            .map(|(at, _)| *at)
+    }
+
+    /// The MRR lost with a churn at `t`: the MRR recorded just before it.
+    pub fn lost_at(&self, t: i64) -> Cents {
+        self.recorded_at(t - 1)
+    }
+
     /// Paid anything before `t` (so MRR that starts again is a reactivation, not new).
     pub fn paid_before(&self, t: i64) -> bool {
         // MRR is paid between changes; a churn only ends it. Look at each
@@ -43,6 +68,40 @@ impl History {
         let mut moments: Vec<i64> = self.changes.iter().map(|(at, _)| *at).collect();
         moments.extend(self.status.iter().filter(|(_, c)| !*c).map(|(at, _)| *at));
         moments.into_iter().filter(|m| *m < t).any(|m| self.mrr_at(m) > Cents::ZERO)
+    }
+}
+
+/// One customer's part in a period's churn counts (`churn rate`, `report
+/// metrics`, `report trends`, the plan), by the same rule as the movements.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ChurnPart {
+    /// Signed up before the period and not churned just before it.
+    pub active: bool,
+    /// Active, and churned at the period's end by a churn within it.
+    pub churned: bool,
+    /// Signed up in the period and churned at its end by a churn within it.
+    pub same_period: bool,
+    /// The MRR recorded just before the period (active customers only).
+    pub mrr_start: Cents,
+    /// The MRR recorded just before the churn (churned customers only).
+    pub mrr_lost: Cents,
+}
+
+impl History {
+    /// This customer's part in the churn counts of `[start, end)`; `end` no
+    /// later than now + 1.
+    pub fn churn_in(&self, start: i64, end: i64) -> ChurnPart {
+        let churn = self.churn_ending(start, end - 1);
+        let active = self.signed_up_at.is_none_or(|s| s < start) && !self.churned_at(start - 1);
+        let signed_in = self.signed_up_at.is_some_and(|s| s >= start && s < end);
+        let mrr_start = if active { self.recorded_at(start - 1) } else { Cents::ZERO };
+        let churned = active && churn.is_some();
+        let mrr_lost = match churn.filter(|_| churned).map(|t| self.lost_at(t)) {
+            Some(c) if c > Cents::ZERO => c,
+            Some(_) => mrr_start,
+            None => Cents::ZERO,
+        };
+        ChurnPart { active, churned, same_period: signed_in && churn.is_some(), mrr_start, mrr_lost }
     }
 }
 
@@ -104,6 +163,18 @@ pub fn movements<'a>(histories: impl IntoIterator<Item = &'a History>, start: i6
         let (a, b) = (h.mrr_at(start - 1), h.mrr_at(end - 1));
         let paid_before = a == Cents::ZERO && b > Cents::ZERO && h.paid_before(start);
         m.add(a, b, paid_before);
+        // A churn loses the MRR recorded just before it (as `churn rate`
+        // counts it); a change in the month before the churn is expansion
+        // or contraction, so the month still balances.
+        let lost = h.churn_ending(start, end - 1).map(|t| h.lost_at(t));
+        if let Some(c) = lost.filter(|c| a > Cents::ZERO && b == Cents::ZERO && *c > Cents::ZERO && *c != a) {
+            m.churned += c - a;
+            if c > a {
+                m.expansion += c - a;
+            } else {
+                m.contraction += a - c;
+            }
+        }
     }
     m
 }

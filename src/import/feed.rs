@@ -98,6 +98,7 @@ impl<'t> Feed<'t> {
         self.w.finish().map_err(|e| anyhow!("storage error while writing {}: {e}", self.source))?;
         self.summary.inserted += self.w.usage.inserted;
         self.summary.updated += self.w.usage.updated;
+        self.summary.unchanged += self.w.usage.unchanged;
         let mut skipped: Vec<String> = self.problems.iter().map(|p| format!("skipped {p}")).collect();
         if self.total > self.problems.len() as u64 {
             skipped.push(format!("... and {} more skipped rows", self.total - self.problems.len() as u64));

@@ -83,8 +83,11 @@ impl Writer<'_> {
         let new_contact = text(7, contact, &old.contact_name);
         let new_salutation = text(9, salutation, &old.salutation);
         let new_signed = if has(5) { signed } else { old.signed_up_at };
-        // The MRR is compared with the latest recorded value (before a churn, not the 0 after it).
-        let recorded = revenue::latest_mrr(self.tx, cid)?.or(old.mrr_cents);
+        // The MRR is compared with the value recorded at the row's date (the
+        // import's now without `mrr_changed_at`; before a churn, not the 0
+        // after it), so a change older than the latest is recorded at its date.
+        let mrr_from = mrr_at.unwrap_or(now).min(now);
+        let recorded = revenue::mrr_at(self.tx, cid, mrr_from)?.or(old.mrr_cents);
         let mrr_change = mrr.filter(|m| has(4) && Some(*m) != recorded);
         // An empty churned_at clears only a churn an import set, never one from `churn record`.
         let new_churned = match (has(6), churned, old.churned_at) {
@@ -121,13 +124,11 @@ impl Writer<'_> {
                 new_salutation
             ])?;
         if let Some(m) = mrr_change {
-            revenue::record_mrr(self.tx, cid, mrr_at.unwrap_or(now).min(now), m, revenue::Source::Import)?;
+            revenue::record_mrr(self.tx, cid, mrr_from, m, revenue::Source::Import)?;
         }
-        match (old.churned_at, new_churned) {
-            (was, Some(t)) if was != Some(t) => revenue::record_status(self.tx, cid, t, true, "import")?,
-            (Some(_), None) => revenue::record_status(self.tx, cid, now, false, "import")?,
-            _ => {}
-        }
+        revenue::set_churn(self.tx, cid, old.churned_at, new_churned, now, "import").map_err(|e| {
+            problem(line, "churned_at", self.get(rec, 6, line).unwrap_or(""), format!("{e:#}"))
+        })?;
         if has(2) && !email.is_empty() {
             self.emails.insert(Key::from(email.to_lowercase().as_str()), cid);
         }
@@ -185,7 +186,8 @@ impl Writer<'_> {
         let cid = self.customer_key(key, line)?;
         self.upsert(
             "INSERT OR IGNORE INTO nps_responses (cid, responded_at, score, comment) VALUES (?1, ?2, ?3, ?4)",
-            "UPDATE nps_responses SET score = ?3, comment = ?4 WHERE cid = ?1 AND responded_at = ?2",
+            "UPDATE nps_responses SET score = ?3, comment = ?4 WHERE cid = ?1 AND responded_at = ?2
+               AND (score IS NOT ?3 OR comment IS NOT ?4)",
             params![cid, ts, score, comment],
         )
     }
@@ -234,13 +236,14 @@ impl Writer<'_> {
         };
         match existing {
             Some(id) => {
-                self.tx
+                let n = self
+                    .tx
                     .prepare_cached(
                         "UPDATE billing_records SET cid = ?2, date = ?3, amount_cents = ?4, currency = ?5, status = ?6
-                         WHERE id = ?1",
+                         WHERE id = ?1 AND (cid, date, amount_cents, currency, status) IS NOT (?2, ?3, ?4, ?5, ?6)",
                     )?
                     .execute(params![id, cid, date, amount, currency, status])?;
-                Ok(Written::Updated)
+                Ok(if n == 1 { Written::Updated } else { Written::Unchanged })
             }
             None => {
                 self.tx
@@ -319,14 +322,23 @@ impl Writer<'_> {
         }
         let (tid, written) = match existing.map(|e| e.0) {
             Some(tid) => {
-                self.tx
+                // Only a row that differs is written (its imported events are
+                // made of the compared fields, so they are the same too).
+                let n = self
+                    .tx
                     .prepare_cached(
                         "UPDATE tickets SET cid = ?2, subject = ?3, category = ?4, priority = ?5, channel = ?6,
                            status = CASE WHEN status = 'closed' AND ?8 IS NOT NULL THEN 'closed' ELSE ?7 END,
                            created_at = ?9, first_response_at = ?10, resolved_at = ?8, csat = ?11, csat_at = ?12
-                         WHERE tid = ?1",
+                         WHERE tid = ?1 AND (cid, subject, category, priority, channel, status, created_at,
+                                             first_response_at, resolved_at, csat, csat_at)
+                           IS NOT (?2, ?3, ?4, ?5, ?6, CASE WHEN status = 'closed' AND ?8 IS NOT NULL THEN 'closed' ELSE ?7 END,
+                                   ?9, ?10, ?8, ?11, ?12)",
                     )?
                     .execute(params![tid, cid, subject, category, priority, channel, status, resolved, created, first, csat, csat_at])?;
+                if n == 0 {
+                    return Ok(Written::Unchanged);
+                }
                 self.tx
                     .prepare_cached("DELETE FROM ticket_events WHERE tid = ?1 AND imported = 1")?
                     .execute([tid])?;

@@ -330,6 +330,7 @@ fn import_in_tx(
     w.finish().map_err(|e| storage_error(source, 0, e))?;
     summary.inserted += w.usage.inserted;
     summary.updated += w.usage.updated;
+    summary.unchanged += w.usage.unchanged;
     drop(w);
     let rejects = match rejects {
         Some(wr) => {

@@ -63,6 +63,8 @@ pub(super) struct UsageBatch {
     spill: Option<Spill>,
     pub(super) inserted: u64,
     pub(super) updated: u64,
+    /// Rows identical to what was stored.
+    pub(super) unchanged: u64,
 }
 
 /// An I/O failure of the temporary sort file, reported as a storage error.
@@ -114,12 +116,12 @@ impl UsageBatch {
             "INSERT OR IGNORE INTO usage_events (cid, ts, event_id, count) VALUES (?1, ?2, ?3, ?4)",
         )?;
         let mut update = tx.prepare_cached(
-            "UPDATE usage_events SET count = ?4 WHERE cid = ?1 AND ts = ?2 AND event_id = ?3",
+            "UPDATE usage_events SET count = ?4 WHERE cid = ?1 AND ts = ?2 AND event_id = ?3 AND count IS NOT ?4",
         )?;
-        let mut write = |r: Row, counts: &mut (u64, u64)| -> rusqlite::Result<()> {
+        let mut write = |r: Row, counts: &mut (u64, u64, u64)| -> rusqlite::Result<()> {
             write_row(&mut insert, &mut update, r, counts)
         };
-        let mut counts = (0, 0);
+        let mut counts = (0, 0, 0);
         if self.spill.is_none() {
             self.rows.sort_unstable();
             for r in self.rows.drain(..) {
@@ -135,6 +137,7 @@ impl UsageBatch {
         }
         self.inserted += counts.0;
         self.updated += counts.1;
+        self.unchanged += counts.2;
         self.seq = 0;
         Ok(())
     }
@@ -144,14 +147,15 @@ fn write_row(
     insert: &mut Statement,
     update: &mut Statement,
     r: Row,
-    counts: &mut (u64, u64),
+    counts: &mut (u64, u64, u64),
 ) -> rusqlite::Result<()> {
     let p = params![r.cid, r.ts, r.event_id, r.count];
     if insert.execute(p)? == 1 {
         counts.0 += 1;
-    } else {
-        update.execute(p)?;
+    } else if update.execute(p)? == 1 {
         counts.1 += 1;
+    } else {
+        counts.2 += 1;
     }
     Ok(())
 }
@@ -251,7 +255,15 @@ mod tests {
         assert_eq!(b.spill.as_ref().map(|s| s.runs.len()), Some(2));
         b.flush(&tx).unwrap();
         let repeats = n / 1000;
-        assert_eq!((b.inserted, b.updated), ((n - repeats) as u64, repeats as u64));
+        assert_eq!((b.inserted, b.updated, b.unchanged), ((n - repeats) as u64, repeats as u64, 0));
+        // The same rows again: identical to what is stored.
+        let mut again = UsageBatch::default();
+        for i in (0..n).filter(|i| i % 1000 != 998) {
+            let (cid, ts) = if i % 1000 == 999 { ((i - 1) % 7, i - 1) } else { (i % 7, i) };
+            again.push(cid, ts, 1, i + 1).unwrap();
+        }
+        again.flush(&tx).unwrap();
+        assert_eq!((again.inserted, again.updated, again.unchanged), (0, 0, (n - repeats) as u64));
         let stored: i64 = tx
             .query_row("SELECT count FROM usage_events WHERE cid = ?1 AND ts = 998", [998 % 7], |r| r.get(0))
             .unwrap();

@@ -254,8 +254,12 @@ impl<'t> Writer<'t> {
         if self.tx.prepare_cached(insert)?.execute(p)? == 1 {
             return Ok(Written::Inserted);
         }
-        self.tx.prepare_cached(update)?.execute(p)?;
-        Ok(Written::Updated)
+        // The update changes only a row that differs (its WHERE says so).
+        Ok(if self.tx.prepare_cached(update)?.execute(p)? == 1 {
+            Written::Updated
+        } else {
+            Written::Unchanged
+        })
     }
 
     /// Writes what was kept in memory: the last usage batch, event names'

@@ -70,7 +70,19 @@ pub fn show_json(s: &Shown, now: i64) -> serde_json::Value {
     if let Some(o) = j.as_object_mut() {
         o.insert("stage".into(), json!(live.stage.name()));
         o.insert("goal".into(), json!(live.stage.goal()));
-        o.insert("health".into(), live_json(live));
+        let mut health = live_json(live);
+        if let Some((was, _)) = s.churned {
+            // A churned customer pays nothing and has no band to act on.
+            o.insert("mrr".into(), render::money_json(render::value::Cents::ZERO));
+            o.insert("mrr_before_churn".into(), render::money_json(was));
+            if let Some(h) = health.as_object_mut() {
+                h.insert("status".into(), serde_json::Value::Null);
+                h.insert("action".into(), serde_json::Value::Null);
+            }
+        } else {
+            o.insert("mrr_before_churn".into(), serde_json::Value::Null);
+        }
+        o.insert("health".into(), health);
         o.insert(
             "open_tickets".into(),
             json!(p.open_tickets.iter().map(|t| json!({
@@ -128,7 +140,18 @@ pub fn show_text(s: &Shown, now: i64, color: bool) -> String {
     let mut facts = Vec::new();
     facts.push(("Email", c.email.as_deref().map_or("-".into(), v)));
     facts.push(("Plan", c.plan.as_deref().map_or("-".into(), v)));
-    facts.push(("MRR", c.mrr_cents.map_or("-".into(), render::money_shown)));
+    facts.push((
+        "MRR",
+        match s.churned {
+            Some((was, t)) => format!(
+                "{} (was {} until {})",
+                render::money_shown(render::value::Cents::ZERO),
+                render::money_shown(was),
+                time::iso_date(t)
+            ),
+            None => c.mrr_cents.map_or("-".into(), render::money_shown),
+        },
+    ));
     facts.push((
         "Signed up",
         c.signed_up_at
@@ -141,12 +164,16 @@ pub fn show_text(s: &Shown, now: i64, color: bool) -> String {
     let tone = band_tone(live.band);
     facts.push((
         "Health",
-        format!(
-            "{} {} — {}",
-            tone.paint(&live.score.to_string(), color),
-            tone.paint(live.band.name(), color),
-            live.band.action()
-        ),
+        if s.churned.is_some() {
+            "- (churned customers are not scored)".into()
+        } else {
+            format!(
+                "{} {} — {}",
+                tone.paint(&live.score.to_string(), color),
+                tone.paint(live.band.name(), color),
+                live.band.action()
+            )
+        },
     ));
     facts.push((
         "Latest NPS",
@@ -171,8 +198,10 @@ pub fn show_text(s: &Shown, now: i64, color: bool) -> String {
     for (k, val) in facts {
         out.push_str(&format!("  {k:<11} {val}\n"));
     }
-    out.push('\n');
-    out.push_str(&live_text(live, color));
+    if s.churned.is_none() {
+        out.push('\n');
+        out.push_str(&live_text(live, color));
+    }
     if !p.open_tickets.is_empty() {
         let mut t = render::new_table(color);
         t.set_header(["Open ticket", "Subject", "Status", "Opened"]);
@@ -207,4 +236,43 @@ pub fn show_text(s: &Shown, now: i64, color: bool) -> String {
         out.push('\n');
     }
     out
+}
+
+/// What `customer edit` says it did: the MRR recorded from its day (or that
+/// it was already so then), and for a churned customer that a new MRR or
+/// plan takes effect only on return.
+pub fn edit_said(
+    c: &Customer,
+    mrr: Option<render::value::Cents>,
+    recorded: bool,
+    at: i64,
+    plan: bool,
+    now: i64,
+) -> String {
+    let day = time::iso_date(at);
+    let mut said = match mrr {
+        Some(m) if recorded => {
+            format!("Updated customer {}: MRR {} from {day}", c.id, render::value::money_shown(m))
+        }
+        Some(m) => format!(
+            "Updated customer {}: the MRR was already {} on {day}; no MRR change recorded",
+            c.id,
+            render::value::money_shown(m)
+        ),
+        None => format!("Updated customer {}", c.id),
+    };
+    let what = match (mrr.is_some(), plan) {
+        (true, true) => Some("MRR and plan take"),
+        (true, false) => Some("MRR takes"),
+        (false, true) => Some("plan takes"),
+        (false, false) => None,
+    };
+    if let Some(what) = what.filter(|_| c.is_churned(now)) {
+        said.push_str(&format!(
+            "; {} churned on {}: the new {what} effect only when it returns",
+            c.id,
+            time::iso_date(c.churned_at.unwrap_or(now))
+        ));
+    }
+    said
 }

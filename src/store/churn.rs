@@ -173,22 +173,18 @@ pub fn record(
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
         params![cid, r.churned_at, r.reason, r.reason_other, r.better, r.return_answer, mrr_cents, now],
     )?;
-    crate::store::revenue::record_status(conn, cid, r.churned_at, true, "record")?;
+    crate::store::revenue::set_churn(conn, cid, None, Some(r.churned_at), now, "record")?;
     Ok(())
 }
 
-/// Reactivates: clears churned_at and removes the latest churn record.
-pub fn undo(conn: &Connection, cid: i64, now: i64) -> Result<()> {
+/// Reactivates at `at`: the churn and its record stay in the history, the
+/// return is added (docs/revenue.md).
+pub fn undo(conn: &Connection, cid: i64, at: i64, now: i64) -> Result<()> {
     conn.execute(
         "UPDATE customers SET churned_at = NULL, updated_at = ?2 WHERE cid = ?1",
         params![cid, now],
     )?;
-    conn.execute(
-        "DELETE FROM churn_records WHERE id = (SELECT id FROM churn_records WHERE cid = ?1 ORDER BY churned_at DESC, id DESC LIMIT 1)",
-        [cid],
-    )?;
-    // The churn stays in the history; the return takes effect now.
-    crate::store::revenue::record_status(conn, cid, now, false, "undo")?;
+    crate::store::revenue::record_status(conn, cid, at, false, "undo")?;
     Ok(())
 }
 
@@ -294,11 +290,11 @@ pub struct MonthCounts {
     pub mrr_churned_cents: Cents,
 }
 
-/// [`MonthCounts`] of each period [`start`, `end`) as of `now`, in one pass
-/// over the customers and their MRR history (a seek per customer and period
-/// cost six times as much for six months). The MRR of a customer is the one
-/// in force just before the period starts, and just before its churn; a
-/// later edit never changes a past period.
+/// [`MonthCounts`] of each period [`start`, `end`) as of `now`, from each
+/// customer's status and MRR history (docs/revenue.md: the one rule shared
+/// with `report revenue`). The MRR of a customer is the one recorded just
+/// before the period starts, and just before its churn; a later edit never
+/// changes a past period. `plan`: only the customers on it.
 pub fn month_counts_many(
     conn: &Connection,
     periods: &[(i64, i64)],
@@ -306,54 +302,24 @@ pub fn month_counts_many(
     plan: Option<&str>,
 ) -> Result<Vec<MonthCounts>> {
     let mut out = vec![MonthCounts::default(); periods.len()];
-    let mut people = conn.prepare_cached(
-        "SELECT cid, signed_up_at, churned_at FROM customers
-         WHERE (signed_up_at IS NULL OR signed_up_at <= ?1) AND (?2 IS NULL OR COALESCE(plan, '(none)') = ?2)
-         ORDER BY cid",
-    )?;
-    let mut changes = conn
-        .prepare_cached("SELECT cid, effective_at, mrr_cents FROM mrr_changes ORDER BY cid, effective_at")?;
-    let mut changes = changes.query([])?;
-    let mut next: Option<(i64, i64, Cents)> = None;
-    let mut history: Vec<(i64, Cents)> = Vec::new();
-    let mut rows = people.query(params![now, plan])?;
-    while let Some(r) = rows.next()? {
-        let (cid, signup, churned): (i64, Option<i64>, Option<i64>) = (r.get(0)?, r.get(1)?, r.get(2)?);
-        // This customer's MRR history (both sides in cid order).
-        history.clear();
-        loop {
-            if next.is_none() {
-                next = match changes.next()? {
-                    Some(c) => Some((c.get(0)?, c.get(1)?, c.get(2)?)),
-                    None => break,
-                };
-            }
-            match next {
-                Some((c, at, cents)) if c == cid => history.push((at, cents)),
-                Some((c, ..)) if c > cid => break,
-                _ => {}
-            }
-            next = None;
+    for (_, p, mut h) in crate::store::revenue::histories(conn)? {
+        h.forget_after(now);
+        if h.signed_up_at.is_some_and(|s| s > now)
+            || plan.is_some_and(|want| p.as_deref().unwrap_or("(none)") != want)
+        {
+            continue;
         }
-        // The MRR in force just before `t` (none: 0).
-        let mrr_before =
-            |t: i64| history.iter().take_while(|(at, _)| *at < t).last().map_or(Cents::ZERO, |(_, c)| *c);
         for (m, &(start, end)) in out.iter_mut().zip(periods) {
-            let active = signup.is_none_or(|s| s < start) && churned.is_none_or(|c| c >= start || c > now);
-            let churned_in = churned.is_some_and(|c| c >= start && c < end && c <= now);
-            let signed_in = signup.is_some_and(|s| s >= start && s < end);
-            if active {
+            let part = h.churn_in(start, end.min(now + 1));
+            if part.active {
                 m.active += 1;
-                m.mrr_active_cents = m.mrr_active_cents.saturating_add(mrr_before(start));
-                if churned_in {
-                    m.churned += 1;
-                    m.mrr_churned_cents =
-                        m.mrr_churned_cents.saturating_add(churned.map_or(Cents::ZERO, mrr_before));
-                }
+                m.mrr_active_cents = m.mrr_active_cents.saturating_add(part.mrr_start);
             }
-            if signed_in && churned_in {
-                m.same_period += 1;
+            if part.churned {
+                m.churned += 1;
+                m.mrr_churned_cents = m.mrr_churned_cents.saturating_add(part.mrr_lost);
             }
+            m.same_period += i64::from(part.same_period);
         }
     }
     Ok(out)

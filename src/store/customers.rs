@@ -214,14 +214,16 @@ pub fn insert(conn: &Connection, c: &NewCustomer, now: i64) -> Result<i64> {
     Ok(cid)
 }
 
-/// Stores every field of `c` (an edited copy of a loaded customer). A new
-/// MRR is recorded in the history as of `mrr_effective`; a churn set or
-/// cleared is recorded too (a return as of `now`).
-pub fn update(conn: &Connection, c: &Customer, now: i64, mrr_effective: i64) -> Result<()> {
+/// Stores every field of `c` (an edited copy of a loaded customer). An MRR
+/// that differs from the one recorded at `mrr_effective` is recorded in the
+/// history from then (a backdated change too, when today's MRR is already
+/// that value); a churn set, moved or cleared is recorded too (a return as of
+/// `now`). Returns whether an MRR change was recorded.
+pub fn update(conn: &Connection, c: &Customer, now: i64, mrr_effective: i64) -> Result<bool> {
     let old = conn
         .prepare_cached(&format!("SELECT {COLUMNS} FROM customers WHERE cid = ?"))?
         .query_row([c.cid], from_row)?;
-    let recorded = revenue::latest_mrr(conn, c.cid)?.or(old.mrr_cents);
+    let recorded = revenue::mrr_at(conn, c.cid, mrr_effective)?.or(old.mrr_cents);
     conn.prepare_cached(
         "UPDATE customers SET id = ?2, name = ?3, email = ?4, plan = ?5, mrr_cents = ?6,
          signed_up_at = ?7, churned_at = ?8, updated_at = ?9, contact_name = ?10, salutation = ?11 WHERE cid = ?1",
@@ -239,15 +241,12 @@ pub fn update(conn: &Connection, c: &Customer, now: i64, mrr_effective: i64) -> 
         c.contact_name,
         c.salutation
     ])?;
-    if let Some(m) = c.mrr_cents.filter(|m| Some(*m) != recorded) {
+    let change = c.mrr_cents.filter(|m| Some(*m) != recorded);
+    if let Some(m) = change {
         revenue::record_mrr(conn, c.cid, mrr_effective, m, revenue::Source::Edit)?;
     }
-    match (old.churned_at, c.churned_at) {
-        (a, Some(t)) if a != Some(t) => revenue::record_status(conn, c.cid, t, true, "edit")?,
-        (Some(_), None) => revenue::record_status(conn, c.cid, now, false, "edit")?,
-        _ => {}
-    }
-    Ok(())
+    revenue::set_churn(conn, c.cid, old.churned_at, c.churned_at, now, "edit")?;
+    Ok(change.is_some())
 }
 
 /// How many rows of each kind refer to the customer (for `customer remove`).

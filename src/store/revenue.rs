@@ -115,7 +115,9 @@ pub fn record_plan(conn: &Connection, cid: i64, at: i64, plan: &str, source: Sou
 }
 
 /// Records a churn (`churned`) or a return at `at`; `source` is one of
-/// `import`, `record`, `undo`, `edit`.
+/// `import`, `record`, `undo`, `edit`, `sync`. The same change recorded again
+/// (a churn re-recorded in the second of its undo) moves to the end of the
+/// order, so the latest recorded wins at equal times (docs/revenue.md).
 pub fn record_status(
     conn: &Connection,
     cid: i64,
@@ -123,11 +125,80 @@ pub fn record_status(
     churned: bool,
     source: &str,
 ) -> rusqlite::Result<()> {
-    conn.prepare_cached(
-        "INSERT OR IGNORE INTO status_changes (cid, at, churned, source) VALUES (?1, ?2, ?3, ?4)",
-    )?
-    .execute(params![cid, at, churned, source])?;
+    conn.prepare_cached("DELETE FROM status_changes WHERE cid = ?1 AND at = ?2 AND churned = ?3")?
+        .execute(params![cid, at, churned])?;
+    conn.prepare_cached("INSERT INTO status_changes (cid, at, churned, source) VALUES (?1, ?2, ?3, ?4)")?
+        .execute(params![cid, at, churned, source])?;
     Ok(())
+}
+
+/// The customer's latest return (by time, then recording order), if any.
+pub fn latest_return(conn: &Connection, cid: i64) -> rusqlite::Result<Option<i64>> {
+    conn.prepare_cached("SELECT max(at) FROM status_changes WHERE cid = ?1 AND churned = 0")?
+        .query_row([cid], |r| r.get(0))
+}
+
+/// Sets the customer's churn from `was` to `to` (docs/revenue.md): a new
+/// churn is added; a churn date changed moves the latest churn (a
+/// correction, not a second churn); none clears it with a return at `now`.
+/// A churn dated before the latest return is refused: the history would
+/// have it end before it began.
+pub fn set_churn(
+    conn: &Connection,
+    cid: i64,
+    was: Option<i64>,
+    to: Option<i64>,
+    now: i64,
+    source: &str,
+) -> Result<()> {
+    match (was, to) {
+        (was, Some(t)) if was != Some(t) => {
+            if let Some(r) = latest_return(conn, cid)?.filter(|r| t < *r) {
+                anyhow::bail!(
+                    "the churn date {} is before the customer's return on {}; \
+                     `csf churn undo ID --erase` corrects the history instead",
+                    crate::time::iso_date(t),
+                    crate::time::iso_date(r)
+                );
+            }
+            if let Some(a) = was {
+                conn.prepare_cached("DELETE FROM status_changes WHERE cid = ?1 AND at = ?2 AND churned = 1")?
+                    .execute(params![cid, a])?;
+                conn.prepare_cached(
+                    "UPDATE churn_records SET churned_at = ?3 WHERE cid = ?1 AND churned_at = ?2",
+                )?
+                .execute(params![cid, a, t])?;
+            }
+            record_status(conn, cid, t, true, source)?;
+        }
+        (Some(_), None) => record_status(conn, cid, now, false, source)?,
+        _ => {}
+    }
+    Ok(())
+}
+
+/// Erases the customer's latest churn as if it never happened: its status
+/// change, any return after it, and its churn record. Returns the churn's
+/// time (None: no churn in the history).
+pub fn erase_latest_churn(conn: &Connection, cid: i64, now: i64) -> Result<Option<i64>> {
+    let latest: Option<(i64, i64)> = conn
+        .prepare_cached(
+            "SELECT seq, at FROM status_changes WHERE cid = ?1 AND churned = 1 ORDER BY at DESC, seq DESC LIMIT 1",
+        )?
+        .query_row([cid], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    let Some((seq, at)) = latest else { return Ok(None) };
+    conn.prepare_cached(
+        "DELETE FROM status_changes WHERE cid = ?1 AND (seq = ?2 OR (churned = 0 AND (at > ?3 OR (at = ?3 AND seq > ?2))))",
+    )?
+    .execute(params![cid, seq, at])?;
+    conn.prepare_cached(
+        "DELETE FROM churn_records WHERE id = (SELECT id FROM churn_records WHERE cid = ?1
+           ORDER BY churned_at DESC, id DESC LIMIT 1) AND churned_at = ?2",
+    )?
+    .execute(params![cid, at])?;
+    refresh_churned_at(conn, cid, now)?;
+    Ok(Some(at))
 }
 
 /// Whether the customer's current churn was recorded with `csf churn record`

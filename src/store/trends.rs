@@ -22,8 +22,8 @@ pub struct BandsAt {
     pub scored: i64,
 }
 
-/// Every customer active at `at` (signed up on or before it, not churned by
-/// it) with a snapshot dated in the period (`from`'s day to `at`'s day),
+/// Every customer active at `at` (signed up on or before it, not churned
+/// then by the status history) with a snapshot dated in the period (`from`'s day to `at`'s day),
 /// counted by the band of their latest such snapshot (docs/reports.md: "from the
 /// last snapshot in each period"). `None` when no one was scored in it: an
 /// older snapshot is not carried into a period that has none.
@@ -36,7 +36,9 @@ pub fn bands_at(conn: &Connection, from: i64, at: i64) -> Result<Option<BandsAt>
            (SELECT x.score FROM health_snapshots x WHERE x.cid = c.cid AND x.day <= ?1 AND x.day >= ?3
              ORDER BY x.day DESC LIMIT 1)
          FROM customers c
-         WHERE (c.signed_up_at IS NULL OR c.signed_up_at <= ?2) AND (c.churned_at IS NULL OR c.churned_at > ?2)",
+         WHERE (c.signed_up_at IS NULL OR c.signed_up_at <= ?2)
+           AND COALESCE((SELECT s.churned FROM status_changes s WHERE s.cid = c.cid AND s.at <= ?2
+                         ORDER BY s.at DESC, s.seq DESC LIMIT 1), 0) = 0",
     )?;
     let mut rows = st.query(params![iso_date(at), at, iso_date(from)])?;
     let mut b = BandsAt::default();

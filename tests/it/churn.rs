@@ -276,10 +276,14 @@ fn record_reasons_and_undo() {
     w.run(&["churn", "record", "gamma", "--reason", "bored"]).fails(2);
     assert_eq!(w.dump(), before2);
     assert_ne!(before, before2);
-    // undo reactivates and drops the survey
-    w.run(&["churn", "undo", "acme"]).ok();
+    // undo reactivates and keeps the churn (with its survey) in the history
+    let r = w.run(&["churn", "undo", "acme"]).ok();
+    assert_eq!(
+        r.stderr,
+        "acme is active again from 2026-11-20; the churn on 2026-11-20 stays in the history (--erase removes it)\n"
+    );
     assert_eq!(w.count("SELECT count(*) FROM customers WHERE id = 'acme' AND churned_at IS NULL"), 1);
-    assert_eq!(w.count("SELECT count(*) FROM churn_records"), 1);
+    assert_eq!(w.count("SELECT count(*) FROM churn_records"), 2);
     let r = w.run(&["churn", "undo", "acme"]).fails(1);
     assert_eq!(r.stderr, "error: customer \"acme\" is not churned; nothing to undo\n");
     // churned customers are not scored

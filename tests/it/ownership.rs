@@ -32,7 +32,8 @@ fn a_missing_database_is_refused_by_commands_that_do_not_create_one() {
     // The five that create one.
     w.run(&["init"]).ok();
     assert!(w.db.exists());
-    // ticket open fails on an unknown customer, but only after creating the file.
+    // ticket open fails on an unknown customer after creating the file, and
+    // removes it again (tests/it/stray_file.rs).
     let no_acme = "error: no customer with id or email \"acme\"; `csf customer list` shows the customers\n";
     for (db, args, code, stderr) in [
         ("a.db", &["-q", "customer", "add", "acme"][..], 0, ""),
@@ -43,6 +44,10 @@ fn a_missing_database_is_refused_by_commands_that_do_not_create_one() {
         let p = w.path(db);
         let r = w.run(&[&["--db", p.to_str().unwrap()][..], args].concat());
         assert_eq!((r.code, r.stderr.as_str()), (code, stderr), "{args:?}");
+        if code != 0 {
+            assert!(!p.exists(), "{args:?} failed and left {db} behind");
+            continue;
+        }
         assert!(p.exists(), "{args:?} did not create {db}");
         let tables = rusqlite::Connection::open(&p)
             .unwrap()

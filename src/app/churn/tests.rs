@@ -94,29 +94,49 @@ fn the_churned_win_back_steps_are_the_sequence_s_for_churned_customers() {
     assert!(churned_seen > 0 && quiet_seen > 0, "{churned_seen} churned, {quiet_seen} quiet");
 }
 
-/// The one-pass month counts equal the set-based formula they replaced
-/// (kept here as the reference), for every month of two years, a window
-/// that straddles `now`, and each plan.
+/// The one-pass month counts equal the set-based formula of the status
+/// history (the rule of docs/revenue.md, kept here in SQL as the
+/// reference), for every month of two years, a window that straddles
+/// `now`, and each plan.
 #[test]
 fn month_counts_in_one_pass_equal_the_sql_formula() {
     let (conn, _, now) = example();
     let reference = |start: i64, end: i64, now: i64, plan: Option<&str>| -> cs::MonthCounts {
+        let churned_at = |t: &str| {
+            format!(
+                "COALESCE((SELECT s.churned FROM status_changes s WHERE s.cid = c.cid AND s.at <= {t} AND s.at <= ?3
+                           ORDER BY s.at DESC, s.seq DESC LIMIT 1), 0)"
+            )
+        };
+        let before = |t: &str| {
+            format!(
+                "COALESCE((SELECT m.mrr_cents FROM mrr_changes m WHERE m.cid = c.cid AND m.effective_at < {t} AND m.effective_at <= ?3
+                           ORDER BY m.effective_at DESC LIMIT 1), 0)"
+            )
+        };
+        let last_churn = "(SELECT max(s.at) FROM status_changes s WHERE s.cid = c.cid AND s.churned = 1
+                             AND s.at >= ?1 AND s.at < min(?2, ?3 + 1))";
         conn.query_row(
-            "WITH f AS (
-               SELECT (signed_up_at IS NULL OR signed_up_at < ?1) AND (churned_at IS NULL OR churned_at >= ?1 OR churned_at > ?3) AS active,
-                      churned_at >= ?1 AND churned_at < ?2 AND churned_at <= ?3 AS churned_in,
+            &format!(
+                "WITH f AS (
+               SELECT (signed_up_at IS NULL OR signed_up_at < ?1) AND NOT {start_churned} AS active,
+                      {end_churned} AND {last_churn} IS NOT NULL AS churned_in,
                       signed_up_at >= ?1 AND signed_up_at < ?2 AS signed_in,
-                      COALESCE((SELECT m.mrr_cents FROM mrr_changes m WHERE m.cid = c.cid AND m.effective_at < ?1
-                                ORDER BY m.effective_at DESC LIMIT 1), 0) AS mrr,
-                      COALESCE((SELECT m.mrr_cents FROM mrr_changes m WHERE m.cid = c.cid AND m.effective_at < c.churned_at
-                                ORDER BY m.effective_at DESC LIMIT 1), 0) AS mrr_lost
+                      {mrr} AS mrr,
+                      {lost} AS mrr_lost
                FROM customers c WHERE (signed_up_at IS NULL OR signed_up_at <= ?3)
                  AND (?4 IS NULL OR COALESCE(c.plan, '(none)') = ?4))
              SELECT COALESCE(SUM(active), 0), COALESCE(SUM(active AND churned_in), 0),
                     COALESCE(SUM(signed_in AND churned_in), 0),
                     CAST(TOTAL(CASE WHEN active THEN mrr END) AS INTEGER),
-                    CAST(TOTAL(CASE WHEN active AND churned_in THEN mrr_lost END) AS INTEGER)
+                    CAST(TOTAL(CASE WHEN active AND churned_in THEN
+                      CASE WHEN mrr_lost > 0 THEN mrr_lost ELSE mrr END END) AS INTEGER)
              FROM f",
+                start_churned = churned_at("?1 - 1"),
+                end_churned = churned_at("min(?2, ?3 + 1) - 1"),
+                mrr = before("?1"),
+                lost = before(last_churn),
+            ),
             rusqlite::params![start, end, now, plan],
             |r| {
                 Ok(cs::MonthCounts {
