@@ -8,6 +8,7 @@ use anyhow::Result;
 use rusqlite::Connection;
 
 use crate::app::churn::month_windows;
+use crate::domain::revenue::plans::movements_by_plan;
 use crate::domain::revenue::{movements, History, Movements};
 use crate::store::revenue as store;
 
@@ -22,10 +23,22 @@ pub struct MonthRevenue {
 }
 
 /// The movements of the `months` calendar months ending with the current
-/// one (up to now), oldest first; with `by_plan`, one row per plan per month
-/// by each customer's current plan.
+/// one (up to now), oldest first; with `by_plan`, one row per plan per month,
+/// each customer's MRR attributed to the plan it was on at the time.
 pub fn by_month(conn: &Connection, now: i64, months: u32, by_plan: bool) -> Result<Vec<MonthRevenue>> {
     let all = store::histories(conn)?;
+    if by_plan {
+        let plans: Vec<String> = crate::store::churn::plans(conn)?;
+        let mut out = Vec::new();
+        for (month, start, end) in month_windows(now, months) {
+            let by = movements_by_plan(all.iter().map(|(_, p, h)| (h, p.as_deref())), start, end.min(now + 1));
+            for plan in &plans {
+                let movements = by.get(plan).copied().unwrap_or_default();
+                out.push(MonthRevenue { month: month.clone(), plan: Some(plan.clone()), movements });
+            }
+        }
+        return Ok(out);
+    }
     let mut groups: BTreeMap<Option<String>, Vec<&History>> = BTreeMap::new();
     for (_, plan, h) in &all {
         let key = by_plan.then(|| plan.clone().unwrap_or_else(|| "(none)".into()));

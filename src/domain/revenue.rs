@@ -14,6 +14,8 @@ pub struct History {
     pub status: Vec<(i64, bool)>,
     /// Signup time, if known: no MRR is counted before it.
     pub signed_up_at: Option<i64>,
+    /// (effective at, plan): the plan from that moment on (empty: the current plan throughout).
+    pub plans: Vec<(i64, Option<String>)>,
 }
 
 impl History {
@@ -117,6 +119,9 @@ pub struct Movements {
     pub mrr_end: Cents,
     pub customers_start: i64,
     pub customers_end: i64,
+    /// By plan only: MRR that came from another plan (a change of plan) and went to one.
+    pub moved_in: Cents,
+    pub moved_out: Cents,
 }
 
 impl Movements {
@@ -179,6 +184,8 @@ pub fn movements<'a>(histories: impl IntoIterator<Item = &'a History>, start: i6
     m
 }
 
+pub mod plans;
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -193,6 +200,7 @@ mod tests {
             changes: changes.iter().map(|&(t, c)| (t, Cents(c))).collect(),
             status: status.to_vec(),
             signed_up_at: None,
+            ..History::default()
         }
     }
 
@@ -223,6 +231,7 @@ mod tests {
                 mrr_end: Cents(10_000 + 8_000 + 15_000 + 9_900 + 2_900),
                 customers_start: 4,
                 customers_end: 5,
+                ..Movements::default()
             }
         );
         assert!(m.balances());
@@ -237,6 +246,7 @@ mod tests {
             changes: vec![(100, Cents(1_000)), (200, Cents(3_000))],
             status: vec![(300, true), (400, false)],
             signed_up_at: Some(100),
+            ..History::default()
         };
         assert_eq!(
             [99, 100, 199, 200, 299, 300, 399, 400].map(|t| x.mrr_at(t)),

@@ -53,6 +53,9 @@ impl Writer<'_> {
             if let Some(m) = mrr {
                 revenue::record_first_mrr(self.tx, cid, signed.unwrap_or(now), m)?;
             }
+            if !plan.is_empty() {
+                revenue::note_plan(self.tx, cid, signed.unwrap_or(now), Some(plan), revenue::Source::Signup)?;
+            }
             if let Some(t) = churned {
                 revenue::record_status(self.tx, cid, t, true, "import")?;
             }
@@ -125,6 +128,14 @@ impl Writer<'_> {
             ])?;
         if let Some(m) = mrr_change {
             revenue::record_mrr(self.tx, cid, mrr_from, m, revenue::Source::Import)?;
+        }
+        if new_plan != old.plan {
+            if old.plan.is_some() && revenue::plan_at(self.tx, cid, i64::MAX)?.is_none() {
+                // A plan from before plan history: it held until this change.
+                let since = old.signed_up_at.unwrap_or(0);
+                revenue::note_plan(self.tx, cid, since, old.plan.as_deref(), revenue::Source::Signup)?;
+            }
+            revenue::note_plan(self.tx, cid, mrr_from, new_plan.as_deref(), revenue::Source::Import)?;
         }
         revenue::set_churn(self.tx, cid, old.churned_at, new_churned, now, "import").map_err(|e| {
             problem(line, "churned_at", self.get(rec, 6, line).unwrap_or(""), format!("{e:#}"))

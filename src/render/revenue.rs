@@ -29,6 +29,8 @@ pub fn rows(all: &[MonthRevenue], by_plan: bool) -> Rows {
         "grr",
         "customers_start",
         "customers_end",
+        "moved_in",
+        "moved_out",
     ]);
     for r in all {
         let m = &r.movements;
@@ -46,12 +48,14 @@ pub fn rows(all: &[MonthRevenue], by_plan: bool) -> Rows {
             pct(m.grr()),
             Value::Int(m.customers_start).into(),
             Value::Int(m.customers_end).into(),
+            if by_plan { Value::Money(m.moved_in) } else { Value::Null }.into(),
+            if by_plan { Value::Money(m.moved_out) } else { Value::Null }.into(),
         ]);
     }
     if by_plan {
         rows.hide(&["customers_start"])
     } else {
-        rows.hide(&["plan", "customers_start"])
+        rows.hide(&["plan", "customers_start", "moved_in", "moved_out"])
     }
 }
 

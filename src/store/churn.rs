@@ -244,7 +244,11 @@ pub fn winback_starts(conn: &Connection, now: i64, churned_only: bool) -> Result
 
 /// Every plan customers are on ("(none)" for those without one), sorted.
 pub fn plans(conn: &Connection) -> Result<Vec<String>> {
-    let mut st = conn.prepare_cached("SELECT DISTINCT COALESCE(plan, '(none)') FROM customers ORDER BY 1")?;
+    // Today's plans and those of the plan history (a plan customers left still has past months).
+    let mut st = conn.prepare_cached(
+        "SELECT COALESCE(plan, '(none)') FROM customers
+         UNION SELECT COALESCE(plan, '(none)') FROM plan_changes ORDER BY 1",
+    )?;
     let rows = st.query_map([], |r| r.get(0))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
@@ -304,12 +308,14 @@ pub fn month_counts_many(
     let mut out = vec![MonthCounts::default(); periods.len()];
     for (_, p, mut h) in crate::store::revenue::histories(conn)? {
         h.forget_after(now);
-        if h.signed_up_at.is_some_and(|s| s > now)
-            || plan.is_some_and(|want| p.as_deref().unwrap_or("(none)") != want)
-        {
+        if h.signed_up_at.is_some_and(|s| s > now) {
             continue;
         }
         for (m, &(start, end)) in out.iter_mut().zip(periods) {
+            // With a plan: the customer counts in the plan it was on at the period's start.
+            if plan.is_some_and(|want| h.plan_at(start - 1, p.as_deref()).unwrap_or("(none)") != want) {
+                continue;
+            }
             let part = h.churn_in(start, end.min(now + 1));
             if part.active {
                 m.active += 1;

@@ -205,6 +205,9 @@ pub fn insert(conn: &Connection, c: &NewCustomer, now: i64) -> Result<i64> {
     ])?;
     let cid = conn.last_insert_rowid();
     // The history starts at signup (docs/revenue.md).
+    if c.plan.is_some() {
+        revenue::note_plan(conn, cid, c.signed_up_at.unwrap_or(now), c.plan.as_deref(), revenue::Source::Signup)?;
+    }
     if let Some(m) = c.mrr_cents {
         revenue::record_first_mrr(conn, cid, c.signed_up_at.unwrap_or(now), m)?;
     }
@@ -244,6 +247,14 @@ pub fn update(conn: &Connection, c: &Customer, now: i64, mrr_effective: i64) -> 
     let change = c.mrr_cents.filter(|m| Some(*m) != recorded);
     if let Some(m) = change {
         revenue::record_mrr(conn, c.cid, mrr_effective, m, revenue::Source::Edit)?;
+    }
+    // A plan change is history too, from the same moment as an MRR change (`--effective`).
+    if c.plan != old.plan {
+        if old.plan.is_some() && revenue::plan_at(conn, c.cid, i64::MAX)?.is_none() {
+            // A plan from before plan history: it held until now.
+            revenue::note_plan(conn, c.cid, c.signed_up_at.unwrap_or(0), old.plan.as_deref(), revenue::Source::Signup)?;
+        }
+        revenue::note_plan(conn, c.cid, mrr_effective, c.plan.as_deref(), revenue::Source::Edit)?;
     }
     revenue::set_churn(conn, c.cid, old.churned_at, c.churned_at, now, "edit")?;
     Ok(change.is_some())

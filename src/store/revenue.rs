@@ -97,6 +97,17 @@ pub fn plan_at(conn: &Connection, cid: i64, at: i64) -> rusqlite::Result<Option<
         .flatten())
 }
 
+/// Keeps a plan in the history from `at` on (a change at the same moment
+/// replaces it); `customers.plan` is the caller's (imports and edits set it).
+pub fn note_plan(conn: &Connection, cid: i64, at: i64, plan: Option<&str>, source: Source) -> rusqlite::Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO plan_changes (cid, effective_at, plan, source) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT (cid, effective_at) DO UPDATE SET plan = excluded.plan, source = excluded.source",
+    )?
+    .execute(params![cid, at, plan, source.name()])?;
+    Ok(())
+}
+
 /// Records that the customer is on `plan` from `at` on (a change at the
 /// same moment replaces it), and keeps `customers.plan` the latest plan.
 pub fn record_plan(conn: &Connection, cid: i64, at: i64, plan: &str, source: Source) -> rusqlite::Result<()> {
@@ -281,6 +292,14 @@ pub fn histories(conn: &Connection) -> Result<Vec<(i64, Option<String>, History)
     while let Some(r) = rows.next()? {
         if let Some(&i) = at.get(&r.get(0)?) {
             out[i].2.changes.push((r.get(1)?, r.get(2)?));
+        }
+    }
+    let mut st = conn
+        .prepare_cached("SELECT cid, effective_at, plan FROM plan_changes ORDER BY cid, effective_at")?;
+    let mut rows = st.query([])?;
+    while let Some(r) = rows.next()? {
+        if let Some(&i) = at.get(&r.get(0)?) {
+            out[i].2.plans.push((r.get(1)?, r.get(2)?));
         }
     }
     let mut st = conn.prepare_cached("SELECT cid, at, churned FROM status_changes ORDER BY cid, at, seq")?;
