@@ -1,7 +1,7 @@
 //! What csf knows of churn: the warning signs as of `now`, the win-back
 //! steps due, churn per month and why customers left (docs/churn.md).
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 
 use anyhow::Result;
 use chrono::{Datelike, NaiveDate};
@@ -62,11 +62,13 @@ pub fn risk_facts_and_windows(
     conn: &Connection,
     now: i64,
     feats: &Features,
-) -> Result<(Vec<AtRisk>, Vec<Window>, HashSet<i64>)> {
+) -> Result<(Vec<AtRisk>, Vec<Window>, Vec<i64>)> {
     let mut fold = WindowFold::new(feats, now);
     let mut facts = cs::risk_facts_beside_health(conn, now, &mut fold)?;
     // Activity of the last 14 days below the 14 before (an expand guard).
-    let declining = facts.iter().filter(|a| a.facts.recent < a.facts.prior).map(|a| a.cid).collect();
+    let mut declining: Vec<i64> =
+        facts.iter().filter(|a| a.facts.recent < a.facts.prior).map(|a| a.cid).collect();
+    declining.sort_unstable();
     facts.retain(|a| !churn::risks(&a.facts).is_empty());
     Ok((facts, fold.finish(), declining))
 }

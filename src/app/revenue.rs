@@ -31,7 +31,8 @@ pub fn by_month(conn: &Connection, now: i64, months: u32, by_plan: bool) -> Resu
         let plans: Vec<String> = crate::store::churn::plans(conn)?;
         let mut out = Vec::new();
         for (month, start, end) in month_windows(now, months) {
-            let by = movements_by_plan(all.iter().map(|(_, p, h)| (h, p.as_deref())), start, end.min(now + 1));
+            let by =
+                movements_by_plan(all.iter().map(|(_, p, h)| (h, p.as_deref())), start, end.min(now + 1));
             for plan in &plans {
                 let movements = by.get(plan).copied().unwrap_or_default();
                 out.push(MonthRevenue { month: month.clone(), plan: Some(plan.clone()), movements });

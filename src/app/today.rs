@@ -196,7 +196,7 @@ pub fn morning(conn: &Connection, settings: &Settings, now: i64) -> Result<Morni
     })
 }
 
-type SideReads = (Vec<AtRisk>, Vec<Window>, std::collections::HashSet<i64>);
+type SideReads = (Vec<AtRisk>, Vec<Window>, Vec<i64>);
 
 fn morning_with(
     conn: &Connection,
@@ -258,7 +258,13 @@ fn morning_with(
             facts[i].unhappy_90d = true;
         }
     }
-    let week_ago = hstore::scores_on_latest_day_before(conn, &(time::Day::of(now) - 7).iso())?;
+    // The score a week ago, by person (one byte each: 0–100, 255 for none).
+    let mut week_ago = vec![u8::MAX; people.len()];
+    for (cid, score) in hstore::scores_on_latest_day_before(conn, &(time::Day::of(now) - 7).iso())? {
+        if let Some(&i) = by_cid.get(&cid) {
+            week_ago[i] = score.clamp(0, 100) as u8;
+        }
+    }
     let tickets = ticket_actions(conn, settings, now, &people, &by_id)?;
     let hidden = skips::active(conn, now)?;
 
@@ -279,8 +285,9 @@ fn morning_with(
         if let Some(&i) = by_cid.get(&r.cid) {
             let f = &mut facts[i];
             f.score = Some(r.score);
-            f.change_7d = week_ago.get(&r.cid).map(|before| r.score - before);
-            f.declining = declining.contains(&r.cid);
+            f.change_7d =
+                Some(week_ago[i]).filter(|b| *b != u8::MAX).map(|before| r.score - i64::from(before));
+            f.declining = declining.binary_search(&r.cid).is_ok();
             f.last_active = r.facts.last_event;
             f.active_blocks = r.facts.active_blocks.iter().filter(|b| **b).count();
         }

@@ -82,6 +82,27 @@ impl Part {
     }
 }
 
+/// A set of sign parts in one byte (a morning holds one per customer).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PartSet(u8);
+
+impl PartSet {
+    pub fn insert(&mut self, p: Part) {
+        self.0 |= 1 << Part::ALL.iter().position(|x| *x == p).unwrap_or(0);
+    }
+
+    /// The parts, in [`Part::ALL`] order.
+    pub fn to_vec(self) -> Vec<Part> {
+        Part::ALL.iter().enumerate().filter(|(i, _)| self.0 & (1 << i) != 0).map(|(_, p)| *p).collect()
+    }
+}
+
+impl Extend<Part> for PartSet {
+    fn extend<I: IntoIterator<Item = Part>>(&mut self, iter: I) {
+        iter.into_iter().for_each(|p| self.insert(p));
+    }
+}
+
 /// The parts of the warning signs that `f` shows, in [`Part::ALL`] order.
 /// Each part implies its sign: `risks(f)` has the sign exactly when one of
 /// its parts is here.

@@ -206,7 +206,13 @@ pub fn insert(conn: &Connection, c: &NewCustomer, now: i64) -> Result<i64> {
     let cid = conn.last_insert_rowid();
     // The history starts at signup (docs/revenue.md).
     if c.plan.is_some() {
-        revenue::note_plan(conn, cid, c.signed_up_at.unwrap_or(now), c.plan.as_deref(), revenue::Source::Signup)?;
+        revenue::note_plan(
+            conn,
+            cid,
+            c.signed_up_at.unwrap_or(now),
+            c.plan.as_deref(),
+            revenue::Source::Signup,
+        )?;
     }
     if let Some(m) = c.mrr_cents {
         revenue::record_first_mrr(conn, cid, c.signed_up_at.unwrap_or(now), m)?;
@@ -252,7 +258,13 @@ pub fn update(conn: &Connection, c: &Customer, now: i64, mrr_effective: i64) -> 
     if c.plan != old.plan {
         if old.plan.is_some() && revenue::plan_at(conn, c.cid, i64::MAX)?.is_none() {
             // A plan from before plan history: it held until now.
-            revenue::note_plan(conn, c.cid, c.signed_up_at.unwrap_or(0), old.plan.as_deref(), revenue::Source::Signup)?;
+            revenue::note_plan(
+                conn,
+                c.cid,
+                c.signed_up_at.unwrap_or(0),
+                old.plan.as_deref(),
+                revenue::Source::Signup,
+            )?;
         }
         revenue::note_plan(conn, c.cid, mrr_effective, c.plan.as_deref(), revenue::Source::Edit)?;
     }

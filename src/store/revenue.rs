@@ -99,7 +99,13 @@ pub fn plan_at(conn: &Connection, cid: i64, at: i64) -> rusqlite::Result<Option<
 
 /// Keeps a plan in the history from `at` on (a change at the same moment
 /// replaces it); `customers.plan` is the caller's (imports and edits set it).
-pub fn note_plan(conn: &Connection, cid: i64, at: i64, plan: Option<&str>, source: Source) -> rusqlite::Result<()> {
+pub fn note_plan(
+    conn: &Connection,
+    cid: i64,
+    at: i64,
+    plan: Option<&str>,
+    source: Source,
+) -> rusqlite::Result<()> {
     conn.prepare_cached(
         "INSERT INTO plan_changes (cid, effective_at, plan, source) VALUES (?1, ?2, ?3, ?4)
          ON CONFLICT (cid, effective_at) DO UPDATE SET plan = excluded.plan, source = excluded.source",
@@ -294,8 +300,8 @@ pub fn histories(conn: &Connection) -> Result<Vec<(i64, Option<String>, History)
             out[i].2.changes.push((r.get(1)?, r.get(2)?));
         }
     }
-    let mut st = conn
-        .prepare_cached("SELECT cid, effective_at, plan FROM plan_changes ORDER BY cid, effective_at")?;
+    let mut st =
+        conn.prepare_cached("SELECT cid, effective_at, plan FROM plan_changes ORDER BY cid, effective_at")?;
     let mut rows = st.query([])?;
     while let Some(r) = rows.next()? {
         if let Some(&i) = at.get(&r.get(0)?) {

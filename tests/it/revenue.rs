@@ -265,14 +265,18 @@ fn an_upgrade_moves_mrr_from_pro_to_team_and_the_plans_add_up() {
         "id,plan,mrr,signed_up_at\nup,pro,49,2026-06-01\nstay,pro,49,2026-06-01\nsmall,starter,19,2026-06-01\n",
     );
     w.run(&["-q", "import", "customers", "c.csv"]).ok();
-    let r = w.run(&["customer", "edit", "up", "--plan", "team", "--mrr", "99", "--effective", "2026-10-15"]).ok();
+    let r =
+        w.run(&["customer", "edit", "up", "--plan", "team", "--mrr", "99", "--effective", "2026-10-15"]).ok();
     assert!(r.stderr.contains("2026-10-15"), "{}", r.stderr);
     let j = w.run(&["report", "revenue", "--by", "plan", "--months", "6", "-f", "json"]).ok().json();
     let row = |month: &str, plan: &str| {
         j.as_array().unwrap().iter().find(|r| r["month"] == month && r["plan"] == plan).cloned().unwrap()
     };
     let (pro, team) = (row("2026-10", "pro"), row("2026-10", "team"));
-    assert_eq!((pro["mrr_start"].as_f64(), pro["moved_out"].as_f64(), pro["mrr_end"].as_f64()), (Some(98.0), Some(49.0), Some(49.0)));
+    assert_eq!(
+        (pro["mrr_start"].as_f64(), pro["moved_out"].as_f64(), pro["mrr_end"].as_f64()),
+        (Some(98.0), Some(49.0), Some(49.0))
+    );
     assert_eq!((team["mrr_start"].as_f64(), team["moved_in"].as_f64()), (Some(0.0), Some(49.0)));
     assert_eq!((team["expansion"].as_f64(), team["mrr_end"].as_f64()), (Some(50.0), Some(99.0)));
     // September: everything still on pro; November: team holds the customer from the start.
@@ -282,7 +286,8 @@ fn an_upgrade_moves_mrr_from_pro_to_team_and_the_plans_add_up() {
     let whole = w.run(&["report", "revenue", "--months", "6", "-f", "json"]).ok().json();
     for m in whole.as_array().unwrap() {
         let month = m["month"].as_str().unwrap();
-        let plans: Vec<&serde_json::Value> = j.as_array().unwrap().iter().filter(|r| r["month"] == month).collect();
+        let plans: Vec<&serde_json::Value> =
+            j.as_array().unwrap().iter().filter(|r| r["month"] == month).collect();
         for key in ["mrr_start", "new", "expansion", "contraction", "churned", "reactivation", "mrr_end"] {
             let sum: f64 = plans.iter().map(|r| r[key].as_f64().unwrap()).sum();
             assert!((sum - m[key].as_f64().unwrap()).abs() < 1e-9, "{month} {key}");
@@ -290,7 +295,9 @@ fn an_upgrade_moves_mrr_from_pro_to_team_and_the_plans_add_up() {
         for r in &plans {
             let f = |k: &str| r[k].as_f64().unwrap();
             let end = f("mrr_start") + f("new") + f("expansion") - f("contraction") - f("churned")
-                + f("reactivation") + f("moved_in") - f("moved_out");
+                + f("reactivation")
+                + f("moved_in")
+                - f("moved_out");
             assert!((end - f("mrr_end")).abs() < 1e-9, "{month} {}: {r}", r["plan"]);
         }
     }

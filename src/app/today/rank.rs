@@ -11,7 +11,7 @@ use crate::store::evidence::Stored;
 /// A rescue's risk with the predictor it comes from: the highest stored
 /// risk among the customer's band and the parts of its current signs.
 fn risk_of(f: &Facts, e: &Stored) -> Option<(f64, Predictor)> {
-    e.evidence.risk_of(f.score.map(Band::of).filter(|_| !f.new), &f.parts)
+    e.evidence.risk_of(f.score.map(Band::of).filter(|_| !f.new), &f.parts.to_vec())
 }
 
 /// The rank of a customer's judgement: a rescue by expected loss when there is evidence.

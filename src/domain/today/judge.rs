@@ -48,24 +48,41 @@ pub struct Sign {
 
 /// What a done rescue was about: the band it was in (at-risk or worse) and
 /// its signs. It stays done until something new appears (docs/today.md).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Basis {
     pub band: Option<Band>,
-    pub signs: Vec<crate::domain::churn::Signal>,
+    /// The signs, a bit each in `Signal::ALL` order (a morning holds one basis per customer).
+    signs: u8,
 }
 
 impl Basis {
     /// The basis of a rescue judged on `f`.
     pub fn of(f: &Facts) -> Basis {
-        Basis {
-            band: f.score.map(Band::of).filter(|b| *b <= Band::AtRisk && !f.new),
-            signs: f.signs.iter().map(|s| s.signal).collect(),
-        }
+        let mut b = Basis { band: f.score.map(Band::of).filter(|b| *b <= Band::AtRisk && !f.new), signs: 0 };
+        f.signs.iter().for_each(|s| b.add(s.signal));
+        b
+    }
+
+    fn bit(s: crate::domain::churn::Signal) -> u8 {
+        1 << crate::domain::churn::Signal::ALL.iter().position(|x| *x == s).unwrap_or(0)
+    }
+
+    fn add(&mut self, s: crate::domain::churn::Signal) {
+        self.signs |= Self::bit(s);
+    }
+
+    /// Whether the basis had the sign.
+    pub fn has(&self, s: crate::domain::churn::Signal) -> bool {
+        self.signs & Self::bit(s) != 0
+    }
+
+    fn signals(&self) -> Vec<crate::domain::churn::Signal> {
+        crate::domain::churn::Signal::ALL.into_iter().filter(|s| self.has(*s)).collect()
     }
 
     /// "band=critical;signs=usage-drop,payment-failure", as stored with the touch.
     pub fn text(&self) -> String {
-        let signs: Vec<&str> = self.signs.iter().map(|s| s.name()).collect();
+        let signs: Vec<&str> = self.signals().iter().map(|s| s.name()).collect();
         format!("band={};signs={}", self.band.map_or("-", Band::name), signs.join(","))
     }
 
@@ -74,12 +91,10 @@ impl Basis {
         for part in s.split(';') {
             match part.split_once('=') {
                 Some(("band", v)) => b.band = Band::parse(v),
-                Some(("signs", v)) => {
-                    b.signs = v
-                        .split(',')
-                        .filter_map(|n| crate::domain::churn::Signal::ALL.into_iter().find(|s| s.name() == n))
-                        .collect()
-                }
+                Some(("signs", v)) => v
+                    .split(',')
+                    .filter_map(|n| crate::domain::churn::Signal::ALL.into_iter().find(|s| s.name() == n))
+                    .for_each(|s| b.add(s)),
                 _ => {}
             }
         }
@@ -95,7 +110,7 @@ pub struct Facts {
     pub score: Option<i64>,
     pub signs: Vec<Sign>,
     /// The parts of the current signs (docs/health.md#evidence), for the risk.
-    pub parts: Vec<crate::domain::evidence::Part>,
+    pub parts: crate::domain::evidence::PartSet,
     pub churned_at: Option<i64>,
     pub signed_up_at: Option<i64>,
     /// The latest usage event at or before now.
@@ -238,7 +253,7 @@ pub fn held(f: &Facts, now: i64) -> bool {
     }
     let Some(then) = &f.rescue_basis else { return false };
     let now_basis = Basis::of(f);
-    let new_sign = now_basis.signs.iter().any(|s| !then.signs.contains(s));
+    let new_sign = now_basis.signals().iter().any(|s| !then.has(*s));
     let worse_band = match (now_basis.band, then.band) {
         (Some(b), Some(t)) => b < t,
         (Some(_), None) => true,
