@@ -330,7 +330,7 @@ fn a_done_rescue_holds_until_something_new_or_30_days() {
     let done = Facts {
         last_touch: days_ago(8),
         last_rescue: days_ago(8),
-        rescue_basis: Some(basis.clone()),
+        rescue_basis: Some(basis),
         ..risky.clone()
     };
     assert_eq!(judge::decide(&done, NOW), None);
