@@ -26,6 +26,7 @@ CREATE TABLE evidence (
 -- Failed and late invoices by date: the few rows `csf today`'s expand guard
 -- looks for ("no failed or late payment in 90 days") without a table scan.
 CREATE INDEX billing_unpaid ON billing_records (date) WHERE status IN ('failed', 'late');
+CREATE INDEX tickets_low_csat ON tickets (csat_at) WHERE csat <= 2;
 
 -- What a done rescue was about (its band and signs), so that it stays done
 -- until something new appears (docs/today.md).
