@@ -6,10 +6,9 @@
 use crate::domain::churn::{RiskFacts, Signal};
 use crate::domain::health::Band;
 
-/// The pseudo-count that pulls a small group's churn rate toward the base rate.
+/// Pulls a small group's churn rate toward the base rate.
 pub const PSEUDO_COUNT: f64 = 10.0;
-/// Below this many samples a row says "(few samples)" and a sign is never
-/// called "not predictive" strongly enough to be left out of a rescue.
+/// Below this many samples a row says "(few samples)" and a sign is never left out of a rescue.
 pub const FEW_SAMPLES: u64 = 30;
 
 /// A warning sign, with `negative-feedback` and `usage-drop` split into the
@@ -345,7 +344,7 @@ impl Evidence {
         self.rows.iter().find(|r| r.predictor == p)
     }
 
-    /// The rows by lift, highest first (ties: more samples, then the fixed order).
+    /// The rows by lift, highest first (ties: more samples, the fixed order).
     pub fn by_lift(&self) -> Vec<Row> {
         let mut v = self.rows.clone();
         v.sort_by(|a, b| {
