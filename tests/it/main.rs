@@ -13,6 +13,7 @@ mod config;
 mod customer;
 mod demo;
 mod drafts;
+mod encodings;
 mod evidence;
 mod formats;
 mod health;
