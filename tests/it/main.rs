@@ -7,6 +7,7 @@ mod architecture;
 mod backfill;
 mod backtest;
 mod book;
+mod calendar_limits;
 mod churn;
 mod cli;
 mod config;
