@@ -21,6 +21,7 @@ mod health;
 mod hostile;
 mod id_case;
 mod import;
+mod negative_mrr;
 mod onboarding;
 mod ownership;
 mod pg_cluster;
