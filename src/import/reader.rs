@@ -32,12 +32,18 @@ pub(super) fn read_error<R>(source: &str, e: csv::Error, scanner: &Scanner<R>) -
     if let Some(m) = &scanner.too_long {
         return anyhow!("{source}:{m}");
     }
-    if let Some(encoding) = scanner.encoding {
-        return anyhow!(
-            "{source} is {encoding}; save it as UTF-8 (a spreadsheet's \"CSV UTF-8\", or `iconv -f {} -t UTF-8`) \
-             and import it again; nothing was imported",
-            if encoding.contains("big") { "UTF-16BE" } else { "UTF-16LE" }
-        );
+    match scanner.encoding {
+        Some(binary) if binary.starts_with("not") => {
+            return anyhow!("{source} is {binary}; nothing was imported — is this a CSV file?");
+        }
+        Some(encoding) => {
+            return anyhow!(
+                "{source} is {encoding}; save it as UTF-8 (a spreadsheet's \"CSV UTF-8\", or `iconv -f {} -t \
+                 UTF-8`) and import it again; nothing was imported",
+                if encoding.contains("big") { "UTF-16BE" } else { "UTF-16LE" }
+            );
+        }
+        None => {}
     }
     let line = e.position().map(|p| p.line()).unwrap_or(0);
     match e.kind() {

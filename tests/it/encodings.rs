@@ -37,7 +37,10 @@ fn a_utf16_file_is_named_with_or_without_a_bom_and_nothing_is_imported() {
     }
     // UTF-32 and binary files start with NUL bytes.
     w.file("nul.bin", b"\0\0\0c\0\0\0u");
-    w.refuses(&["import", "nps", "nul.bin"], &["nul.bin is not UTF-8 text (it starts with NUL bytes"]);
+    w.refuses(
+        &["import", "nps", "nul.bin"],
+        &["nul.bin is not UTF-8 text (it starts with NUL bytes: UTF-32 or a binary file); nothing was imported — is this a CSV file?"],
+    );
     assert_eq!(w.count("SELECT count(*) FROM nps_responses"), 0);
 }
 
