@@ -90,6 +90,11 @@ impl Ctx {
         if let Some(code) = store::config::get(&conn, "currency")? {
             render::set_currency(&code);
         }
+        let flagged = store::flagged_on_upgrade();
+        if !flagged.is_empty() && !self.quiet {
+            let db = self.db_path.display().to_string();
+            eprintln!("{}", render::customer::flagged_on_upgrade(&db, &flagged));
+        }
         Ok(conn)
     }
 

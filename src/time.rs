@@ -4,10 +4,27 @@ use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
 
 pub const DAY: i64 = 86_400;
 
+/// The last second csf reads: 9999-12-31T23:59:59Z. Dates and times print
+/// with four-digit years (RFC 3339, ISO dates), so a later one (an offset
+/// past midnight of 9999-12-31, a `--date-format` year of five digits) is
+/// refused where it is typed.
+pub const LAST_SECOND: i64 = 253_402_300_799;
+
+/// A parsed time, unless it is after [`LAST_SECOND`].
+fn within_calendar(t: i64) -> Result<i64, String> {
+    if t > LAST_SECOND {
+        return Err(format!(
+            "is after 9999-12-31 (it is {} UTC), the last day csf reads; give an earlier date",
+            to_datetime(t).format("%Y-%m-%d %H:%M:%S")
+        ));
+    }
+    Ok(t)
+}
+
 /// Parses a timestamp in any accepted form into Unix seconds (UTC).
 /// The error is a sentence fragment for `column "x": "value" <error>`.
 pub fn parse_timestamp(s: &str) -> Result<i64, String> {
-    parse_inner(s.trim(), false)
+    parse_inner(s.trim(), false).and_then(within_calendar)
 }
 
 /// Parses a timestamp as `--date-format FMT` (strftime) says, in UTC: a
@@ -16,13 +33,13 @@ pub fn parse_timestamp(s: &str) -> Result<i64, String> {
 pub fn parse_with_format(s: &str, fmt: &str) -> Result<i64, String> {
     let v = s.trim();
     if let Ok(t) = DateTime::parse_from_str(v, fmt) {
-        return Ok(t.timestamp());
+        return within_calendar(t.timestamp());
     }
     if let Ok(t) = NaiveDateTime::parse_from_str(v, fmt) {
-        return Ok(t.and_utc().timestamp());
+        return within_calendar(t.and_utc().timestamp());
     }
     if let Ok(d) = NaiveDate::parse_from_str(v, fmt) {
-        return Ok(d.and_time(NaiveTime::MIN).and_utc().timestamp());
+        return within_calendar(d.and_time(NaiveTime::MIN).and_utc().timestamp());
     }
     parse_timestamp(v).map_err(|_| format!("does not match --date-format \"{fmt}\""))
 }
@@ -40,7 +57,7 @@ pub fn check_date_format(fmt: &str) -> Result<(), String> {
 
 /// Parses `--now`: like [`parse_timestamp`] but a bare date means 23:59:59 UTC.
 pub fn parse_now(s: &str) -> Result<i64, String> {
-    parse_inner(s.trim(), true)
+    parse_inner(s.trim(), true).and_then(within_calendar)
 }
 
 /// The ISO forms, parsed by hand without allocation: `YYYY-MM-DD`, `T` or a

@@ -9,7 +9,6 @@ use crate::domain::backtest::{self as bt, BandRow, Measures, Sample};
 use crate::domain::health;
 use crate::domain::settings::Settings;
 use crate::store::backtest::{facts_at, History};
-use crate::store::{self, config};
 use crate::time::{iso_date, Day, DAY};
 
 /// The cutoffs of a backtest: days `every` days apart from `from` to `to`.
@@ -360,25 +359,8 @@ pub fn weights_text(w: [u32; 4]) -> String {
     w.map(|x| x.to_string()).join(",")
 }
 
-/// Stores the tuned weights.
-/// Saves `weights` as `health.weights`, but only if the stored value is still
-/// `read` (the text tune started from; `None` when unset), checked inside the
-/// write transaction: a `config set` made while tune ran is kept, never lost.
-pub fn apply(conn: &mut Connection, read: Option<&str>, weights: [u32; 4]) -> Result<()> {
-    let v = weights_text(weights);
-    store::write(conn, |tx| {
-        let stored = config::get(tx, "health.weights")?;
-        if stored.as_deref() != read {
-            bail!(
-                "health.weights was changed to {} while tune ran (tune started from {}); nothing was \
-                 applied and the new value is kept — run `csf health tune --apply` again to tune from it",
-                stored.as_deref().unwrap_or("the default (unset)"),
-                read.unwrap_or("the default (unset)")
-            );
-        }
-        config::set(tx, "health.weights", &v).context("could not save health.weights")
-    })
-}
+mod apply;
+pub use apply::{apply, in_force};
 
 #[cfg(test)]
 mod tests;

@@ -4,7 +4,7 @@ use std::path::Path;
 
 use crate::cli;
 use crate::context::Ctx;
-use crate::render::out;
+use crate::render::{self, out};
 use crate::{example, store};
 use anyhow::{bail, Result};
 
@@ -51,6 +51,11 @@ pub fn restore(ctx: &Ctx, backup: &Path) -> Result<()> {
 pub fn check(ctx: &Ctx) -> Result<()> {
     let conn = ctx.open()?;
     let problems = store::check(&conn)?;
+    let flagged = store::customers::negative_mrr(&conn)?;
+    if !flagged.is_empty() {
+        // Data to correct, not damage: named, and the check still passes.
+        eprintln!("{}", render::customer::flagged_by_check(&flagged));
+    }
     if problems.is_empty() {
         out(&format!("ok: {} passed the integrity and foreign key checks\n", ctx.db_path.display()))
     } else {

@@ -92,9 +92,26 @@ pub fn run(ctx: &Ctx, cmd: HealthCmd) -> Result<()> {
                     weights_text(current)
                 ));
             } else if apply {
-                // Said even with --quiet: the user asked for a change and must know nothing changed.
+                // Said even with --quiet: the user asked for a change and must know nothing
+                // changed, and which weights scores use now (a `config set` may have run meanwhile).
                 let why = t.reason.as_deref().unwrap_or("nothing to apply");
-                eprintln!("Not applied: {why}; health.weights stays {}", weights_text(current));
+                let now = app::in_force(&mut conn, read.as_deref())?;
+                let w = weights_text(now.weights);
+                let named = format!("{w} ({})", rb::labelled(now.weights));
+                let state = match (&now.stored, now.changed) {
+                    (Some(v), _) if now.invalid => format!(
+                        "health.weights is \"{}\", not four weights summing to 100, so the default {named} \
+                         is in force — set it with `csf config set health.weights {w}`",
+                        crate::escape::visible(v)
+                    ),
+                    (_, false) => format!("health.weights stays {named}"),
+                    (stored, true) => format!(
+                        "health.weights was changed to {} while tune ran (tune started from {}): {named} is in force",
+                        stored.as_deref().unwrap_or("the default (unset)"),
+                        read.as_deref().unwrap_or("the default (unset)")
+                    ),
+                };
+                eprintln!("Not applied: {why}; {state}");
             }
             Ok(())
         }

@@ -20,7 +20,7 @@ use std::path::PathBuf;
 use anyhow::{anyhow, bail, Context, Result};
 use rusqlite::{params, Connection, Transaction};
 
-use reader::{header_hint, read_error, Scanner};
+use reader::{check_utf8, header_hint, read_error, Scanner};
 pub use reader::{too_long_message, MAX_RECORD};
 pub use writer::category_key;
 use writer::{RowFatal, Writer, Written};
@@ -217,18 +217,15 @@ fn import_in_tx(
         .buffer_capacity(1 << 16)
         .from_reader(counter);
     let mut rec = csv::ByteRecord::new();
-    let has_header =
-        rdr.read_byte_record(&mut rec).map_err(|e| read_error(source, e, rdr.get_ref().too_long.clone()))?;
-    rdr.get_mut().starts.pop_front();
+    let has_header = rdr.read_byte_record(&mut rec).map_err(|e| read_error(source, e, rdr.get_ref()))?;
+    let header_line = rdr.get_mut().starts.pop_front().unwrap_or(1);
     if !has_header {
         bail!("{source} is empty: a CSV file needs a header row ({})", header_hint(kind));
     }
+    check_utf8(source, header_line, &rec, &[])?;
     let mut headers = Vec::with_capacity(rec.len());
-    for (i, h) in rec.iter().enumerate() {
-        let h = std::str::from_utf8(h).map_err(|_| {
-            anyhow!("{source}:1: the header is not valid UTF-8 — save the file as UTF-8 and import it again")
-        })?;
-        headers.push(if i == 0 { h.trim_start_matches('\u{feff}').to_string() } else { h.to_string() });
+    for (i, h) in rec.iter().map(String::from_utf8_lossy).enumerate() {
+        headers.push(if i == 0 { h.trim_start_matches('\u{feff}').to_string() } else { h.into_owned() });
     }
     let resolved = fields::resolve(kind, &headers, &opts.map, opts.preset, source).map_err(|e| anyhow!(e))?;
     let mut w = Writer::new(&tx, kind, resolved, opts.preset, opts.create_missing, now)?;
@@ -261,10 +258,11 @@ fn import_in_tx(
         match rdr.read_byte_record(&mut rec) {
             Ok(true) => {}
             Ok(false) => break,
-            Err(e) => return Err(read_error(source, e, rdr.get_ref().too_long.clone())),
+            Err(e) => return Err(read_error(source, e, rdr.get_ref())),
         }
         // The scanner saw this record start first (it reads ahead of the parser).
         let line = rdr.get_mut().starts.pop_front().unwrap_or(0);
+        check_utf8(source, line, &rec, &headers)?;
         summary.rows_read += 1;
         if let Some(pb) = progress {
             if summary.rows_read % 4096 == 0 {

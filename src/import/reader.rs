@@ -6,7 +6,7 @@
 use std::collections::VecDeque;
 use std::io::Read;
 
-use anyhow::anyhow;
+use anyhow::{anyhow, bail};
 
 use super::fields::fields;
 use super::ImportKind;
@@ -28,9 +28,22 @@ pub fn too_long_message(line: u64, what: &str) -> String {
     )
 }
 
-pub(super) fn read_error(source: &str, e: csv::Error, too_long: Option<String>) -> anyhow::Error {
-    if let Some(m) = too_long {
+pub(super) fn read_error<R>(source: &str, e: csv::Error, scanner: &Scanner<R>) -> anyhow::Error {
+    if let Some(m) = &scanner.too_long {
         return anyhow!("{source}:{m}");
+    }
+    match scanner.encoding {
+        Some(binary) if binary.starts_with("not") => {
+            return anyhow!("{source} is {binary}; nothing was imported — is this a CSV file?");
+        }
+        Some(encoding) => {
+            return anyhow!(
+                "{source} is {encoding}; save it as UTF-8 (a spreadsheet's \"CSV UTF-8\", or `iconv -f {} -t \
+                 UTF-8`) and import it again; nothing was imported",
+                if encoding.contains("big") { "UTF-16BE" } else { "UTF-16LE" }
+            );
+        }
+        None => {}
     }
     let line = e.position().map(|p| p.line()).unwrap_or(0);
     match e.kind() {
@@ -63,6 +76,9 @@ pub(super) struct Scanner<R> {
     record_line: u64,
     /// Set when a field or record passed [`MAX_RECORD`]: the message.
     pub(super) too_long: Option<String>,
+    /// Set when the first bytes are a UTF-16 BOM or the NUL pattern of
+    /// UTF-16 text: the encoding's name. Nothing past them is read.
+    pub(super) encoding: Option<&'static str>,
     /// The previous byte was `\r`: a `\n` now ends no new line (CRLF), while
     /// a lone `\r` (old Mac line ends) is a line end of its own.
     after_cr: bool,
@@ -92,6 +108,7 @@ impl<R> Scanner<R> {
             record_len: 0,
             record_line: 1,
             too_long: None,
+            encoding: None,
             after_cr: false,
             bom_checked: false,
             pending: Vec::new(),
@@ -200,16 +217,16 @@ impl<R> Scanner<R> {
 
 impl<R: Read> Read for Scanner<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        if self.too_long.is_some() {
-            return Err(std::io::Error::new(std::io::ErrorKind::InvalidData, "a field or line is too long"));
+        if self.too_long.is_some() || self.encoding.is_some() {
+            return Err(std::io::Error::new(std::io::ErrorKind::InvalidData, "not CSV text csf can read"));
         }
         if !self.bom_checked {
             // A BOM is not data: csv-core drops it too, and a `"` after it
             // still opens a quoted field.
             self.bom_checked = true;
-            let mut head = [0u8; 3];
+            let mut head = [0u8; 4];
             let mut got = 0;
-            while got < 3 {
+            while got < 4 {
                 match self.inner.read(&mut head[got..]) {
                     Ok(0) => break,
                     Ok(n) => got += n,
@@ -218,9 +235,12 @@ impl<R: Read> Read for Scanner<R> {
                 }
             }
             self.bytes += got as u64;
-            if head[..got] != *b"\xef\xbb\xbf" {
-                self.pending = head[..got].to_vec();
+            self.encoding = utf16(&head[..got]);
+            if self.encoding.is_some() {
+                return Err(std::io::Error::new(std::io::ErrorKind::InvalidData, "not UTF-8"));
             }
+            let bom = head[..got.min(3)] == *b"\xef\xbb\xbf";
+            self.pending = head[if bom { 3 } else { 0 }..got].to_vec();
         }
         let n = if self.pending.is_empty() {
             let n = self.inner.read(buf)?;
@@ -237,6 +257,50 @@ impl<R: Read> Read for Scanner<R> {
         }
         Ok(n)
     }
+}
+
+/// UTF-16 by its BOM, or by the NUL bytes that ASCII text has in UTF-16
+/// (`i\0d\0` little-endian, `\0i\0d` big-endian): no CSV csf reads starts
+/// with a NUL byte.
+fn utf16(head: &[u8]) -> Option<&'static str> {
+    match head {
+        [0xff, 0xfe, ..] => Some("UTF-16 (little-endian, with a BOM)"),
+        [0xfe, 0xff, ..] => Some("UTF-16 (big-endian, with a BOM)"),
+        [a, 0, ..] if *a != 0 => Some("UTF-16 (little-endian)"),
+        [0, b, ..] if *b != 0 => Some("UTF-16 (big-endian)"),
+        [0, 0, ..] => Some("not UTF-8 text (it starts with NUL bytes: UTF-32 or a binary file)"),
+        _ => None,
+    }
+}
+
+/// The first byte of `rec` that is not UTF-8, as an error naming the line,
+/// the column and the byte (a file saved as Latin-1 or Windows-1252).
+pub(super) fn check_utf8(
+    source: &str,
+    line: u64,
+    rec: &csv::ByteRecord,
+    headers: &[String],
+) -> anyhow::Result<()> {
+    if std::str::from_utf8(rec.as_slice()).is_ok() {
+        return Ok(());
+    }
+    for (i, cell) in rec.iter().enumerate() {
+        if let Err(e) = std::str::from_utf8(cell) {
+            let at = e.valid_up_to();
+            let column = match headers.get(i) {
+                Some(h) => format!("column \"{}\"", crate::escape::visible(h)),
+                _ => format!("field {}", i + 1),
+            };
+            bail!(
+                "{source}:{line} is not UTF-8 ({column}, byte {} of the cell is 0x{:02x}: the file looks \
+                 like Latin-1 or Windows-1252); save it as UTF-8 (a spreadsheet's \"CSV UTF-8\", or \
+                 `iconv -f WINDOWS-1252 -t UTF-8`) and import it again; nothing was imported",
+                at + 1,
+                cell[at]
+            );
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -279,6 +343,45 @@ mod props {
             let parsed: Vec<csv::StringRecord> = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(sink.as_slice()).records().map(Result::unwrap).collect();
             prop_assert_eq!(parsed.len(), rows.len() + 1);
             prop_assert_eq!(&parsed[0][0], "h\nh");
+        }
+    }
+
+    /// Bytes that make CSV interesting: quotes, delimiters, line ends, a BOM's
+    /// and UTF-16's bytes, NUL, bytes that are not UTF-8, digits and dates.
+    fn csv_bytes() -> impl Strategy<Value = Vec<u8>> {
+        let piece = prop_oneof![
+            4 => any::<u8>().prop_map(|b| vec![b]),
+            4 => proptest::sample::select(vec![&b","[..], b";", b"\"", b"\n", b"\r\n", b"\r", b" ", b"\0", b"\xff", b"\xfe", b"\xe9", b"\xef\xbb\xbf"]).prop_map(<[u8]>::to_vec),
+            3 => proptest::sample::select(vec![&b"customer"[..], b"id", b"email", b"timestamp", b"event", b"score", b"responded_at", b"date", b"amount", b"status", b"created_at", b"mrr", b"acme", b"1"]).prop_map(<[u8]>::to_vec),
+            2 => proptest::sample::select(vec![&b"2026-11-01"[..], b"9999-12-31T23:00:00-02:00", b"1795000000", b"49.00", b"-1", b"paid", b"9", b"a@b.c"]).prop_map(<[u8]>::to_vec),
+        ];
+        proptest::collection::vec(piece, 0..120).prop_map(|v| v.concat())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(96))]
+        /// Any bytes through the import: no panic; either an error with a
+        /// message and nothing written, or every record the csv parser
+        /// finds after the header read as a row.
+        #[test]
+        fn any_bytes_give_an_error_or_their_rows(bytes in csv_bytes(), kind in 0usize..5, skip in any::<bool>()) {
+            let kind = super::super::ImportKind::ALL[kind];
+            let opts = super::super::ImportOptions { skip_invalid: skip, create_missing: skip, ..Default::default() };
+            let mut conn = crate::store::open_memory().unwrap();
+            let count = |c: &rusqlite::Connection| -> i64 {
+                c.query_row("SELECT (SELECT count(*) FROM customers) + (SELECT count(*) FROM usage_events) + (SELECT count(*) FROM nps_responses) + (SELECT count(*) FROM billing_records) + (SELECT count(*) FROM tickets) + (SELECT count(*) FROM import_log)", [], |r| r.get(0)).unwrap()
+            };
+            match super::super::import(&mut conn, kind, bytes.as_slice(), "p.csv", &opts, 1_795_000_000, None) {
+                Ok(summary) => {
+                    let records = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(bytes.as_slice()).byte_records().count() as u64;
+                    prop_assert_eq!(summary.rows_read + 1, records, "{:?}", summary);
+                }
+                Err(e) => {
+                    let message = format!("{e:#}");
+                    prop_assert!(!message.is_empty());
+                    prop_assert_eq!(count(&conn), 0, "a failed import wrote rows: {:#}", e);
+                }
+            }
         }
     }
 }

@@ -276,3 +276,31 @@ pub fn edit_said(
     }
     said
 }
+
+/// The customers whose negative MRR (from an older csf) an upgrade set to 0:
+/// `acme (-$5.00), beta (-$1.00)`.
+fn flagged_list(flagged: &[(String, crate::money::Cents)]) -> String {
+    let each = flagged.iter().map(|(id, c)| format!("{} ({})", render::visible(id), render::money_shown(*c)));
+    each.collect::<Vec<_>>().join(", ")
+}
+
+/// The upgrade's warning, once, on stderr.
+pub fn flagged_on_upgrade(db: &str, flagged: &[(String, crate::money::Cents)]) -> String {
+    format!(
+        "warning: upgrading {db}: {} had a negative MRR, which an older csf allowed: {}; it is now 0 in \
+         every report — set the right one with `csf customer edit ID --mrr AMOUNT` (`csf check` names \
+         them until then)",
+        render::count(flagged.len() as i64, "customer"),
+        flagged_list(flagged)
+    )
+}
+
+/// `csf check`'s warning: the customers still flagged.
+pub fn flagged_by_check(flagged: &[(String, crate::money::Cents)]) -> String {
+    format!(
+        "warning: {} had a negative MRR from an older csf, now treated as 0: {} — set the right MRR \
+         with `csf customer edit ID --mrr AMOUNT`",
+        render::count(flagged.len() as i64, "customer"),
+        flagged_list(flagged)
+    )
+}

@@ -298,3 +298,13 @@ pub fn delete(conn: &Connection, cid: i64) -> Result<()> {
     conn.execute("DELETE FROM customers WHERE cid = ?", [cid])?;
     Ok(())
 }
+
+/// Customers an upgrade flagged: a negative MRR an older csf stored, now 0
+/// (`mrr_negative_cents` keeps the value until an MRR is set), by id.
+pub fn negative_mrr(conn: &Connection) -> Result<Vec<(String, Cents)>> {
+    let mut st = conn.prepare(
+        "SELECT id, mrr_negative_cents FROM customers WHERE mrr_negative_cents IS NOT NULL ORDER BY id",
+    )?;
+    let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}

@@ -209,6 +209,19 @@ pub fn create_private_file(path: &Path) -> Result<()> {
     }
 }
 
+/// The step that sets a negative MRR to 0 and flags the customer.
+const NEGATIVE_MRR_STEP: i64 = 4;
+
+/// The customers whose negative MRR this process's upgrade flagged: for the
+/// command line to say once, on stderr.
+static FLAGGED_ON_UPGRADE: std::sync::Mutex<Vec<(String, crate::money::Cents)>> =
+    std::sync::Mutex::new(Vec::new());
+
+/// Takes the customers flagged by an upgrade in this process (see [`FLAGGED_ON_UPGRADE`]).
+pub fn flagged_on_upgrade() -> Vec<(String, crate::money::Cents)> {
+    std::mem::take(&mut *FLAGGED_ON_UPGRADE.lock().unwrap_or_else(std::sync::PoisonError::into_inner))
+}
+
 fn migrate(conn: &Connection, from: i64) -> Result<()> {
     if from >= SCHEMA_VERSION {
         return Ok(());
@@ -221,6 +234,10 @@ fn migrate(conn: &Connection, from: i64) -> Result<()> {
             conn.execute_batch(step).with_context(|| format!("schema step {} failed", i + 1))?;
         }
         conn.pragma_update(None, "user_version", SCHEMA_VERSION)?;
+        if now_version > 0 && now_version < NEGATIVE_MRR_STEP {
+            let flagged = customers::negative_mrr(conn)?;
+            *FLAGGED_ON_UPGRADE.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = flagged;
+        }
         Ok(())
     })();
     match result {

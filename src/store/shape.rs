@@ -44,6 +44,7 @@ const CURRENT: &[(&str, &[&str])] = &[
             "contact_name",
             "salutation",
             "stripe_id",
+            "mrr_negative_cents",
         ],
     ),
     ("event_names", &["id", "name", "first_seen"]),

@@ -144,3 +144,18 @@ mod props {
         }
     }
 }
+
+#[test]
+fn nothing_after_9999_12_31_is_read() {
+    assert_eq!(parse_timestamp("9999-12-31T23:59:59Z"), Ok(LAST_SECOND));
+    assert_eq!(parse_now("9999-12-31"), Ok(LAST_SECOND));
+    assert_eq!(parse_with_format("31.12.9999", "%d.%m.%Y"), Ok(LAST_SECOND - DAY + 1));
+    for s in ["9999-12-31T23:59:59-00:01", "9999-12-31 22:00-05", "9999-12-31T23:00:00-02:00"] {
+        let e = parse_timestamp(s).unwrap_err();
+        assert!(e.starts_with("is after 9999-12-31 (it is +10000-01-01 "), "{s}: {e}");
+        assert!(parse_now(s).is_err(), "{s}");
+    }
+    let e = parse_with_format("01.01.+10000", "%d.%m.%Y").unwrap_err();
+    assert!(e.starts_with("is after 9999-12-31"), "{e}");
+    assert!(parse_with_format("1.1.+10000 +0000", "%d.%m.%Y %z").is_err());
+}

@@ -316,8 +316,7 @@ fn malformed_csv_names_the_line() {
         "nps",
         "latin1.csv",
         b"customer,responded_at,score,comment\nacme,2026-11-01,9,caf\xe9\n",
-        "latin1.csv:2: column \"comment\": \"caf\u{fffd}\" is not valid UTF-8 (byte 4 of the cell) — save the file as UTF-8 and import it again\n\
-         error: latin1.csv: 1 invalid row; nothing was imported — fix it, or pass --skip-invalid to import the good rows\n",
+        "error: latin1.csv:2 is not UTF-8 (column \"comment\", byte 4 of the cell is 0xe9: the file looks like Latin-1 or Windows-1252); save it as UTF-8 (a spreadsheet's \"CSV UTF-8\", or `iconv -f WINDOWS-1252 -t UTF-8`) and import it again; nothing was imported\n",
     );
     refused(
         &w,

@@ -237,7 +237,7 @@ fn import_arguments_and_files() {
         ),
         (
             vec!["import", "nps", "bad-header.csv"],
-            &["error: bad-header.csv:1: the header is not valid UTF-8 — save the file as UTF-8 and import it again"],
+            &["error: bad-header.csv:1 is not UTF-8 (field 2, byte 2 of the cell is 0xe9", "save it as UTF-8"],
         ),
         // A file that opens but cannot be read (Linux: offset 0 of a process's memory).
         (vec!["import", "nps", "/proc/self/mem"], &["error: could not read /proc/self/mem: Input/output error"]),

@@ -149,7 +149,7 @@ fn two_dones_at_once_record_one_reply() {
 
 /// Waits, without a clock, until `child` sleeps in a system call (SQLite's
 /// busy handler waiting for a write lock): nothing else in csf sleeps.
-fn wait_until_sleeping(child: &mut std::process::Child) {
+pub(crate) fn wait_until_sleeping(child: &mut std::process::Child) {
     let syscall = format!("/proc/{}/syscall", child.id());
     let sleeps: &[&str] = if cfg!(target_arch = "aarch64") { &["101 ", "115 "] } else { &["35 ", "230 "] };
     loop {

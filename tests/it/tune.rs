@@ -14,8 +14,9 @@ fn import(w: &Work, kind: &str, csv: &str) {
 /// 55,0,0,45 score l1 59 and l2 55: both caught, none healthy. At step 100
 /// usage alone scores l2 100, engagement or satisfaction alone both 100,
 /// payment alone l1 100: every vector scores a leaver healthy — none is eligible.
-#[test]
-fn tune_with_no_eligible_vector_says_so_and_changes_nothing() {
+/// The history of [`tune_with_no_eligible_vector_says_so_and_changes_nothing`]: at
+/// step 100 from 55,0,0,45 no vector is eligible, so `--apply` never applies.
+fn no_eligible_vector() -> Work {
     let w = Work::new();
     import(
         &w,
@@ -36,7 +37,15 @@ fn tune_with_no_eligible_vector_says_so_and_changes_nothing() {
         "customer,date,amount,status,invoice_id\nl1,2026-05-15,49,paid,a\nl2,2026-05-20,49,failed,b\ns,2026-05-15,49,paid,c\n",
     );
     w.run(&["-q", "config", "set", "health.weights", "55,0,0,45"]).ok();
-    let window = ["--from", "2026-06-01", "--to", "2026-06-01", "--horizon", "30", "--step", "100"];
+    w
+}
+
+const WINDOW: [&str; 8] = ["--from", "2026-06-01", "--to", "2026-06-01", "--horizon", "30", "--step", "100"];
+
+#[test]
+fn tune_with_no_eligible_vector_says_so_and_changes_nothing() {
+    let w = no_eligible_vector();
+    let window = WINDOW;
     let j = w.run(&[&["-f", "json", "health", "tune"][..], &window].concat()).ok().json();
     assert_eq!(j["current"]["catch_fit"], 100.0, "{j}");
     assert_eq!(j["current"]["missed_fit"], 0.0, "{j}");
@@ -147,4 +156,62 @@ fn backtest_csv_carries_the_json_fields() {
         assert_eq!(get("status"), band["status"].as_str().unwrap());
         assert_eq!(get("band_samples").parse::<u64>().unwrap(), band["samples"].as_u64().unwrap());
     }
+}
+
+/// A tune that did not apply names the weights in force when it ends (issue
+/// 38 N21): a `config set` committed while it ran (here while it waits for
+/// the write lock the test holds), or a stored value that is not weights.
+#[test]
+fn a_tune_that_did_not_apply_names_the_weights_in_force() {
+    use std::process::Stdio;
+    let w = no_eligible_vector();
+    let tune_apply = [&["health", "tune"][..], &WINDOW, &["--apply"]].concat();
+    let r = w.run(&tune_apply).ok();
+    assert!(
+        r.stderr.contains(
+            "; health.weights stays 55,0,0,45 (usage 55, engagement 0, satisfaction 0, payment 45)\n"
+        ),
+        "{}",
+        r.stderr
+    );
+    let c = w.conn();
+    c.execute_batch("BEGIN IMMEDIATE; UPDATE config SET value = '30,30,20,20' WHERE key = 'health.weights';")
+        .unwrap();
+    let mut tune = w
+        .std_cmd()
+        .args(&tune_apply)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    crate::reliability3::wait_until_sleeping(&mut tune);
+    c.execute_batch("COMMIT").unwrap();
+    let before = w.dump();
+    let o = tune.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains("Not applied: no weight vector at step 100 is eligible")
+            && err.contains(
+                "; health.weights was changed to 30,30,20,20 while tune ran (tune started from 55,0,0,45): \
+             30,30,20,20 (usage 30, engagement 30, satisfaction 20, payment 20) is in force\n"
+            ),
+        "{err}"
+    );
+    assert_eq!(w.dump(), before);
+    // A value another program stored that is not weights: the default is in force.
+    c.execute("UPDATE config SET value = '55,0,0' WHERE key = 'health.weights'", []).unwrap();
+    let before = w.dump();
+    let r = w.run(&tune_apply).ok();
+    assert!(
+        r.stderr.contains(
+            "health.weights is \"55,0,0\", not four weights summing to 100, so the default 40,30,20,10 (usage \
+             40, engagement 30, satisfaction 20, payment 10) is in force — set it with `csf config set \
+             health.weights 40,30,20,10`"
+        ),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(w.dump(), before);
 }

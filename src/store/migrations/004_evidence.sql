@@ -107,3 +107,22 @@ SELECT id, name, email, contact_name, salutation, plan, mrr_cents / 100.0 AS mrr
        strftime('%Y-%m-%dT%H:%M:%SZ', churned_at, 'unixepoch') AS churned_at,
        stripe_id
 FROM customers;
+
+-- MRR is never negative. An older csf accepted a negative `--mrr` or MRR
+-- cell: such a customer is kept, its MRR set to 0 (so no report counts a
+-- negative MRR) and the value it had kept in `mrr_negative_cents`, which
+-- `csf check` names until an MRR is set again (the trigger clears it).
+-- A churn record's MRR is the customer's at the time: 0 as well. The MRR
+-- history starts at 0 at signup, like any upgraded customer's.
+ALTER TABLE customers ADD COLUMN mrr_negative_cents INTEGER CHECK (mrr_negative_cents < 0);
+UPDATE customers SET mrr_negative_cents = mrr_cents, mrr_cents = 0 WHERE mrr_cents < 0;
+UPDATE churn_records SET mrr_cents = 0 WHERE mrr_cents < 0;
+INSERT OR IGNORE INTO mrr_changes (cid, effective_at, mrr_cents, source)
+SELECT cid, COALESCE(signed_up_at, created_at), 0, 'upgrade'
+FROM customers c WHERE mrr_negative_cents IS NOT NULL
+  AND NOT EXISTS (SELECT 1 FROM mrr_changes m WHERE m.cid = c.cid);
+CREATE TRIGGER customers_mrr_set AFTER UPDATE OF mrr_cents ON customers
+WHEN NEW.mrr_negative_cents IS NOT NULL
+BEGIN
+    UPDATE customers SET mrr_negative_cents = NULL WHERE cid = NEW.cid;
+END;
