@@ -514,6 +514,20 @@ fn a_first_sync_reads_its_lists_at_once_and_one_failing_writes_nothing() {
 }
 
 #[test]
+fn an_invoice_listed_twice_in_a_first_sync_is_one_billing_row() {
+    let srv = Server::start();
+    book(&srv);
+    // A list that moved while it was paged can show an invoice twice.
+    srv.with(|st| {
+        let again = st.invoices.iter().find(|i| i["id"] == "in_j_void").unwrap().clone();
+        st.invoices.push(again);
+    });
+    let w = work(&srv);
+    sync(&w, &[]).ok();
+    assert_eq!(w.count("SELECT count(*) FROM billing_records WHERE invoice_id = 'in_j_void'"), 1);
+}
+
+#[test]
 fn rate_limits_and_server_errors_are_retried_and_pages_follow() {
     let srv = Server::start();
     book(&srv);
