@@ -1,5 +1,7 @@
 //! `sync_state`: each source's cursors and its last successful run.
 
+use std::collections::HashMap;
+
 use rusqlite::{params, Connection, OptionalExtension};
 
 /// One source's stored state.
@@ -64,28 +66,47 @@ pub fn transaction<T>(
     Ok(v)
 }
 
-/// A billing row keyed by its invoice id: inserted, changed or as stored.
+/// A billing row as stored under its invoice id: row id, cid, date, amount, currency, status.
+pub type Billed = (i64, i64, i64, i64, Option<String>, String);
+
+/// The billing row stored under an invoice id, if any.
+pub fn billed(conn: &Connection, invoice_id: &str) -> rusqlite::Result<Option<Billed>> {
+    conn.prepare_cached(
+        "SELECT id, cid, date, amount_cents, currency, status FROM billing_records WHERE invoice_id = ?1",
+    )?
+    .query_row([invoice_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)))
+    .optional()
+}
+
+/// Every billing row stored under an invoice id, in one scan: for a source
+/// that reads all its invoices (a lookup per row costs more).
+pub fn all_billed(conn: &Connection) -> rusqlite::Result<HashMap<String, Billed>> {
+    conn.prepare_cached(
+        "SELECT invoice_id, id, cid, date, amount_cents, currency, status FROM billing_records
+         WHERE invoice_id IS NOT NULL",
+    )?
+    .query_map([], |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?))))?
+    .collect()
+}
+
+/// A billing row keyed by its invoice id, given what is stored under it
+/// (`old`, from [`billed`] or [`all_billed`]): inserted, changed or as stored.
 #[allow(clippy::too_many_arguments)]
 pub fn upsert_invoice(
     conn: &Connection,
     invoice_id: &str,
+    old: Option<&Billed>,
     cid: i64,
     date: i64,
     amount_cents: i64,
     currency: &str,
     status: &str,
 ) -> rusqlite::Result<Outcome> {
-    let old: Option<(i64, i64, i64, i64, Option<String>, String)> = conn
-        .prepare_cached(
-            "SELECT id, cid, date, amount_cents, currency, status FROM billing_records WHERE invoice_id = ?1",
-        )?
-        .query_row([invoice_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)))
-        .optional()?;
     match old {
         Some((_, c, d, a, cur, s))
-            if c == cid
-                && d == date
-                && a == amount_cents
+            if *c == cid
+                && *d == date
+                && *a == amount_cents
                 && cur.as_deref() == Some(currency)
                 && s == status =>
         {

@@ -490,6 +490,44 @@ fn a_failure_mid_sync_leaves_the_database_and_cursors_as_they_were() {
 }
 
 #[test]
+fn a_first_sync_reads_its_lists_at_once_and_one_failing_writes_nothing() {
+    let srv = Server::start();
+    book(&srv);
+    let w = work(&srv);
+    let before = w.dump();
+    // The invoices fail on every try while customers and subscriptions are read beside them.
+    srv.fault("invoices", Fault::ServerError, 5);
+    let r = w.refuses_with(
+        |c| {
+            c.env("STRIPE_API_KEY", KEY).env("CSF_STRIPE_RETRY_MS", "1");
+        },
+        &["sync", "stripe"],
+        &["GET /v1/invoices", "5 times", "500"],
+    );
+    assert!(!r.stderr.contains("stopped"), "the failing list is named: {}", r.stderr);
+    assert_eq!(w.dump(), before);
+    // Then the same first sync writes all three lists, with its cursors.
+    sync(&w, &[]).ok();
+    assert_eq!(w.count("SELECT count(*) FROM customers WHERE stripe_id IS NOT NULL"), 10);
+    assert!(w.count("SELECT count(*) FROM billing_records WHERE invoice_id IS NOT NULL") > 0);
+    assert_eq!(w.count("SELECT count(*) FROM sync_state WHERE source = 'stripe'"), 1);
+}
+
+#[test]
+fn an_invoice_listed_twice_in_a_first_sync_is_one_billing_row() {
+    let srv = Server::start();
+    book(&srv);
+    // A list that moved while it was paged can show an invoice twice.
+    srv.with(|st| {
+        let again = st.invoices.iter().find(|i| i["id"] == "in_j_void").unwrap().clone();
+        st.invoices.push(again);
+    });
+    let w = work(&srv);
+    sync(&w, &[]).ok();
+    assert_eq!(w.count("SELECT count(*) FROM billing_records WHERE invoice_id = 'in_j_void'"), 1);
+}
+
+#[test]
 fn rate_limits_and_server_errors_are_retried_and_pages_follow() {
     let srv = Server::start();
     book(&srv);

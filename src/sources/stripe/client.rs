@@ -2,6 +2,8 @@
 //! retries with backoff, and list paging (`limit=100`, `starting_after`).
 //! Pages are parsed one at a time and handed on, so memory stays flat.
 
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::{anyhow, bail, Result};
@@ -18,17 +20,34 @@ const TIMEOUT: Duration = Duration::from_secs(30);
 /// A page larger than this is not a Stripe list page.
 const MAX_BODY: u64 = 256 * 1024 * 1024;
 
-/// Told after each page: the endpoint and the requests made so far.
-pub type Progress = Box<dyn FnMut(&str, u64)>;
+/// Told after each page: the endpoint and the requests made so far
+/// (lists are read on several threads at once).
+pub type Progress = Arc<dyn Fn(&str, u64) + Send + Sync>;
 
+/// A list read stopped before its next request because another list of the
+/// same run failed: that failure is the one reported.
+#[derive(Debug)]
+pub struct Stopped;
+
+impl std::fmt::Display for Stopped {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("stopped: another Stripe list failed")
+    }
+}
+
+impl std::error::Error for Stopped {}
+
+/// Shared by the threads reading lists at once (`list` takes `&self`).
 pub struct Client {
     agent: ureq::Agent,
     base: String,
     key: String,
     /// The first backoff delay (doubled each try); `CSF_STRIPE_RETRY_MS` shortens it for tests.
     base_delay: Duration,
-    /// HTTP requests made, retries included.
-    pub requests: u64,
+    /// HTTP requests made, retries included, by every thread.
+    requests: Arc<AtomicU64>,
+    /// Set when one list failed: its siblings stop before their next request.
+    stop: Arc<AtomicBool>,
     /// Called after each page with the endpoint and the running request count.
     pub progress: Option<Progress>,
 }
@@ -46,9 +65,24 @@ impl Client {
             base: base.trim_end_matches('/').to_string(),
             key,
             base_delay: Duration::from_millis(ms),
-            requests: 0,
+            requests: Arc::new(AtomicU64::new(0)),
+            stop: Arc::new(AtomicBool::new(false)),
             progress: None,
         }
+    }
+
+    /// HTTP requests made so far, retries included, by every thread.
+    pub fn requests(&self) -> u64 {
+        self.requests.load(Ordering::Relaxed)
+    }
+
+    /// Tells the clones reading other lists to stop (this run has failed).
+    pub fn stop(&self) {
+        self.stop.store(true, Ordering::Relaxed);
+    }
+
+    fn stopped(&self) -> bool {
+        self.stop.load(Ordering::Relaxed)
     }
 
     /// The key as it may be shown: its last 4 characters.
@@ -69,7 +103,7 @@ impl Client {
 
     /// GET `path` with `query` (already encoded pairs): the body of a 200,
     /// after up to 5 tries on 429, 5xx and broken connections.
-    fn get(&mut self, path: &str, query: &[(String, String)]) -> Result<Vec<u8>> {
+    fn get(&self, path: &str, query: &[(String, String)]) -> Result<Vec<u8>> {
         let mut url = format!("{}{}", self.base, path);
         for (i, (k, v)) in query.iter().enumerate() {
             url.push(if i == 0 { '?' } else { '&' });
@@ -80,7 +114,10 @@ impl Client {
         let endpoint = format!("GET /v1{path}");
         let mut last = String::new();
         for attempt in 1..=TRIES {
-            self.requests += 1;
+            if self.stopped() {
+                return Err(Stopped.into());
+            }
+            self.requests.fetch_add(1, Ordering::Relaxed);
             let sent = self
                 .agent
                 .get(&url)
@@ -147,7 +184,7 @@ impl Client {
     /// Reads every page of a list, oldest-first order not guaranteed (Stripe
     /// lists newest first), handing each page's objects to `each`.
     pub fn list<T: DeserializeOwned + Listed>(
-        &mut self,
+        &self,
         path: &str,
         params: &[(&str, String)],
         mut each: impl FnMut(Vec<T>) -> Result<()>,
@@ -169,9 +206,8 @@ impl Client {
             drop(body);
             let more = page.has_more;
             after = page.data.last().map(|o| o.id().to_string());
-            let requests = self.requests;
-            if let Some(p) = self.progress.as_mut() {
-                p(path, requests);
+            if let Some(p) = &self.progress {
+                p(path, self.requests());
             }
             each(page.data)?;
             if !more || after.is_none() {

@@ -64,8 +64,8 @@ pub fn run(conn: &mut Connection, settings: &Settings, now: i64, opts: Options) 
     };
     let mut client = client::Client::new(&base, key);
     client.progress = if opts.quiet { None } else { progress() };
-    let book = read::read(&mut client, since, now, &currency)?;
-    let requests = client.requests;
+    let book = read::read(&client, since, now, &currency)?;
+    let requests = client.requests();
     if !book.deleted.is_empty() {
         let mut ids = book.deleted.clone();
         ids.sort();
@@ -99,7 +99,7 @@ fn progress() -> Option<client::Progress> {
     if bar.is_hidden() {
         return None;
     }
-    Some(Box::new(move |path: &str, n: u64| {
+    Some(std::sync::Arc::new(move |path: &str, n: u64| {
         bar.set_message(format!("stripe: reading {} ({n} requests)", path.trim_start_matches('/')));
         bar.tick();
     }))

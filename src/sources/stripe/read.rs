@@ -7,7 +7,7 @@ use std::collections::{HashMap, HashSet};
 use anyhow::{bail, Context, Result};
 use serde::{Deserialize, Serialize};
 
-use super::client::Client;
+use super::client::{Client, Stopped};
 use super::map::{self, LinePoint, PriceFacts, Span};
 use super::objects::{Customer, Event, Invoice, Price, Subscription};
 use crate::money::Cents;
@@ -80,30 +80,10 @@ const EVENT_TYPES: &[&str] = &[
 ];
 
 /// Reads Stripe: everything (`since` None) or what changed since the cursors.
-pub fn read(client: &mut Client, since: Option<Cursor>, now: i64, currency: &str) -> Result<Book> {
-    let mut book = Book { full: since.is_none(), from: i64::MIN, ..Book::default() };
+pub fn read(client: &Client, since: Option<Cursor>, now: i64, currency: &str) -> Result<Book> {
+    let Some(c) = since else { return read_all(client, now, currency) };
+    let mut book = Book { full: false, from: i64::MIN, ..Book::default() };
     let mut foreign: Vec<String> = Vec::new();
-    let Some(c) = since else {
-        let prices = read_prices(client)?;
-        client.list("/customers", &[], |page: Vec<Customer>| {
-            for cu in page {
-                book.cursor.customers = book.cursor.customers.max(cu.created);
-                book.affected.insert(cu.id.clone());
-                book.customers.push(cu);
-            }
-            Ok(())
-        })?;
-        read_subs(client, &mut book, &prices, &[("status", "all".into())], now, currency, &mut foreign)?;
-        client.list("/invoices", &[], |page: Vec<Invoice>| {
-            for inv in page {
-                add_invoice(&mut book, &inv, &prices, now, currency, &mut foreign);
-            }
-            Ok(())
-        })?;
-        refuse_foreign(&foreign, currency)?;
-        book.cursor.events = book.cursor.customers.max(book.cursor.subscriptions).max(book.cursor.invoices);
-        return Ok(book);
-    };
     book.cursor = c;
     book.from = c.invoices.min(c.subscriptions).min(c.events);
     // What changed: the events since the last run, newest first (the newest state wins).
@@ -196,7 +176,94 @@ pub fn read(client: &mut Client, since: Option<Cursor>, now: i64, currency: &str
     Ok(book)
 }
 
-fn read_prices(client: &mut Client) -> Result<HashMap<String, PriceFacts>> {
+/// A full read: the prices first (the others map through them), then the
+/// customers, subscriptions and invoices on three threads at once, each
+/// paging in order; one list failing stops the others before their next request.
+fn read_all(client: &Client, now: i64, currency: &str) -> Result<Book> {
+    let prices = read_prices(client)?;
+    let prices = &prices;
+    let fresh = || Book { full: true, from: i64::MIN, ..Book::default() };
+    let failed = |r: Result<(Book, Vec<String>)>| {
+        if r.is_err() {
+            client.stop();
+        }
+        r
+    };
+    let (customers, subs, invoices) = std::thread::scope(|sc| {
+        let customers = sc.spawn(|| {
+            let mut book = fresh();
+            let r = client.list("/customers", &[], |page: Vec<Customer>| {
+                for cu in page {
+                    book.cursor.customers = book.cursor.customers.max(cu.created);
+                    book.affected.insert(cu.id.clone());
+                    book.customers.push(cu);
+                }
+                Ok(())
+            });
+            failed(r.map(|()| (book, Vec::new())))
+        });
+        let subs = sc.spawn(|| {
+            let (mut book, mut foreign) = (fresh(), Vec::new());
+            let r = read_subs(
+                client,
+                &mut book,
+                prices,
+                &[("status", "all".into())],
+                now,
+                currency,
+                &mut foreign,
+            );
+            failed(r.map(|()| (book, foreign)))
+        });
+        let invoices = sc.spawn(|| {
+            let (mut book, mut foreign) = (fresh(), Vec::new());
+            let r = client.list("/invoices", &[], |page: Vec<Invoice>| {
+                for inv in page {
+                    add_invoice(&mut book, &inv, prices, now, currency, &mut foreign);
+                }
+                Ok(())
+            });
+            failed(r.map(|()| (book, foreign)))
+        });
+        let join = |h: std::thread::ScopedJoinHandle<'_, Result<(Book, Vec<String>)>>| {
+            h.join().unwrap_or_else(|p| std::panic::resume_unwind(p))
+        };
+        (join(customers), join(subs), join(invoices))
+    });
+    // The first list's own failure, not a sibling's stop.
+    let results = [customers, subs, invoices];
+    if results.iter().any(Result::is_err) {
+        let mut errors: Vec<anyhow::Error> = results.into_iter().filter_map(Result::err).collect();
+        let i = errors.iter().position(|e| e.downcast_ref::<Stopped>().is_none()).unwrap_or(0);
+        return Err(errors.swap_remove(i));
+    }
+    let [(customers, _), (subs, mut foreign), (invoices, foreign_invoices)] =
+        results.map(|r| r.unwrap_or_default());
+    foreign.extend(foreign_invoices);
+    refuse_foreign(&foreign, currency)?;
+    let mut book = Book {
+        full: true,
+        from: i64::MIN,
+        customers: customers.customers,
+        affected: customers.affected,
+        subs: subs.subs,
+        lines: invoices.lines,
+        bills: invoices.bills,
+        invoices_read: invoices.invoices_read,
+        invoices_skipped: invoices.invoices_skipped,
+        ..Book::default()
+    };
+    book.cursor = Cursor {
+        customers: customers.cursor.customers,
+        subscriptions: subs.cursor.subscriptions,
+        invoices: invoices.cursor.invoices,
+        events: 0,
+    };
+    book.cursor.events = book.cursor.customers.max(book.cursor.subscriptions).max(book.cursor.invoices);
+    Ok(book)
+}
+
+fn read_prices(client: &Client) -> Result<HashMap<String, PriceFacts>> {
     let mut prices = HashMap::new();
     let none = HashMap::new();
     client.list("/prices", &[("expand[]", "data.product".into())], |page: Vec<Price>| {
@@ -212,7 +279,7 @@ fn read_prices(client: &mut Client) -> Result<HashMap<String, PriceFacts>> {
 
 #[allow(clippy::too_many_arguments)]
 fn read_subs(
-    client: &mut Client,
+    client: &Client,
     book: &mut Book,
     prices: &HashMap<String, PriceFacts>,
     extra: &[(&str, String)],

@@ -2,7 +2,7 @@
 //! linked or created, MRR, plan and status history, billing rows. Rows go
 //! through the store's writers (the same as imports and edits use).
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use anyhow::Result;
 use rusqlite::Connection;
@@ -87,6 +87,8 @@ pub fn write(conn: &Connection, book: &Book, now: i64) -> Result<Vec<Counts>> {
     // More statements take turns here than rusqlite's default cache of 16 holds.
     conn.set_prepared_statement_cache_capacity(64);
     let mut ix = Index::load(conn)?;
+    // Customers this run creates: their history holds only what it writes.
+    let mut created: HashSet<i64> = HashSet::new();
     let mut cc = counts("customers");
     for cu in &book.customers {
         let found = ix.find(&cu.id, cu.csf_id(), cu.email.as_deref());
@@ -122,6 +124,7 @@ pub fn write(conn: &Connection, book: &Book, now: i64) -> Result<Vec<Counts>> {
                     ..NewCustomer::default()
                 };
                 let cid = customers::insert(conn, &nc, now)?;
+                created.insert(cid);
                 let l = Link {
                     cid,
                     id: cu.id.clone(),
@@ -148,6 +151,7 @@ pub fn write(conn: &Connection, book: &Book, now: i64) -> Result<Vec<Counts>> {
     let no_lines = Vec::new();
     for stripe_id in affected {
         let Some(cid) = ix.cid(stripe_id) else { continue };
+        let mut past = Past::of(cid, created.contains(&cid));
         let subs = subs_of.get(stripe_id.as_str()).cloned().unwrap_or_default();
         let spans: Vec<map::Span> = subs.iter().map(|s| s.span.clone()).collect();
         let lines = book.lines.get(stripe_id).unwrap_or(&no_lines);
@@ -155,19 +159,19 @@ pub fn write(conn: &Connection, book: &Book, now: i64) -> Result<Vec<Counts>> {
         h.mrr.retain(|(t, _)| *t >= book.from);
         h.plan.retain(|(t, _)| *t >= book.from);
         for (t, cents) in &h.mrr {
-            let o = if revenue::mrr_at(conn, cid, *t)? == Some(*cents) {
+            let o = if past.mrr_at(conn, *t)? == Some(*cents) {
                 Outcome::Unchanged
             } else {
-                revenue::record_mrr(conn, cid, *t, *cents, Source::Sync)?;
+                past.record_mrr(conn, *t, *cents)?;
                 Outcome::Inserted
             };
             tally(&mut mc, o);
         }
         for (t, plan) in &h.plan {
-            let o = if revenue::plan_at(conn, cid, *t)?.as_deref() == Some(plan.as_str()) {
+            let o = if past.plan_at(conn, *t)?.as_deref() == Some(plan.as_str()) {
                 Outcome::Unchanged
             } else {
-                revenue::record_plan(conn, cid, *t, plan, Source::Sync)?;
+                past.record_plan(conn, *t, plan)?;
                 Outcome::Inserted
             };
             tally(&mut pc, o);
@@ -176,33 +180,51 @@ pub fn write(conn: &Connection, book: &Book, now: i64) -> Result<Vec<Counts>> {
         let running: Vec<_> = subs.iter().filter(|s| s.running).collect();
         if !running.is_empty() {
             let total: Cents = running.iter().map(|s| s.mrr).sum();
-            if revenue::mrr_at(conn, cid, now)? != Some(total) {
-                let last: Option<i64> = revenue::latest_change_at(conn, cid)?;
+            if past.mrr_at(conn, now)? != Some(total) {
+                let last: Option<i64> = past.latest_change_at(conn)?;
                 let start = running.iter().filter_map(|s| s.current_start).max().unwrap_or(now).min(now);
                 let at = if last.is_some_and(|l| l >= start) { now } else { start };
-                revenue::record_mrr(conn, cid, at, total, Source::Sync)?;
+                past.record_mrr(conn, at, total)?;
                 tally(&mut mc, Outcome::Inserted);
             }
             let best = running.iter().max_by_key(|s| s.mrr).and_then(|s| s.plan.clone());
             if let Some(p) = best {
-                if revenue::plan_at(conn, cid, now)?.as_deref() != Some(p.as_str()) {
-                    revenue::record_plan(conn, cid, now, &p, Source::Sync)?;
+                if past.plan_at(conn, now)?.as_deref() != Some(p.as_str()) {
+                    past.record_plan(conn, now, &p)?;
                     tally(&mut pc, Outcome::Inserted);
                 }
             }
         }
         for st in &h.status {
-            tally(&mut sc, status(conn, cid, st, now)?);
+            tally(&mut sc, status(conn, &mut past, st, now)?);
         }
-        revenue::refresh_churned_at(conn, cid, now)?;
+        // A customer created by this run without a churn or return has no churn date to refresh.
+        if !(past.fresh && h.status.is_empty()) {
+            revenue::refresh_churned_at(conn, cid, now)?;
+        }
     }
     let mut bc = counts("billing");
+    // A full read has every invoice: what is stored is read in one scan, not looked up row by row.
+    let mut stored = if book.full { Some(ss::all_billed(conn)?) } else { None };
     for b in &book.bills {
         let Some(cid) = ix.cid(&b.customer) else {
             bc.skipped += 1;
             continue;
         };
-        tally(&mut bc, ss::upsert_invoice(conn, &b.id, cid, b.date, b.cents, &b.currency, b.status)?);
+        let old = match &stored {
+            Some(all) => all.get(&b.id).cloned(),
+            None => ss::billed(conn, &b.id)?,
+        };
+        let o = ss::upsert_invoice(conn, &b.id, old.as_ref(), cid, b.date, b.cents, &b.currency, b.status)?;
+        if let (Some(all), Outcome::Inserted | Outcome::Changed) = (&mut stored, o) {
+            // The same invoice twice in one read (a list that moved while paged): the second finds the first.
+            let id = old.map_or_else(|| conn.last_insert_rowid(), |o| o.0);
+            all.insert(
+                b.id.clone(),
+                (id, cid, b.date, b.cents, Some(b.currency.clone()), b.status.to_string()),
+            );
+        }
+        tally(&mut bc, o);
     }
     bc.skipped += book.invoices_skipped;
     Ok(vec![cc, mc, pc, sc, bc])
@@ -210,15 +232,18 @@ pub fn write(conn: &Connection, book: &Book, now: i64) -> Result<Vec<Counts>> {
 
 /// A churn or a return from Stripe, unless the history has it, or csf
 /// recorded that churn itself (its reason stands).
-fn status(conn: &Connection, cid: i64, st: &StatusPoint, now: i64) -> Result<Outcome> {
-    if revenue::has_status(conn, cid, st.at, st.churned)? {
+fn status(conn: &Connection, past: &mut Past, st: &StatusPoint, now: i64) -> Result<Outcome> {
+    let cid = past.cid;
+    if past.has_status(conn, st.at, st.churned)? {
         return Ok(Outcome::Unchanged);
     }
+    past.status.push((st.at, st.churned));
     if !st.churned {
         revenue::record_status(conn, cid, st.at, false, "sync")?;
         return Ok(Outcome::Inserted);
     }
-    if revenue::recorded_in_csf_near(conn, cid, st.at, SAME_CHURN)? {
+    // csf's own churns (`churn record`) belong to customers it already had.
+    if !past.fresh && revenue::recorded_in_csf_near(conn, cid, st.at, SAME_CHURN)? {
         return Ok(Outcome::Unchanged);
     }
     let other = st.reason == Some("other");
@@ -229,7 +254,64 @@ fn status(conn: &Connection, cid: i64, st: &StatusPoint, now: i64) -> Result<Out
         better: st.comment.clone().filter(|_| !other),
         return_answer: None,
     };
-    let mrr = revenue::mrr_at(conn, cid, st.at - 1)?;
+    let mrr = past.mrr_at(conn, st.at - 1)?;
     revenue::record_synced(conn, cid, &r, mrr, now)?;
     Ok(Outcome::Inserted)
+}
+
+/// A customer's MRR, plan and status history as the writes consult it. A
+/// customer this run created has none but what the run writes, kept here
+/// (no lookups); any other's is asked of the database.
+struct Past {
+    cid: i64,
+    fresh: bool,
+    mrr: BTreeMap<i64, Cents>,
+    plan: BTreeMap<i64, String>,
+    status: Vec<(i64, bool)>,
+}
+
+impl Past {
+    fn of(cid: i64, fresh: bool) -> Past {
+        Past { cid, fresh, mrr: BTreeMap::new(), plan: BTreeMap::new(), status: Vec::new() }
+    }
+
+    fn mrr_at(&self, conn: &Connection, at: i64) -> Result<Option<Cents>> {
+        if self.fresh {
+            return Ok(self.mrr.range(..=at).next_back().map(|(_, c)| *c));
+        }
+        Ok(revenue::mrr_at(conn, self.cid, at)?)
+    }
+
+    fn plan_at(&self, conn: &Connection, at: i64) -> Result<Option<String>> {
+        if self.fresh {
+            return Ok(self.plan.range(..=at).next_back().map(|(_, p)| p.clone()));
+        }
+        Ok(revenue::plan_at(conn, self.cid, at)?)
+    }
+
+    fn latest_change_at(&self, conn: &Connection) -> Result<Option<i64>> {
+        if self.fresh {
+            return Ok(self.mrr.keys().next_back().copied());
+        }
+        Ok(revenue::latest_change_at(conn, self.cid)?)
+    }
+
+    fn has_status(&self, conn: &Connection, at: i64, churned: bool) -> Result<bool> {
+        if self.fresh {
+            return Ok(self.status.contains(&(at, churned)));
+        }
+        Ok(revenue::has_status(conn, self.cid, at, churned)?)
+    }
+
+    fn record_mrr(&mut self, conn: &Connection, at: i64, cents: Cents) -> Result<()> {
+        revenue::record_mrr(conn, self.cid, at, cents, Source::Sync)?;
+        self.mrr.insert(at, cents);
+        Ok(())
+    }
+
+    fn record_plan(&mut self, conn: &Connection, at: i64, plan: &str) -> Result<()> {
+        revenue::record_plan(conn, self.cid, at, plan, Source::Sync)?;
+        self.plan.insert(at, plan.to_string());
+        Ok(())
+    }
 }
