@@ -191,12 +191,17 @@ pub fn morning(conn: &Connection, settings: &Settings, now: i64) -> Result<Morni
     // rest of health, the steps, touches, tickets and skips (two scans at once).
     std::thread::scope(|scope| {
         let feats = &feats;
-        let side = readers::beside(scope, conn, move |c| churn::risk_facts_and_windows(c, now, feats));
+        let side = readers::beside(scope, conn, move |c| {
+            let (at_risk, windows, declining) = churn::risk_facts_and_windows(c, now, feats)?;
+            // The expand guards' unhappy customers, read on the same side connection.
+            let unhappy = hstore::unhappy_since(c, (time::Day::of(now) - 89).start(), now)?;
+            anyhow::Ok((at_risk, windows, declining, unhappy))
+        });
         morning_with(conn, settings, now, feats, side)
     })
 }
 
-type SideReads = (Vec<AtRisk>, Vec<Window>, Vec<i64>);
+type SideReads = (Vec<AtRisk>, Vec<Window>, Vec<i64>, std::collections::HashSet<i64>);
 
 fn morning_with(
     conn: &Connection,
@@ -253,11 +258,6 @@ fn morning_with(
             }
         }
     }
-    for cid in hstore::unhappy_since(conn, (time::Day::of(now) - 89).start(), now)? {
-        if let Some(&i) = by_cid.get(&cid) {
-            facts[i].unhappy_90d = true;
-        }
-    }
     // The score a week ago, by person (one byte each: 0–100, 255 for none).
     let mut week_ago = vec![u8::MAX; people.len()];
     for (cid, score) in hstore::scores_on_latest_day_before(conn, &(time::Day::of(now) - 7).iso())? {
@@ -268,7 +268,13 @@ fn morning_with(
     let tickets = ticket_actions(conn, settings, now, &people, &by_id)?;
     let hidden = skips::active(conn, now)?;
 
-    let (at_risk, windows, declining) = side.join()?;
+    let (at_risk, windows, declining, unhappy) = side.join()?;
+    for cid in unhappy {
+        if let Some(&i) = by_cid.get(&cid) {
+            facts[i].unhappy_90d = true;
+        }
+    }
+
     // The failed payments, from the billing records health read.
     let failed: HashMap<i64, i64> = subjects
         .iter()
