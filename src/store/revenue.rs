@@ -60,15 +60,6 @@ pub fn record_first_mrr(conn: &Connection, cid: i64, at: i64, cents: Cents) -> r
     Ok(())
 }
 
-/// The latest MRR recorded for the customer (the MRR before a churn, not the 0 after it).
-pub fn latest_mrr(conn: &Connection, cid: i64) -> rusqlite::Result<Option<Cents>> {
-    conn.prepare_cached(
-        "SELECT mrr_cents FROM mrr_changes WHERE cid = ?1 ORDER BY effective_at DESC LIMIT 1",
-    )?
-    .query_row([cid], |r| r.get(0))
-    .optional()
-}
-
 /// When the customer's latest MRR change took effect.
 pub fn latest_change_at(conn: &Connection, cid: i64) -> rusqlite::Result<Option<i64>> {
     conn.prepare_cached("SELECT max(effective_at) FROM mrr_changes WHERE cid = ?1")?
@@ -117,11 +108,7 @@ pub fn note_plan(
 /// Records that the customer is on `plan` from `at` on (a change at the
 /// same moment replaces it), and keeps `customers.plan` the latest plan.
 pub fn record_plan(conn: &Connection, cid: i64, at: i64, plan: &str, source: Source) -> rusqlite::Result<()> {
-    conn.prepare_cached(
-        "INSERT INTO plan_changes (cid, effective_at, plan, source) VALUES (?1, ?2, ?3, ?4)
-         ON CONFLICT (cid, effective_at) DO UPDATE SET plan = excluded.plan, source = excluded.source",
-    )?
-    .execute(params![cid, at, plan, source.name()])?;
+    note_plan(conn, cid, at, Some(plan), source)?;
     conn.prepare_cached(
         "UPDATE customers SET plan =
            (SELECT plan FROM plan_changes WHERE cid = ?1 ORDER BY effective_at DESC LIMIT 1)

@@ -23,18 +23,24 @@ pub(super) fn stale_data(
     seen: Option<i64>,
 ) -> Result<Option<Action>> {
     let Some(w) = stale_warning_after(conn, settings, now, seen)? else { return Ok(None) };
-    Ok(Some(Action {
-        id: td::data_id(&w.newest_day),
+    let action = "Import the latest usage export (csf import usage FILE), then run csf today again";
+    Ok(Some(data_action(td::data_id(&w.newest_day), w.newest_day.clone(), (0, 0), w.text(), action.into())))
+}
+
+/// A `data` action: stale data to refresh before acting; no customer, no draft.
+fn data_action(id: String, due_on: String, rank: (i64, i64), why: String, action: String) -> Action {
+    Action {
+        id,
         kind: Kind::Data,
         cid: 0,
         customer_id: String::new(),
         name: None,
         email: None,
         mrr_cents: None,
-        due_on: w.newest_day.clone(),
-        rank: (0, 0),
-        why: w.text(),
-        action: "Import the latest usage export (csf import usage FILE), then run csf today again".into(),
+        due_on,
+        rank,
+        why,
+        action,
         template: None,
         draft: None,
         effect: Effect::None,
@@ -45,7 +51,7 @@ pub(super) fn stale_data(
         expected_loss: None,
         basis: None,
         target_at: None,
-    }))
+    }
 }
 
 /// A `data` action per source (`csf sync`) whose last successful run is more
@@ -59,32 +65,12 @@ pub(super) fn stale_sources(conn: &Connection, settings: &Settings, now: i64) ->
             continue;
         }
         let day = iso_date(s.synced_at);
-        out.push(Action {
-            id: format!("data-{}-{day}", s.source),
-            kind: Kind::Data,
-            cid: 0,
-            customer_id: String::new(),
-            name: None,
-            email: None,
-            mrr_cents: None,
-            due_on: day.clone(),
-            rank: (0, 1),
-            why: format!(
-                "{} data ends {day} ({days} days ago, the last csf sync {}): sync before acting on payments and usage",
-                s.source, s.source
-            ),
-            action: format!("Run csf sync {} (or csf sync), then csf today again", s.source),
-            template: None,
-            draft: None,
-            effect: Effect::None,
-            skipped_until: None,
-            last_active: None,
-            topic: None,
-            risk: None,
-            expected_loss: None,
-            basis: None,
-            target_at: None,
-        });
+        let why = format!(
+            "{} data ends {day} ({days} days ago, the last csf sync {}): sync before acting on payments and usage",
+            s.source, s.source
+        );
+        let action = format!("Run csf sync {} (or csf sync), then csf today again", s.source);
+        out.push(data_action(format!("data-{}-{day}", s.source), day, (0, 1), why, action));
     }
     Ok(out)
 }
