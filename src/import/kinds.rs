@@ -129,14 +129,8 @@ impl Writer<'_> {
         if let Some(m) = mrr_change {
             revenue::record_mrr(self.tx, cid, mrr_from, m, revenue::Source::Import)?;
         }
-        if new_plan != old.plan {
-            if old.plan.is_some() && revenue::plan_at(self.tx, cid, i64::MAX)?.is_none() {
-                // A plan from before plan history: it held until this change.
-                let since = old.signed_up_at.unwrap_or(0);
-                revenue::note_plan(self.tx, cid, since, old.plan.as_deref(), revenue::Source::Signup)?;
-            }
-            revenue::note_plan(self.tx, cid, mrr_from, new_plan.as_deref(), revenue::Source::Import)?;
-        }
+        let old_plan = (old.plan.as_deref(), old.signed_up_at.unwrap_or(0));
+        revenue::change_plan(self.tx, cid, old_plan, new_plan.as_deref(), mrr_from, revenue::Source::Import)?;
         revenue::set_churn(self.tx, cid, old.churned_at, new_churned, now, "import").map_err(|e| {
             problem(line, "churned_at", self.get(rec, 6, line).unwrap_or(""), format!("{e:#}"))
         })?;

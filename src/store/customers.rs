@@ -255,19 +255,8 @@ pub fn update(conn: &Connection, c: &Customer, now: i64, mrr_effective: i64) -> 
         revenue::record_mrr(conn, c.cid, mrr_effective, m, revenue::Source::Edit)?;
     }
     // A plan change is history too, from the same moment as an MRR change (`--effective`).
-    if c.plan != old.plan {
-        if old.plan.is_some() && revenue::plan_at(conn, c.cid, i64::MAX)?.is_none() {
-            // A plan from before plan history: it held until now.
-            revenue::note_plan(
-                conn,
-                c.cid,
-                c.signed_up_at.unwrap_or(0),
-                old.plan.as_deref(),
-                revenue::Source::Signup,
-            )?;
-        }
-        revenue::note_plan(conn, c.cid, mrr_effective, c.plan.as_deref(), revenue::Source::Edit)?;
-    }
+    let old_plan = (old.plan.as_deref(), c.signed_up_at.unwrap_or(0));
+    revenue::change_plan(conn, c.cid, old_plan, c.plan.as_deref(), mrr_effective, revenue::Source::Edit)?;
     revenue::set_churn(conn, c.cid, old.churned_at, c.churned_at, now, "edit")?;
     Ok(change.is_some())
 }

@@ -105,6 +105,26 @@ pub fn note_plan(
     Ok(())
 }
 
+/// A change of plan from `old` (the plan, and since when it held) to `new`
+/// at `at`, kept in the history; a plan from before plan history is kept
+/// first, from `old.1`. Nothing when the plan is the same.
+pub fn change_plan(
+    conn: &Connection,
+    cid: i64,
+    old: (Option<&str>, i64),
+    new: Option<&str>,
+    at: i64,
+    source: Source,
+) -> rusqlite::Result<()> {
+    if old.0 == new {
+        return Ok(());
+    }
+    if old.0.is_some() && plan_at(conn, cid, i64::MAX)?.is_none() {
+        note_plan(conn, cid, old.1, old.0, Source::Signup)?;
+    }
+    note_plan(conn, cid, at, new, source)
+}
+
 /// Records that the customer is on `plan` from `at` on (a change at the
 /// same moment replaces it), and keeps `customers.plan` the latest plan.
 pub fn record_plan(conn: &Connection, cid: i64, at: i64, plan: &str, source: Source) -> rusqlite::Result<()> {
