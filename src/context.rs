@@ -18,8 +18,11 @@ pub const TABLE_PAGE: usize = 1000;
 #[derive(Debug, Clone)]
 pub struct Ctx {
     pub db_path: PathBuf,
-    /// The clock, Unix seconds.
-    pub now: i64,
+    /// The clock, Unix seconds ([`Ctx::now`]).
+    now: std::cell::Cell<i64>,
+    /// `--now` was a bare date: its 23:59:59 is read again in the zone once
+    /// the database says which zone.
+    now_date: Option<String>,
     pub format: Option<Format>,
     /// Colour on stdout.
     pub color: bool,
@@ -46,7 +49,8 @@ impl Ctx {
         };
         Ok(Ctx {
             db_path,
-            now,
+            now: std::cell::Cell::new(now),
+            now_date: g.now.clone().filter(|s| time::is_bare_date(s)),
             format: g.format.map(Format::from),
             color: color_on(g.color),
             quiet: g.quiet,
@@ -90,6 +94,17 @@ impl Ctx {
         if let Some(code) = store::config::get(&conn, "currency")? {
             render::set_currency(&code);
         }
+        if let Some(name) = store::config::get(&conn, "timezone")? {
+            // Validated by `config set`; a zone this build does not know reads as UTC.
+            if let Ok(tz) = time::parse_zone(&name) {
+                time::set_zone(tz);
+                if let Some(s) = &self.now_date {
+                    self.now.set(
+                        time::parse_now(s).map_err(|e| anyhow::anyhow!("--now / CSF_NOW: \"{s}\" {e}"))?,
+                    );
+                }
+            }
+        }
         let flagged = store::flagged_on_upgrade();
         if !flagged.is_empty() && !self.quiet {
             let db = self.db_path.display().to_string();
@@ -102,9 +117,19 @@ impl Ctx {
         Ok(Settings::from_stored(store::config::all(conn)?))
     }
 
-    /// Today (UTC).
+    /// The same run against another database file (`csf demo`).
+    pub fn with_db(&self, db_path: PathBuf) -> Ctx {
+        Ctx { db_path, ..self.clone() }
+    }
+
+    /// The clock, Unix seconds: `--now`, or the system clock.
+    pub fn now(&self) -> i64 {
+        self.now.get()
+    }
+
+    /// Today, in the configured zone.
     pub fn today(&self) -> time::Day {
-        time::Day::of(self.now)
+        time::Day::of(self.now())
     }
 
     pub fn format_or(&self, default: Format) -> Format {

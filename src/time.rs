@@ -1,6 +1,6 @@
 //! Timestamps: parsing every form docs/import.md lists, days and windows relative to `now`.
 
-use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone, Utc};
 
 pub const DAY: i64 = 86_400;
 
@@ -9,6 +9,12 @@ pub const DAY: i64 = 86_400;
 /// past midnight of 9999-12-31, a `--date-format` year of five digits) is
 /// refused where it is typed.
 pub const LAST_SECOND: i64 = 253_402_300_799;
+
+/// A length of `n` days as seconds (24 h each): elapsed time such as "open
+/// for more than 7 days". Day boundaries come from [`Day`], never from this.
+pub const fn days(n: i64) -> i64 {
+    n * DAY
+}
 
 /// A parsed time, unless it is after [`LAST_SECOND`].
 fn within_calendar(t: i64) -> Result<i64, String> {
@@ -39,7 +45,7 @@ pub fn parse_with_format(s: &str, fmt: &str) -> Result<i64, String> {
         return within_calendar(t.and_utc().timestamp());
     }
     if let Ok(d) = NaiveDate::parse_from_str(v, fmt) {
-        return within_calendar(d.and_time(NaiveTime::MIN).and_utc().timestamp());
+        return within_calendar(Day::of_date(d).start());
     }
     parse_timestamp(v).map_err(|_| format!("does not match --date-format \"{fmt}\""))
 }
@@ -55,7 +61,8 @@ pub fn check_date_format(fmt: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// Parses `--now`: like [`parse_timestamp`] but a bare date means 23:59:59 UTC.
+/// Parses `--now`: like [`parse_timestamp`] but a bare date means 23:59:59
+/// of that day in the zone.
 pub fn parse_now(s: &str) -> Result<i64, String> {
     parse_inner(s.trim(), true).and_then(within_calendar)
 }
@@ -115,7 +122,7 @@ fn iso(b: &[u8]) -> Option<i64> {
         _ => return None,
     };
     let date = NaiveDate::from_ymd_opt(y as i32, mo as u32, d as u32)?;
-    Some(Day::of_date(date).start() + h * 3600 + mi * 60 + sec - offset)
+    Some(Day::of_date(date).start_in(chrono_tz::Tz::UTC) + h * 3600 + mi * 60 + sec - offset)
 }
 
 fn parse_inner(s: &str, date_is_end_of_day: bool) -> Result<i64, String> {
@@ -155,93 +162,24 @@ fn invalid() -> String {
 fn parse_date(s: &str, end_of_day: bool) -> Result<i64, String> {
     let d = NaiveDate::parse_from_str(s, "%Y-%m-%d")
         .map_err(|_| "is not a valid calendar date (YYYY-MM-DD)".to_string())?;
-    let t = if end_of_day { NaiveTime::from_hms_opt(23, 59, 59) } else { NaiveTime::from_hms_opt(0, 0, 0) }
-        .expect("constant time of day is valid");
-    Ok(d.and_time(t).and_utc().timestamp())
+    let day = Day::of_date(d);
+    Ok(if end_of_day { day.end() } else { day.start() })
 }
 
-/// A UTC calendar day, counted from 1970-01-01 (day 0). Day numbers are a
-/// type of their own so that they never mix with seconds or with counts of
-/// days: a day plus a count of days is a day, a day minus a day is a count.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Day(i64);
-
-impl Day {
-    /// The day a timestamp falls on.
-    pub const fn of(ts: i64) -> Day {
-        Day(ts.div_euclid(DAY))
-    }
-
-    /// The day of a calendar date.
-    pub fn of_date(d: NaiveDate) -> Day {
-        Day::of(d.and_time(NaiveTime::MIN).and_utc().timestamp())
-    }
-
-    /// Day `n` after 1970-01-01.
-    pub const fn from_number(n: i64) -> Day {
-        Day(n)
-    }
-
-    /// Its first second.
-    pub const fn start(self) -> i64 {
-        self.0 * DAY
-    }
-
-    /// Its last second (23:59:59).
-    pub const fn end(self) -> i64 {
-        self.0 * DAY + DAY - 1
-    }
-
-    /// `days` later, unless that overflows.
-    pub fn checked_add(self, days: i64) -> Option<Day> {
-        self.0.checked_add(days).map(Day)
-    }
-
-    /// `days` earlier, unless that overflows.
-    pub fn checked_sub(self, days: i64) -> Option<Day> {
-        self.0.checked_sub(days).map(Day)
-    }
-
-    pub fn date(self) -> NaiveDate {
-        date_of(self.start())
-    }
-
-    /// `YYYY-MM-DD`.
-    pub fn iso(self) -> String {
-        iso_date(self.start())
+/// Whether `s` is a bare date (`YYYY-MM-DD` or `YYYYMMDD`): its instant
+/// depends on the zone.
+pub fn is_bare_date(s: &str) -> bool {
+    let b = s.trim().as_bytes();
+    match b.len() {
+        8 => b.iter().all(u8::is_ascii_digit),
+        10 => b[4] == b'-' && b[7] == b'-',
+        _ => false,
     }
 }
 
-impl std::ops::Add<i64> for Day {
-    type Output = Day;
-    fn add(self, days: i64) -> Day {
-        Day(self.0 + days)
-    }
-}
-
-impl std::ops::Sub<i64> for Day {
-    type Output = Day;
-    fn sub(self, days: i64) -> Day {
-        Day(self.0 - days)
-    }
-}
-
-/// How many days from `earlier` to `self`.
-impl std::ops::Sub for Day {
-    type Output = i64;
-    fn sub(self, earlier: Day) -> i64 {
-        self.0 - earlier.0
-    }
-}
-
-impl std::fmt::Display for Day {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        self.date().fmt(f)
-    }
-}
-
+/// The local calendar date of an instant (in the zone).
 pub fn date_of(ts: i64) -> NaiveDate {
-    to_datetime(ts).date_naive()
+    Day::of(ts).date()
 }
 
 pub fn to_datetime(ts: i64) -> DateTime<Utc> {
@@ -253,9 +191,9 @@ pub fn rfc3339(ts: i64) -> String {
     to_datetime(ts).format("%Y-%m-%dT%H:%M:%SZ").to_string()
 }
 
-/// `YYYY-MM-DD`.
+/// The local date of an instant, `YYYY-MM-DD`.
 pub fn iso_date(ts: i64) -> String {
-    date_of(ts).format("%Y-%m-%d").to_string()
+    Day::of(ts).iso()
 }
 
 /// A compact human form for tables: `2026-11-20 10:00`.
@@ -303,6 +241,9 @@ pub fn duration(secs: i64) -> String {
         }
     }
 }
+
+mod day;
+pub use day::{parse_zone, set_zone, zone, Day, WeekBlocks};
 
 #[cfg(test)]
 mod tests;

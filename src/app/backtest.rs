@@ -9,7 +9,7 @@ use crate::domain::backtest::{self as bt, BandRow, Measures, Sample};
 use crate::domain::health;
 use crate::domain::settings::Settings;
 use crate::store::backtest::{facts_at, History};
-use crate::time::{iso_date, Day, DAY};
+use crate::time::{iso_date, Day};
 
 /// The cutoffs of a backtest: days `every` days apart from `from` to `to`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,8 +41,7 @@ impl Window {
         }
         // Cutoffs and horizons stay within 1970-01-01 … 9999-12-31: never a
         // saturated or wrapped day.
-        const LAST_DAY: Day = Day::from_number(2_932_896);
-        let ok = |d: Day| (Day::default()..=LAST_DAY).contains(&d);
+        let ok = |d: Day| (Day::default()..=Day::LAST).contains(&d);
         let to = match to {
             Some(d) if ok(d) => d,
             Some(_) => bail!("--to is outside the years 1970–9999; give a date in them"),
@@ -65,7 +64,7 @@ impl Window {
                 ),
             },
         };
-        if to.checked_add(horizon).is_none_or(|end| end > LAST_DAY) {
+        if to.checked_add(horizon).is_none_or(|end| end > Day::LAST) {
             bail!("--horizon {horizon} ends after the year 9999; use a shorter --horizon");
         }
         if from > to {
@@ -151,7 +150,7 @@ pub(crate) fn sweep(
     for (k, &now) in cutoffs.iter().enumerate() {
         let today = Day::of(now);
         let core = history.core_at(settings, now);
-        let end = now + window.horizon * DAY;
+        let end = (today + window.horizon).end();
         for (i, c) in history.customers.iter().enumerate() {
             if !c.active_at(now) {
                 continue;

@@ -4,7 +4,6 @@
 use std::collections::{BTreeMap, HashMap};
 
 use anyhow::Result;
-use chrono::{Datelike, NaiveDate};
 use rusqlite::Connection;
 
 use crate::domain::churn::{self, Risk, Signal, REASONS, RETURN_ANSWERS};
@@ -134,13 +133,11 @@ impl Steps {
         (cid, id, name): (i64, String, Option<String>),
         start_day: Day,
         today: Day,
-        done: &HashMap<(i64, String), Vec<i64>>,
+        done: &HashMap<(i64, Day), Vec<i64>>,
     ) {
-        let started_on = start_day.iso();
-        let done = done.get(&(cid, started_on.clone())).map_or(&[][..], Vec::as_slice);
+        let done = done.get(&(cid, start_day)).map_or(&[][..], Vec::as_slice);
         let day = today - start_day;
-        let step_of =
-            |step| DueStep { cid, id: id.clone(), name: name.clone(), step, started_on: started_on.clone() };
+        let step_of = |step| DueStep { cid, id: id.clone(), name: name.clone(), step, started_on: start_day };
         self.missed.extend(seq.missed(day, done).into_iter().map(step_of));
         if let Some(step) = seq.due(day, done) {
             self.due.push(step_of(step));
@@ -239,20 +236,16 @@ pub fn by_month_of(
         .collect()
 }
 
-/// (YYYY-MM, start, end) of the `months` calendar months ending with now's.
+/// (YYYY-MM, start, end) of the `months` calendar months ending with now's,
+/// bounded by the zone's midnights.
 pub fn month_windows(now: i64, months: u32) -> Vec<(String, i64, i64)> {
-    let d = time::date_of(now);
-    let mut first = NaiveDate::from_ymd_opt(d.year(), d.month(), 1).unwrap_or(d);
-    let mut out = Vec::new();
-    for _ in 0..months {
-        let next = first.checked_add_months(chrono::Months::new(1)).unwrap_or(first);
-        out.push((
-            first.format("%Y-%m").to_string(),
-            time::Day::of_date(first).start(),
-            time::Day::of_date(next).start(),
-        ));
-        first = first.checked_sub_months(chrono::Months::new(1)).unwrap_or(first);
-    }
+    let first = time::Day::of(now).month_start();
+    let mut out: Vec<_> = (0..months as i32)
+        .map(|back| {
+            let month = first.add_months(-back);
+            (month.date().format("%Y-%m").to_string(), month.start(), month.add_months(1).start())
+        })
+        .collect();
     out.reverse();
     out
 }

@@ -82,7 +82,7 @@ pub fn done(
                     st::reply(tx, *tid, now, &text)?;
                 }
                 Effect::Step { sequence, started_on, day } => {
-                    cs::mark_done(tx, a.cid, sequence, started_on, *day, now)?;
+                    cs::mark_done(tx, a.cid, sequence, *started_on, *day, now)?;
                 }
                 Effect::Touch | Effect::None => {}
             }
@@ -127,13 +127,11 @@ pub fn skip_end(a: &Action, until: Until, now: i64) -> Result<i64> {
         Until::Day(d) => d,
         // unreachable from the CLI: clap takes --days from 1 only; kept for other callers.
         Until::Days(n) if n < 1 => bail!("--days must be at least 1, got {n}"),
-        Until::Days(n) => today.checked_add(n).unwrap_or(time::Day::from_number(i64::MAX / 86_400 / 2)),
+        Until::Days(n) => today.checked_add(n).unwrap_or(time::Day::LAST),
         Until::Default => match &a.effect {
             Effect::Step { sequence, started_on, day } => {
                 let seq = if *sequence == WINBACK.name { &WINBACK } else { &ONBOARDING };
-                let start = chrono::NaiveDate::parse_from_str(started_on, "%Y-%m-%d")
-                    .map(time::Day::of_date)
-                    .unwrap_or(today);
+                let start = *started_on;
                 match seq.steps.iter().find(|s| s.day == *day) {
                     Some(s) => start + seq.window_end(s),
                     None => today + SKIP_DAYS,

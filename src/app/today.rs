@@ -170,7 +170,7 @@ fn identity(c: &Customer, kind: Kind, step: Option<&DueStep>, now: i64) -> (Stri
         (Kind::Onboarding | Kind::Winback, Some(d)) => (
             td::step_id(d.sequence, &c.id, d.step.day),
             (d.start_day + d.step.day).iso(),
-            Effect::Step { sequence: d.sequence, started_on: d.start_day.iso(), day: d.step.day },
+            Effect::Step { sequence: d.sequence, started_on: d.start_day, day: d.step.day },
             step_name(d.sequence, d.step.day),
         ),
         (Kind::Expand, _) => (td::expand_id(&c.id), iso_date(now), Effect::Touch, "expand".into()),
@@ -179,8 +179,7 @@ fn identity(c: &Customer, kind: Kind, step: Option<&DueStep>, now: i64) -> (Stri
 }
 
 fn step(seq: &sequence::Sequence, d: &SeqStep) -> Option<Box<DueStep>> {
-    let start = chrono::NaiveDate::parse_from_str(&d.started_on, "%Y-%m-%d").ok().map(time::Day::of_date)?;
-    Some(Box::new(DueStep { sequence: seq.name, step: d.step, start_day: start }))
+    Some(Box::new(DueStep { sequence: seq.name, step: d.step, start_day: d.started_on }))
 }
 
 /// The morning's actions as of `now`.

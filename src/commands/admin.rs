@@ -12,7 +12,7 @@ pub fn init(ctx: &Ctx, with_example: bool) -> Result<()> {
     let existed = ctx.db_path.exists();
     let mut conn = ctx.open_or_create()?;
     if with_example {
-        example::load(&mut conn, ctx.now)?;
+        example::load(&mut conn, ctx.now())?;
     }
     let what = if existed { "Using the existing database" } else { "Created the database" };
     ctx.info(format!("{what} {}", ctx.db_path.display()));

@@ -60,7 +60,7 @@ pub fn run(ctx: &Ctx, cmd: HealthCmd) -> Result<()> {
             };
             let r = replay(ctx, &conn, &settings, window)?;
             // The evidence of the same window: stored when it covers it, else measured (not stored).
-            let signs_better = evidence::for_window(&conn, &settings, window, ctx.now)?
+            let signs_better = evidence::for_window(&conn, &settings, window, ctx.now())?
                 .is_some_and(|e| e.signs_beat_score());
             render::out(&rb::report(&r, weights, missed, samples, signs_better, format, ctx.color)?)
         }
@@ -138,7 +138,7 @@ pub fn run(ctx: &Ctx, cmd: HealthCmd) -> Result<()> {
                 );
             };
             if defaulted {
-                crate::store::write(&mut conn, |tx| evidence::save(tx, ctx.now, &m))?;
+                crate::store::write(&mut conn, |tx| evidence::save(tx, ctx.now(), &m))?;
                 ctx.info("Stored: `csf today` ranks rescues by this evidence.");
             }
             let missed = missed_why.then_some(m.missed.as_slice());

@@ -15,7 +15,7 @@ use crate::time::{self, iso_date};
 
 pub fn run(ctx: &Ctx, cmd: ChurnCmd) -> Result<()> {
     let mut conn = ctx.open()?;
-    let now = ctx.now;
+    let now = ctx.now();
     match cmd {
         ChurnCmd::Risks { signal, fail_on } => {
             let only: Vec<Signal> = signal.iter().map(|s| Signal::from(*s)).collect();
@@ -145,7 +145,7 @@ fn winback(
     customer: Option<&str>,
 ) -> Result<()> {
     let only = customer.map(|c| customers::get(conn, c).map(|c| c.cid)).transpose()?;
-    let steps = app::winback_steps(conn, ctx.now, only)?;
+    let steps = app::winback_steps(conn, ctx.now(), only)?;
     if missed {
         if steps.missed.is_empty() {
             ctx.info("No missed winback steps.");
@@ -165,7 +165,7 @@ fn winback(
     if mark_done && !due.is_empty() {
         store::write(conn, |tx| {
             for d in &due {
-                cs::mark_done(tx, d.cid, WINBACK.name, &d.started_on, d.step.day, ctx.now)?;
+                cs::mark_done(tx, d.cid, WINBACK.name, d.started_on, d.step.day, ctx.now())?;
             }
             Ok(())
         })?;

@@ -66,7 +66,7 @@ fn add(ctx: &Ctx, conn: &mut Connection, id: String, f: CustomerFields) -> Resul
         mrr_cents: f.mrr.as_deref().map(|m| opt_money(m, &currency)).transpose()?.flatten(),
         signed_up_at: match f.signed_up.as_deref() {
             Some(s) => opt_time("signed-up", s)?,
-            None => Some(ctx.now),
+            None => Some(ctx.now()),
         },
         churned_at: f.churned.as_deref().map(|s| opt_time("churned", s)).transpose()?.flatten(),
     };
@@ -74,7 +74,7 @@ fn add(ctx: &Ctx, conn: &mut Connection, id: String, f: CustomerFields) -> Resul
         if customers::id_taken(tx, &id)? {
             bail!("customer \"{id}\" already exists; use `csf customer edit {id} ...` to change it");
         }
-        customers::insert(tx, &c, ctx.now)
+        customers::insert(tx, &c, ctx.now())
     })?;
     ctx.info(format!("Added customer {id}"));
     Ok(())
@@ -138,12 +138,12 @@ fn edit(
         if let Some(v) = f.churned {
             c.churned_at = opt_time("churned", &v)?;
         }
-        let at = effective.unwrap_or(ctx.now);
-        if at > ctx.now {
+        let at = effective.unwrap_or(ctx.now());
+        if at > ctx.now() {
             bail!(
                 "--effective {} is after now ({}); an MRR change takes effect today or earlier",
                 time::iso_date(at),
-                time::iso_date(ctx.now)
+                time::iso_date(ctx.now())
             );
         }
         if let Some(s) = c.signed_up_at.filter(|s| at < *s) {
@@ -154,8 +154,8 @@ fn edit(
                 time::iso_date(s)
             );
         }
-        let recorded = customers::update(tx, &c, ctx.now, at)?;
-        ctx.info(rc::edit_said(&c, mrr, recorded, at, plan_edited, ctx.now));
+        let recorded = customers::update(tx, &c, ctx.now(), at)?;
+        ctx.info(rc::edit_said(&c, mrr, recorded, at, plan_edited, ctx.now()));
         Ok(())
     })
 }
@@ -181,8 +181,8 @@ fn remove(ctx: &Ctx, conn: &mut Connection, key: &str, force: bool) -> Result<()
 
 fn list(ctx: &Ctx, conn: &Connection, stage: Option<&str>) -> Result<()> {
     let settings = ctx.settings(conn)?;
-    let all = app::list(conn, &settings, ctx.now, stage)?;
-    let rows = all.iter().map(|l| rc::list_row(l, ctx.now));
+    let all = app::list(conn, &settings, ctx.now(), stage)?;
+    let rows = all.iter().map(|l| rc::list_row(l, ctx.now()));
     if all.is_empty() && customers::list(conn)?.is_empty() {
         ctx.info("No customers yet: `csf import customers FILE` or `csf customer add ID`.");
         return ctx.print_each(rc::list_head(), rows);
@@ -203,11 +203,14 @@ fn show(ctx: &Ctx, conn: &Connection, key: &str) -> Result<()> {
         " (a profile is nested; `csf customer list -f csv` has one row per customer)",
     )?;
     let settings = ctx.settings(conn)?;
-    let shown = app::show(conn, &settings, ctx.now, key)?;
+    let shown = app::show(conn, &settings, ctx.now(), key)?;
     if ctx.format_or(Format::Table) == Format::Json {
-        return render::out(&format!("{}\n", serde_json::to_string_pretty(&rc::show_json(&shown, ctx.now))?));
+        return render::out(&format!(
+            "{}\n",
+            serde_json::to_string_pretty(&rc::show_json(&shown, ctx.now()))?
+        ));
     }
-    render::out(&rc::show_text(&shown, ctx.now, ctx.color))
+    render::out(&rc::show_text(&shown, ctx.now(), ctx.color))
 }
 
 /// What reaches a draft's header: no line breaks or control characters in a

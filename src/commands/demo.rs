@@ -30,11 +30,11 @@ pub fn run(ctx: &Ctx) -> Result<()> {
 }
 
 fn show(ctx: &Ctx, db: std::path::PathBuf) -> Result<()> {
-    let demo = Ctx { db_path: db, ..ctx.clone() };
+    let demo = ctx.with_db(db);
     let mut conn = store::open(&demo.db_path)?;
-    example::load(&mut conn, ctx.now)?;
+    example::load(&mut conn, ctx.now())?;
     let settings = demo.settings(&conn)?;
-    let now = ctx.now;
+    let now = ctx.now();
     let summary = health::score_all(&mut conn, &settings, now)?;
     out(&format!(
         "# csf demo — example customers as of {}\n\n\

@@ -18,7 +18,7 @@ pub fn run(ctx: &Ctx, cmd: HealthCmd) -> Result<()> {
         HealthCmd::Score { backfill: true, from, .. } => backfill(ctx, &mut conn, from.as_deref()),
         HealthCmd::Score { fail_on, .. } => score(ctx, &mut conn, fail_on),
         HealthCmd::List { status, sort } => {
-            let all = app::latest(&conn, &ctx.settings(&conn)?, ctx.now, status.as_deref(), sort_of(sort))?;
+            let all = app::latest(&conn, &ctx.settings(&conn)?, ctx.now(), status.as_deref(), sort_of(sort))?;
             if all.is_empty() && status.is_none() {
                 ctx.info("No health scores yet: run `csf health score` (nightly, from cron).");
             } else if let Some(day) = all.iter().map(|l| l.snap.day.as_str()).max() {
@@ -39,7 +39,7 @@ pub fn run(ctx: &Ctx, cmd: HealthCmd) -> Result<()> {
                 Some(s) => format!("No {s} customers."),
                 None => "No at-risk or critical customers.".into(),
             };
-            let all = app::alerts(&conn, &ctx.settings(&conn)?, ctx.now, status.as_deref())?;
+            let all = app::alerts(&conn, &ctx.settings(&conn)?, ctx.now(), status.as_deref())?;
             ctx.print_each(rh::alert_head().when_empty(empty), all.iter().map(rh::alert_row))
         }
         cmd @ (HealthCmd::Backtest { .. } | HealthCmd::Tune { .. } | HealthCmd::Evidence { .. }) => {
@@ -69,12 +69,12 @@ fn score(ctx: &Ctx, conn: &mut Connection, fail_on: Option<FailOn>) -> Result<()
     if let Some(pb) = &spinner {
         pb.set_message("measuring the evidence, then scoring…");
     }
-    let measured = crate::app::evidence::measure_if_due(conn, &settings, ctx.now, &|| {
+    let measured = crate::app::evidence::measure_if_due(conn, &settings, ctx.now(), &|| {
         if let Some(pb) = &spinner {
             pb.tick();
         }
     })?;
-    let summary = app::score_all_with(conn, &settings, ctx.now, measured.as_ref());
+    let summary = app::score_all_with(conn, &settings, ctx.now(), measured.as_ref());
     if let Some(pb) = spinner {
         pb.finish_and_clear();
     }
@@ -84,14 +84,14 @@ fn score(ctx: &Ctx, conn: &mut Connection, fail_on: Option<FailOn>) -> Result<()
     ctx.info(format!(
         "Scored {} for {}: {}",
         render::count(summary.scores.len() as i64, "customer"),
-        iso_date(ctx.now),
+        iso_date(ctx.now()),
         counts.join(", ")
     ));
     if let Some(note) = measured.as_ref().map(crate::render::evidence::measured_note) {
         ctx.info(note);
     }
     if let Some(stale) =
-        crate::app::today::stale_warning_after(conn, &settings, ctx.now, summary.newest_event)?
+        crate::app::today::stale_warning_after(conn, &settings, ctx.now(), summary.newest_event)?
     {
         // Said even with --quiet: scores from old data mislead the nightly run.
         eprintln!("warning: {}", stale.text());
@@ -119,7 +119,7 @@ fn backfill(ctx: &Ctx, conn: &mut Connection, from: Option<&str>) -> Result<()> 
         pb.set_message("backfilling customers");
         pb
     });
-    let done = crate::app::backfill::backfill(conn, &settings, ctx.now, from, &|k, n| {
+    let done = crate::app::backfill::backfill(conn, &settings, ctx.now(), from, &|k, n| {
         if let Some(pb) = &bar {
             pb.set_length(n);
             pb.set_position(k);
@@ -137,11 +137,11 @@ fn show(ctx: &Ctx, conn: &Connection, key: &str) -> Result<()> {
     ctx.only_formats("health show", &[Format::Table, Format::Json, Format::Csv], "")?;
     let c = customers::get(conn, key)?;
     let settings = ctx.settings(conn)?;
-    let l = app::live(conn, &settings, ctx.now, &c)?;
-    let hist = app::history(conn, c.cid, ctx.now, 30)?;
+    let l = app::live(conn, &settings, ctx.now(), &c)?;
+    let hist = app::history(conn, c.cid, ctx.now(), 30)?;
     match ctx.format_or(Format::Table) {
-        Format::Json => render::out(&rh::show_json(&c, &l, &hist, ctx.now)?),
+        Format::Json => render::out(&rh::show_json(&c, &l, &hist, ctx.now())?),
         Format::Csv => ctx.print_rows(&rh::live_rows(&c.id, &l)),
-        _ => render::out(&rh::show_text(&c, &l, &hist, ctx.now, ctx.color)),
+        _ => render::out(&rh::show_text(&c, &l, &hist, ctx.now(), ctx.color)),
     }
 }

@@ -95,7 +95,7 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<()> {
     });
     let mut conn = ctx.open_or_create()?;
     let started = Instant::now();
-    let result = import::import(&mut conn, kind, input, &source, &opts, ctx.now, progress.as_ref());
+    let result = import::import(&mut conn, kind, input, &source, &opts, ctx.now(), progress.as_ref());
     if let Some(pb) = &progress {
         pb.finish_and_clear();
     }

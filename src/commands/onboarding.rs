@@ -16,7 +16,7 @@ pub fn run(ctx: &Ctx, cmd: OnboardingCmd) -> Result<()> {
     let mut conn = ctx.open()?;
     match cmd {
         OnboardingCmd::Due { mark_done, missed } => {
-            let steps = app::steps(&conn, ctx.now)?;
+            let steps = app::steps(&conn, ctx.now())?;
             if missed {
                 if steps.missed.is_empty() {
                     ctx.info("No missed onboarding steps.");
@@ -37,7 +37,7 @@ pub fn run(ctx: &Ctx, cmd: OnboardingCmd) -> Result<()> {
             if mark_done && !due.is_empty() {
                 store::write(&mut conn, |tx| {
                     for d in &due {
-                        cs::mark_done(tx, d.cid, ONBOARDING.name, &d.started_on, d.step.day, ctx.now)?;
+                        cs::mark_done(tx, d.cid, ONBOARDING.name, d.started_on, d.step.day, ctx.now())?;
                     }
                     Ok(())
                 })?;
@@ -57,7 +57,7 @@ pub fn run(ctx: &Ctx, cmd: OnboardingCmd) -> Result<()> {
                     "setup_completion",
                     "d1_retention",
                 ]);
-                for (month, f) in app::funnel_by_month(&conn, &settings, ctx.now, days)? {
+                for (month, f) in app::funnel_by_month(&conn, &settings, ctx.now(), days)? {
                     let mut row: Vec<Cell> = vec![month.into(), Value::Int(f.cohort_size as i64).into()];
                     for m in onboarding::funnel_metrics(&f, &settings) {
                         row.push(figure::metric_cells(&m, format)[1].clone());
@@ -66,14 +66,14 @@ pub fn run(ctx: &Ctx, cmd: OnboardingCmd) -> Result<()> {
                 }
                 ctx.print_rows(&rows)
             } else {
-                let f = app::funnel(&conn, &settings, ctx.now, days)?;
+                let f = app::funnel(&conn, &settings, ctx.now(), days)?;
                 if matches!(format, Format::Table | Format::Markdown) {
                     // The window the figures depend on (the plan says the same).
                     render::out(&format!(
                         "Signups in the last {} ({} to {}): {}\n\n",
                         render::count(days, "day"),
-                        time::iso_date(metrics::period_start(ctx.now, days)),
-                        time::iso_date(ctx.now),
+                        time::iso_date(metrics::period_start(ctx.now(), days)),
+                        time::iso_date(ctx.now()),
                         f.cohort_size
                     ))?;
                 }

@@ -18,13 +18,13 @@ pub fn run(ctx: &Ctx, cmd: ReportCmd) -> Result<()> {
         ReportCmd::Metrics { days, by } => {
             let format = ctx.format_or(Format::Table);
             if matches!(format, Format::Table | Format::Markdown) {
-                render::out(&format!("{}\n\n", period_caption(ctx.now, days)))?;
+                render::out(&format!("{}\n\n", period_caption(ctx.now(), days)))?;
             }
             if by.is_some() {
-                let plans = metrics::report_by_plan(&conn, &settings, ctx.now, days)?;
+                let plans = metrics::report_by_plan(&conn, &settings, ctx.now(), days)?;
                 return ctx.print_rows(&figure::metric_rows_by_plan(&plans, format));
             }
-            let ms = metrics::report(&conn, &settings, ctx.now, days)?;
+            let ms = metrics::report(&conn, &settings, ctx.now(), days)?;
             ctx.print_rows(&figure::metric_rows(&ms, format))
         }
         ReportCmd::Plan { days, sections, charts } => {
@@ -37,7 +37,7 @@ pub fn run(ctx: &Ctx, cmd: ReportCmd) -> Result<()> {
                 &[Format::Markdown],
                 " (the plan is markdown only; `csf report metrics -f json` has its figures)",
             )?;
-            let data = plan::gather(&conn, &settings, ctx.now, days, &chosen, charts.is_some())?;
+            let data = plan::gather(&conn, &settings, ctx.now(), days, &chosen, charts.is_some())?;
             render::out(&render::plan::render(&data, &chosen, charts.is_some()))
         }
         ReportCmd::Trends { .. } | ReportCmd::Revenue { .. } | ReportCmd::Cohorts { .. } => {

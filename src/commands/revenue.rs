@@ -10,7 +10,7 @@ use crate::render::{self, revenue as rr, Format};
 pub fn revenue(ctx: &Ctx, months: u32, by: Option<SplitBy>) -> Result<()> {
     let conn = ctx.open()?;
     let by_plan = by == Some(SplitBy::Plan);
-    let all = app::by_month(&conn, ctx.now, months, by_plan)?;
+    let all = app::by_month(&conn, ctx.now(), months, by_plan)?;
     ctx.print_rows(&rr::rows(&all, by_plan))
 }
 
@@ -20,7 +20,7 @@ pub fn cohorts(ctx: &Ctx, months: u32, metric: CohortMetricArg) -> Result<()> {
         CohortMetricArg::Logos => CohortMetric::Logos,
         CohortMetricArg::Revenue => CohortMetric::Revenue,
     };
-    let cells = app::cohorts(&conn, ctx.now, months, metric)?;
+    let cells = app::cohorts(&conn, ctx.now(), months, metric)?;
     if cells.is_empty() {
         ctx.info(format!("No signups in the last {months} months."));
     }

@@ -16,7 +16,7 @@ pub fn run(ctx: &Ctx, args: SyncArgs) -> Result<()> {
             let s = stripe::run(
                 &mut conn,
                 &settings,
-                ctx.now,
+                ctx.now(),
                 stripe::Options { full, dry_run, quiet: ctx.quiet },
             )?;
             report(ctx, &s);
@@ -26,7 +26,7 @@ pub fn run(ctx: &Ctx, args: SyncArgs) -> Result<()> {
             let mut conn = ctx.open_or_create()?;
             let settings = ctx.settings(&conn)?;
             let opts = postgres::Options { full, dry_run, skip_invalid, create_missing };
-            let s = postgres::run(&mut conn, &settings, ctx.now, opts)?;
+            let s = postgres::run(&mut conn, &settings, ctx.now(), opts)?;
             report(ctx, &s);
             Ok(())
         }
@@ -46,14 +46,14 @@ fn every(ctx: &Ctx) -> Result<()> {
             &stripe::run(
                 &mut conn,
                 &settings,
-                ctx.now,
+                ctx.now(),
                 stripe::Options { quiet: ctx.quiet, ..stripe::Options::default() },
             )?,
         );
         ran += 1;
     }
     if postgres::configured(&settings) {
-        report(ctx, &postgres::run(&mut conn, &settings, ctx.now, postgres::Options::default())?);
+        report(ctx, &postgres::run(&mut conn, &settings, ctx.now(), postgres::Options::default())?);
         ran += 1;
     }
     if ran == 0 {
@@ -81,7 +81,7 @@ fn status(ctx: &Ctx) -> Result<()> {
             state.as_ref().map(|s| Value::Time(s.synced_at)).unwrap_or(Value::Null).into(),
             state
                 .as_ref()
-                .map(|s| Value::text(time::relative(s.synced_at, ctx.now)))
+                .map(|s| Value::text(time::relative(s.synced_at, ctx.now())))
                 .unwrap_or(Value::Null)
                 .into(),
         ]);

@@ -38,7 +38,7 @@ pub fn run(ctx: &Ctx, cmd: TemplateCmd) -> Result<()> {
             app::settable(&name)?;
             let body = read_text(&file)?;
             app::check_text(&name, &body, &file.display().to_string())?;
-            store::write(&mut conn, |tx| touches::set_template(tx, &name, &body, ctx.now))?;
+            store::write(&mut conn, |tx| touches::set_template(tx, &name, &body, ctx.now()))?;
             ctx.info(format!(
                 "Template {name} changed; `csf template reset {name}` goes back to the default."
             ));

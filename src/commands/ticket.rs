@@ -13,7 +13,7 @@ use crate::store::{self, customers};
 
 pub fn run(ctx: &Ctx, cmd: TicketCmd) -> Result<()> {
     let mut conn = if matches!(cmd, TicketCmd::Open { .. }) { ctx.open_or_create()? } else { ctx.open()? };
-    let now = ctx.now;
+    let now = ctx.now();
     match cmd {
         TicketCmd::Open { customer, subject, category, priority, channel } => {
             let subject = subject.trim();
@@ -116,7 +116,7 @@ fn parse_csat(s: &str) -> Result<i64> {
 
 /// One change to one ticket in one transaction, with a line on stderr.
 fn change(ctx: &Ctx, conn: &mut Connection, id: &str, what: &str, c: Change) -> Result<()> {
-    let now = ctx.now;
+    let now = ctx.now();
     let t = store::write(conn, |tx| {
         let t = st::get(tx, id, now)?;
         app::apply(tx, &t, now, c)?;
@@ -132,7 +132,7 @@ fn show(ctx: &Ctx, conn: &Connection, id: &str) -> Result<()> {
         &[Format::Table, Format::Json],
         " (a timeline is nested; `csf ticket list -f csv` has one row per ticket)",
     )?;
-    let now = ctx.now;
+    let now = ctx.now();
     let t = st::get(conn, id, now)?;
     let settings = ctx.settings(conn)?;
     let events = st::events(conn, t.tid, now)?;

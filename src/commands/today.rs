@@ -18,7 +18,7 @@ pub fn today(ctx: &Ctx, args: TodayArgs) -> Result<()> {
     let conn = ctx.open()?;
     crate::app::readers::scan_only(&conn)?;
     let settings = ctx.settings(&conn)?;
-    let morning = app::morning(&conn, &settings, ctx.now)?;
+    let morning = app::morning(&conn, &settings, ctx.now())?;
     let kinds: Vec<Kind> = args.kind.iter().map(|k| Kind::from(*k)).collect();
     if args.skipped {
         let mut all = morning.skipped();
@@ -32,7 +32,7 @@ pub fn today(ctx: &Ctx, args: TodayArgs) -> Result<()> {
     let limit = if args.all { total } else { args.limit.unwrap_or(settings.count("today.limit")) as usize };
     // Drafts only for the actions shown (ranking needs none); JSON and CSV
     // stream, each action built and its draft filled as its row is written.
-    let maker = app::DraftMaker::new(&conn, &settings, ctx.now)?;
+    let maker = app::DraftMaker::new(&conn, &settings, ctx.now())?;
     let any_draft = std::cell::Cell::new(false);
     let with_draft = |mut a: Action| -> Result<Action> {
         maker.fill(&mut a)?;
@@ -46,9 +46,9 @@ pub fn today(ctx: &Ctx, args: TodayArgs) -> Result<()> {
         format => {
             let shown = shown.map(with_draft).collect::<Result<Vec<_>>>()?;
             if format == Format::Markdown {
-                render::out(&rt::markdown(&shown, total, ctx.now))?;
+                render::out(&rt::markdown(&shown, total, ctx.now()))?;
             } else {
-                render::out(&rt::heading(shown.len(), total, ctx.now))?;
+                render::out(&rt::heading(shown.len(), total, ctx.now()))?;
                 if !shown.is_empty() {
                     ctx.print_rows(&rt::rows(&shown))?;
                     if let Some(line) = rt::more_line(shown.len(), total) {
@@ -77,7 +77,7 @@ pub fn today(ctx: &Ctx, args: TodayArgs) -> Result<()> {
 pub fn done(ctx: &Ctx, args: DoneArgs) -> Result<()> {
     let mut conn = ctx.open()?;
     let settings = ctx.settings(&conn)?;
-    let recorded = outreach::done(&mut conn, &settings, ctx.now, &args.ids, args.note.as_deref())?;
+    let recorded = outreach::done(&mut conn, &settings, ctx.now(), &args.ids, args.note.as_deref())?;
     for a in &recorded {
         ctx.info(rt::done_line(a));
     }
@@ -88,7 +88,7 @@ pub fn skip(ctx: &Ctx, args: SkipArgs) -> Result<()> {
     let mut conn = ctx.open()?;
     let settings = ctx.settings(&conn)?;
     if args.undo {
-        for id in outreach::unskip(&mut conn, &settings, ctx.now, &args.ids)? {
+        for id in outreach::unskip(&mut conn, &settings, ctx.now(), &args.ids)? {
             ctx.info(format!("{id} is back in `csf today`"));
         }
         return Ok(());
@@ -100,8 +100,8 @@ pub fn skip(ctx: &Ctx, args: SkipArgs) -> Result<()> {
         (None, Some(n)) => Until::Days(n),
         (None, None) => Until::Default,
     };
-    for (a, end) in outreach::skip(&mut conn, &settings, ctx.now, &args.ids, until, args.note.as_deref())? {
-        ctx.info(format!("Skipped {} until {}; no touch logged", a.id, rt::until_text(end, ctx.now)));
+    for (a, end) in outreach::skip(&mut conn, &settings, ctx.now(), &args.ids, until, args.note.as_deref())? {
+        ctx.info(format!("Skipped {} until {}; no touch logged", a.id, rt::until_text(end, ctx.now())));
     }
     Ok(())
 }
@@ -114,9 +114,9 @@ pub fn draft(ctx: &Ctx, args: DraftArgs) -> Result<()> {
     )?;
     let conn = ctx.open()?;
     let settings = ctx.settings(&conn)?;
-    let morning = app::morning(&conn, &settings, ctx.now)?;
+    let morning = app::morning(&conn, &settings, ctx.now())?;
     let mut one = vec![morning.get(&args.id)?];
-    app::fill_drafts(&conn, &settings, ctx.now, &mut one)?;
+    app::fill_drafts(&conn, &settings, ctx.now(), &mut one)?;
     let Some(m) = rt::message(&one[0]) else {
         bail!("{} has no draft: {}", one[0].id, one[0].action);
     };
@@ -144,7 +144,7 @@ pub fn touch(ctx: &Ctx, args: TouchArgs) -> Result<()> {
         note: Some(note),
         basis: None,
     };
-    store::write(&mut conn, |tx| touches::insert(tx, &t, ctx.now))?;
+    store::write(&mut conn, |tx| touches::insert(tx, &t, ctx.now()))?;
     ctx.info(format!("Touch logged for {} ({}): {}", c.label(), args.kind.name(), note));
     Ok(())
 }

@@ -10,7 +10,7 @@ use crate::render::{self, trends as rt, Format};
 pub fn run(ctx: &Ctx, by: By, n: u32) -> Result<()> {
     let conn = ctx.open()?;
     let settings = ctx.settings(&conn)?;
-    let figures = trends::figures(&conn, &settings, ctx.now, by, n)?;
+    let figures = trends::figures(&conn, &settings, ctx.now(), by, n)?;
     match ctx.format_or(Format::Table) {
         Format::Table => render::out(&rt::table(&figures, by, ctx.color)),
         Format::Markdown => render::out(&rt::markdown(&figures, by)),

@@ -2,7 +2,7 @@
 
 use crate::domain::metrics::{Metric, MetricId};
 use crate::domain::settings::Settings;
-use crate::time::{Day, DAY};
+use crate::time::{self, Day};
 
 /// One cohort member, as of now.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,7 +40,7 @@ pub fn funnel(members: &[Member], today: Day) -> Funnel {
         .collect();
     minutes.sort_by(f64::total_cmp);
     let activated =
-        members.iter().filter(|m| m.first_value.is_some_and(|v| v - m.signed_up_at <= 7 * DAY)).count();
+        members.iter().filter(|m| m.first_value.is_some_and(|v| v - m.signed_up_at <= time::days(7))).count();
     let before_today: Vec<&Member> = members.iter().filter(|m| Day::of(m.signed_up_at) < today).collect();
     Funnel {
         cohort_size: n,
@@ -100,6 +100,7 @@ fn median(sorted: &[f64]) -> Option<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::time::DAY;
 
     const TODAY: Day = Day::from_number(20_000);
 

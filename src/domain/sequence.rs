@@ -1,6 +1,8 @@
 //! Outreach sequences (win-back: docs/churn.md, onboarding: docs/onboarding.md): which step is due
 //! on a given day — one rule for both.
 
+use crate::time::Day;
+
 /// One step of a sequence: sent `day` days after the start.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Step {
@@ -16,8 +18,8 @@ pub struct DueStep {
     pub id: String,
     pub name: Option<String>,
     pub step: Step,
-    /// The sequence's start, YYYY-MM-DD.
-    pub started_on: String,
+    /// The day the sequence started.
+    pub started_on: Day,
 }
 
 #[derive(Debug, Clone, Copy)]

@@ -15,6 +15,8 @@ pub struct Key {
 enum Kind {
     Text,
     Currency,
+    /// An IANA time zone name.
+    Zone,
     Weights,
     List,
     Name,
@@ -79,6 +81,10 @@ pub fn validate(name: &str, value: &str) -> Result<String, String> {
                 Ok(v.to_string())
             }
         }
+        Kind::Zone => match crate::time::parse_zone(v) {
+            Ok(tz) => Ok(tz.name().to_string()),
+            Err(e) => Err(format!("timezone: {e}")),
+        },
         Kind::Currency => {
             if v.len() == 3 && v.chars().all(|c| c.is_ascii_alphabetic()) {
                 Ok(v.to_ascii_uppercase())

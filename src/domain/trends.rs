@@ -4,11 +4,11 @@
 //! scaled to weeks, `n/a` below the minimum sample), and whether a metric
 //! got better, worse or stayed steady.
 
-use chrono::{Datelike, Months, NaiveDate};
+use chrono::Datelike;
 
 use crate::domain::metrics::{Metric, MetricId};
 use crate::domain::targets::{self, Status};
-use crate::time;
+use crate::time::Day;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum By {
@@ -17,48 +17,43 @@ pub enum By {
 }
 
 /// One period: [`start`, `end`) in Unix seconds, its label (`2026-11`,
-/// `2026-W47`) and its first day (`YYYY-MM-DD`); `partial` when it holds
-/// `now` (its figures are to date).
+/// `2026-W47`) and its first day; `partial` when it holds `now` (its figures
+/// are to date).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Period {
     pub label: String,
-    pub start_date: String,
+    pub first_day: Day,
     pub start: i64,
     pub end: i64,
     pub partial: bool,
 }
 
-/// The `n` periods ending with the one that holds `now`, oldest first.
+/// The `n` periods ending with the one that holds `now`, oldest first; their
+/// bounds are the zone's midnights.
 pub fn periods(now: i64, by: By, n: u32) -> Vec<Period> {
-    let today = time::date_of(now);
+    let today = Day::of(now);
     let mut first = match by {
-        By::Month => NaiveDate::from_ymd_opt(today.year(), today.month(), 1).unwrap_or(today),
-        By::Week => today - chrono::Duration::days(today.weekday().num_days_from_monday() as i64),
+        By::Month => today.month_start(),
+        By::Week => today.week_start(),
     };
     let mut out = Vec::new();
     for _ in 0..n {
         let next = match by {
-            By::Month => first.checked_add_months(Months::new(1)).unwrap_or(first),
-            By::Week => first + chrono::Duration::days(7),
+            By::Month => first.add_months(1),
+            By::Week => first + 7,
         };
         let label = match by {
-            By::Month => first.format("%Y-%m").to_string(),
+            By::Month => first.date().format("%Y-%m").to_string(),
             By::Week => {
-                let w = first.iso_week();
+                let w = first.date().iso_week();
                 format!("{}-W{:02}", w.year(), w.week())
             }
         };
-        let (start, end) = (time::Day::of_date(first).start(), time::Day::of_date(next).start());
-        out.push(Period {
-            label,
-            start_date: first.format("%Y-%m-%d").to_string(),
-            start,
-            end,
-            partial: start <= now && now < end,
-        });
+        let (start, end) = (first.start(), next.start());
+        out.push(Period { label, first_day: first, start, end, partial: start <= now && now < end });
         first = match by {
-            By::Month => first.checked_sub_months(Months::new(1)).unwrap_or(first),
-            By::Week => first - chrono::Duration::days(7),
+            By::Month => first.add_months(-1),
+            By::Week => first - 7,
         };
     }
     out.reverse();
@@ -160,6 +155,7 @@ pub struct PeriodFigures {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::time;
 
     #[test]
     fn months_and_iso_weeks_end_with_the_current_one() {
@@ -168,13 +164,13 @@ mod tests {
         let m = periods(now, By::Month, 3);
         let labels: Vec<&str> = m.iter().map(|p| p.label.as_str()).collect();
         assert_eq!(labels, ["2026-09", "2026-10", "2026-11"]);
-        assert_eq!(m[2].start_date, "2026-11-01");
+        assert_eq!(m[2].first_day.iso(), "2026-11-01");
         assert_eq!(m[0].end, m[1].start);
         let w = periods(now, By::Week, 2);
         assert_eq!(w[1].label, "2026-W47");
-        assert_eq!(w[1].start_date, "2026-11-16");
+        assert_eq!(w[1].first_day.iso(), "2026-11-16");
         assert_eq!(w[1].end - w[1].start, 7 * time::DAY);
-        assert_eq!(w[0].start_date, "2026-11-09");
+        assert_eq!(w[0].first_day.iso(), "2026-11-09");
         // ISO week years: 2027-01-01 is in 2026-W53.
         let jan = time::parse_now("2027-01-01").unwrap();
         assert_eq!(periods(jan, By::Week, 1)[0].label, "2026-W53");

@@ -90,7 +90,7 @@ fn step_row(sequence: &str, d: &DueStep, status: Option<&str>) -> Vec<Cell> {
         Value::Int(d.step.day).into(),
         d.step.name.into(),
         d.step.message.into(),
-        Value::Date(d.started_on.clone()).into(),
+        Value::Date(d.started_on.iso()).into(),
     ];
     if let Some(s) = status {
         row.push(s.into());

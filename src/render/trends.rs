@@ -223,7 +223,7 @@ pub fn rows(figs: &[PeriodFigures]) -> Rows {
         for (m, f) in ms.iter().zip(figs) {
             rows.push(vec![
                 Cell::from(m.id()),
-                Value::Date(f.period.start_date.clone()).into(),
+                Value::Date(f.period.first_day.iso()).into(),
                 match (m.value, m.unit()) {
                     (Some(v), Unit::Currency) => Value::Money(Cents::of_units(v)).into(),
                     (Some(v), Unit::Customers) => Value::Int(v as i64).into(),

@@ -11,7 +11,7 @@ use rusqlite::{params, Connection};
 
 use crate::domain::health::{window_start, Facts, Payment};
 use crate::domain::settings::Settings;
-use crate::time::{Day, DAY};
+use crate::time::{Day, WeekBlocks};
 
 /// One customer's rows, each list sorted by time.
 #[derive(Debug, Clone, Default)]
@@ -287,7 +287,8 @@ impl History {
 /// The facts of one customer as of `now` (the fields the score needs).
 pub fn facts_at(c: &CustomerHistory, core: &Core, now: i64) -> Facts {
     let today = Day::of(now);
-    let start28 = window_start(today).start();
+    let first = window_start(today);
+    let (start28, blocks) = (first.start(), WeekBlocks::from(first));
     let mut f = Facts { signup_day: c.signed_up_at.map(Day::of), ..Facts::default() };
 
     let at = |offset: u32| c.usage_base + i64::from(offset);
@@ -298,8 +299,7 @@ pub fn facts_at(c: &CustomerHistory, core: &Core, now: i64) -> Facts {
     let (mut used, mut more): (u128, Vec<usize>) = (0, Vec::new());
     for &(ts, ev) in &c.usage[lo..hi] {
         let ts = at(ts);
-        let k = ((ts - start28) / (7 * DAY)).min(3) as usize;
-        f.active_blocks[k] = true;
+        f.active_blocks[blocks.of(ts)] = true;
         match core.ids.binary_search(&i64::from(ev)) {
             Ok(i) if i < 128 => used |= 1 << i,
             Ok(i) if !more.contains(&i) => more.push(i),

@@ -254,13 +254,14 @@ pub fn plans(conn: &Connection) -> Result<Vec<String>> {
 }
 
 /// Steps marked done in `sequence`, by (customer, start date).
-pub fn done_steps(conn: &Connection, sequence: &str) -> Result<HashMap<(i64, String), Vec<i64>>> {
+pub fn done_steps(conn: &Connection, sequence: &str) -> Result<HashMap<(i64, Day), Vec<i64>>> {
     let mut st =
         conn.prepare_cached("SELECT cid, started_on, step_day FROM outreach_done WHERE sequence = ?1")?;
-    let mut out: HashMap<(i64, String), Vec<i64>> = HashMap::new();
+    let mut out: HashMap<(i64, Day), Vec<i64>> = HashMap::new();
     let mut rows = st.query([sequence])?;
     while let Some(r) = rows.next()? {
-        out.entry((r.get(0)?, r.get(1)?)).or_default().push(r.get(2)?);
+        let Some(day) = Day::parse_iso(r.get_ref(1)?.as_str()?) else { continue };
+        out.entry((r.get(0)?, day)).or_default().push(r.get(2)?);
     }
     Ok(out)
 }
@@ -269,14 +270,14 @@ pub fn mark_done(
     conn: &Connection,
     cid: i64,
     sequence: &str,
-    started_on: &str,
+    started_on: Day,
     step_day: i64,
     now: i64,
 ) -> Result<()> {
     conn.prepare_cached(
         "INSERT OR IGNORE INTO outreach_done (cid, sequence, started_on, step_day, done_at) VALUES (?1, ?2, ?3, ?4, ?5)",
     )?
-    .execute(params![cid, sequence, started_on, step_day, now])?;
+    .execute(params![cid, sequence, started_on.iso(), step_day, now])?;
     Ok(())
 }
 

@@ -58,7 +58,7 @@ pub fn latest_day(conn: &Connection, day: Day) -> Result<Option<Day>> {
         .query_row([day.iso()], |r| r.get(0))
         .optional()?
         .flatten();
-    Ok(d.and_then(|d| chrono::NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok()).map(Day::of_date))
+    Ok(d.as_deref().and_then(Day::parse_iso))
 }
 
 /// The latest measurement on or before `day`, its figures recomputed from
@@ -79,7 +79,7 @@ pub fn latest(conn: &Connection, day: Day) -> Result<Option<Stored>> {
         let name: String = r.get(0)?;
         total = r.get::<_, i64>(3)?.max(0) as u64;
         total_churned = r.get::<_, i64>(4)?.max(0) as u64;
-        let day = |s: String| chrono::NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok().map(Day::of_date);
+        let day = |s: String| Day::parse_iso(&s);
         if let (Some(from), Some(to)) = (day(r.get(5)?), day(r.get(6)?)) {
             span = Some(Span { from, to, every: r.get(7)?, horizon: r.get(8)? });
         }

@@ -159,3 +159,67 @@ fn nothing_after_9999_12_31_is_read() {
     assert!(e.starts_with("is after 9999-12-31"), "{e}");
     assert!(parse_with_format("1.1.+10000 +0000", "%d.%m.%Y %z").is_err());
 }
+
+mod zones {
+    use chrono_tz::Tz;
+
+    use crate::time::{parse_timestamp, Day, DAY};
+
+    fn day(s: &str) -> Day {
+        Day::parse_iso(s).unwrap()
+    }
+
+    fn at(s: &str) -> i64 {
+        parse_timestamp(s).unwrap()
+    }
+
+    #[test]
+    fn tokyo_is_a_day_ahead_at_20_utc() {
+        let tokyo: Tz = "Asia/Tokyo".parse().unwrap();
+        assert_eq!(Day::of_in(at("2026-11-30T20:00:00Z"), tokyo), day("2026-12-01"));
+        assert_eq!(Day::of_in(at("2026-11-30T14:59:59Z"), tokyo), day("2026-11-30"));
+        assert_eq!(day("2026-12-01").start_in(tokyo), at("2026-11-30T15:00:00Z"));
+        assert_eq!(day("2026-12-01").end_in(tokyo), at("2026-12-01T14:59:59Z"));
+    }
+
+    /// Paris: 23 hours on 2026-03-29, 25 hours on 2026-10-25; a day's end is
+    /// the next day's start − 1 and every instant of the day maps back to it.
+    #[test]
+    fn paris_dst_days_last_23_and_25_hours() {
+        let paris: Tz = "Europe/Paris".parse().unwrap();
+        for (d, start, hours) in [
+            ("2026-03-29", "2026-03-28T23:00:00Z", 23),
+            ("2026-10-25", "2026-10-24T22:00:00Z", 25),
+            ("2026-07-01", "2026-06-30T22:00:00Z", 24),
+        ] {
+            let d = day(d);
+            assert_eq!(d.start_in(paris), at(start), "{d}");
+            assert_eq!(d.end_in(paris) + 1 - d.start_in(paris), hours * 3600, "{d}");
+            for t in [d.start_in(paris), d.start_in(paris) + 3600 * 12, d.end_in(paris)] {
+                assert_eq!(Day::of_in(t, paris), d, "{d} {t}");
+            }
+            assert_eq!(Day::of_in(d.start_in(paris) - 1, paris), d - 1);
+        }
+    }
+
+    /// Santiago springs forward at midnight: 2026-09-06 begins at 01:00 local.
+    #[test]
+    fn a_day_whose_midnight_does_not_exist_begins_after_the_gap() {
+        let santiago: Tz = "America/Santiago".parse().unwrap();
+        let d = day("2026-09-06");
+        assert_eq!(d.start_in(santiago), at("2026-09-06T04:00:00Z"));
+        assert_eq!((d - 1).end_in(santiago), at("2026-09-06T03:59:59Z"));
+        assert_eq!(Day::of_in(d.start_in(santiago), santiago), d);
+    }
+
+    #[test]
+    fn in_utc_days_are_86400_seconds() {
+        let d = day("2026-11-20");
+        assert_eq!(d.start_in(Tz::UTC), 20_777 * DAY);
+        assert_eq!(d.end_in(Tz::UTC), 20_778 * DAY - 1);
+        assert_eq!(d.month_start(), day("2026-11-01"));
+        assert_eq!(d.week_start(), day("2026-11-16"));
+        assert_eq!(day("2026-01-31").add_months(1), day("2026-02-28"));
+        assert_eq!(day("2026-03-31").add_months(-1), day("2026-02-28"));
+    }
+}

@@ -46,6 +46,7 @@ mod stripe;
 mod stripe_bench;
 mod stripe_server;
 mod tickets;
+mod timezone;
 mod today;
 mod trends;
 mod tune;

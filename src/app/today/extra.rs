@@ -13,7 +13,7 @@ use crate::domain::tickets as dt;
 use crate::domain::today::{self as td, Action, Effect, Kind};
 use crate::store::customers::Customer;
 use crate::store::{tickets as st, usage};
-use crate::time::{self, iso_date, DAY};
+use crate::time::{self, iso_date};
 
 /// The `data` action when the newest usage event is more than `data.stale_days` old.
 pub(super) fn stale_data(
@@ -130,7 +130,7 @@ pub(super) fn ticket_actions(
 ) -> Result<Vec<Action>> {
     let mut out = Vec::new();
     for t in st::list_unanswered(conn, now)? {
-        if t.created_at <= now - TICKET_DAYS * DAY {
+        if t.created_at <= now - time::days(TICKET_DAYS) {
             continue;
         }
         let Some(c) = by_id.get(t.customer_id.as_str()).map(|&i| &people[i]) else { continue };

@@ -1,7 +1,7 @@
 //! Health (docs/health.md): components, the weighted score, bands,
 //! signals and stage — pure functions of per-customer facts and `today`.
 
-use crate::time::{Day, DAY};
+use crate::time::{self, Day};
 
 /// What the score needs to know about one customer, as of `now`.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -236,7 +236,7 @@ pub fn signals(f: &Facts, core_features: usize, today: Day, now: i64) -> [Signal
     } else {
         (Level::Critical, "Setup only")
     };
-    let stale = f.oldest_unresolved.is_some_and(|c| now - c > 7 * DAY);
+    let stale = f.oldest_unresolved.is_some_and(|c| now - c > time::days(7));
     let tickets = if f.tickets_30d >= 5 || stale {
         (Level::Critical, "High, unresolved")
     } else if f.tickets_30d >= 2 || f.unresolved > 0 {

@@ -3,6 +3,7 @@
 use proptest::prelude::*;
 
 use super::*;
+use crate::time::DAY;
 
 proptest! {
     /// Whatever the facts and weights, components and the score stay in 0–100.

@@ -1,9 +1,10 @@
 //! Hand-computed cases for the components, the score, bands, signals and stage.
 
 use super::*;
+use crate::time::DAY;
 
 const TODAY: Day = Day::from_number(20_000);
-const NOW: i64 = TODAY.start() + 12 * 3600;
+const NOW: i64 = 20_000 * DAY + 12 * 3600;
 
 fn facts() -> Facts {
     Facts { signup_day: Some(TODAY - 100), ..Facts::default() }

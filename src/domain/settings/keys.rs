@@ -11,6 +11,12 @@ pub const KEYS: &[Key] = &[
         help: "ISO 4217 code of your prices (USD, EUR, GBP...): money is shown as $49.00, €49.00, 49.00 CHF",
     },
     Key {
+        name: "timezone",
+        default: Some("UTC"),
+        kind: Kind::Zone,
+        help: "IANA zone of your days (Europe/Paris, Asia/Tokyo): today, the last N days, months and weeks begin at its midnight",
+    },
+    Key {
         name: "product.name",
         default: None,
         kind: Kind::Text,

@@ -53,7 +53,7 @@ pub enum Effect {
     /// Record the draft as the ticket's reply (as `csf ticket reply`).
     Reply { tid: i64, ticket_id: String },
     /// Mark the sequence step done (as `--mark-done`).
-    Step { sequence: &'static str, started_on: String, day: i64 },
+    Step { sequence: &'static str, started_on: crate::time::Day, day: i64 },
     /// Only the touch.
     Touch,
     /// Nothing to record: the action clears itself (fresh data).

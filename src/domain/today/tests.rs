@@ -9,7 +9,7 @@ use crate::time::Day;
 use crate::time::DAY;
 
 const TODAY: Day = Day::from_number(20_000);
-const NOW: i64 = TODAY.start() + 12 * 3600;
+const NOW: i64 = 20_000 * DAY + 12 * 3600;
 
 fn days_ago(d: i64) -> Option<i64> {
     Some(NOW - d * DAY)

@@ -9,7 +9,7 @@ use rusqlite::{params, Connection};
 use crate::domain::health::{window_start, Facts, Payment};
 use crate::domain::settings::Settings;
 use crate::store::{id_list, usage};
-use crate::time::{Day, DAY};
+use crate::time::{Day, WeekBlocks};
 
 /// A customer to score, with its facts.
 #[derive(Debug, Clone)]
@@ -217,6 +217,7 @@ pub fn usage_window(conn: &Connection, feats: &Features, now: i64, only: Option<
 /// so a scan of a longer span (the warning signs' 42 days) can feed it too.
 pub struct WindowFold<'f> {
     start: i64,
+    blocks: WeekBlocks,
     core_ids: &'f [i64],
     seen: Vec<i64>,
     out: Vec<Window>,
@@ -224,8 +225,14 @@ pub struct WindowFold<'f> {
 
 impl<'f> WindowFold<'f> {
     pub fn new(feats: &'f Features, now: i64) -> WindowFold<'f> {
-        let start = window_start(Day::of(now)).start();
-        WindowFold { start, core_ids: &feats.core_ids, seen: Vec::new(), out: Vec::new() }
+        let first = window_start(Day::of(now));
+        WindowFold {
+            start: first.start(),
+            blocks: WeekBlocks::from(first),
+            core_ids: &feats.core_ids,
+            seen: Vec::new(),
+            out: Vec::new(),
+        }
     }
 
     pub fn add(&mut self, cid: i64, ts: i64, event_id: i64) {
@@ -237,7 +244,7 @@ impl<'f> WindowFold<'f> {
             self.out.push(Window { cid, ..Window::default() });
         }
         let w = self.out.last_mut().expect("pushed above");
-        w.blocks[((ts - self.start) / (7 * DAY)).clamp(0, 3) as usize] = true;
+        w.blocks[self.blocks.of(ts)] = true;
         if self.core_ids.contains(&event_id) && !self.seen.contains(&event_id) {
             self.seen.push(event_id);
             w.core_used += 1;
