@@ -1,8 +1,9 @@
 //! Days in the founder's zone: the only place instants become days and back.
 
+use std::cell::RefCell;
 use std::sync::OnceLock;
 
-use chrono::{Datelike, NaiveDate, Offset, TimeZone};
+use chrono::{Datelike, NaiveDate, TimeZone};
 use chrono_tz::Tz;
 
 use super::{to_datetime, DAY, LAST_SECOND};
@@ -32,6 +33,16 @@ pub fn parse_zone(name: &str) -> Result<Tz, String> {
     })
 }
 
+/// How many day starts outside UTC each thread keeps: a replay asks for the
+/// same few days millions of times, and the zone's rules are slow to read.
+const STARTS_CACHED: usize = 256;
+
+thread_local! {
+    /// ((zone, day number), its first second), by day number modulo the size.
+    static STARTS: RefCell<[((Tz, i64), i64); STARTS_CACHED]> =
+        const { RefCell::new([((Tz::UTC, i64::MIN), 0); STARTS_CACHED]) };
+}
+
 /// Days from 1970-01-01 to `d`.
 pub(super) fn number_of(d: NaiveDate) -> i64 {
     i64::from(d.num_days_from_ce()) - 719_163
@@ -58,8 +69,16 @@ impl Day {
         if tz == Tz::UTC {
             return Day(ts.div_euclid(DAY));
         }
-        let offset = tz.offset_from_utc_datetime(&to_datetime(ts).naive_utc()).fix().local_minus_utc();
-        Day((ts + i64::from(offset)).div_euclid(DAY))
+        // Offsets lie within ±24 h: the local day is the UTC day or a neighbour,
+        // found from the (cached) starts of the days around it.
+        let utc = Day(ts.div_euclid(DAY));
+        if (utc + 1).start_in(tz) <= ts {
+            utc + 1
+        } else if ts < utc.start_in(tz) {
+            utc - 1
+        } else {
+            utc
+        }
     }
 
     /// The day a stored `YYYY-MM-DD` names.
@@ -89,13 +108,19 @@ impl Day {
         if tz == Tz::UTC {
             return midnight;
         }
+        let slot = self.0.rem_euclid(STARTS_CACHED as i64) as usize;
+        if let Some(start) = STARTS.with_borrow(|c| (c[slot].0 == (tz, self.0)).then_some(c[slot].1)) {
+            return start;
+        }
         let local = to_datetime(midnight).naive_utc();
         // A gap at midnight: the day starts at the first local time that exists.
-        (0..=96)
+        let start = (0..=96)
             .find_map(|quarter| {
                 tz.from_local_datetime(&(local + chrono::Duration::minutes(15 * quarter))).earliest()
             })
-            .map_or(midnight, |t| t.timestamp())
+            .map_or(midnight, |t| t.timestamp());
+        STARTS.with_borrow_mut(|c| c[slot] = ((tz, self.0), start));
+        start
     }
 
     /// Its last second: the next day's start − 1 (23:59:59 local, also on a
