@@ -261,17 +261,18 @@ pub fn update(conn: &Connection, c: &Customer, now: i64, mrr_effective: i64) -> 
     Ok(change.is_some())
 }
 
-/// How many rows of each kind refer to the customer (for `customer remove`).
-pub fn references(conn: &Connection, cid: i64) -> Result<Vec<(&'static str, i64)>> {
+/// How many rows of each kind refer to the customer (for `customer remove`),
+/// each kind named in the singular and the plural.
+pub fn references(conn: &Connection, cid: i64) -> Result<Vec<((&'static str, &'static str), i64)>> {
     let mut out = Vec::new();
     for (label, table) in [
-        ("usage events", "usage_events"),
-        ("NPS responses", "nps_responses"),
-        ("billing records", "billing_records"),
-        ("tickets", "tickets"),
-        ("health snapshots", "health_snapshots"),
-        ("churn records", "churn_records"),
-        ("outreach steps", "outreach_done"),
+        (("usage event", "usage events"), "usage_events"),
+        (("NPS response", "NPS responses"), "nps_responses"),
+        (("billing record", "billing records"), "billing_records"),
+        (("ticket", "tickets"), "tickets"),
+        (("health snapshot", "health snapshots"), "health_snapshots"),
+        (("churn record", "churn records"), "churn_records"),
+        (("outreach step", "outreach steps"), "outreach_done"),
     ] {
         let n: i64 =
             conn.query_row(&format!("SELECT count(*) FROM {table} WHERE cid = ?"), [cid], |r| r.get(0))?;

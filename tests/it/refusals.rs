@@ -28,7 +28,7 @@ fn customers_and_tickets() {
     for (args, words) in [
         (
             &["customer", "remove", "acme"][..],
-            &["error: customer \"acme\" still has 1 tickets; nothing was removed — pass --force to remove it with its data"][..],
+            &["error: customer \"acme\" still has 1 ticket; nothing was removed — pass --force to remove it with its data"][..],
         ),
         (&["customer", "remove", "nobody", "--force"], &["error: no customer with id or email \"nobody\""]),
         (&["customer", "edit", "beta", "--id", "acme"], &["error: customer \"acme\" already exists; choose another id"]),

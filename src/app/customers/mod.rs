@@ -3,6 +3,9 @@
 
 use std::collections::HashMap;
 
+mod edit;
+pub use edit::{add, edit, remove, Fields};
+
 use anyhow::Result;
 use rusqlite::Connection;
 
