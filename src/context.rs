@@ -205,7 +205,7 @@ impl Ctx {
     /// A summary or hint on stderr (not with --quiet).
     pub fn info(&self, msg: impl AsRef<str>) {
         if !self.quiet {
-            eprintln!("{}", render::visible(msg.as_ref())); // may quote data
+            eprintln!("{}", render::fit_hint(&render::visible(msg.as_ref()))); // may quote data
         }
     }
 

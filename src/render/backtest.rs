@@ -262,7 +262,7 @@ pub fn report(
             ));
         }
     }
-    Ok(out)
+    Ok(if format == Format::Table { crate::render::fit_text(&out) } else { out })
 }
 
 fn side_json(s: &Side) -> Json {

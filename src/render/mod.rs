@@ -28,7 +28,7 @@ use serde_json::{Map, Value as Json};
 
 pub use crate::escape::visible;
 pub use markdown::{exit_survey, markdown_head, markdown_row, markdown_table, md_escape};
-pub use table::{fit_text, header_label, new_table, Grid, Role};
+pub use table::{fit_hint, fit_text, header_label, new_table, Grid, Role};
 pub use value::{emoji, money, money_json, money_shown, set_currency, Cell, Tone, Value};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -61,6 +61,8 @@ pub struct Rows {
     pub roles: Vec<(&'static str, Role)>,
     /// The columns a table drops first when it cannot fit the terminal.
     pub drop: Vec<&'static str>,
+    /// The columns a table never drops: the ones it ranks or groups by.
+    pub keep: Vec<&'static str>,
     /// What a table or markdown says instead of a bare header when there are no rows.
     pub empty: Option<String>,
 }
@@ -74,10 +76,27 @@ impl Rows {
         self
     }
     /// The columns to drop first, in order, when the table cannot fit the
-    /// terminal (after them: free text, then the others from the last).
+    /// terminal (before them: the ones zero or empty in every row; after
+    /// them: free text, then the others from the last).
     pub fn drop_order(mut self, columns: &[&'static str]) -> Rows {
         self.drop = columns.to_vec();
         self
+    }
+    /// The columns a table never drops (besides its first): what it ranks or groups by.
+    pub fn keep(mut self, columns: &[&'static str]) -> Rows {
+        self.keep = columns.to_vec();
+        self
+    }
+    /// Whether column `i` is zero or empty in every row: null or empty text
+    /// shown as nothing or a dash, or a zero number or amount.
+    fn is_blank(&self, i: usize) -> bool {
+        self.rows.iter().all(|r| match &r[i].value {
+            Value::Null => matches!(r[i].text().trim(), "" | "-" | "—" | "n/a"),
+            Value::Text(s) => s.trim().is_empty(),
+            Value::Int(0) | Value::Money(crate::money::Cents(0)) => true,
+            Value::Num(x, _) => *x == 0.0,
+            _ => false,
+        })
     }
     /// The sentence said (on stderr) instead of an empty table: "No overdue tickets."
     pub fn when_empty(mut self, sentence: impl Into<String>) -> Rows {
@@ -173,6 +192,8 @@ impl Rows {
                 .map(|r| cols.iter().map(|&i| (r[i].text(), r[i].tone)).collect())
                 .collect(),
             drop: self.drop.iter().filter_map(|d| cols.iter().position(|&i| self.columns[i] == *d)).collect(),
+            keep: self.keep.iter().filter_map(|d| cols.iter().position(|&i| self.columns[i] == *d)).collect(),
+            blank: (0..cols.len()).filter(|&k| self.is_blank(cols[k])).collect(),
         };
         grid.render(color)
     }
@@ -325,5 +346,22 @@ mod tests {
         let mut r = Rows::new(&["t", "n", "x"]);
         r.push(vec![Value::Time(0).into(), Value::Null.into(), Value::Num(1.2345, 1).into()]);
         assert_eq!(r.to_json().to_string(), r#"[{"t":"1970-01-01T00:00:00Z","n":null,"x":1.2345}]"#);
+    }
+
+    #[test]
+    fn a_column_zero_or_empty_in_every_row_is_blank() {
+        use crate::money::Cents;
+        let mut r = Rows::new(&["month", "zero", "none", "some", "dash"]);
+        for (some, dash) in [(0, "-"), (5, "—")] {
+            r.push(vec![
+                "2026-01".into(),
+                Value::Money(Cents(0)).into(),
+                Value::Null.into(),
+                Value::Money(Cents(some)).into(),
+                Cell::from(Value::Null).shown(dash),
+            ]);
+        }
+        let blank: Vec<bool> = (0..5).map(|i| r.is_blank(i)).collect();
+        assert_eq!(blank, [false, true, true, false, true]);
     }
 }

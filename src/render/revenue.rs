@@ -52,6 +52,11 @@ pub fn rows(all: &[MonthRevenue], by_plan: bool) -> Rows {
             if by_plan { Value::Money(m.moved_out) } else { Value::Null }.into(),
         ]);
     }
+    // Dropped first (after all-zero columns): the counts, then the movements;
+    // MRR end, NRR, GRR and the plan a row groups by stay.
+    let rows = rows
+        .drop_order(&["customers_end", "moved_in", "moved_out", "reactivation", "mrr_start"])
+        .keep(&["plan", "mrr_end", "nrr", "grr"]);
     if by_plan {
         rows.hide(&["customers_start"])
     } else {

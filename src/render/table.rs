@@ -3,8 +3,10 @@
 //!
 //! Every column has a [`Role`]. Only free text wraps, at word boundaries; ids,
 //! dates, numbers with their unit, money and bands are never split. When the
-//! table cannot fit even so, columns are dropped in the table's drop order and
-//! a last line names them.
+//! table cannot fit even so, columns are dropped and a last line names them:
+//! first those zero or empty in every row, then the table's declared drop
+//! order; the first column and the ones the table ranks or groups by (`keep`)
+//! never. Sentences around a table wrap between words to the same width.
 
 use std::io::IsTerminal;
 
@@ -29,28 +31,29 @@ pub enum Role {
 const LONGEST_KEPT_WORD: usize = 24;
 
 /// A table to draw: header labels, each column's role, the cells (text and
-/// colour) and the columns to drop first (indices) when it cannot fit.
+/// colour), the columns to drop first (indices) when it cannot fit, the ones
+/// never dropped, and the ones zero or empty in every row (dropped before any other).
 #[derive(Debug, Clone, Default)]
 pub struct Grid {
     pub head: Vec<String>,
     pub roles: Vec<Role>,
     pub rows: Vec<Vec<(String, Tone)>>,
     pub drop: Vec<usize>,
+    pub keep: Vec<usize>,
+    pub blank: Vec<usize>,
 }
 
 /// The width tables are fitted to: `COLUMNS` when set, else the terminal's
 /// when stdout is one; `None` when piped (rows are never wrapped then).
 fn target_width() -> Option<u16> {
+    width_for(std::io::stdout().is_terminal())
+}
+
+/// `COLUMNS` when set, else the terminal's width when the stream is one.
+fn width_for(terminal: bool) -> Option<u16> {
     let columns =
         std::env::var("COLUMNS").ok().and_then(|c| c.trim().parse::<u16>().ok()).filter(|w| *w >= 20);
-    columns.or_else(|| {
-        let t = Table::new();
-        if std::io::stdout().is_terminal() {
-            t.width()
-        } else {
-            None
-        }
-    })
+    columns.or_else(|| if terminal { Table::new().width() } else { None })
 }
 
 /// A comfy-table in the house style. Cells carry their own ANSI colour
@@ -105,18 +108,20 @@ impl Grid {
             .collect()
     }
 
-    /// The columns to drop, in order: the declared ones, then free text
-    /// (widest first, the last declared first on a tie), then the others
-    /// from the last; never the first column.
+    /// The columns to drop, in order: those zero or empty in every row, the
+    /// declared ones, then free text (widest first, the last declared first
+    /// on a tie), then the others from the last; never the first column nor
+    /// a kept one.
     fn drop_order(&self, mins: &[usize]) -> Vec<usize> {
-        let mut order: Vec<usize> = self.drop.clone();
+        let mut order: Vec<usize> = if self.rows.is_empty() { Vec::new() } else { self.blank.clone() };
+        order.extend(&self.drop);
         let mut text: Vec<usize> = (1..self.head.len()).filter(|i| self.roles[*i] == Role::Text).collect();
         text.sort_by_key(|i| (std::cmp::Reverse(mins[*i]), std::cmp::Reverse(*i)));
         order.extend(text);
         order.extend((1..self.head.len()).rev());
         let mut seen = Vec::new();
         order.retain(|i| {
-            *i != 0 && *i < self.head.len() && !seen.contains(i) && {
+            *i != 0 && *i < self.head.len() && !self.keep.contains(i) && !seen.contains(i) && {
                 seen.push(*i);
                 true
             }
@@ -158,37 +163,64 @@ impl Grid {
         if !hidden.is_empty() {
             let line = format!("hidden: {} — widen or use -f json", hidden.join(", "));
             out.push_str(&wrap(&line, t.width().map_or(usize::MAX, usize::from)));
+            out.push('\n');
         }
         out
     }
 }
 
-/// A sentence under a table, broken between words to the table's width
-/// (unchanged when piped without `COLUMNS`).
+/// Sentences around a table (stdout), each line broken between words to the
+/// table's width and ended with a newline (unchanged when piped without
+/// `COLUMNS`). Table lines (from a box border on) are left as drawn.
 pub fn fit_text(text: &str) -> String {
     match target_width() {
-        Some(w) => text.lines().map(|l| wrap(l, w.into())).collect(),
+        Some(w) => text.lines().map(|l| fit_line(l, w.into()) + "\n").collect(),
         None => text.to_string(),
     }
 }
 
-/// `text` broken between words into lines of at most `width` characters.
-fn wrap(text: &str, width: usize) -> String {
+/// A hint or summary for stderr, broken between words to `COLUMNS`, else
+/// to stderr's terminal (unchanged when stderr is not one).
+pub fn fit_hint(text: &str) -> String {
+    match width_for(std::io::stderr().is_terminal()) {
+        Some(w) => text.split('\n').map(|l| fit_line(l, w.into())).collect::<Vec<_>>().join("\n"),
+        None => text.to_string(),
+    }
+}
+
+fn fit_line(line: &str, width: usize) -> String {
+    if line.starts_with(['┌', '│', '╞', '├', '└']) {
+        line.to_string()
+    } else {
+        wrap(line, width)
+    }
+}
+
+/// `text` broken between words into lines of at most `width` characters
+/// (joined by newlines, none at the end). A line that fits is unchanged; a
+/// word longer than `width` stays whole on a line of its own; continuation
+/// lines keep the first line's indent.
+pub(super) fn wrap(text: &str, width: usize) -> String {
+    if text.chars().count() <= width {
+        return text.to_string();
+    }
+    let body = text.trim_start_matches(' ');
+    let indent = &text[..text.len() - body.len()];
     let mut out = String::new();
-    let mut line = String::new();
-    for word in text.split(' ') {
-        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > width {
+    let mut line = indent.to_string();
+    for word in body.split(' ').filter(|w| !w.is_empty()) {
+        let used = line.chars().count();
+        if used > indent.len() && used + 1 + word.chars().count() > width {
             out.push_str(&line);
             out.push('\n');
-            line.clear();
+            line = indent.to_string();
         }
-        if !line.is_empty() {
+        if line.len() > indent.len() {
             line.push(' ');
         }
         line.push_str(word);
     }
     out.push_str(&line);
-    out.push('\n');
     out
 }
 
@@ -206,5 +238,59 @@ pub fn header_label(col: &str) -> String {
     match c.next() {
         Some(f) => f.to_uppercase().chain(c).collect(),
         None => s,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wrap_breaks_between_words_and_never_inside_one() {
+        let s =
+            "Next: `csf health backtest --missed` lists the leavers it missed; `csf health tune` searches";
+        for width in [20, 33, 80] {
+            let w = wrap(s, width);
+            assert!(w.lines().all(|l| l.chars().count() <= width), "{width}:\n{w}");
+            assert_eq!(w.split_whitespace().collect::<Vec<_>>(), s.split_whitespace().collect::<Vec<_>>());
+            assert!(w.lines().all(|l| !l.starts_with(' ') && !l.ends_with(' ')), "{w}");
+        }
+        // A word longer than the width stays whole on its own line.
+        assert_eq!(
+            wrap("a https://example.com/a/very/long/path b", 10),
+            "a\nhttps://example.com/a/very/long/path\nb"
+        );
+        // A line that fits is unchanged, indent and all; a long one keeps its indent.
+        assert_eq!(wrap("  c00019 at  2026-01-01", 80), "  c00019 at  2026-01-01");
+        assert_eq!(wrap("  one two three", 10), "  one two\n  three");
+    }
+
+    #[test]
+    fn fit_line_leaves_table_lines_as_drawn() {
+        let row = "│ 2026-01 ┆ $795.00 ┆ $199.00 │";
+        assert_eq!(fit_line(row, 10), row);
+        assert_eq!(fit_line("hidden: a, b", 9), "hidden:\na, b");
+    }
+
+    fn grid(head: &[&str]) -> Grid {
+        Grid {
+            head: head.iter().map(|h| h.to_string()).collect(),
+            roles: vec![Role::Number; head.len()],
+            rows: vec![head.iter().map(|_| ("1".to_string(), Tone::Plain)).collect()],
+            ..Grid::default()
+        }
+    }
+
+    #[test]
+    fn blank_columns_go_first_then_the_declared_order_and_kept_ones_never() {
+        let mut g = grid(&["Month", "Plan", "New", "Expansion", "MRR end", "NRR", "Customers end"]);
+        g.drop = vec![6, 2];
+        g.keep = vec![1, 4, 5];
+        g.blank = vec![3];
+        let order = g.drop_order(&[7; 7]);
+        assert_eq!(order, vec![3, 6, 2]);
+        // Without declarations: from the last, never the first column.
+        let g = grid(&["Month", "A", "B"]);
+        assert_eq!(g.drop_order(&[7; 3]), vec![2, 1]);
     }
 }

@@ -96,7 +96,8 @@ pub fn rows(all: &[Action]) -> Rows {
     for a in all {
         rows.push(row(a));
     }
-    // MRR and risk rank the rescues: the table keeps them longest.
+    // MRR and risk rank the rescues: the table never drops them, and keeps
+    // the customer longer than why.
     rows.hide(&[
         "customer_id",
         "email",
@@ -106,7 +107,8 @@ pub fn rows(all: &[Action]) -> Rows {
         "draft_subject",
         "draft_body",
     ])
-    .drop_order(&["due_on", "kind", "action"])
+    .drop_order(&["due_on", "kind", "action", "why"])
+    .keep(&["mrr", "risk"])
 }
 
 /// The skipped actions: id, kind, customer and the day each comes back.

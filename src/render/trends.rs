@@ -193,7 +193,7 @@ pub fn table(figs: &[PeriodFigures], by: By, color: bool) -> String {
             row
         })
         .collect();
-    let grid = Grid { head, roles, rows, drop: (1..=figs.len()).collect() }.render(color);
+    let grid = Grid { head, roles, rows, drop: (1..=figs.len()).collect(), ..Grid::default() }.render(color);
     format!("{grid}\n{}", super::fit_text(&notes(figs, by).lines()))
 }
 

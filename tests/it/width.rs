@@ -154,3 +154,96 @@ fn a_table_too_wide_drops_its_least_useful_columns_and_names_them() {
     assert!(!t.contains("hidden:"), "{t}");
     assert!(t.lines().any(|l| l.chars().count() > 100), "{t}");
 }
+
+/// The table's header line (its first `│` line) and its `hidden:` list.
+fn head_and_hidden(t: &str) -> (String, Vec<String>) {
+    let head = t.lines().find(|l| l.starts_with('│')).unwrap_or_else(|| panic!("no table:\n{t}")).to_string();
+    let hidden = t
+        .split_once("\nhidden: ")
+        .map(|(_, l)| {
+            l.replace('\n', " ").split(" — ").next().unwrap().split(", ").map(str::to_string).collect()
+        })
+        .unwrap_or_default();
+    (head, hidden)
+}
+
+#[test]
+fn today_keeps_mrr_and_risk_at_80_and_100_columns() {
+    let w = wide_book();
+    for cols in ["80", "100"] {
+        let t = w.run_env(&[("COLUMNS", cols)], &["today"]).ok().stdout;
+        let (head, hidden) = head_and_hidden(&t);
+        for col in ["┆ MRR ", "┆ Risk "] {
+            assert!(head.contains(col), "COLUMNS={cols}: no{col}:\n{t}");
+        }
+        assert!(!hidden.iter().any(|h| h == "mrr" || h == "risk"), "COLUMNS={cols}:\n{t}");
+    }
+}
+
+#[test]
+fn report_revenue_drops_all_zero_columns_first_and_keeps_mrr_end_nrr_grr() {
+    let w = wide_book();
+    // The money columns zero in every month, from the JSON.
+    let j = w.run(&["report", "revenue", "-f", "json"]).ok().json();
+    let months = j.as_array().unwrap();
+    let zero: Vec<String> = ["new", "expansion", "contraction", "churned", "reactivation"]
+        .into_iter()
+        .filter(|k| months.iter().all(|m| m[*k].as_f64() == Some(0.0)))
+        .map(str::to_string)
+        .collect();
+    assert!(!zero.is_empty(), "the book has no all-zero column: {j}");
+    for cols in ["80", "100"] {
+        let t = w.run_env(&[("COLUMNS", cols)], &["report", "revenue"]).ok().stdout;
+        let (head, hidden) = head_and_hidden(&t);
+        for col in ["┆ MRR end ", "┆ NRR ", "┆ GRR "] {
+            assert!(head.contains(col), "COLUMNS={cols}: no{col}:\n{t}");
+        }
+        if cols == "80" {
+            // Something had to go, and the all-zero columns went before any other.
+            assert!(hidden.len() >= zero.len(), "COLUMNS=80:\n{t}");
+            assert_eq!(hidden[..zero.len()], zero[..], "COLUMNS=80:\n{t}");
+        }
+    }
+}
+
+#[test]
+fn report_revenue_by_plan_keeps_the_plan_at_80_and_100_columns() {
+    let w = wide_book();
+    for cols in ["80", "100"] {
+        let t = w.run_env(&[("COLUMNS", cols)], &["report", "revenue", "--by", "plan"]).ok().stdout;
+        let (head, hidden) = head_and_hidden(&t);
+        assert!(head.contains("┆ Plan "), "COLUMNS={cols}:\n{t}");
+        assert!(head.contains("┆ MRR end "), "COLUMNS={cols}:\n{t}");
+        assert!(!hidden.contains(&"plan".to_string()), "COLUMNS={cols}:\n{t}");
+    }
+}
+
+/// `wrapped` is `whole` broken between words: every line at most `width`,
+/// more lines than before, and the same words in the same order.
+#[track_caller]
+fn assert_wrapped(whole: &str, wrapped: &str, width: usize) {
+    for l in wrapped.lines() {
+        assert!(l.chars().count() <= width, "a line of {} columns:\n{l}\n{wrapped}", l.chars().count());
+    }
+    assert!(wrapped.lines().count() > whole.lines().count(), "nothing wrapped:\n{wrapped}");
+    let words = |s: &str| s.split_whitespace().map(str::to_string).collect::<Vec<_>>();
+    assert_eq!(words(wrapped), words(whole), "a word was split:\n{wrapped}");
+}
+
+#[test]
+fn sentences_wrap_between_words_at_80_and_100_columns() {
+    let w = wide_book();
+    // The backtest's verdict and next step, above its table.
+    let prose = |t: &str| t.split_once("\n┌").map_or(t.to_string(), |(p, _)| p.to_string());
+    let whole = prose(&w.run(&["health", "backtest"]).ok().stdout);
+    assert!(whole.contains("`csf health tune`"), "{whole}");
+    assert!(whole.lines().any(|l| l.chars().count() > 100), "{whole}");
+    for width in [80, 100] {
+        let t = w.run_env(&[("COLUMNS", &width.to_string())], &["health", "backtest"]).ok().stdout;
+        assert_wrapped(&whole, &prose(&t), width);
+    }
+    // The hints of `today` on stderr.
+    let whole = w.run(&["today"]).ok().stderr;
+    let t = w.run_env(&[("COLUMNS", "80")], &["today"]).ok().stderr;
+    assert_wrapped(&whole, &t, 80);
+}
