@@ -7,9 +7,11 @@ use std::path::PathBuf;
 use anyhow::{Context as _, Result};
 use rusqlite::Connection;
 
+use crate::app::sequences::{self, Steps};
 use crate::cli::{ColorWhen, Global};
+use crate::domain::sequence::Sequence;
 use crate::domain::settings::Settings;
-use crate::render::{self, Cell, Format, Rows};
+use crate::render::{self, sequences as rs, Cell, Format, Rows};
 use crate::{store, time};
 
 /// The rows of one table page: a list longer than this prints in pages.
@@ -238,3 +240,40 @@ impl std::fmt::Display for Alert {
 }
 
 impl std::error::Error for Alert {}
+
+/// The outreach sequences' flow, shared by `csf onboarding due` and `csf churn winback`.
+impl Ctx {
+    /// The one `--missed` / due / `--mark-done` flow of the outreach sequences
+    /// (`csf onboarding due`, `csf churn winback`): `command` is how the user
+    /// asks for them again.
+    pub fn sequence_due(
+        &self,
+        conn: &mut Connection,
+        seq: &Sequence,
+        steps: Steps,
+        (mark_done, missed): (bool, bool),
+        command: &str,
+    ) -> Result<()> {
+        if missed {
+            if steps.missed.is_empty() {
+                self.info(format!("No missed {} steps.", seq.name));
+            }
+            return self.print_rows(&rs::missed_rows(seq.name, &steps.missed));
+        }
+        let due = steps.due;
+        if due.is_empty() {
+            self.info(format!("Nothing due in the {} sequence today.", seq.name));
+        }
+        self.print_rows(&rs::due_rows(seq.name, &due))?;
+        if matches!(self.format_or(Format::Table), Format::Table | Format::Markdown) {
+            if let Some(line) = rs::missed_line(seq.name, steps.missed.len(), command) {
+                render::out(&line)?;
+            }
+        }
+        if mark_done && !due.is_empty() {
+            sequences::mark_done(conn, seq, &due, self.now())?;
+            self.info(format!("Marked {} step(s) done", due.len()));
+        }
+        Ok(())
+    }
+}

@@ -17,6 +17,7 @@ pub mod outreach;
 pub mod plan;
 pub mod readers;
 pub mod revenue;
+pub mod sequences;
 pub mod templates;
 pub mod tickets;
 pub mod today;

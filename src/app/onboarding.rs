@@ -6,30 +6,12 @@ use std::collections::BTreeMap;
 use anyhow::Result;
 use rusqlite::Connection;
 
-use crate::app::churn::Steps;
 use crate::domain::onboarding::{self, Funnel, Member};
-use crate::domain::sequence::{DueStep, ONBOARDING};
+
 use crate::domain::settings::Settings;
-use crate::store::churn as cs;
 use crate::store::health::Features;
 use crate::store::{onboarding as os, usage};
 use crate::time;
-
-/// The onboarding steps of customers in their first 28 days: due and missed.
-pub fn steps(conn: &Connection, now: i64) -> Result<Steps> {
-    let today = time::Day::of(now);
-    let done = cs::done_steps(conn, ONBOARDING.name)?;
-    let mut out = Steps::default();
-    for n in os::in_onboarding(conn, now)? {
-        out.add(&ONBOARDING, (n.cid, n.id, n.name), n.signup_day, today, &done);
-    }
-    Ok(out)
-}
-
-/// Due onboarding steps of customers in their first 28 days.
-pub fn due(conn: &Connection, now: i64) -> Result<Vec<DueStep>> {
-    Ok(steps(conn, now)?.due)
-}
 
 /// The cohort of the last `days` days with their funnel facts.
 pub fn members(conn: &Connection, settings: &Settings, now: i64, days: i64) -> Result<Vec<Member>> {
@@ -63,11 +45,13 @@ pub fn funnel_by_month(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::app::sequences::due_onboarding;
+    use crate::domain::sequence::ONBOARDING;
 
     #[test]
     fn due_steps_follow_the_sequence_and_the_months_add_up_to_the_cohort() {
         let (conn, settings, now) = crate::example::book("2026-11-20T12:00:00Z");
-        for d in due(&conn, now).unwrap() {
+        for d in due_onboarding(&conn, now).unwrap() {
             assert!(ONBOARDING.steps.contains(&d.step), "{d:?}");
         }
         let whole = funnel(&conn, &settings, now, 90).unwrap();

@@ -11,7 +11,7 @@ use crate::domain::sequence::{ONBOARDING, WINBACK};
 use crate::domain::settings::Settings;
 use crate::domain::today::{Action, Effect, Kind};
 use crate::store::touches::{self, NewTouch};
-use crate::store::{self, churn as cs, skips, tickets as st};
+use crate::store::{self, sequences as ss, skips, tickets as st};
 use crate::time;
 
 /// The actions named by `ids` (case-insensitive), each once; an unknown id
@@ -82,7 +82,7 @@ pub fn done(
                     st::reply(tx, *tid, now, &text)?;
                 }
                 Effect::Step { sequence, started_on, day } => {
-                    cs::mark_done(tx, a.cid, sequence, *started_on, *day, now)?;
+                    ss::mark_done(tx, a.cid, sequence, *started_on, *day, now)?;
                 }
                 Effect::Touch | Effect::None => {}
             }

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use anyhow::Result;
 use rusqlite::Connection;
 
-use crate::app::{churn, health, onboarding, readers};
+use crate::app::{churn, health, readers, sequences};
 use crate::domain::health::Payment;
 use crate::domain::sequence::{self, DueStep as SeqStep, ONBOARDING, WINBACK};
 use crate::domain::settings::Settings;
@@ -225,13 +225,13 @@ fn morning_with(
     // Everything that does not need the warning signs is read while the
     // side connection reads them.
     let subjects = hstore::subjects(conn, feats, now, None, false)?;
-    for d in onboarding::due(conn, now)? {
+    for d in sequences::due_onboarding(conn, now)? {
         if let Some(&i) = by_cid.get(&d.cid) {
             facts[i].onboarding = step(&ONBOARDING, &d);
         }
     }
     // Only a churned customer is won back; a paying one who went quiet is rescued.
-    for d in churn::due_winback_churned(conn, now)? {
+    for d in sequences::due_winback_churned(conn, now)? {
         if let Some(&i) = by_cid.get(&d.cid).filter(|&&i| people[i].is_churned(now)) {
             facts[i].winback = step(&WINBACK, &d);
         }

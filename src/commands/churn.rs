@@ -3,7 +3,7 @@
 use anyhow::{anyhow, bail, Result};
 use rusqlite::Connection;
 
-use crate::app::churn as app;
+use crate::app::{churn as app, sequences};
 use crate::cli::churn::ChurnCmd;
 use crate::context::{Alert, Ctx};
 use crate::domain::churn::Signal;
@@ -124,7 +124,7 @@ pub fn run(ctx: &Ctx, cmd: ChurnCmd) -> Result<()> {
             ctx.print_rows(&rc::reason_rows(&r))
         }
         ChurnCmd::Winback { mark_done, missed, customer } => {
-            winback(ctx, &mut conn, mark_done, missed, customer.as_deref())
+            winback(ctx, &mut conn, (mark_done, missed), customer.as_deref())
         }
         ChurnCmd::Rate { months, by } => {
             let settings = ctx.settings(&conn)?;
@@ -137,39 +137,8 @@ pub fn run(ctx: &Ctx, cmd: ChurnCmd) -> Result<()> {
     }
 }
 
-fn winback(
-    ctx: &Ctx,
-    conn: &mut Connection,
-    mark_done: bool,
-    missed: bool,
-    customer: Option<&str>,
-) -> Result<()> {
+fn winback(ctx: &Ctx, conn: &mut Connection, flags: (bool, bool), customer: Option<&str>) -> Result<()> {
     let only = customer.map(|c| customers::get(conn, c).map(|c| c.cid)).transpose()?;
-    let steps = app::winback_steps(conn, ctx.now(), only)?;
-    if missed {
-        if steps.missed.is_empty() {
-            ctx.info("No missed winback steps.");
-        }
-        return ctx.print_rows(&rc::missed_rows(WINBACK.name, &steps.missed));
-    }
-    let due = steps.due;
-    if due.is_empty() {
-        ctx.info("Nothing due in the winback sequence today.");
-    }
-    ctx.print_each(rc::due_head(), due.iter().map(|d| rc::due_row(WINBACK.name, d)))?;
-    if matches!(ctx.format_or(Format::Table), Format::Table | Format::Markdown) {
-        if let Some(line) = rc::missed_line(WINBACK.name, steps.missed.len(), "csf churn winback") {
-            render::out(&line)?;
-        }
-    }
-    if mark_done && !due.is_empty() {
-        store::write(conn, |tx| {
-            for d in &due {
-                cs::mark_done(tx, d.cid, WINBACK.name, d.started_on, d.step.day, ctx.now())?;
-            }
-            Ok(())
-        })?;
-        ctx.info(format!("Marked {} step(s) done", due.len()));
-    }
-    Ok(())
+    let steps = sequences::steps(conn, &WINBACK, ctx.now(), only)?;
+    ctx.sequence_due(conn, &WINBACK, steps, flags, "csf churn winback")
 }

@@ -2,48 +2,21 @@
 
 use anyhow::Result;
 
-use crate::app::{metrics, onboarding as app};
+use crate::app::{metrics, onboarding as app, sequences};
 use crate::cli::onboarding::OnboardingCmd;
 use crate::context::Ctx;
 use crate::domain::onboarding::{self, Funnel};
 use crate::domain::sequence::ONBOARDING;
 use crate::domain::settings::Settings;
-use crate::render::{self, churn as rc, figure, Cell, Format, Rows, Value};
-use crate::store::{self, churn as cs};
+use crate::render::{self, figure, Cell, Format, Rows, Value};
 use crate::time;
 
 pub fn run(ctx: &Ctx, cmd: OnboardingCmd) -> Result<()> {
     let mut conn = ctx.open()?;
     match cmd {
         OnboardingCmd::Due { mark_done, missed } => {
-            let steps = app::steps(&conn, ctx.now())?;
-            if missed {
-                if steps.missed.is_empty() {
-                    ctx.info("No missed onboarding steps.");
-                }
-                return ctx.print_rows(&rc::missed_rows(ONBOARDING.name, &steps.missed));
-            }
-            let due = steps.due;
-            if due.is_empty() {
-                ctx.info("Nothing due in the onboarding sequence today.");
-            }
-            ctx.print_rows(&rc::due_rows(ONBOARDING.name, &due))?;
-            if matches!(ctx.format_or(Format::Table), Format::Table | Format::Markdown) {
-                if let Some(line) = rc::missed_line(ONBOARDING.name, steps.missed.len(), "csf onboarding due")
-                {
-                    render::out(&line)?;
-                }
-            }
-            if mark_done && !due.is_empty() {
-                store::write(&mut conn, |tx| {
-                    for d in &due {
-                        cs::mark_done(tx, d.cid, ONBOARDING.name, d.started_on, d.step.day, ctx.now())?;
-                    }
-                    Ok(())
-                })?;
-                ctx.info(format!("Marked {} step(s) done", due.len()));
-            }
-            Ok(())
+            let steps = sequences::steps(&conn, &ONBOARDING, ctx.now(), None)?;
+            ctx.sequence_due(&mut conn, &ONBOARDING, steps, (mark_done, missed), "csf onboarding due")
         }
         OnboardingCmd::Funnel { days, cohort } => {
             let settings = ctx.settings(&conn)?;

@@ -4,6 +4,7 @@
 
 pub mod feed;
 pub mod fields;
+pub mod input;
 mod keys;
 mod kinds;
 pub mod presets;

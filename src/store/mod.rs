@@ -14,6 +14,7 @@ mod reader;
 pub mod reports;
 mod restore;
 pub mod revenue;
+pub mod sequences;
 pub use reader::companion;
 pub use restore::{backup, restore, Restored};
 mod shape;

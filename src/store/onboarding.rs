@@ -44,26 +44,3 @@ pub fn cohort(
     }
     Ok(out)
 }
-
-/// A customer in its first 28 days.
-pub struct Newcomer {
-    pub cid: i64,
-    pub id: String,
-    pub name: Option<String>,
-    pub signup_day: Day,
-}
-
-/// Customers not churned as of now who signed up in the last 28 days.
-pub fn in_onboarding(conn: &Connection, now: i64) -> Result<Vec<Newcomer>> {
-    let today = Day::of(now);
-    let mut st = conn.prepare_cached(
-        "SELECT cid, id, name, signed_up_at FROM customers
-         WHERE signed_up_at IS NOT NULL AND signed_up_at <= ?1 AND signed_up_at >= ?2
-           AND (churned_at IS NULL OR churned_at > ?1)
-         ORDER BY signed_up_at, id",
-    )?;
-    let rows = st.query_map(params![now, (today - 27).start()], |r| {
-        Ok(Newcomer { cid: r.get(0)?, id: r.get(1)?, name: r.get(2)?, signup_day: Day::of(r.get(3)?) })
-    })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
-}

@@ -1,5 +1,7 @@
 //! Tests of the churn use cases on the example data with a fixed `now`.
 use super::*;
+use crate::app::sequences::{due_winback, due_winback_churned};
+use crate::domain::sequence::WINBACK;
 
 fn example() -> (Connection, Settings, i64) {
     crate::example::book("2026-11-20T12:00:00Z")
