@@ -16,6 +16,8 @@ use crate::store::churn::{self as cs, AtRisk, MonthCounts};
 use crate::store::health::{Features, Window, WindowFold};
 use crate::time;
 
+pub mod record;
+
 /// One warning sign of one customer.
 #[derive(Debug, Clone)]
 pub struct CustomerRisk {

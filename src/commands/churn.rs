@@ -1,16 +1,17 @@
 //! `csf churn risks | record | undo | survey | reasons | winback | rate` (docs/churn.md).
 
-use anyhow::{anyhow, bail, Result};
+use anyhow::{anyhow, Result};
 use rusqlite::Connection;
 
-use crate::app::{churn as app, sequences};
+use crate::app::churn::{self as app, record};
+use crate::app::sequences;
 use crate::cli::churn::ChurnCmd;
 use crate::context::{Alert, Ctx};
 use crate::domain::churn::Signal;
 use crate::domain::sequence::WINBACK;
 use crate::render::{self, churn as rc, Format};
-use crate::store::churn::{self as cs, ChurnRecord};
-use crate::store::{self, customers};
+use crate::store::churn::ChurnRecord;
+use crate::store::customers;
 use crate::time::{self, iso_date};
 
 pub fn run(ctx: &Ctx, cmd: ChurnCmd) -> Result<()> {
@@ -39,34 +40,8 @@ pub fn run(ctx: &Ctx, cmd: ChurnCmd) -> Result<()> {
                 Some(d) => time::parse_timestamp(&d).map_err(|e| anyhow!("--date \"{d}\" {e}"))?,
                 None => now,
             };
-            if reason.as_deref() == Some("other")
-                && reason_other.as_deref().is_none_or(|s| s.trim().is_empty())
-            {
-                bail!("--reason other needs --reason-other TEXT (the reason in their words)");
-            }
-            if reason_other.is_some() && reason.as_deref() != Some("other") {
-                bail!("--reason-other goes with --reason other");
-            }
-            let id = store::write(&mut conn, |tx| {
-                let c = customers::get(tx, &customer)?;
-                if c.is_churned(now) {
-                    bail!(
-                        "customer \"{}\" already churned on {}; `csf churn undo {}` first to record it again",
-                        c.id,
-                        iso_date(c.churned_at.unwrap_or(now)),
-                        c.id
-                    );
-                }
-                if c.signed_up_at.is_some_and(|s| churned_at < s) {
-                    bail!(
-                        "--date is before the customer signed up ({})",
-                        iso_date(c.signed_up_at.unwrap_or(0))
-                    );
-                }
-                let r = ChurnRecord { churned_at, reason, reason_other, better, return_answer };
-                cs::record(tx, c.cid, &r, c.mrr_cents, now)?;
-                Ok(c.id)
-            })?;
+            let r = ChurnRecord { churned_at, reason, reason_other, better, return_answer };
+            let id = record::record(&mut conn, &customer, r, now)?;
             ctx.info(format!("Recorded the churn of {id} on {}", iso_date(churned_at)));
             Ok(())
         }
@@ -75,37 +50,8 @@ pub fn run(ctx: &Ctx, cmd: ChurnCmd) -> Result<()> {
                 Some(d) => time::parse_timestamp(&d).map_err(|e| anyhow!("--date \"{d}\" {e}"))?.min(now),
                 None => now,
             };
-            let said = store::write(&mut conn, |tx| {
-                let c = customers::get(tx, &customer)?;
-                if erase {
-                    let Some(t) = store::revenue::erase_latest_churn(tx, c.cid, now)? else {
-                        bail!("customer \"{}\" has no churn in its history; nothing to erase", c.id);
-                    };
-                    return Ok(format!(
-                        "Erased the churn of {} on {} from the history, as if it never happened",
-                        c.id,
-                        iso_date(t)
-                    ));
-                }
-                let Some(churned) = c.churned_at else {
-                    bail!("customer \"{}\" is not churned; nothing to undo", c.id);
-                };
-                if at < churned {
-                    bail!(
-                        "--date {} is before the churn on {}; give a later date, or --erase to remove the churn",
-                        iso_date(at),
-                        iso_date(churned)
-                    );
-                }
-                cs::undo(tx, c.cid, at, now)?;
-                Ok(format!(
-                    "{} is active again from {}; the churn on {} stays in the history (--erase removes it)",
-                    c.id,
-                    iso_date(at),
-                    iso_date(churned)
-                ))
-            })?;
-            ctx.info(said);
+            let undone = record::undo(&mut conn, &customer, at, erase, now)?;
+            ctx.info(rc::undo_said(&undone));
             Ok(())
         }
         ChurnCmd::Survey => {

@@ -1,9 +1,11 @@
 //! Churn as shown: warning signs, churn per month and the exit survey's
 //! answers.
 
+use crate::app::churn::record::Undone;
 use crate::app::churn::{CustomerRisk, MonthChurn, Reasons};
 use crate::money::Cents;
 use crate::render::{figure, Cell, Format, Rows, Tone, Value};
+use crate::time::iso_date;
 
 /// `churn risks`: one row per warning sign.
 pub fn risk_rows(risks: &[CustomerRisk]) -> Rows {
@@ -128,4 +130,19 @@ pub fn reason_rows(r: &Reasons) -> Rows {
         ]);
     }
     rows
+}
+
+/// What `churn undo` says it did.
+pub fn undo_said(u: &Undone) -> String {
+    match u {
+        Undone::Erased { id, churned_at } => format!(
+            "Erased the churn of {id} on {} from the history, as if it never happened",
+            iso_date(*churned_at)
+        ),
+        Undone::Returned { id, at, churned_at } => format!(
+            "{id} is active again from {}; the churn on {} stays in the history (--erase removes it)",
+            iso_date(*at),
+            iso_date(*churned_at)
+        ),
+    }
 }
