@@ -7,7 +7,7 @@ use super::fields::BILLING_STATUS;
 use super::keys::Key;
 use super::values::{parse_int_in, parse_money, parse_mrr, MAX_COUNT};
 use super::writer::{category_key, cell, opt_text, problem, RowError, Writer, Written};
-use crate::store::revenue;
+use crate::store::{customers, revenue};
 
 impl Writer<'_> {
     pub(super) fn customer(&mut self, rec: &csv::ByteRecord, line: u64) -> Result<Written, RowError> {
@@ -40,25 +40,20 @@ impl Writer<'_> {
         }
         let has = |i: usize| !self.cols[i].is_empty();
         let now = self.now;
+        let owned = |v: &str| opt_text(v).map(String::from);
         let Some(cid) = self.ids.get(id).copied() else {
-            self.tx
-                .prepare_cached(
-                    "INSERT INTO customers (id, name, email, plan, mrr_cents, signed_up_at, churned_at, created_at, updated_at,
-                                            contact_name, salutation)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?9, ?10)",
-                )?
-                .execute(params![id, opt_text(name), opt_text(email), opt_text(plan), mrr, signed, churned, now, opt_text(contact), opt_text(salutation)])?;
-            let cid = self.tx.last_insert_rowid();
-            // The history starts with the first value, at signup (docs/revenue.md).
-            if let Some(m) = mrr {
-                revenue::record_first_mrr(self.tx, cid, signed.unwrap_or(now), m)?;
-            }
-            if !plan.is_empty() {
-                revenue::note_plan(self.tx, cid, signed.unwrap_or(now), Some(plan), revenue::Source::Signup)?;
-            }
-            if let Some(t) = churned {
-                revenue::record_status(self.tx, cid, t, true, "import")?;
-            }
+            let new = customers::NewCustomer {
+                id: id.to_string(),
+                name: owned(name),
+                email: owned(email),
+                contact_name: owned(contact),
+                salutation: owned(salutation),
+                plan: owned(plan),
+                mrr_cents: mrr,
+                signed_up_at: signed,
+                churned_at: churned,
+            };
+            let cid = customers::insert(self.tx, &new, now, revenue::Source::Import)?;
             self.ids.insert(Key::from(id), cid);
             if !email.is_empty() {
                 self.emails.entry(Key::from(email.to_lowercase().as_str())).or_insert(cid);
@@ -67,73 +62,47 @@ impl Writer<'_> {
         };
         let old = self
             .tx
-            .prepare_cached(&format!(
-                "SELECT {} FROM customers WHERE cid = ?",
-                crate::store::customers::COLUMNS
-            ))?
-            .query_row([cid], crate::store::customers::from_row)?;
+            .prepare_cached(&format!("SELECT {} FROM customers WHERE cid = ?", customers::COLUMNS))?
+            .query_row([cid], customers::from_row)?;
         // Columns the file has replace the stored values; others are kept.
-        let text = |i: usize, v: &str, was: &Option<String>| {
-            if has(i) {
-                opt_text(v).map(String::from)
-            } else {
-                was.clone()
-            }
-        };
-        let new_name = text(1, name, &old.name);
-        let new_email = text(2, email, &old.email);
-        let new_plan = text(3, plan, &old.plan);
-        let new_contact = text(7, contact, &old.contact_name);
-        let new_salutation = text(9, salutation, &old.salutation);
-        let new_signed = if has(5) { signed } else { old.signed_up_at };
-        // The MRR is compared with the value recorded at the row's date (the
-        // import's now without `mrr_changed_at`; before a churn, not the 0
-        // after it), so a change older than the latest is recorded at its date.
-        let mrr_from = mrr_at.unwrap_or(now).min(now);
-        let recorded = revenue::mrr_at(self.tx, cid, mrr_from)?.or(old.mrr_cents);
-        let mrr_change = mrr.filter(|m| has(4) && Some(*m) != recorded);
+        let text = |i: usize, v: &str, was: &Option<String>| if has(i) { owned(v) } else { was.clone() };
         // An empty churned_at clears only a churn an import set, never one from `churn record`.
-        let new_churned = match (has(6), churned, old.churned_at) {
+        let churned_at = match (has(6), churned, old.churned_at) {
             (false, _, was) => was,
             (true, Some(t), _) => Some(t),
             (true, None, Some(was)) if revenue::churn_recorded_in_csf(self.tx, cid, was)? => Some(was),
             (true, None, _) => None,
         };
-        let same = new_name == old.name
-            && new_email == old.email
-            && new_plan == old.plan
-            && new_contact == old.contact_name
-            && new_salutation == old.salutation
-            && new_signed == old.signed_up_at
-            && new_churned == old.churned_at
-            && mrr_change.is_none();
-        if same {
+        let new = customers::Customer {
+            name: text(1, name, &old.name),
+            email: text(2, email, &old.email),
+            plan: text(3, plan, &old.plan),
+            contact_name: text(7, contact, &old.contact_name),
+            salutation: text(9, salutation, &old.salutation),
+            signed_up_at: if has(5) { signed } else { old.signed_up_at },
+            churned_at,
+            ..old.clone()
+        };
+        // The MRR is compared with the value recorded at the row's date (the
+        // import's now without `mrr_changed_at`), so a change older than the
+        // latest is recorded at its date.
+        let mrr_from = mrr_at.unwrap_or(now).min(now);
+        let mrr = mrr.filter(|_| has(4));
+        let mrr_same = match mrr {
+            Some(m) => customers::mrr_recorded_at(self.tx, &old, mrr_from)? == Some(m),
+            None => true,
+        };
+        if mrr_same && new.same_fields(&old) {
             return Ok(Written::Unchanged);
         }
-        self.tx
-            .prepare_cached(
-                "UPDATE customers SET name = ?2, email = ?3, plan = ?4, signed_up_at = ?5, churned_at = ?6,
-                   contact_name = ?7, updated_at = ?8, salutation = ?9 WHERE cid = ?1",
-            )?
-            .execute(params![
-                cid,
-                new_name,
-                new_email,
-                new_plan,
-                new_signed,
-                new_churned,
-                new_contact,
-                now,
-                new_salutation
-            ])?;
-        if let Some(m) = mrr_change {
-            revenue::record_mrr(self.tx, cid, mrr_from, m, revenue::Source::Import)?;
-        }
-        let old_plan = (old.plan.as_deref(), old.signed_up_at.unwrap_or(0));
-        revenue::change_plan(self.tx, cid, old_plan, new_plan.as_deref(), mrr_from, revenue::Source::Import)?;
-        revenue::set_churn(self.tx, cid, old.churned_at, new_churned, now, "import").map_err(|e| {
-            problem(line, "churned_at", self.get(rec, 6, line).unwrap_or(""), format!("{e:#}"))
-        })?;
+        customers::update(self.tx, &old, &new, (mrr, mrr_from), now, revenue::Source::Import).map_err(
+            |e| match e.downcast::<rusqlite::Error>() {
+                Ok(db) => RowError::Db(db),
+                Err(e) => {
+                    problem(line, "churned_at", self.get(rec, 6, line).unwrap_or(""), format!("{e:#}")).into()
+                }
+            },
+        )?;
         if has(2) && !email.is_empty() {
             self.emails.insert(Key::from(email.to_lowercase().as_str()), cid);
         }

@@ -10,6 +10,7 @@ use rusqlite::{params, OptionalExtension, Transaction};
 use super::fields::{self, fields};
 use super::keys::{Key, KeyMap};
 use super::{presets, ImportKind, Problem};
+use crate::store::{customers, revenue};
 use crate::time::{parse_timestamp, parse_with_format};
 
 pub(super) enum Written {
@@ -230,12 +231,12 @@ impl<'t> Writer<'t> {
             return Err(problem(line, "customer", key, "is not a known customer id or email").into());
         }
         let email = key.contains('@').then_some(key);
-        self.tx
-            .prepare_cached(
-                "INSERT INTO customers (id, email, created_at, updated_at) VALUES (?1, ?2, ?3, ?3)",
-            )?
-            .execute(params![key, email, self.now])?;
-        let cid = self.tx.last_insert_rowid();
+        let new = customers::NewCustomer {
+            id: key.to_string(),
+            email: email.map(String::from),
+            ..customers::NewCustomer::default()
+        };
+        let cid = customers::insert(self.tx, &new, self.now, revenue::Source::Import)?;
         self.ids.insert(Key::from(key), cid);
         if let Some(e) = email {
             self.emails.insert(Key::from(e.to_lowercase().as_str()), cid);

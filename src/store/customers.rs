@@ -23,6 +23,18 @@ pub struct Customer {
 }
 
 impl Customer {
+    /// Whether every column but the MRR (which has its own history) is equal.
+    pub fn same_fields(&self, other: &Customer) -> bool {
+        self.id == other.id
+            && self.name == other.name
+            && self.email == other.email
+            && self.contact_name == other.contact_name
+            && self.salutation == other.salutation
+            && self.plan == other.plan
+            && self.signed_up_at == other.signed_up_at
+            && self.churned_at == other.churned_at
+    }
+
     /// The name, else the id: what a person reads.
     pub fn label(&self) -> &str {
         self.name.as_deref().filter(|n| !n.is_empty()).unwrap_or(&self.id)
@@ -184,8 +196,15 @@ pub struct NewCustomer {
     pub churned_at: Option<i64>,
 }
 
-/// Inserts a customer; returns its internal key.
-pub fn insert(conn: &Connection, c: &NewCustomer, now: i64) -> Result<i64> {
+/// Inserts a customer with the start of its histories (its first MRR and
+/// plan at signup, a churn when given): the one place a customer is
+/// created, for imports, `customer add` and the syncs. Returns its key.
+pub fn insert(
+    conn: &Connection,
+    c: &NewCustomer,
+    now: i64,
+    source: revenue::Source,
+) -> rusqlite::Result<i64> {
     conn.prepare_cached(
         "INSERT INTO customers (id, name, email, plan, mrr_cents, signed_up_at, churned_at, created_at, updated_at,
                                 contact_name, salutation)
@@ -205,6 +224,9 @@ pub fn insert(conn: &Connection, c: &NewCustomer, now: i64) -> Result<i64> {
     ])?;
     let cid = conn.last_insert_rowid();
     // The history starts at signup (docs/revenue.md).
+    if let Some(m) = c.mrr_cents {
+        revenue::record_first_mrr(conn, cid, c.signed_up_at.unwrap_or(now), m)?;
+    }
     if c.plan.is_some() {
         revenue::note_plan(
             conn,
@@ -214,51 +236,59 @@ pub fn insert(conn: &Connection, c: &NewCustomer, now: i64) -> Result<i64> {
             revenue::Source::Signup,
         )?;
     }
-    if let Some(m) = c.mrr_cents {
-        revenue::record_first_mrr(conn, cid, c.signed_up_at.unwrap_or(now), m)?;
-    }
     if let Some(t) = c.churned_at {
-        revenue::record_status(conn, cid, t, true, "edit")?;
+        revenue::record_status(conn, cid, t, true, source.name())?;
     }
     Ok(cid)
 }
 
-/// Stores every field of `c` (an edited copy of a loaded customer). An MRR
-/// that differs from the one recorded at `mrr_effective` is recorded in the
-/// history from then (a backdated change too, when today's MRR is already
-/// that value); a churn set, moved or cleared is recorded too (a return as of
-/// `now`). Returns whether an MRR change was recorded.
-pub fn update(conn: &Connection, c: &Customer, now: i64, mrr_effective: i64) -> Result<bool> {
-    let old = conn
-        .prepare_cached(&format!("SELECT {COLUMNS} FROM customers WHERE cid = ?"))?
-        .query_row([c.cid], from_row)?;
-    let recorded = revenue::mrr_at(conn, c.cid, mrr_effective)?.or(old.mrr_cents);
+/// Stores `new` over `old` (the same customer, as loaded) with its
+/// histories: `mrr`, when given and different from the MRR recorded at
+/// `mrr_at`, is recorded from then (a backdated change too, when today's MRR
+/// is already that value; `customers.mrr_cents` stays the latest); a plan
+/// change from `mrr_at`; a churn set, moved or cleared (a return as of `now`).
+/// The one place a customer is changed, for imports and `customer edit`.
+/// Returns whether an MRR change was recorded.
+pub fn update(
+    conn: &Connection,
+    old: &Customer,
+    new: &Customer,
+    (mrr, mrr_at): (Option<Cents>, i64),
+    now: i64,
+    source: revenue::Source,
+) -> Result<bool> {
+    let cid = old.cid;
     conn.prepare_cached(
-        "UPDATE customers SET id = ?2, name = ?3, email = ?4, plan = ?5, mrr_cents = ?6,
-         signed_up_at = ?7, churned_at = ?8, updated_at = ?9, contact_name = ?10, salutation = ?11 WHERE cid = ?1",
+        "UPDATE customers SET id = ?2, name = ?3, email = ?4, plan = ?5, signed_up_at = ?6, churned_at = ?7,
+         updated_at = ?8, contact_name = ?9, salutation = ?10 WHERE cid = ?1",
     )?
     .execute(params![
-        c.cid,
-        c.id,
-        c.name,
-        c.email,
-        c.plan,
-        c.mrr_cents,
-        c.signed_up_at,
-        c.churned_at,
+        cid,
+        new.id,
+        new.name,
+        new.email,
+        new.plan,
+        new.signed_up_at,
+        new.churned_at,
         now,
-        c.contact_name,
-        c.salutation
+        new.contact_name,
+        new.salutation
     ])?;
-    let change = c.mrr_cents.filter(|m| Some(*m) != recorded);
+    let recorded = revenue::mrr_at(conn, cid, mrr_at)?.or(old.mrr_cents);
+    let change = mrr.filter(|m| Some(*m) != recorded);
     if let Some(m) = change {
-        revenue::record_mrr(conn, c.cid, mrr_effective, m, revenue::Source::Edit)?;
+        revenue::record_mrr(conn, cid, mrr_at, m, source)?;
     }
-    // A plan change is history too, from the same moment as an MRR change (`--effective`).
-    let old_plan = (old.plan.as_deref(), c.signed_up_at.unwrap_or(0));
-    revenue::change_plan(conn, c.cid, old_plan, c.plan.as_deref(), mrr_effective, revenue::Source::Edit)?;
-    revenue::set_churn(conn, c.cid, old.churned_at, c.churned_at, now, "edit")?;
+    let old_plan = (old.plan.as_deref(), old.signed_up_at.unwrap_or(0));
+    revenue::change_plan(conn, cid, old_plan, new.plan.as_deref(), mrr_at, source)?;
+    revenue::set_churn(conn, cid, old.churned_at, new.churned_at, now, source.name())?;
     Ok(change.is_some())
+}
+
+/// The MRR recorded for the customer at `at` (before a churn, not the 0
+/// after it), else its stored one: what a new value is compared with.
+pub fn mrr_recorded_at(conn: &Connection, c: &Customer, at: i64) -> rusqlite::Result<Option<Cents>> {
+    Ok(revenue::mrr_at(conn, c.cid, at)?.or(c.mrr_cents))
 }
 
 /// How many rows of each kind refer to the customer (for `customer remove`),

@@ -20,7 +20,8 @@ pub enum Source {
 }
 
 impl Source {
-    fn name(self) -> &'static str {
+    /// How the histories name it.
+    pub fn name(self) -> &'static str {
         match self {
             Source::Signup => "signup",
             Source::Import => "import",

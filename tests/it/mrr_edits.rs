@@ -118,3 +118,20 @@ fn a_churned_customer_shows_mrr_zero_with_what_it_paid_and_no_band() {
     let j = w.run(&["customer", "show", "acme", "-f", "json"]).ok().json();
     assert_eq!((j["mrr"].as_f64(), j["mrr_before_churn"].is_null()), (Some(149.0), true));
 }
+
+/// A backdated value equal to what was recorded then changes nothing: the
+/// stored MRR stays today's (it was once overwritten with the old value).
+#[test]
+fn a_backdated_mrr_already_recorded_leaves_todays_mrr() {
+    let w = acme();
+    w.run(&["customer", "edit", "acme", "--mrr", "199", "--effective", "2026-11-01"]).ok();
+    let r = w.run(&["customer", "edit", "acme", "--mrr", "149", "--effective", "2026-10-01"]).ok();
+    assert!(
+        r.stderr.contains("the MRR was already $149.00 on 2026-10-01; no MRR change recorded"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(history(&w), [("2026-06-01".to_string(), 14900), ("2026-11-01".to_string(), 19900)]);
+    assert_eq!(w.run(&["customer", "show", "acme", "-f", "json"]).ok().json()["mrr"], 199.0);
+    assert_eq!(w.count("SELECT mrr_cents FROM customers WHERE id = 'acme'"), 19900);
+}

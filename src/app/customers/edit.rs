@@ -7,6 +7,7 @@ use rusqlite::Connection;
 use crate::domain::contact::{check_email, check_header_text};
 use crate::import::values::parse_mrr;
 use crate::money::Cents;
+use crate::store::revenue::Source;
 use crate::store::{self, customers, customers::Customer, customers::NewCustomer};
 use crate::time;
 
@@ -98,7 +99,7 @@ pub fn add(conn: &mut Connection, id: &str, f: Fields, currency: &str, now: i64)
         if customers::id_taken(tx, &id)? {
             bail!("customer \"{id}\" already exists; use `csf customer edit {id} ...` to change it");
         }
-        customers::insert(tx, &c, now)
+        Ok(customers::insert(tx, &c, now, Source::Edit)?)
     })?;
     Ok(id)
 }
@@ -136,7 +137,8 @@ pub fn edit(
     };
     let plan_edited = f.plan.is_some();
     store::write(conn, |tx| {
-        let mut c = customers::get(tx, key)?;
+        let old = customers::get(tx, key)?;
+        let mut c = old.clone();
         if let Some(id) = new_id {
             let id = valid_id(&id)?;
             if id != c.id && customers::id_taken(tx, &id)? {
@@ -154,9 +156,6 @@ pub fn edit(
         set(&mut c.contact_name, f.contact);
         set(&mut c.salutation, f.salutation);
         set(&mut c.plan, f.plan);
-        if mrr.is_some() {
-            c.mrr_cents = mrr;
-        }
         if let Some(v) = f.signed_up {
             c.signed_up_at = opt_time("signed-up", &v)?;
         }
@@ -171,7 +170,7 @@ pub fn edit(
                 time::iso_date(s)
             );
         }
-        let recorded = customers::update(tx, &c, now, at)?;
+        let recorded = customers::update(tx, &old, &c, (mrr, at), now, Source::Edit)?;
         Ok(Edited { customer: c, mrr, recorded, at, plan_edited })
     })
 }

@@ -123,7 +123,7 @@ pub fn write(conn: &Connection, book: &Book, now: i64) -> Result<Vec<Counts>> {
                     signed_up_at: Some(cu.created),
                     ..NewCustomer::default()
                 };
-                let cid = customers::insert(conn, &nc, now)?;
+                let cid = customers::insert(conn, &nc, now, revenue::Source::Sync)?;
                 created.insert(cid);
                 let l = Link {
                     cid,
