@@ -10,7 +10,7 @@ use crate::domain::settings::Settings;
 use crate::store::customers::Customer;
 use crate::store::health::{self as hstore, Features, Latest, Snapshot, Subject, Window};
 use crate::store::{self};
-use crate::time::{self, iso_date};
+use crate::time;
 
 /// The outcome of `health score`: each scored customer's score, band and
 /// whether it is new (in the grace period), and the newest usage event.
@@ -120,20 +120,20 @@ fn live_all_seeing(
     now: i64,
     mut see: impl FnMut(&Reading),
 ) -> Result<Vec<Snapshot>> {
-    let day = iso_date(now);
+    let day = time::Day::of(now);
     let weights_text = settings.weights().map(|w| w.to_string()).join(",");
     let mut out = Vec::new();
     each_reading(conn, settings, now, |r| {
         see(&r);
         out.push(Snapshot {
             cid: r.cid,
-            day: day.clone(),
+            day,
             usage: r.components.usage,
             engagement: r.components.engagement,
             satisfaction: r.components.satisfaction,
             payment: r.components.payment,
             score: r.score,
-            status: Band::of(r.score).name().into(),
+            status: Band::of(r.score),
             weights: weights_text.clone(),
         })
     })?;
@@ -201,7 +201,7 @@ pub fn latest(
     conn: &Connection,
     settings: &Settings,
     now: i64,
-    status: Option<&str>,
+    status: Option<Band>,
     sort: Sort,
 ) -> Result<Vec<Latest>> {
     let mut all = latest_marked(conn, now, i64::from(settings.count("health.grace_days")))?;
@@ -220,7 +220,7 @@ pub fn latest(
 
 /// The latest stored snapshots worst band first (`health alerts`); new
 /// customers are left out (their onboarding is their action).
-pub fn alerts(conn: &Connection, settings: &Settings, now: i64, status: Option<&str>) -> Result<Vec<Latest>> {
+pub fn alerts(conn: &Connection, settings: &Settings, now: i64, status: Option<Band>) -> Result<Vec<Latest>> {
     let mut all = latest_marked(conn, now, i64::from(settings.count("health.grace_days")))?;
     all.retain(|l| !l.new);
     all.retain(|l| status.is_none_or(|s| l.snap.status == s));
@@ -275,8 +275,8 @@ mod tests {
         assert_eq!(counted, live.len());
         // Sorted lowest first; alerts worst band first.
         assert!(stored.windows(2).all(|w| w[0].snap.score <= w[1].snap.score));
-        let alerts = alerts(&conn, &settings, now, Some("critical")).unwrap();
-        assert!(alerts.iter().all(|l| l.snap.status == "critical"));
+        let alerts = alerts(&conn, &settings, now, Some(Band::Critical)).unwrap();
+        assert!(alerts.iter().all(|l| l.snap.status == Band::Critical));
         assert_eq!(alerts.len(), summary.count(Band::Critical));
     }
 }

@@ -117,13 +117,13 @@ mod tests {
             .unwrap();
         let snap = |day: &str, score: i64| store::health::Snapshot {
             cid,
-            day: day.into(),
+            day: crate::time::Day::parse_iso(day).unwrap(),
             usage: 0.0,
             engagement: 0.0,
             satisfaction: 0.0,
             payment: 0.0,
             score,
-            status: crate::domain::health::Band::of(score).name().into(),
+            status: crate::domain::health::Band::of(score),
             weights: "40,30,20,10".into(),
         };
         conn.execute("DELETE FROM health_snapshots WHERE cid = ?1 AND day LIKE '2026-09-%'", [cid]).unwrap();

@@ -1,6 +1,6 @@
 //! `csf customer ...`
 
-use clap::{Args, Subcommand};
+use clap::{Args, Subcommand, ValueEnum};
 
 #[derive(Subcommand, Debug)]
 pub enum CustomerCmd {
@@ -18,8 +18,8 @@ pub enum CustomerCmd {
     #[command(after_help = "Example:\n  csf customer list --stage onboarding\n  csf customer list -f json")]
     List {
         /// Only customers in this stage
-        #[arg(long, value_parser = ["onboarding", "adoption", "advocacy", "expansion", "churned"])]
-        stage: Option<String>,
+        #[arg(long)]
+        stage: Option<StageArg>,
     },
     /// A customer's profile: health, signals, stage, tickets, NPS, billing, activity
     #[command(after_help = "Example:\n  csf customer show acme\n  csf customer show ops@acme.test -f json")]
@@ -80,4 +80,27 @@ pub struct CustomerFields {
     /// Churn time (an empty value: not churned); `csf churn record` also stores the exit survey
     #[arg(long, value_name = "TIME")]
     pub churned: Option<String>,
+}
+
+/// A lifecycle stage as typed (`--stage onboarding`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum StageArg {
+    Onboarding,
+    Adoption,
+    Advocacy,
+    Expansion,
+    Churned,
+}
+
+impl From<StageArg> for crate::domain::health::Stage {
+    fn from(s: StageArg) -> Self {
+        use crate::domain::health::Stage;
+        match s {
+            StageArg::Onboarding => Stage::Onboarding,
+            StageArg::Adoption => Stage::Adoption,
+            StageArg::Advocacy => Stage::Advocacy,
+            StageArg::Expansion => Stage::Expansion,
+            StageArg::Churned => Stage::Churned,
+        }
+    }
 }

@@ -25,8 +25,8 @@ pub enum HealthCmd {
     )]
     List {
         /// Only customers in this band
-        #[arg(long, value_name = "BAND", value_parser = ["healthy", "neutral", "at-risk", "critical"])]
-        status: Option<String>,
+        #[arg(long, value_name = "BAND")]
+        status: Option<BandArg>,
         /// Order: score (lowest first), name, change (biggest drop first) or mrr (highest first)
         #[arg(long, default_value = "score")]
         sort: SortBy,
@@ -41,8 +41,8 @@ pub enum HealthCmd {
     #[command(after_help = "Example:\n  csf health alerts\n  csf health alerts --status critical")]
     Alerts {
         /// Only this band
-        #[arg(long, value_name = "BAND", value_parser = ["healthy", "neutral", "at-risk", "critical"])]
-        status: Option<String>,
+        #[arg(long, value_name = "BAND")]
+        status: Option<BandArg>,
     },
     /// Replay past cutoffs and measure how well the score foretold churn (AUC, lift, bands)
     #[command(
@@ -121,4 +121,25 @@ pub enum SortBy {
     Name,
     Change,
     Mrr,
+}
+
+/// A band as typed (`--status at-risk`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum BandArg {
+    Healthy,
+    Neutral,
+    AtRisk,
+    Critical,
+}
+
+impl From<BandArg> for crate::domain::health::Band {
+    fn from(b: BandArg) -> Self {
+        use crate::domain::health::Band;
+        match b {
+            BandArg::Healthy => Band::Healthy,
+            BandArg::Neutral => Band::Neutral,
+            BandArg::AtRisk => Band::AtRisk,
+            BandArg::Critical => Band::Critical,
+        }
+    }
 }

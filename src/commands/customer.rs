@@ -6,6 +6,7 @@ use rusqlite::Connection;
 use crate::app::customers as app;
 use crate::cli::customer::{CustomerCmd, CustomerFields};
 use crate::context::Ctx;
+use crate::domain::health::Stage;
 use crate::render::{self, customer as rc, Format};
 use crate::store::customers;
 
@@ -13,7 +14,7 @@ pub fn run(ctx: &Ctx, cmd: CustomerCmd) -> Result<()> {
     let mut conn = if matches!(cmd, CustomerCmd::Add { .. }) { ctx.open_or_create()? } else { ctx.open()? };
     match cmd {
         CustomerCmd::Add { id, fields } => add(ctx, &mut conn, id, fields),
-        CustomerCmd::List { stage } => list(ctx, &conn, stage.as_deref()),
+        CustomerCmd::List { stage } => list(ctx, &conn, stage.map(Stage::from)),
         CustomerCmd::Show { customer } => show(ctx, &conn, &customer),
         CustomerCmd::Edit { customer, id, effective, fields } => {
             edit(ctx, &mut conn, &customer, id, effective, fields)
@@ -58,7 +59,7 @@ fn remove(ctx: &Ctx, conn: &mut Connection, key: &str, force: bool) -> Result<()
     Ok(())
 }
 
-fn list(ctx: &Ctx, conn: &Connection, stage: Option<&str>) -> Result<()> {
+fn list(ctx: &Ctx, conn: &Connection, stage: Option<Stage>) -> Result<()> {
     let settings = ctx.settings(conn)?;
     let all = app::list(conn, &settings, ctx.now(), stage)?;
     let rows = all.iter().map(|l| rc::list_row(l, ctx.now()));
@@ -68,7 +69,7 @@ fn list(ctx: &Ctx, conn: &Connection, stage: Option<&str>) -> Result<()> {
     }
     ctx.print_each(
         match stage {
-            Some(s) => rc::list_head().when_empty(format!("No customers at the {s} stage.")),
+            Some(s) => rc::list_head().when_empty(format!("No customers at the {} stage.", s.name())),
             None => rc::list_head(),
         },
         rows,

@@ -44,7 +44,7 @@ fn show(ctx: &Ctx, db: std::path::PathBuf) -> Result<()> {
         time::iso_date(now)
     ))?;
     let latest = health::latest(&conn, &settings, now, None, health::Sort::Score)?;
-    if let Some(day) = latest.iter().map(|l| l.snap.day.as_str()).max() {
+    if let Some(day) = latest.iter().map(|l| l.snap.day).max() {
         demo.info(format!(
             "Stored scores: each customer's latest snapshot (newest {day}); `csf health show ID` computes one live."
         ));

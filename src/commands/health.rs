@@ -18,28 +18,30 @@ pub fn run(ctx: &Ctx, cmd: HealthCmd) -> Result<()> {
         HealthCmd::Score { backfill: true, from, .. } => backfill(ctx, &mut conn, from.as_deref()),
         HealthCmd::Score { fail_on, .. } => score(ctx, &mut conn, fail_on),
         HealthCmd::List { status, sort } => {
-            let all = app::latest(&conn, &ctx.settings(&conn)?, ctx.now(), status.as_deref(), sort_of(sort))?;
+            let status = status.map(Band::from);
+            let all = app::latest(&conn, &ctx.settings(&conn)?, ctx.now(), status, sort_of(sort))?;
             if all.is_empty() && status.is_none() {
                 ctx.info("No health scores yet: run `csf health score` (nightly, from cron).");
-            } else if let Some(day) = all.iter().map(|l| l.snap.day.as_str()).max() {
+            } else if let Some(day) = all.iter().map(|l| l.snap.day).max() {
                 // Stored, not live: say so (`health show` computes as of now).
                 ctx.info(format!(
                     "Stored scores: each customer's latest snapshot (newest {day}); `csf health show ID` computes one live."
                 ));
             }
-            let head = match &status {
-                Some(s) => rh::list_head().when_empty(format!("No {s} customers.")),
+            let head = match status {
+                Some(s) => rh::list_head().when_empty(format!("No {} customers.", s.name())),
                 None => rh::list_head(),
             };
             ctx.print_each(head, all.iter().map(rh::list_row))
         }
         HealthCmd::Show { customer } => show(ctx, &conn, &customer),
         HealthCmd::Alerts { status } => {
-            let empty = match &status {
-                Some(s) => format!("No {s} customers."),
+            let status = status.map(Band::from);
+            let empty = match status {
+                Some(s) => format!("No {} customers.", s.name()),
                 None => "No at-risk or critical customers.".into(),
             };
-            let all = app::alerts(&conn, &ctx.settings(&conn)?, ctx.now(), status.as_deref())?;
+            let all = app::alerts(&conn, &ctx.settings(&conn)?, ctx.now(), status)?;
             ctx.print_each(rh::alert_head().when_empty(empty), all.iter().map(rh::alert_row))
         }
         cmd @ (HealthCmd::Backtest { .. } | HealthCmd::Tune { .. } | HealthCmd::Evidence { .. }) => {

@@ -45,7 +45,7 @@ pub fn list_row(l: &Listed, now: i64) -> Vec<Cell> {
         l.stage.name().into(),
         l.stage.goal().into(),
         Cell::from(Value::opt_int(l.score.as_ref().map(|s| s.0))).tone(tone),
-        Cell::from(Value::opt_text(l.score.as_ref().map(|s| s.1.clone()))).tone(tone),
+        Cell::from(Value::opt_text(l.score.as_ref().map(|s| s.1.name().to_string()))).tone(tone),
         Value::opt_time(c.signed_up_at).into(),
         Value::opt_time(c.churned_at.filter(|t| *t <= now)).into(),
     ]

@@ -59,7 +59,7 @@ pub fn list_head() -> Rows {
 
 /// One row of [`list_rows`].
 pub fn list_row(l: &Latest) -> Vec<Cell> {
-    let band = Band::parse(&l.snap.status).unwrap_or(Band::of(l.snap.score));
+    let band = l.snap.status;
     let tone = band_tone(band);
     vec![
         l.id.clone().into(),
@@ -67,10 +67,8 @@ pub fn list_row(l: &Latest) -> Vec<Cell> {
         Cell::from(Value::Int(l.snap.score)).tone(tone),
         // A new customer's band is shown but never alerts: marked `new`.
         match l.new {
-            true => {
-                Cell::from(l.snap.status.clone()).shown(format!("{} · new", l.snap.status)).tone(Tone::Dim)
-            }
-            false => Cell::from(l.snap.status.clone()).tone(tone),
+            true => Cell::from(band.name()).shown(format!("{} · new", band.name())).tone(Tone::Dim),
+            false => Cell::from(band.name()).tone(tone),
         },
         component_cell(l.snap.usage),
         component_cell(l.snap.engagement),
@@ -88,7 +86,7 @@ pub fn list_row(l: &Latest) -> Vec<Cell> {
                 }),
             None => Value::Null.into(),
         },
-        Value::Date(l.snap.day.clone()).into(),
+        Value::Date(l.snap.day.iso()).into(),
         Value::opt_money(l.mrr_cents).into(),
         Value::Bool(l.new).into(),
     ]

@@ -10,7 +10,7 @@ use anyhow::Result;
 use rusqlite::Connection;
 
 use crate::app::health;
-use crate::domain::health::{self as dh, Live, Stage};
+use crate::domain::health::{self as dh, Band, Live, Stage};
 use crate::domain::settings::Settings;
 use crate::store::customers::{self, Customer};
 use crate::store::health as hstore;
@@ -22,11 +22,11 @@ pub struct Listed {
     pub customer: Customer,
     pub stage: Stage,
     /// (score, status) of the latest snapshot.
-    pub score: Option<(i64, String)>,
+    pub score: Option<(i64, Band)>,
 }
 
 /// Every customer, optionally only those in the stage named `stage`.
-pub fn list(conn: &Connection, settings: &Settings, now: i64, stage: Option<&str>) -> Result<Vec<Listed>> {
+pub fn list(conn: &Connection, settings: &Settings, now: i64, stage: Option<Stage>) -> Result<Vec<Listed>> {
     // Facts for the active customers in one set-based pass, kept only as
     // their stage; the others are churned, or not signed up yet (onboarding).
     let stages: HashMap<i64, Stage> = {
@@ -36,7 +36,7 @@ pub fn list(conn: &Connection, settings: &Settings, now: i64, stage: Option<&str
             .map(|s| (s.cid, dh::stage(false, &s.facts)))
             .collect()
     };
-    let mut scores: HashMap<i64, (i64, String)> =
+    let mut scores: HashMap<i64, (i64, Band)> =
         hstore::latest(conn, now)?.into_iter().map(|l| (l.snap.cid, (l.snap.score, l.snap.status))).collect();
     let mut out = Vec::new();
     for c in customers::list(conn)? {
@@ -45,7 +45,7 @@ pub fn list(conn: &Connection, settings: &Settings, now: i64, stage: Option<&str
         } else {
             stages.get(&c.cid).copied().unwrap_or(Stage::Onboarding)
         };
-        if stage.is_some_and(|f| f != st.name()) {
+        if stage.is_some_and(|f| f != st) {
             continue;
         }
         let score = scores.remove(&c.cid).filter(|_| st != Stage::Churned);
@@ -89,7 +89,7 @@ mod tests {
         for l in all.iter().filter(|l| l.stage == Stage::Churned) {
             assert!(l.score.is_none(), "{}: a churned customer shows no score", l.customer.id);
         }
-        let churned = list(&conn, &settings, now, Some("churned")).unwrap();
+        let churned = list(&conn, &settings, now, Some(Stage::Churned)).unwrap();
         assert_eq!(churned.len(), all.iter().filter(|l| l.stage == Stage::Churned).count());
         let first = all.iter().find(|l| l.score.is_some()).unwrap();
         let shown = show(&conn, &settings, now, &first.customer.id).unwrap();

@@ -12,19 +12,30 @@ use rusqlite::{params, Connection, OptionalExtension};
 pub use facts::{add_window, facts, subjects, usage_window, Features, Subject, Window, WindowFold};
 
 use crate::domain::health::{Band, Components};
-use crate::time::iso_date;
+use crate::time::{iso_date, Day};
+
+/// A stored day (`YYYY-MM-DD`, written by csf).
+fn day_of(s: &str) -> Day {
+    Day::parse_iso(s).unwrap_or_default()
+}
+
+/// A stored band, else the band of the stored score.
+fn band_of(s: &str, score: i64) -> Band {
+    Band::parse(s).unwrap_or(Band::of(score))
+}
 
 /// One stored score.
 #[derive(Debug, Clone)]
 pub struct Snapshot {
     pub cid: i64,
-    pub day: String,
+    pub day: Day,
     pub usage: f64,
     pub engagement: f64,
     pub satisfaction: f64,
     pub payment: f64,
     pub score: i64,
-    pub status: String,
+    /// Its band, as stored (bands are the score's at the time).
+    pub status: Band,
     /// The weights it was computed with, `U,E,S,P` (docs/health.md).
     pub weights: String,
 }
@@ -49,13 +60,13 @@ fn write(st: &mut rusqlite::CachedStatement, snaps: &[Snapshot], now: i64) -> Re
     for s in snaps {
         n += st.execute(params![
             s.cid,
-            s.day,
+            s.day.iso(),
             s.usage,
             s.engagement,
             s.satisfaction,
             s.payment,
             s.score,
-            s.status,
+            s.status.name(),
             now,
             s.weights
         ])?;
@@ -174,13 +185,13 @@ pub fn latest(conn: &Connection, now: i64) -> Result<Vec<Latest>> {
             name: r.get(1)?,
             snap: Snapshot {
                 cid: r.get(2)?,
-                day: r.get(3)?,
+                day: day_of(r.get_ref(3)?.as_str()?),
                 usage: r.get(4)?,
                 engagement: r.get(5)?,
                 satisfaction: r.get(6)?,
                 payment: r.get(7)?,
                 score: r.get(8)?,
-                status: r.get(9)?,
+                status: band_of(r.get_ref(9)?.as_str()?, r.get(8)?),
                 weights: r.get(10)?,
             },
             score_7d_before: r.get(11)?,
