@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, HashMap};
 use anyhow::Result;
 use rusqlite::Connection;
 
-use crate::domain::churn::{self, Risk, Signal, REASONS, RETURN_ANSWERS};
+use crate::domain::churn::{self, ChurnReason, Risk, Signal, RETURN_ANSWERS};
 use crate::domain::evidence::{self, Evidence, Part, Predictor, Row};
 use crate::domain::metrics::{Metric, MetricId};
 
@@ -217,8 +217,10 @@ pub fn reasons(conn: &Connection, now: i64) -> Result<Reasons> {
         *by_return.entry(ret.clone().unwrap_or_else(|| "unknown".into())).or_default() += 1;
     }
     let order = |list: &[&str], key: &str| list.iter().position(|r| *r == key).unwrap_or(list.len());
+    // Reasons in the survey's order; one stored by an earlier release or by hand after them.
+    let survey = |k: &str| ChurnReason::parse(k).map_or(ChurnReason::ALL.len(), |r| r as usize);
     let mut reasons: Vec<(String, i64, Cents)> = by_reason.into_iter().map(|(k, (c, m))| (k, c, m)).collect();
-    reasons.sort_by_key(|(k, c, m)| (std::cmp::Reverse(*c), std::cmp::Reverse(*m), order(&REASONS, k)));
+    reasons.sort_by_key(|(k, c, m)| (std::cmp::Reverse(*c), std::cmp::Reverse(*m), survey(k)));
     let mut returns: Vec<(String, i64)> = by_return.into_iter().collect();
     returns.sort_by_key(|(k, _)| order(&RETURN_ANSWERS, k));
     Ok(Reasons { churned: all.len(), total_mrr_cents, reasons, returns })

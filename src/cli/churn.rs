@@ -27,8 +27,8 @@ pub enum ChurnCmd {
         #[arg(long, value_name = "TIME")]
         date: Option<String>,
         /// The main reason
-        #[arg(long, value_parser = ["found-alternative", "no-longer-need", "too-expensive", "missing-features", "poor-experience", "other"])]
-        reason: Option<String>,
+        #[arg(long)]
+        reason: Option<ReasonArg>,
         /// With --reason other: the reason in their words
         #[arg(long, value_name = "TEXT")]
         reason_other: Option<String>,
@@ -114,4 +114,29 @@ impl From<RiskSignal> for crate::domain::churn::Signal {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum FailOnRisk {
     Any,
+}
+
+/// An exit reason as typed (`--reason too-expensive`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReasonArg {
+    FoundAlternative,
+    NoLongerNeed,
+    TooExpensive,
+    MissingFeatures,
+    PoorExperience,
+    Other,
+}
+
+impl From<ReasonArg> for crate::domain::churn::ChurnReason {
+    fn from(r: ReasonArg) -> Self {
+        use crate::domain::churn::ChurnReason;
+        match r {
+            ReasonArg::FoundAlternative => ChurnReason::FoundAlternative,
+            ReasonArg::NoLongerNeed => ChurnReason::NoLongerNeed,
+            ReasonArg::TooExpensive => ChurnReason::TooExpensive,
+            ReasonArg::MissingFeatures => ChurnReason::MissingFeatures,
+            ReasonArg::PoorExperience => ChurnReason::PoorExperience,
+            ReasonArg::Other => ChurnReason::Other,
+        }
+    }
 }

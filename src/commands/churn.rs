@@ -7,7 +7,7 @@ use crate::app::churn::{self as app, record};
 use crate::app::sequences;
 use crate::cli::churn::ChurnCmd;
 use crate::context::{Alert, Ctx};
-use crate::domain::churn::Signal;
+use crate::domain::churn::{ChurnReason, Signal};
 use crate::domain::sequence::WINBACK;
 use crate::render::{self, churn as rc, Format};
 use crate::store::churn::ChurnRecord;
@@ -40,6 +40,7 @@ pub fn run(ctx: &Ctx, cmd: ChurnCmd) -> Result<()> {
                 Some(d) => time::parse_timestamp(&d).map_err(|e| anyhow!("--date \"{d}\" {e}"))?,
                 None => now,
             };
+            let reason = reason.map(ChurnReason::from);
             let r = ChurnRecord { churned_at, reason, reason_other, better, return_answer };
             let id = record::record(&mut conn, &customer, r, now)?;
             ctx.info(format!("Recorded the churn of {id} on {}", iso_date(churned_at)));

@@ -134,8 +134,44 @@ fn format_pct(v: f64) -> String {
     }
 }
 
-pub const REASONS: [&str; 6] =
-    ["found-alternative", "no-longer-need", "too-expensive", "missing-features", "poor-experience", "other"];
+/// Why a customer left: the exit survey's first question (docs/churn.md).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChurnReason {
+    FoundAlternative,
+    NoLongerNeed,
+    TooExpensive,
+    MissingFeatures,
+    PoorExperience,
+    Other,
+}
+
+impl ChurnReason {
+    /// In the survey's order.
+    pub const ALL: [ChurnReason; 6] = [
+        ChurnReason::FoundAlternative,
+        ChurnReason::NoLongerNeed,
+        ChurnReason::TooExpensive,
+        ChurnReason::MissingFeatures,
+        ChurnReason::PoorExperience,
+        ChurnReason::Other,
+    ];
+
+    /// As stored and typed: `too-expensive`.
+    pub fn name(self) -> &'static str {
+        match self {
+            ChurnReason::FoundAlternative => "found-alternative",
+            ChurnReason::NoLongerNeed => "no-longer-need",
+            ChurnReason::TooExpensive => "too-expensive",
+            ChurnReason::MissingFeatures => "missing-features",
+            ChurnReason::PoorExperience => "poor-experience",
+            ChurnReason::Other => "other",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<ChurnReason> {
+        ChurnReason::ALL.into_iter().find(|r| r.name() == s)
+    }
+}
 pub const RETURN_ANSWERS: [&str; 4] = ["yes", "maybe", "unlikely", "no"];
 
 /// Churn rate in percent; None when nobody was active at the start.

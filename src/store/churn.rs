@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use anyhow::Result;
 use rusqlite::{params, Connection};
 
-use crate::domain::churn::RiskFacts;
+use crate::domain::churn::{ChurnReason, RiskFacts};
 use crate::store::health::WindowFold;
 use crate::time::Day;
 
@@ -151,7 +151,7 @@ fn read_risk_facts(conn: &Connection, now: i64, mut fold: Option<&mut WindowFold
 
 pub struct ChurnRecord {
     pub churned_at: i64,
-    pub reason: Option<String>,
+    pub reason: Option<ChurnReason>,
     pub reason_other: Option<String>,
     pub better: Option<String>,
     pub return_answer: Option<String>,
@@ -168,12 +168,34 @@ pub fn record(
         "UPDATE customers SET churned_at = ?2, updated_at = ?3 WHERE cid = ?1",
         params![cid, r.churned_at, now],
     )?;
-    conn.execute(
+    answers(conn, cid, r, mrr_cents, now)?;
+    crate::store::revenue::set_churn(conn, cid, None, Some(r.churned_at), now, "record")?;
+    Ok(())
+}
+
+/// Stores a churn's exit answers: the one writer of `churn_records`, for
+/// `churn record` and the syncs.
+pub fn answers(
+    conn: &Connection,
+    cid: i64,
+    r: &ChurnRecord,
+    mrr_cents: Option<Cents>,
+    now: i64,
+) -> rusqlite::Result<()> {
+    conn.prepare_cached(
         "INSERT INTO churn_records (cid, churned_at, reason, reason_other, better, return_answer, mrr_cents, recorded_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-        params![cid, r.churned_at, r.reason, r.reason_other, r.better, r.return_answer, mrr_cents, now],
-    )?;
-    crate::store::revenue::set_churn(conn, cid, None, Some(r.churned_at), now, "record")?;
+    )?
+    .execute(params![
+        cid,
+        r.churned_at,
+        r.reason.map(ChurnReason::name),
+        r.reason_other,
+        r.better,
+        r.return_answer,
+        mrr_cents,
+        now
+    ])?;
     Ok(())
 }
 

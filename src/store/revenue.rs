@@ -266,11 +266,7 @@ pub fn record_synced(
     mrr_cents: Option<Cents>,
     now: i64,
 ) -> Result<()> {
-    conn.prepare_cached(
-        "INSERT INTO churn_records (cid, churned_at, reason, reason_other, better, return_answer, mrr_cents, recorded_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-    )?
-    .execute(params![cid, r.churned_at, r.reason, r.reason_other, r.better, r.return_answer, mrr_cents, now])?;
+    crate::store::churn::answers(conn, cid, r, mrr_cents, now)?;
     record_status(conn, cid, r.churned_at, true, "sync")?;
     Ok(())
 }

@@ -4,6 +4,7 @@
 use anyhow::{bail, Result};
 use rusqlite::Connection;
 
+use crate::domain::churn::ChurnReason;
 use crate::store::churn::{self as cs, ChurnRecord};
 use crate::store::{self, customers};
 use crate::time::iso_date;
@@ -11,10 +12,10 @@ use crate::time::iso_date;
 /// Records the churn of `key`; refused when it already churned, when the
 /// date is before its signup, or when `--reason other` has no words.
 pub fn record(conn: &mut Connection, key: &str, r: ChurnRecord, now: i64) -> Result<String> {
-    if r.reason.as_deref() == Some("other") && r.reason_other.as_deref().is_none_or(|s| s.trim().is_empty()) {
+    if r.reason == Some(ChurnReason::Other) && r.reason_other.as_deref().is_none_or(|s| s.trim().is_empty()) {
         bail!("--reason other needs --reason-other TEXT (the reason in their words)");
     }
-    if r.reason_other.is_some() && r.reason.as_deref() != Some("other") {
+    if r.reason_other.is_some() && r.reason != Some(ChurnReason::Other) {
         bail!("--reason-other goes with --reason other");
     }
     store::write(conn, |tx| {

@@ -6,6 +6,7 @@
 use std::collections::HashMap;
 
 use super::objects::{CouponRef, DiscountRef, Invoice, Line, Price, Subscription};
+use crate::domain::churn::ChurnReason;
 use crate::money::Cents;
 
 /// Money kept in millionths of a cent until the end, so that a yearly price,
@@ -164,14 +165,14 @@ pub fn counts_for_history(inv: &Invoice) -> bool {
 }
 
 /// `cancellation_details.feedback` → csf's exit reason.
-pub fn exit_reason(feedback: &str) -> Option<&'static str> {
+pub fn exit_reason(feedback: &str) -> Option<ChurnReason> {
     Some(match feedback {
-        "too_expensive" => "too-expensive",
-        "missing_features" => "missing-features",
-        "switched_service" => "found-alternative",
-        "unused" => "no-longer-need",
-        "customer_service" | "low_quality" | "too_complex" => "poor-experience",
-        "other" => "other",
+        "too_expensive" => ChurnReason::TooExpensive,
+        "missing_features" => ChurnReason::MissingFeatures,
+        "switched_service" => ChurnReason::FoundAlternative,
+        "unused" => ChurnReason::NoLongerNeed,
+        "customer_service" | "low_quality" | "too_complex" => ChurnReason::PoorExperience,
+        "other" => ChurnReason::Other,
         _ => return None,
     })
 }
@@ -231,7 +232,7 @@ pub struct Span {
 pub struct StatusPoint {
     pub at: i64,
     pub churned: bool,
-    pub reason: Option<&'static str>,
+    pub reason: Option<ChurnReason>,
     pub comment: Option<String>,
 }
 

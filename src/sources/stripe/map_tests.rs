@@ -1,6 +1,7 @@
 //! Hand-computed cases of the mapping (docs/sync.md's worked example).
 
 use super::*;
+use crate::domain::churn::ChurnReason;
 use crate::sources::stripe::objects::Subscription;
 
 const DAY: i64 = 86_400;
@@ -80,12 +81,12 @@ fn the_plan_is_the_item_with_the_largest_amount() {
 
 #[test]
 fn feedback_maps_to_the_exit_reasons() {
-    assert_eq!(exit_reason("too_expensive"), Some("too-expensive"));
-    assert_eq!(exit_reason("switched_service"), Some("found-alternative"));
-    assert_eq!(exit_reason("unused"), Some("no-longer-need"));
-    assert_eq!(exit_reason("too_complex"), Some("poor-experience"));
-    assert_eq!(exit_reason("low_quality"), Some("poor-experience"));
-    assert_eq!(exit_reason("nonsense"), None);
+    assert_eq!(exit_reason("too_expensive").map(ChurnReason::name), Some("too-expensive"));
+    assert_eq!(exit_reason("switched_service").map(ChurnReason::name), Some("found-alternative"));
+    assert_eq!(exit_reason("unused").map(ChurnReason::name), Some("no-longer-need"));
+    assert_eq!(exit_reason("too_complex").map(ChurnReason::name), Some("poor-experience"));
+    assert_eq!(exit_reason("low_quality").map(ChurnReason::name), Some("poor-experience"));
+    assert_eq!(exit_reason("nonsense").map(ChurnReason::name), None);
 }
 
 #[test]
@@ -133,7 +134,7 @@ fn history_with_trial_upgrade_cancellation_and_return() {
             StatusPoint {
                 at: 4 * m,
                 churned: true,
-                reason: Some("too-expensive"),
+                reason: Some(ChurnReason::TooExpensive),
                 comment: Some("pricey".into())
             },
             StatusPoint { at: 5 * m, churned: false, reason: None, comment: None },

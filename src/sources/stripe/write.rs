@@ -9,6 +9,7 @@ use rusqlite::Connection;
 
 use super::map::{self, StatusPoint};
 use super::read::Book;
+use crate::domain::churn::ChurnReason;
 use crate::money::Cents;
 use crate::sources::Counts;
 use crate::store::churn::ChurnRecord;
@@ -246,10 +247,10 @@ fn status(conn: &Connection, past: &mut Past, st: &StatusPoint, now: i64) -> Res
     if !past.fresh && revenue::recorded_in_csf_near(conn, cid, st.at, SAME_CHURN)? {
         return Ok(Outcome::Unchanged);
     }
-    let other = st.reason == Some("other");
+    let other = st.reason == Some(ChurnReason::Other);
     let r = ChurnRecord {
         churned_at: st.at,
-        reason: st.reason.map(String::from),
+        reason: st.reason,
         reason_other: st.comment.clone().filter(|_| other),
         better: st.comment.clone().filter(|_| !other),
         return_answer: None,
