@@ -20,7 +20,7 @@ pub fn status(t: &Ticket, now: i64) -> Status {
 
 /// When the ticket is due its first response, if its channel has a target.
 pub fn target_at(t: &Ticket, s: &Settings) -> Option<i64> {
-    dt::target_at(t.created_at, t.channel.as_deref(), s)
+    dt::target_at(t.created_at, t.channel.as_deref().and_then(dt::Channel::parse), s)
 }
 
 /// Which tickets `ticket list` shows.

@@ -143,13 +143,14 @@ impl Priority {
     }
 }
 
-impl Channel {
-    pub fn name(self) -> &'static str {
-        match self {
-            Channel::Email => "email",
-            Channel::Chat => "chat",
-            Channel::Call => "call",
-            Channel::Docs => "docs",
+impl From<Channel> for crate::domain::tickets::Channel {
+    fn from(c: Channel) -> Self {
+        use crate::domain::tickets::Channel as C;
+        match c {
+            Channel::Email => C::Email,
+            Channel::Chat => C::Chat,
+            Channel::Call => C::Call,
+            Channel::Docs => C::Docs,
         }
     }
 }

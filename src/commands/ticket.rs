@@ -34,7 +34,7 @@ pub fn run(ctx: &Ctx, cmd: TicketCmd) -> Result<()> {
                         subject,
                         category: category.as_deref(),
                         priority: priority.name(),
-                        channel: channel.map(|c| c.name()),
+                        channel: channel.map(|c| crate::domain::tickets::Channel::from(c).name()),
                     },
                     now,
                 )?;

@@ -44,13 +44,42 @@ pub fn status_at(
     }
 }
 
+/// Where a ticket came in. Imported tickets may name other channels: they
+/// are kept as written and have no response target.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Channel {
+    Email,
+    Chat,
+    Call,
+    Docs,
+}
+
+impl Channel {
+    pub const ALL: [Channel; 4] = [Channel::Email, Channel::Chat, Channel::Call, Channel::Docs];
+
+    /// As stored and typed: `email`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Channel::Email => "email",
+            Channel::Chat => "chat",
+            Channel::Call => "call",
+            Channel::Docs => "docs",
+        }
+    }
+
+    /// A stored channel, if it is one of csf's.
+    pub fn parse(s: &str) -> Option<Channel> {
+        Channel::ALL.into_iter().find(|c| c.name() == s)
+    }
+}
+
 /// The first-response target of a channel in seconds: chat and email have
 /// one (`targets.chat_response_hours`, `targets.email_response_hours`); call,
 /// docs and anything else have none.
-pub fn target_secs(channel: Option<&str>, chat_hours: f64, email_hours: f64) -> Option<i64> {
+pub fn target_secs(channel: Option<Channel>, chat_hours: f64, email_hours: f64) -> Option<i64> {
     match channel {
-        Some("chat") => Some((chat_hours * 3600.0).round() as i64),
-        Some("email") => Some((email_hours * 3600.0).round() as i64),
+        Some(Channel::Chat) => Some((chat_hours * 3600.0).round() as i64),
+        Some(Channel::Email) => Some((email_hours * 3600.0).round() as i64),
         _ => None,
     }
 }
@@ -59,7 +88,7 @@ pub fn target_secs(channel: Option<&str>, chat_hours: f64, email_hours: f64) -> 
 /// response under the settings' targets; `None` for channels without one.
 pub fn target_at(
     created_at: i64,
-    channel: Option<&str>,
+    channel: Option<Channel>,
     s: &crate::domain::settings::Settings,
 ) -> Option<i64> {
     target_secs(channel, s.number("targets.chat_response_hours"), s.number("targets.email_response_hours"))
@@ -196,9 +225,9 @@ mod tests {
         assert!(overdue(Some(100), Some(300), None, 200), "a reply after now does not count yet");
         assert!(!overdue(Some(100), None, Some(150), 200), "resolved without a reply: no longer waiting");
         assert!(!overdue(None, None, None, 1_000_000));
-        assert_eq!(target_secs(Some("chat"), 1.0, 24.0), Some(3600));
-        assert_eq!(target_secs(Some("email"), 1.0, 24.0), Some(86_400));
-        assert_eq!(target_secs(Some("call"), 1.0, 24.0), None);
+        assert_eq!(target_secs(Some(Channel::Chat), 1.0, 24.0), Some(3600));
+        assert_eq!(target_secs(Some(Channel::Email), 1.0, 24.0), Some(86_400));
+        assert_eq!(target_secs(Some(Channel::Call), 1.0, 24.0), None);
     }
 
     #[test]
