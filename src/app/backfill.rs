@@ -60,7 +60,7 @@ pub fn backfill(
 ) -> Result<Backfilled> {
     let today = Day::of(now);
     let weights = settings.weights();
-    let weights_text = weights.map(|w| w.to_string()).join(",");
+    let weights_text = weights.to_string();
     store::write(conn, |tx| {
         let scored = store::backfill::scored_days(tx, &from.iso(), &(today - 1).iso())?;
         let days: Vec<Day> =

@@ -6,7 +6,7 @@ use anyhow::{bail, Context as _, Result};
 use rusqlite::Connection;
 
 use crate::domain::backtest::{self as bt, BandRow, Measures, Sample};
-use crate::domain::health;
+use crate::domain::health::{self, Weights};
 use crate::domain::settings::Settings;
 use crate::store::backtest::{facts_at, History};
 use crate::time::{iso_date, Day};
@@ -166,7 +166,7 @@ pub(crate) fn sweep(
 
 impl Replay {
     /// (score under `weights`, churned) of every sample, in order.
-    pub fn scored(&self, weights: [u32; 4]) -> Vec<(i64, bool)> {
+    pub fn scored(&self, weights: Weights) -> Vec<(i64, bool)> {
         self.samples.iter().map(|s| (s.sample.score(weights), s.sample.churned)).collect()
     }
 }
@@ -216,7 +216,7 @@ pub struct Summary {
 }
 
 impl Replay {
-    pub fn summary(&self, weights: [u32; 4]) -> Summary {
+    pub fn summary(&self, weights: Weights) -> Summary {
         Self::summary_of(&self.scored(weights))
     }
 
@@ -229,7 +229,7 @@ impl Replay {
 /// One side of the tune report: a weight vector's figures on the fit and
 /// the check cutoffs, and its band table on the check cutoffs.
 pub struct Side {
-    pub weights: [u32; 4],
+    pub weights: Weights,
     pub fit: Measures,
     pub check: Measures,
     pub check_bands: Vec<BandRow>,
@@ -254,7 +254,7 @@ fn share(v: Option<f64>) -> String {
 }
 
 /// Searches the weight grid on the oldest cutoffs and checks the best on the newest.
-pub fn tune(r: &Replay, current: [u32; 4], step: u32) -> Result<Tune> {
+pub fn tune(r: &Replay, current: Weights, step: u32) -> Result<Tune> {
     let nfit = bt::fit_count(r.cutoffs.len());
     let fit: Vec<Sample> = r.samples.iter().filter(|s| s.cutoff() < nfit).map(|s| s.sample).collect();
     let check: Vec<Sample> = r.samples.iter().filter(|s| s.cutoff() >= nfit).map(|s| s.sample).collect();
@@ -354,8 +354,8 @@ fn apply_check(cur: &Side, best: &Side) -> Option<String> {
 }
 
 /// Weights as the settings store them: "40,25,20,15".
-pub fn weights_text(w: [u32; 4]) -> String {
-    w.map(|x| x.to_string()).join(",")
+pub fn weights_text(w: Weights) -> String {
+    w.to_string()
 }
 
 mod apply;

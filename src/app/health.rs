@@ -121,7 +121,7 @@ fn live_all_seeing(
     mut see: impl FnMut(&Reading),
 ) -> Result<Vec<Snapshot>> {
     let day = time::Day::of(now);
-    let weights_text = settings.weights().map(|w| w.to_string()).join(",");
+    let weights_text = settings.weights().to_string();
     let mut out = Vec::new();
     each_reading(conn, settings, now, |r| {
         see(&r);

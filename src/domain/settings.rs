@@ -2,6 +2,8 @@
 
 use std::collections::HashMap;
 
+use crate::domain::health::Weights;
+
 /// A documented configuration key.
 pub struct Key {
     pub name: &'static str,
@@ -178,7 +180,7 @@ pub fn check_api_base(v: &str) -> Result<(), String> {
     })
 }
 
-pub fn parse_weights(v: &str) -> Result<[u32; 4], String> {
+pub fn parse_weights(v: &str) -> Result<Weights, String> {
     let parts: Vec<&str> = v.split(',').map(str::trim).collect();
     let bad = || {
         format!(
@@ -196,7 +198,7 @@ pub fn parse_weights(v: &str) -> Result<[u32; 4], String> {
     if w.iter().sum::<u32>() != 100 {
         return Err(bad());
     }
-    Ok(w)
+    Ok(Weights(w))
 }
 
 pub fn split_list(v: &str) -> Vec<String> {
@@ -222,8 +224,8 @@ impl Settings {
         self.values.contains_key(name)
     }
 
-    pub fn weights(&self) -> [u32; 4] {
-        self.get("health.weights").and_then(|v| parse_weights(&v).ok()).unwrap_or([40, 30, 20, 10])
+    pub fn weights(&self) -> Weights {
+        self.get("health.weights").and_then(|v| parse_weights(&v).ok()).unwrap_or(Weights::DEFAULT)
     }
 
     pub fn core_features(&self) -> Option<Vec<String>> {

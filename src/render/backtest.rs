@@ -5,13 +5,13 @@ use serde_json::{json, Value as Json};
 
 use crate::app::backtest::{Replay, Sampled, Side, Summary, Tune};
 use crate::domain::backtest::{BandRow, Measures, Verdict};
-use crate::domain::health::Band;
+use crate::domain::health::{Band, Weights};
 use crate::render::figure::fixed;
 use crate::render::{count, Cell, Format, Rows, Value};
 use crate::time::{self, iso_date};
 
 /// Weights with their names: "usage 40, engagement 30, satisfaction 20, payment 10".
-pub fn labelled(w: [u32; 4]) -> String {
+pub fn labelled(w: Weights) -> String {
     format!("usage {}, engagement {}, satisfaction {}, payment {}", w[0], w[1], w[2], w[3])
 }
 
@@ -86,7 +86,7 @@ fn band_json(rows: &[BandRow]) -> Json {
 }
 
 /// The summary fields of the JSON object, in order (also each CSV row's head).
-fn summary_fields(r: &Replay, weights: [u32; 4], s: &Summary) -> Vec<(&'static str, Json)> {
+fn summary_fields(r: &Replay, weights: Weights, s: &Summary) -> Vec<(&'static str, Json)> {
     let w = &r.window;
     let m = &s.measures;
     vec![
@@ -125,7 +125,7 @@ fn csv_cell(k: &str, v: &Json) -> String {
 #[allow(clippy::too_many_arguments)]
 pub fn report(
     r: &Replay,
-    weights: [u32; 4],
+    weights: Weights,
     missed: bool,
     list: bool,
     signs_better: bool,

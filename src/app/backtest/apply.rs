@@ -6,13 +6,14 @@ use anyhow::{bail, Context as _, Result};
 use rusqlite::Connection;
 
 use super::weights_text;
+use crate::domain::health::Weights;
 use crate::domain::settings::Settings;
 use crate::store::{self, config};
 
 /// Saves `weights` as `health.weights`, but only if the stored value is still
 /// `read` (the text tune started from; `None` when unset), checked inside the
 /// write transaction: a `config set` made while tune ran is kept, never lost.
-pub fn apply(conn: &mut Connection, read: Option<&str>, weights: [u32; 4]) -> Result<()> {
+pub fn apply(conn: &mut Connection, read: Option<&str>, weights: Weights) -> Result<()> {
     let v = weights_text(weights);
     store::write(conn, |tx| {
         let stored = config::get(tx, "health.weights")?;
@@ -31,7 +32,7 @@ pub fn apply(conn: &mut Connection, read: Option<&str>, weights: [u32; 4]) -> Re
 /// The weights scores use after a tune that did not apply.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InForce {
-    pub weights: [u32; 4],
+    pub weights: Weights,
     /// The stored text (`None`: unset, the default is in force).
     pub stored: Option<String>,
     /// The stored text is no longer the one tune started from.

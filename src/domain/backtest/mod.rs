@@ -2,7 +2,7 @@
 //! AUC, the band table, lift, the weight grid and the tune choice. Pure
 //! functions over plain samples; nothing here reads a database or a clock.
 
-use crate::domain::health::{self, Band, Components};
+use crate::domain::health::{self, Band, Components, Weights};
 
 /// One customer at one cutoff: its unrounded components and whether it
 /// churned within the horizon after the cutoff.
@@ -14,7 +14,7 @@ pub struct Sample {
 
 impl Sample {
     /// The score under `weights`, exactly as `health score` computes it.
-    pub fn score(&self, weights: [u32; 4]) -> i64 {
+    pub fn score(&self, weights: Weights) -> i64 {
         health::score(&self.components, weights)
     }
 }
@@ -155,7 +155,7 @@ pub fn lift_of_histogram(churned: &[u64; 101], retained: &[u64; 101]) -> Option<
 
 /// Every weight vector of non-negative multiples of `step` summing to 100, in
 /// lexical order. `step` must divide 100 and be positive (else empty).
-pub fn weight_grid(step: u32) -> Vec<[u32; 4]> {
+pub fn weight_grid(step: u32) -> Vec<Weights> {
     let mut out = Vec::new();
     if step == 0 || 100 % step != 0 {
         return out;
@@ -163,7 +163,7 @@ pub fn weight_grid(step: u32) -> Vec<[u32; 4]> {
     for u in (0..=100).step_by(step as usize) {
         for e in (0..=100 - u).step_by(step as usize) {
             for s in (0..=100 - u - e).step_by(step as usize) {
-                out.push([u, e, s, 100 - u - e - s]);
+                out.push(Weights([u, e, s, 100 - u - e - s]));
             }
         }
     }
@@ -171,12 +171,12 @@ pub fn weight_grid(step: u32) -> Vec<[u32; 4]> {
 }
 
 /// The sum of absolute differences between two weight vectors.
-pub fn distance(a: [u32; 4], b: [u32; 4]) -> u32 {
-    a.iter().zip(b).map(|(x, y)| x.abs_diff(y)).sum()
+pub fn distance(a: Weights, b: Weights) -> u32 {
+    a.iter().zip(b.iter()).map(|(x, y)| x.abs_diff(*y)).sum()
 }
 
 /// Histograms of (churned, retained) counts per score for `samples`.
-pub fn histogram(samples: &[Sample], weights: [u32; 4]) -> ([u64; 101], [u64; 101]) {
+pub fn histogram(samples: &[Sample], weights: Weights) -> ([u64; 101], [u64; 101]) {
     histogram_of_groups(&grouped(samples), weights)
 }
 
@@ -204,7 +204,7 @@ pub fn grouped(samples: &[Sample]) -> Vec<(Components, u64, u64)> {
 }
 
 /// Histograms of (churned, retained) counts per score for grouped samples.
-fn histogram_of_groups(groups: &[(Components, u64, u64)], weights: [u32; 4]) -> ([u64; 101], [u64; 101]) {
+fn histogram_of_groups(groups: &[(Components, u64, u64)], weights: Weights) -> ([u64; 101], [u64; 101]) {
     let mut h = ([0u64; 101], [0u64; 101]);
     for (c, churned, retained) in groups {
         let score = health::score(c, weights).clamp(0, 100) as usize;
@@ -326,7 +326,7 @@ impl Verdict {
 /// One weight vector's figures on the fit samples.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Candidate {
-    pub weights: [u32; 4],
+    pub weights: Weights,
     pub fit: Measures,
 }
 
@@ -350,7 +350,7 @@ pub struct Search {
 
 /// `a` beats `b` for tune: higher AUC; ties to the nearer to `current`;
 /// then the earlier in the grid (the caller walks it in order).
-fn beats(a: &Candidate, b: &Candidate, current: [u32; 4]) -> bool {
+fn beats(a: &Candidate, b: &Candidate, current: Weights) -> bool {
     match (a.fit.auc, b.fit.auc) {
         (Some(x), Some(y)) => match x.cmp_exact(y) {
             std::cmp::Ordering::Greater => true,
@@ -365,9 +365,9 @@ fn beats(a: &Candidate, b: &Candidate, current: [u32; 4]) -> bool {
 /// eligible one with the highest AUC (ties: nearest `current`, sum of
 /// absolute differences, then the first in the grid's lexical order).
 /// `None` when `fit` lacks churned or retained samples.
-pub fn search(fit: &[Sample], grid: &[[u32; 4]], current: [u32; 4]) -> Option<Search> {
+pub fn search(fit: &[Sample], grid: &[Weights], current: Weights) -> Option<Search> {
     let groups = grouped(fit);
-    let measure = |w: [u32; 4]| {
+    let measure = |w: Weights| {
         let (c, r) = histogram_of_groups(&groups, w);
         Candidate { weights: w, fit: Measures::of_histogram(&c, &r) }
     };

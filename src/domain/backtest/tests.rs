@@ -1,12 +1,13 @@
 //! Hand-computed cases for the backtest and tune formulas.
 
 use super::*;
+use crate::domain::health::Weights;
 
 fn c(u: f64, e: f64, s: f64, p: f64) -> Components {
     Components { usage: u, engagement: e, satisfaction: s, payment: p }
 }
 
-fn best_weights(fit: &[Sample], grid: &[[u32; 4]], current: [u32; 4]) -> Option<([u32; 4], Auc)> {
+fn best_weights(fit: &[Sample], grid: &[Weights], current: Weights) -> Option<(Weights, Auc)> {
     search(fit, grid, current).and_then(|s| s.best).and_then(|b| Some((b.weights, b.fit.auc?)))
 }
 
@@ -111,16 +112,16 @@ fn the_grid_is_complete_and_lexical() {
     assert_eq!(
         g,
         [
-            [0, 0, 0, 100],
-            [0, 0, 50, 50],
-            [0, 0, 100, 0],
-            [0, 50, 0, 50],
-            [0, 50, 50, 0],
-            [0, 100, 0, 0],
-            [50, 0, 0, 50],
-            [50, 0, 50, 0],
-            [50, 50, 0, 0],
-            [100, 0, 0, 0]
+            Weights([0, 0, 0, 100]),
+            Weights([0, 0, 50, 50]),
+            Weights([0, 0, 100, 0]),
+            Weights([0, 50, 0, 50]),
+            Weights([0, 50, 50, 0]),
+            Weights([0, 100, 0, 0]),
+            Weights([50, 0, 0, 50]),
+            Weights([50, 0, 50, 0]),
+            Weights([50, 50, 0, 0]),
+            Weights([100, 0, 0, 0])
         ]
     );
     // C(23, 3) vectors at step 5
@@ -142,21 +143,21 @@ fn tune_prefers_the_signal_and_breaks_ties_by_distance_then_order() {
     // [0,0,50,50] (25 against 75, 75); [0,50,0,50] ties the churned 50 with
     // the second retained 50 (0.75). Both best are 200 from [50,50,0,0]:
     // the first in lexical order wins.
-    let (w, a) = best_weights(&fit, &grid, [50, 50, 0, 0]).unwrap();
+    let (w, a) = best_weights(&fit, &grid, Weights([50, 50, 0, 0])).unwrap();
     assert_eq!(a.value(), 1.0);
-    assert_eq!(w, [0, 0, 0, 100]);
+    assert_eq!(w, Weights([0, 0, 0, 100]));
     // Nearer the current weights wins over lexical order.
-    assert_eq!(best_weights(&fit, &grid, [0, 0, 50, 50]).unwrap().0, [0, 0, 50, 50]);
+    assert_eq!(best_weights(&fit, &grid, Weights([0, 0, 50, 50])).unwrap().0, Weights([0, 0, 50, 50]));
     // All samples tied: every vector gives 0.5; the current one (distance 0) wins.
     let flat = [
         Sample { components: c(50.0, 50.0, 50.0, 50.0), churned: true },
         Sample { components: c(50.0, 50.0, 50.0, 50.0), churned: false },
     ];
-    assert_eq!(best_weights(&flat, &grid, [50, 0, 50, 0]).unwrap().0, [50, 0, 50, 0]);
+    assert_eq!(best_weights(&flat, &grid, Weights([50, 0, 50, 0])).unwrap().0, Weights([50, 0, 50, 0]));
     // Not in the grid: the six vectors with two 50s are all 100 from
     // [25,25,25,25]; the first of them wins.
-    assert_eq!(best_weights(&flat, &grid, [25, 25, 25, 25]).unwrap().0, [0, 0, 50, 50]);
-    assert_eq!(best_weights(&flat[..1], &grid, [40, 30, 20, 10]), None);
+    assert_eq!(best_weights(&flat, &grid, Weights([25, 25, 25, 25])).unwrap().0, Weights([0, 0, 50, 50]));
+    assert_eq!(best_weights(&flat[..1], &grid, Weights([40, 30, 20, 10])), None);
 }
 
 #[test]
@@ -170,7 +171,7 @@ fn grouped_samples_give_the_histogram_of_the_samples() {
     let g = grouped(&samples);
     assert_eq!(g.len(), 2);
     assert_eq!((g[0].1, g[0].2), (2, 1));
-    let (churned, retained) = histogram(&samples, [40, 30, 20, 10]);
+    let (churned, retained) = histogram(&samples, Weights([40, 30, 20, 10]));
     // 40 + 15 + 10 + 0 = 65; 10 + 0 + 10 + 10 = 30.
     assert_eq!((churned[65], retained[65], retained[30]), (2, 1, 1));
     assert_eq!(churned.iter().sum::<u64>() + retained.iter().sum::<u64>(), 4);
@@ -257,15 +258,15 @@ fn a_higher_auc_that_scores_leavers_healthy_is_not_eligible() {
     // leaver (50) is still at-risk: eligible. 0,0,50,50: 25, 75 against
     // 75, 75: (2 + 1) / 4 = 0.75, its paying leaver neutral: not caught.
     let grid = weight_grid(50);
-    let s = search(&fit, &grid, [50, 50, 0, 0]).unwrap();
+    let s = search(&fit, &grid, Weights([50, 50, 0, 0])).unwrap();
     assert_eq!((s.current.fit.caught, s.current.fit.missed), (2, 0));
-    assert_eq!(s.top.weights, [0, 50, 0, 50]);
-    assert_eq!(s.best.unwrap().weights, [0, 50, 0, 50]);
-    let only = [[0, 0, 0, 100], [0, 0, 50, 50]];
-    let s = search(&fit, &only, [50, 50, 0, 0]).unwrap();
+    assert_eq!(s.top.weights, Weights([0, 50, 0, 50]));
+    assert_eq!(s.best.unwrap().weights, Weights([0, 50, 0, 50]));
+    let only = [Weights([0, 0, 0, 100]), Weights([0, 0, 50, 50])];
+    let s = search(&fit, &only, Weights([50, 50, 0, 0])).unwrap();
     // Both score 0.75 and the first is 200 from the current, like the
     // second: the first is the top, and neither is eligible.
-    assert_eq!(s.top.weights, [0, 0, 0, 100]);
+    assert_eq!(s.top.weights, Weights([0, 0, 0, 100]));
     assert_eq!((s.top.fit.caught, s.top.fit.missed), (1, 1));
     assert!(!s.top.eligible(&s.current.fit));
     assert_eq!(s.best, None);

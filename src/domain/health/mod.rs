@@ -97,7 +97,36 @@ pub fn components(f: &Facts, core_features: usize, today: Day, now: i64) -> Comp
 }
 
 /// round-half-up of (wU·U + wE·E + wS·S + wP·P) / 100, from unrounded components.
-pub fn score(c: &Components, w: [u32; 4]) -> i64 {
+/// The weights of the four components, `U,E,S,P`, summing to 100
+/// (`health.weights`; docs/health.md).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(transparent)]
+pub struct Weights(pub [u32; 4]);
+
+impl Weights {
+    pub const DEFAULT: Weights = Weights([40, 30, 20, 10]);
+
+    pub fn iter(&self) -> impl Iterator<Item = &u32> {
+        self.0.iter()
+    }
+}
+
+impl std::ops::Index<usize> for Weights {
+    type Output = u32;
+    fn index(&self, i: usize) -> &u32 {
+        &self.0[i]
+    }
+}
+
+/// `40,30,20,10`: as stored and typed.
+impl std::fmt::Display for Weights {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let [u, e, s, p] = self.0;
+        write!(f, "{u},{e},{s},{p}")
+    }
+}
+
+pub fn score(c: &Components, w: Weights) -> i64 {
     let sum = w[0] as f64 * c.usage
         + w[1] as f64 * c.engagement
         + w[2] as f64 * c.satisfaction
@@ -312,7 +341,7 @@ pub fn stage(churned: bool, f: &Facts) -> Stage {
 pub struct Live {
     pub facts: Facts,
     pub components: Components,
-    pub weights: [u32; 4],
+    pub weights: Weights,
     pub score: i64,
     pub band: Band,
     pub signals: [Signal; 5],

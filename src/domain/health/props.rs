@@ -32,7 +32,7 @@ proptest! {
         let (a, b) = (w0.min(100), w1.min(100 - w0.min(100)));
         let cc = w2.min(100 - a - b);
         let w = [a, b, cc, 100 - a - b - cc];
-        let s = score(&c, w);
+        let s = score(&c, Weights(w));
         prop_assert!((0..=100).contains(&s));
         prop_assert_eq!(Band::of(s), Band::of(s.clamp(0, 100)));
     }

@@ -1,6 +1,7 @@
 //! Hand-computed cases for the components, the score, bands, signals and stage.
 
 use super::*;
+use crate::domain::health::Weights;
 use crate::time::DAY;
 
 const TODAY: Day = Day::from_number(20_000);
@@ -81,13 +82,13 @@ fn an_exact_half_rounds_up() {
     // 40·50 + 30·(100/3·... ) — use parts that sum to exactly 62.5:
     // U=50, E=50, S=62.5, P=100 → (2000 + 1500 + 1250 + 1000) / 100 = 57.5 → 58
     let c = Components { usage: 50.0, engagement: 50.0, satisfaction: 62.5, payment: 100.0 };
-    assert_eq!(score(&c, [40, 30, 20, 10]), 58);
+    assert_eq!(score(&c, Weights([40, 30, 20, 10])), 58);
     // 57.49 stays 57
     let c = Components { satisfaction: 62.45, ..c };
-    assert_eq!(score(&c, [40, 30, 20, 10]), 57);
+    assert_eq!(score(&c, Weights([40, 30, 20, 10])), 57);
     // unrounded components: E = 200/3 → 30 · 66.67 = 2000.0
     let c = Components { usage: 100.0, engagement: 200.0 / 3.0, satisfaction: 50.0, payment: 100.0 };
-    assert_eq!(score(&c, [40, 30, 20, 10]), 80);
+    assert_eq!(score(&c, Weights([40, 30, 20, 10])), 80);
 }
 
 #[test]

@@ -1,6 +1,7 @@
 //! Unit tests of the configuration keys.
 
 use super::*;
+use crate::domain::health::Weights;
 
 #[test]
 fn weights_must_be_four_integers_summing_to_100() {
@@ -23,7 +24,7 @@ fn defaults_apply_until_set() {
     let s = Settings::from_stored(vec![("targets.nps".into(), "30".into())]);
     assert_eq!(s.number("targets.nps"), 30.0);
     assert_eq!(s.number("targets.csat_percent"), 90.0);
-    assert_eq!(s.weights(), [40, 30, 20, 10]);
+    assert_eq!(s.weights(), Weights([40, 30, 20, 10]));
     assert_eq!(s.core_features(), None);
     assert_eq!(s.ignore_events(), vec!["login", "setup_complete"]);
     assert_eq!((s.count("today.limit"), s.count("data.stale_days")), (10, 3));
