@@ -192,10 +192,7 @@ fn health_section(conn: &Connection, now: i64, grace_days: i64) -> Result<Health
 
 /// What is overdue by the tracking cadence.
 fn cadence_section(conn: &Connection, settings: &Settings, now: i64, today: Day) -> Result<CadenceSection> {
-    let last_scored = hstore::last_scored_day(conn, now)?.and_then(|day| {
-        let d = chrono::NaiveDate::parse_from_str(&day, "%Y-%m-%d").ok()?;
-        Some((day, today - Day::of_date(d)))
-    });
+    let last_scored = hstore::last_scored_day(conn, now)?.map(|day| (day, today - day));
     let mut overdue = Vec::new();
     for t in st::list_unanswered(conn, now)? {
         let target = tickets::target_at(&t, settings);

@@ -20,7 +20,7 @@ use crate::store::customers::{self, Customer};
 use crate::store::evidence::Stored;
 use crate::store::health::{self as hstore, Features, Window};
 use crate::store::{skips, touches};
-use crate::time::{self, iso_date};
+use crate::time::{self, Day};
 
 /// Unanswered tickets older than this are not the morning's work.
 pub const TICKET_DAYS: i64 = 30;
@@ -165,16 +165,16 @@ fn judged(c: &Customer, f: &Facts, now: i64, e: Option<&Stored>) -> Option<Actio
 }
 
 /// An action's id, due day, effect and template, from its kind and step.
-fn identity(c: &Customer, kind: Kind, step: Option<&DueStep>, now: i64) -> (String, String, Effect, String) {
+fn identity(c: &Customer, kind: Kind, step: Option<&DueStep>, now: i64) -> (String, Day, Effect, String) {
     match (kind, step) {
         (Kind::Onboarding | Kind::Winback, Some(d)) => (
             td::step_id(d.sequence, &c.id, d.step.day),
-            (d.start_day + d.step.day).iso(),
+            d.start_day + d.step.day,
             Effect::Step { sequence: d.sequence, started_on: d.start_day, day: d.step.day },
             step_name(d.sequence, d.step.day),
         ),
-        (Kind::Expand, _) => (td::expand_id(&c.id), iso_date(now), Effect::Touch, "expand".into()),
-        _ => (td::rescue_id(&c.id), iso_date(now), Effect::Touch, "rescue".into()),
+        (Kind::Expand, _) => (td::expand_id(&c.id), Day::of(now), Effect::Touch, "expand".into()),
+        _ => (td::rescue_id(&c.id), Day::of(now), Effect::Touch, "rescue".into()),
     }
 }
 

@@ -161,7 +161,7 @@ pub struct OnboardingSection {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct CadenceSection {
     /// The latest snapshot day and how many days before today it is.
-    pub last_scored: Option<(String, i64)>,
+    pub last_scored: Option<(crate::time::Day, i64)>,
     pub nps_90_days: i64,
     /// The stale-data warning of `csf today`, when the newest usage event is
     /// older than `data.stale_days`.

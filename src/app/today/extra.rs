@@ -13,7 +13,7 @@ use crate::domain::tickets as dt;
 use crate::domain::today::{self as td, Action, Effect, Kind};
 use crate::store::customers::Customer;
 use crate::store::{tickets as st, usage};
-use crate::time::{self, iso_date};
+use crate::time::{self, Day};
 
 /// The `data` action when the newest usage event is more than `data.stale_days` old.
 pub(super) fn stale_data(
@@ -24,11 +24,11 @@ pub(super) fn stale_data(
 ) -> Result<Option<Action>> {
     let Some(w) = stale_warning_after(conn, settings, now, seen)? else { return Ok(None) };
     let action = "Import the latest usage export (csf import usage FILE), then run csf today again";
-    Ok(Some(data_action(td::data_id(&w.newest_day), w.newest_day.clone(), (0, 0), w.text(), action.into())))
+    Ok(Some(data_action(td::data_id(w.newest_day), w.newest_day, (0, 0), w.text(), action.into())))
 }
 
 /// A `data` action: stale data to refresh before acting; no customer, no draft.
-fn data_action(id: String, due_on: String, rank: (i64, i64), why: String, action: String) -> Action {
+fn data_action(id: String, due_on: Day, rank: (i64, i64), why: String, action: String) -> Action {
     Action {
         id,
         kind: Kind::Data,
@@ -64,7 +64,7 @@ pub(super) fn stale_sources(conn: &Connection, settings: &Settings, now: i64) ->
         if s.synced_at > now || days <= limit {
             continue;
         }
-        let day = iso_date(s.synced_at);
+        let day = Day::of(s.synced_at);
         let why = format!(
             "{} data ends {day} ({days} days ago, the last csf sync {}): sync before acting on payments and usage",
             s.source, s.source
@@ -77,7 +77,7 @@ pub(super) fn stale_sources(conn: &Connection, settings: &Settings, now: i64) ->
 
 /// Usage data older than `data.stale_days`: the newest event's day and its age.
 pub struct Stale {
-    pub newest_day: String,
+    pub newest_day: Day,
     pub days: i64,
 }
 
@@ -107,7 +107,7 @@ pub fn stale_warning_after(
     let stale = |newest: i64| {
         let days = time::Day::of(now) - time::Day::of(newest);
         (days > i64::from(settings.count("data.stale_days")))
-            .then(|| Stale { newest_day: iso_date(newest), days })
+            .then(|| Stale { newest_day: Day::of(newest), days })
     };
     if seen.is_some_and(|t| stale(t).is_none()) {
         return Ok(None);
@@ -164,7 +164,7 @@ pub(super) fn ticket_actions(
             name: t.customer_name.clone(),
             email: c.email.clone(),
             mrr_cents: c.mrr_cents,
-            due_on: iso_date(target.filter(|_| overdue).unwrap_or(t.created_at)),
+            due_on: Day::of(target.filter(|_| overdue).unwrap_or(t.created_at)),
             rank: urgency,
             why,
             action: "Reply with the acknowledgment below; done records it as the ticket's first reply".into(),

@@ -122,5 +122,5 @@ fn data_turns_stale_the_day_after_stale_days() {
     let edge = (time::Day::of(newest) + days).end();
     assert!(stale_warning(&conn, &settings, edge).unwrap().is_none());
     let next = stale_warning(&conn, &settings, edge + 1).unwrap().expect("a day later it is stale");
-    assert_eq!((next.days, next.newest_day), (days + 1, time::iso_date(newest)));
+    assert_eq!((next.days, next.newest_day), (days + 1, time::Day::of(newest)));
 }

@@ -73,7 +73,7 @@ pub struct Action {
     /// The MRR at stake in cents: today's for a customer, the MRR lost for a churned one.
     pub mrr_cents: Option<Cents>,
     /// `YYYY-MM-DD`: when it became due.
-    pub due_on: String,
+    pub due_on: crate::time::Day,
     /// The rank within the kind: smaller first (see [`rank`]).
     pub rank: (i64, i64),
     pub why: String,
@@ -123,7 +123,7 @@ pub fn expand_id(customer: &str) -> String {
 pub fn step_id(sequence: &str, customer: &str, day: i64) -> String {
     format!("{sequence}-{customer}-{day}")
 }
-pub fn data_id(newest_day: &str) -> String {
+pub fn data_id(newest_day: crate::time::Day) -> String {
     format!("data-usage-{newest_day}")
 }
 

@@ -140,7 +140,7 @@ fn kinds_sort_in_their_order_then_by_rank_then_by_customer() {
         name: None,
         email: None,
         mrr_cents: None,
-        due_on: String::new(),
+        due_on: crate::time::Day::default(),
         rank,
         why: String::new(),
         action: String::new(),

@@ -66,7 +66,7 @@ fn every_section_renders_from_plain_structs() {
         },
         tickets_4_weeks: 44,
         cadence: CadenceSection {
-            last_scored: Some(("2026-11-01".into(), 19)),
+            last_scored: Some((crate::time::Day::parse_iso("2026-11-01").unwrap(), 19)),
             nps_90_days: 0,
             stale_usage: Some(
                 "usage data ends 2026-11-01 (19 days ago): import fresh data before acting on health".into(),

@@ -231,9 +231,12 @@ pub fn history(conn: &Connection, cid: i64, now: i64, n: i64) -> Result<Vec<(Str
 }
 
 /// The day of the latest snapshot up to now, if any (for the cadence check).
-pub fn last_scored_day(conn: &Connection, now: i64) -> Result<Option<String>> {
-    Ok(conn
-        .query_row("SELECT MAX(day) FROM health_snapshots WHERE day <= ?1", [iso_date(now)], |r| r.get(0))?)
+pub fn last_scored_day(conn: &Connection, now: i64) -> Result<Option<Day>> {
+    let day: Option<String> =
+        conn.query_row("SELECT MAX(day) FROM health_snapshots WHERE day <= ?1", [iso_date(now)], |r| {
+            r.get(0)
+        })?;
+    Ok(day.as_deref().map(day_of))
 }
 
 /// Each customer's score on the latest snapshot day on or before `day` (one
