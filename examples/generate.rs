@@ -58,6 +58,10 @@ struct Args {
     seed: u64,
     now: i64,
     order: Order,
+    /// NPS answers per customer on average (0.35: about a third answer once).
+    nps_per_customer: f64,
+    /// Tickets per customer on average (0.5: a fifth open 1 to 4).
+    tickets_per_customer: f64,
     out: PathBuf,
 }
 
@@ -77,6 +81,8 @@ fn parse_args() -> Result<Args, String> {
         seed: 1,
         now: 1_795_176_000,
         order: Order::Time,
+        nps_per_customer: 0.35,
+        tickets_per_customer: 0.5,
         out: PathBuf::new(),
     };
     let mut it = std::env::args().skip(1);
@@ -98,9 +104,16 @@ fn parse_args() -> Result<Args, String> {
                     o => return Err(format!("--order: \"{o}\" is not time, customer or random")),
                 }
             }
+            "--nps-per-customer" => {
+                a.nps_per_customer = val("--nps-per-customer")?.parse().map_err(|e| format!("--nps-per-customer: {e}"))?
+            }
+            "--tickets-per-customer" => {
+                a.tickets_per_customer =
+                    val("--tickets-per-customer")?.parse().map_err(|e| format!("--tickets-per-customer: {e}"))?
+            }
             "-h" | "--help" => {
                 return Err(
-                    "usage: generate [--customers N] [--events M] [--seed S] [--now UNIX_SECONDS] [--order time|customer|random] OUT_DIR"
+                    "usage: generate [--customers N] [--events M] [--seed S] [--now UNIX_SECONDS] [--order time|customer|random] [--nps-per-customer F] [--tickets-per-customer F] OUT_DIR"
                         .into(),
                 )
             }
@@ -242,7 +255,11 @@ fn run(a: &Args) -> std::io::Result<()> {
     let mut ticket_id = 1u64;
     for (i, c) in customers.iter().enumerate() {
         let end = c.churn.unwrap_or(a.now);
-        if rng.chance(35) {
+        // Whole answers each, then one more by chance (the default draws as before).
+        let nps_whole = a.nps_per_customer.floor() as u64;
+        let nps_more =
+            u64::from(rng.chance(((a.nps_per_customer - nps_whole as f64) * 100.0).round() as u64));
+        for _ in 0..nps_whole + nps_more {
             let t = c.signup + rng.below((end - c.signup).max(1) as u64) as i64;
             let score = if c.last_active < a.now - 10 * DAY { rng.below(7) } else { 5 + rng.below(6) };
             writeln!(nps, "c{i:07},{},{score},", iso(t))?;
@@ -260,7 +277,8 @@ fn run(a: &Args) -> std::io::Result<()> {
             d += 30 * DAY;
             n += 1;
         }
-        if rng.chance(20) {
+        // A share of the customers open 1 to 4 tickets (2.5 on average).
+        if rng.chance((a.tickets_per_customer / 2.5 * 100.0).round() as u64) {
             for _ in 0..1 + rng.below(4) {
                 let created = c.signup + rng.below((end - c.signup).max(1) as u64) as i64;
                 let cat = CATEGORIES[rng.below(CATEGORIES.len() as u64) as usize];
