@@ -79,3 +79,43 @@ fn a_full_disk_is_named_and_nothing_is_written() {
     assert!(r.stdout.contains("acme") && !r.stdout.contains("big,"), "{}", r.stdout);
 }
 
+/// A full disk where SQLite cannot create the `-shm` (the database closed
+/// cleanly: no `-wal`, no `-shm` beside it). A read answers as it would
+/// anywhere; a write names the full disk and the file SQLite could not
+/// create, never "not a usable SQLite database"; the file is byte-identical
+/// and nothing is left beside it.
+#[test]
+fn a_full_disk_without_a_shm_reads_and_names_the_refused_write() {
+    let w = Work::new();
+    w.run(&["-q", "init", "--example"]).ok();
+    w.run(&["-q", "health", "score"]).ok();
+    let list = w.run(&["health", "list", "-f", "csv"]).ok().stdout;
+    assert!(list.contains("acme,"), "{list}");
+    if !crate::common::can_mount(
+        "a_full_disk_without_a_shm_reads_and_names_the_refused_write",
+        "mount -t tmpfs -o size=64k tmpfs \"$1\"",
+    ) {
+        return;
+    }
+    for sfx in ["-wal", "-shm"] {
+        assert!(!w.path(&format!("csf.db{sfx}")).exists(), "csf.db{sfx} before the test");
+    }
+    std::fs::create_dir_all(w.path("small")).unwrap();
+    let script = r#"unshare -rm bash -c 'mount -t tmpfs -o size=1m tmpfs small && cp csf.db small/ &&
+        { dd if=/dev/zero of=small/fill bs=4k 2>/dev/null; true; } &&
+        "$1" --db small/csf.db --now 2026-11-20T12:00:00Z health list -f csv > list.csv 2> list.err; echo "list=$?";
+        "$1" --db small/csf.db --now 2026-11-20T12:00:00Z customer add zz; echo "add=$?";
+        ls -A small; cmp csf.db small/csf.db && echo same' bash "$@""#;
+    let r = w.shell(script, &[]);
+    assert!(r.stdout.contains("list=0") && r.stdout.contains("add=1"), "{}\n{}", r.stdout, r.stderr);
+    assert_eq!(std::fs::read_to_string(w.path("list.csv")).unwrap(), list, "{}", r.stderr);
+    let small = w.path("small/csf.db").display().to_string();
+    assert_eq!(
+        r.stderr,
+        format!(
+            "error: cannot write {small}: the disk is full (SQLite could not create csf.db-shm: No \
+             space left on device); nothing was changed — free some space and run it again\n"
+        )
+    );
+    assert!(r.stdout.ends_with("list=0\nadd=1\ncsf.db\nfill\nsame\n"), "{}", r.stdout);
+}
