@@ -7,6 +7,7 @@ pub mod churn;
 pub mod config;
 pub mod customers;
 pub mod evidence;
+mod faults;
 pub mod health;
 pub mod onboarding;
 pub mod profile;
@@ -15,6 +16,7 @@ pub mod reports;
 mod restore;
 pub mod revenue;
 pub mod sequences;
+pub use faults::{damaged, is_damaged, storage_error};
 pub use reader::companion;
 pub use restore::{backup, restore, Restored};
 mod shape;
@@ -85,12 +87,21 @@ pub fn open(path: &Path) -> Result<Connection> {
         let reader = reader::open_reader(path)?;
         let version = refuse_foreign(&reader, path)?;
         drop(reader);
+        let shm_was_there = companion(path, "-shm").exists();
         let conn = open_read_write(path)?;
         return match conn.query_row("PRAGMA user_version", [], |r| r.get::<_, i64>(0)) {
             Ok(_) => prepare(conn, path, version),
             // On a read-only filesystem SQLite cannot make the WAL's shared-memory
             // file: read without writing instead (nothing can change it there).
             Err(e) if reader::is_read_only(&e) => prepare(reader::open_reader(path)?, path, version),
+            // Nor on a full disk: read the same way; a write names the full disk.
+            Err(e) if faults::full_on_open(&conn, &e, path).is_some() => {
+                drop(conn);
+                if !shm_was_there {
+                    faults::remove_part_made_shm(path);
+                }
+                prepare(reader::open_reader(path)?, path, version)
+            }
             Err(e) => Err(e).with_context(|| format!("{} is not a usable SQLite database", path.display())),
         };
     }
@@ -145,6 +156,13 @@ fn prepare(conn: Connection, path: &Path, version: i64) -> Result<Connection> {
     if conn.is_readonly(rusqlite::MAIN_DB)? {
         // A read-only file or filesystem: reading commands work; a write says why it cannot.
         if version < SCHEMA_VERSION {
+            if let Some(why) = faults::full_at_open(path) {
+                bail!(
+                    "cannot upgrade {} to this csf's schema: the disk is full ({why}); nothing was \
+                     changed — free some space and run it again",
+                    path.display()
+                );
+            }
             bail!(
                 "cannot upgrade {} to this csf's schema: it is read-only (a read-only file or filesystem); \
                  open it once where it can be written",
@@ -307,41 +325,6 @@ pub fn write<T>(conn: &mut Connection, f: impl FnOnce(&rusqlite::Transaction) ->
         Ok(v)
     };
     run(conn).map_err(|e| storage_error(e, &path))
-}
-
-/// Names a write that failed for lack of room or permission, or on a damaged page.
-pub fn storage_error(e: anyhow::Error, path: &str) -> anyhow::Error {
-    let code =
-        e.chain().find_map(|c| c.downcast_ref::<rusqlite::Error>()).and_then(|r| r.sqlite_error_code());
-    match code {
-        Some(rusqlite::ErrorCode::ReadOnly) => anyhow::anyhow!(
-            "cannot write {path}: it is read-only (a read-only file or filesystem); nothing was changed — \
-             reading commands (today, health list, backup …) still work"
-        ),
-        Some(rusqlite::ErrorCode::DatabaseCorrupt | rusqlite::ErrorCode::NotADatabase) => damaged(path),
-        Some(rusqlite::ErrorCode::DiskFull) => {
-            anyhow::anyhow!("cannot write {path}: the disk is full; nothing was changed — free some space and run it again")
-        }
-        _ => e,
-    }
-}
-
-/// A write failed on a damaged page: not a question of disk space.
-pub fn damaged(path: &str) -> anyhow::Error {
-    anyhow::anyhow!(
-        "cannot write {path}: the database is damaged (SQLite found a corrupt page); nothing was \
-         changed — run `csf check` to see the damage, then `csf restore BACKUP` to put a backup back"
-    )
-}
-
-/// The error (or one it wraps) is SQLite finding a damaged file.
-pub fn is_damaged(e: &anyhow::Error) -> bool {
-    e.chain().filter_map(|c| c.downcast_ref::<rusqlite::Error>()).any(|r| {
-        matches!(
-            r.sqlite_error_code(),
-            Some(rusqlite::ErrorCode::DatabaseCorrupt | rusqlite::ErrorCode::NotADatabase)
-        )
-    })
 }
 
 /// Money columns (`*_cents`) read and written as [`Cents`](crate::money::Cents).

@@ -312,3 +312,23 @@ fn window_errors_exit_1_and_change_nothing() {
     }
     assert_eq!(w.dump(), before);
 }
+
+/// `health backtest` refuses windows whose cutoffs fall outside the years
+/// 1970–9999 instead of saturating them, and changes nothing.
+#[test]
+fn backtest_windows_stay_within_the_years_1970_to_9999() {
+    let w = Work::new();
+    w.run(&["-q", "init", "--example"]).ok();
+    for (args, words) in [
+        (&["--every", "100000000"][..], "--every 100000000 puts the first cutoff before 1970; the window must fall within the years 1970–9999 — use a smaller --every, or give --from"),
+        (&["--every", "9223372036854775807"], "--every 9223372036854775807 puts the first cutoff before 1970"),
+        (&["--horizon", "100000000"], "--horizon 100000000 reaches before 1970; the window must fall within the years 1970–9999 — use a shorter --horizon"),
+        (&["--from", "1960-01-01"], "--from is outside the years 1970–9999; give a date in them"),
+        (&["--to", "1969-12-31", "--from", "1969-01-01"], "--to is outside the years 1970–9999; give a date in them"),
+        (&["--to", "9999-12-30", "--horizon", "30"], "--horizon 30 ends after the year 9999; use a shorter --horizon"),
+    ] {
+        let mut full = vec!["health", "backtest"];
+        full.extend_from_slice(args);
+        w.refuses(&full, &[words]);
+    }
+}

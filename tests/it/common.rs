@@ -366,3 +366,9 @@ pub fn can_mount(test: &str, mount_script: &str) -> bool {
     }
     ok
 }
+
+/// A named pipe at `path`.
+pub fn mkfifo(path: &std::path::Path) {
+    let ok = std::process::Command::new("mkfifo").arg(path).status().unwrap().success();
+    assert!(ok, "mkfifo {}", path.display());
+}

@@ -1,6 +1,7 @@
 //! Drafts are real emails (docs/today.md): parsed by a mail parser with their
 //! headers and utf-8 body; a draft per reason; hostile names and emails
-//! refused where they enter and never in a header or a mailto: URL.
+//! refused where they enter and never in a header or a mailto: URL. Templates
+//! are bounded, and one that cannot be read never stops the morning.
 
 use mail_parser::MessageParser;
 
@@ -126,4 +127,41 @@ fn hostile_names_and_emails_are_refused_and_never_reach_a_header() {
     assert_eq!(addr, "zoe.muller@zoe.example");
     let subject = query.split("&body=").next().unwrap();
     assert!(!subject.contains("%0D") && !subject.contains("%0A"), "{subject}");
+}
+
+/// Templates are bounded like imports: over 64 KiB or not a regular file is
+/// refused without blocking; a template file that cannot be read never stops
+/// the morning (the shipped text is used, with a warning).
+#[test]
+fn templates_are_bounded_and_never_stop_the_morning() {
+    let w = crate::today::morning();
+    let before = w.dump();
+    w.file("big.txt", format!("Hi {{name}},\n{}\n", "x".repeat(70 * 1024)));
+    w.refuses(
+        &["template", "set", "rescue", "big.txt"],
+        &["big.txt is over 64 KiB; a template is a message — shorten it"],
+    );
+    let fifo = w.path("fifo.txt");
+    crate::common::mkfifo(&fifo);
+    w.refuses(
+        &["template", "set", "rescue", "fifo.txt"],
+        &["fifo.txt is not a regular file; a template is a text file of at most 64 KiB"],
+    );
+    let r = w.shell(r#"head -c 70000 /dev/zero | tr '\0' x | "$@" template set rescue -"#, &[]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stderr.contains("the template on stdin is over 64 KiB"), "{}", r.stderr);
+    assert_eq!(w.dump(), before);
+    // A FIFO where a template file would be: the morning goes on with the default.
+    let dir = w.path("config/csf/templates");
+    std::fs::create_dir_all(&dir).unwrap();
+    // (A rescue's draft follows its reason: every rescue template is a FIFO.)
+    for t in ["rescue", "rescue-payment", "rescue-feedback", "rescue-usage", "rescue-tickets"] {
+        crate::common::mkfifo(&dir.join(format!("{t}.txt")));
+    }
+    let r = w.run(&["today", "-f", "json"]).ok();
+    assert!(r.stderr.contains(".txt is not a regular file"), "{}", r.stderr);
+    assert!(r.stderr.contains("the shipped rescue"), "{}", r.stderr);
+    let j = r.json();
+    let rescue = j.as_array().unwrap().iter().find(|a| a["kind"] == "rescue").unwrap().clone();
+    assert!(rescue["draft"]["body"].as_str().unwrap().starts_with("Hi "), "{rescue}");
 }

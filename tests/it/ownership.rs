@@ -1,7 +1,9 @@
-//! Issue 20: no command may destroy, overwrite or leak what it does not own.
+//! No command may destroy, overwrite or leak what it does not own.
 //! Every refusal leaves the database (and the input file) as it was.
 
 use crate::common::Work;
+
+const NPS: &str = "customer,responded_at,score\nacme,2026-11-01,9\nacme,2026-11-02,-3\n";
 
 /// A mistyped `--db` never creates a database: commands that only read, or
 /// have nothing to work on, refuse a missing file.
@@ -270,4 +272,88 @@ fn an_import_waiting_on_stdin_does_not_hold_the_write_lock() {
     let out = child.wait_with_output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert_eq!(w.count("SELECT count(*) FROM usage_events"), 1);
+}
+
+/// `--rejects` naming the database's `-wal`, `-shm` or `-journal` is refused,
+/// whether the file exists yet or not, with or without `--force`: the CSV
+/// never lands in SQLite's journal.
+#[test]
+fn rejects_into_the_databases_journal_files_is_refused() {
+    let w = Work::new();
+    w.run(&["customer", "add", "acme"]).ok();
+    w.file("n.csv", NPS);
+    let db = w.db.to_str().unwrap().to_string();
+    for exists in [false, true] {
+        // An open connection in WAL mode keeps -wal and -shm on disk.
+        let held = exists.then(|| {
+            let c = w.conn();
+            c.query_row("PRAGMA journal_mode=WAL", [], |_| Ok(())).unwrap();
+            c.query_row("SELECT count(*) FROM customers", [], |_| Ok(())).unwrap();
+            std::fs::write(w.path("csf.db-journal"), b"").unwrap();
+            c
+        });
+        assert_eq!(w.path("csf.db-wal").exists(), exists);
+        // (The -shm holds readers' marks, which any reader moves: not compared.)
+        for suffix in ["-wal", "-shm", "-journal"] {
+            let abs = format!("{db}{suffix}");
+            let rel = format!("csf.db{suffix}");
+            let dotted = format!("./tmp/../csf.db{suffix}");
+            for target in [abs.as_str(), rel.as_str(), dotted.as_str()] {
+                for force in [false, true] {
+                    let before: Vec<Option<Vec<u8>>> = ["", "-wal", "-journal"]
+                        .iter()
+                        .map(|x| std::fs::read(format!("{db}{x}")).ok())
+                        .collect();
+                    let mut args = vec!["import", "nps", "n.csv", "--skip-invalid", "--rejects", target];
+                    if force {
+                        args.push("--force");
+                    }
+                    w.refuses(&args, &["--rejects ", "is the database or one of SQLite's files beside it"]);
+                    let after: Vec<Option<Vec<u8>>> = ["", "-wal", "-journal"]
+                        .iter()
+                        .map(|x| std::fs::read(format!("{db}{x}")).ok())
+                        .collect();
+                    assert!(
+                        before == after,
+                        "{target} (force {force}, exists {exists}) touched a database file"
+                    );
+                }
+            }
+        }
+        drop(held);
+        let _ = std::fs::remove_file(w.path("csf.db-journal"));
+    }
+    assert_eq!(w.count("SELECT count(*) FROM nps_responses"), 0);
+}
+
+/// `--rejects old.csv --force` on an import that then fails leaves old.csv
+/// byte-identical (the rejects go to a temporary file, renamed on success).
+#[test]
+fn a_failed_import_leaves_an_old_rejects_file_as_it_was() {
+    let w = Work::new();
+    w.run(&["-q", "customer", "add", "acme"]).ok();
+    let opened = w.run(&["ticket", "open", "acme", "Mine"]).ok().stdout.trim().to_string();
+    let old = w.file("old.csv", "precious,data\n1,2\n");
+    // A bad row (skipped into the rejects) and a row that would replace the
+    // ticket csf opened (which stops the whole import).
+    w.file(
+        "t.csv",
+        format!("id,customer,subject,created_at\nT9,acme,Bad,not-a-date\n{opened},acme,Theirs,2026-11-01\n"),
+    );
+    let before = w.dump();
+    let r =
+        w.run(&["import", "tickets", "t.csv", "--skip-invalid", "--rejects", "old.csv", "--force"]).fails(1);
+    assert!(r.stderr.contains("error: "), "{}", r.stderr);
+    assert_eq!(std::fs::read_to_string(&old).unwrap(), "precious,data\n1,2\n");
+    assert_eq!(w.dump(), before);
+    let leftovers: Vec<String> = std::fs::read_dir(w.dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".csf-rejects-"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+    // On success the rejects replace it.
+    w.file("u.csv", "id,customer,subject,created_at\nT9,acme,Bad,not-a-date\nT10,acme,Good,2026-11-01\n");
+    w.run(&["-q", "import", "tickets", "u.csv", "--skip-invalid", "--rejects", "old.csv", "--force"]).ok();
+    assert!(std::fs::read_to_string(&old).unwrap().contains("not-a-date"));
 }

@@ -320,3 +320,36 @@ fn tuned_weights_that_cannot_be_saved() {
         &["error: could not save health.weights: settings are read-only"],
     );
 }
+
+/// A `--db` that is a FIFO, a socket or a device is refused before any open,
+/// chmod or journal: no hang, and `/dev/null` stays as it is.
+#[test]
+fn a_db_that_is_not_a_regular_file_is_refused_untouched() {
+    use std::os::unix::fs::MetadataExt;
+    let w = Work::new();
+    let fifo = w.path("pipe.db");
+    crate::common::mkfifo(&fifo);
+    for path in [fifo.clone(), std::path::PathBuf::from("/dev/null")] {
+        let before = std::fs::metadata(&path).unwrap();
+        // A hang would be a timeout here; the refusal is immediate.
+        let r = w
+            .bare()
+            .arg("--db")
+            .arg(&path)
+            .args(["--now", crate::common::NOW, "customer", "list"])
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&r.stderr);
+        assert_eq!(r.status.code(), Some(1), "{stderr}");
+        assert!(
+            stderr.contains(", not a database file; it was left untouched — pass --db with a file path"),
+            "{stderr}"
+        );
+        let after = std::fs::metadata(&path).unwrap();
+        assert_eq!((before.mode(), before.uid(), before.len()), (after.mode(), after.uid(), after.len()));
+        let journal = format!("{}-wal", path.display());
+        assert!(!std::path::Path::new(&journal).exists() || path.starts_with("/dev"), "no journal beside it");
+    }
+    let r = w.bare().arg("--db").arg(&fifo).args(["--now", crate::common::NOW, "init"]).output().unwrap();
+    assert!(String::from_utf8_lossy(&r.stderr).contains("is a FIFO (named pipe), not a database file"));
+}

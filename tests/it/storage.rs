@@ -78,9 +78,13 @@ fn backup_is_a_private_consistent_copy_and_check_passes() {
 #[test]
 fn check_reports_a_damaged_file() {
     let w = Work::new();
+    let mut csv = String::from("id,name\n");
     for i in 0..300 {
-        w.run(&["-q", "customer", "add", &format!("customer-{i}"), "--name", &"x".repeat(200)]).ok();
+        csv.push_str(&format!("customer-{i},{}\n", "x".repeat(200)));
     }
+    w.file("c.csv", csv);
+    w.run(&["-q", "import", "customers", "c.csv"]).ok();
+    assert_eq!(w.count("SELECT count(*) FROM customers"), 300);
     w.conn().execute_batch("PRAGMA wal_checkpoint(TRUNCATE);").unwrap();
     // Overwrite a page in the middle of the file with garbage.
     let mut bytes = std::fs::read(&w.db).unwrap();

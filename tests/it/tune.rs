@@ -185,7 +185,7 @@ fn a_tune_that_did_not_apply_names_the_weights_in_force() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    crate::reliability3::wait_until_sleeping(&mut tune);
+    crate::concurrent_writes::wait_until_sleeping(&mut tune);
     c.execute_batch("COMMIT").unwrap();
     let before = w.dump();
     let o = tune.wait_with_output().unwrap();

@@ -20,6 +20,11 @@ fn replay_samples_every_active_customer_at_every_cutoff() {
     let ticks = std::cell::Cell::new(0);
     let r = replay(&conn, &settings, w, &|| ticks.set(ticks.get() + 1)).unwrap();
     assert_eq!(ticks.get(), r.cutoffs.len());
+    // Every active customer at every cutoff, and the example book has some.
+    let active: usize =
+        r.cutoffs.iter().map(|&c| r.history.customers.iter().filter(|cu| cu.active_at(c)).count()).sum();
+    assert!(active > 0 && r.cutoffs.len() > 1, "{active} samples over {} cutoffs", r.cutoffs.len());
+    assert_eq!(r.samples.len(), active);
     for s in &r.samples {
         assert!(r.history.customers[s.customer()].active_at(r.cutoffs[s.cutoff()]));
     }
