@@ -69,6 +69,7 @@ fn add(ctx: &Ctx, conn: &mut Connection, id: String, f: CustomerFields) -> Resul
             None => Some(ctx.now),
         },
         churned_at: f.churned.as_deref().map(|s| opt_time("churned", s)).transpose()?.flatten(),
+        stripe_id: None,
     };
     store::write(conn, |tx| {
         if customers::id_taken(tx, &id)? {
