@@ -77,18 +77,29 @@ impl<'a> Scan<'a> {
     /// The `data` array: the last object's top-level `id` (None: an empty page).
     fn ids(&mut self) -> Option<Option<String>> {
         self.eat(b'[')?;
+        // Objects skipped whole; only the last one's keys are read.
         let mut last = None;
         loop {
             self.ws();
             match self.peek()? {
-                b']' => {
-                    self.i += 1;
-                    return Some(last);
-                }
+                b']' => break,
                 b',' => self.i += 1,
-                _ => last = Some(self.object_id()?),
+                _ => {
+                    last = Some(self.i);
+                    self.skip()?;
+                }
             }
         }
+        let end = self.i + 1;
+        let id = match last {
+            Some(at) => {
+                self.i = at;
+                Some(self.object_id()?)
+            }
+            None => None,
+        };
+        self.i = end;
+        Some(id)
     }
 
     /// An object's top-level `id` string.
@@ -118,42 +129,59 @@ impl<'a> Scan<'a> {
         }
     }
 
-    /// Skips a string, escapes whole.
-    fn skip_string(&mut self) -> Option<()> {
-        self.eat(b'"')?;
-        loop {
-            self.i += self.b.get(self.i..)?.iter().position(|&c| c == b'"' || c == b'\\')?;
-            if self.b[self.i] == b'"' {
-                self.i += 1;
-                return Some(());
-            }
-            self.i += 2;
-        }
-    }
-
-    /// Skips one value: strings by their quotes, the rest by nesting depth.
+    /// Skips one value: strings by their quotes, the rest by nesting depth
+    /// (one tight loop: this pass runs before every next page).
     fn skip(&mut self) -> Option<()> {
-        let mut depth = 0usize;
-        loop {
-            match self.peek()? {
-                b'"' => self.skip_string()?,
-                b'{' | b'[' => {
-                    depth += 1;
-                    self.i += 1;
+        let b = self.b;
+        let (mut i, mut depth) = (self.i, 0usize);
+        while i < b.len() {
+            match b[i] {
+                b'"' => {
+                    i = string_end(b, i + 1)?;
+                    continue;
                 }
-                b'}' | b']' if depth == 0 => return Some(()),
-                b'}' | b']' => {
-                    depth -= 1;
-                    self.i += 1;
+                b'{' | b'[' => depth += 1,
+                b'}' | b']' if depth <= 1 => {
+                    self.i = if depth == 1 { i + 1 } else { i };
+                    return Some(());
                 }
-                b',' if depth == 0 => return Some(()),
-                _ => self.i += 1,
+                b'}' | b']' => depth -= 1,
+                b',' if depth == 0 => {
+                    self.i = i;
+                    return Some(());
+                }
+                _ => {}
             }
-            if depth == 0 && matches!(self.peek()?, b',' | b'}' | b']') {
-                return Some(());
-            }
+            i += 1;
         }
+        None
     }
+}
+
+/// Where a string whose text starts at `i` ends: past its closing quote.
+fn string_end(b: &[u8], mut i: usize) -> Option<usize> {
+    loop {
+        // Eight bytes at a time while none is a quote or a backslash.
+        while let Some(w) = b.get(i..i + 8) {
+            let w = u64::from_le_bytes(w.try_into().ok()?);
+            if has(w, b'"') | has(w, b'\\') != 0 {
+                break;
+            }
+            i += 8;
+        }
+        i += b.get(i..)?.iter().position(|&c| c == b'"' || c == b'\\')?;
+        if b[i] == b'"' {
+            return Some(i + 1);
+        }
+        i += 2;
+    }
+}
+
+/// Non-zero when a byte of `w` is `c`.
+fn has(w: u64, c: u8) -> u64 {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    let x = w ^ (LO * u64::from(c));
+    x.wrapping_sub(LO) & !x & (LO << 7)
 }
 
 #[cfg(test)]
@@ -170,6 +198,9 @@ mod tests {
         let page =
             br#"{"has_more": true, "data": [{"id": "a", "n": [1, 2.5e3, null, {}]}, {"id":"cus_7","v":-1}]}"#;
         assert_eq!(scan(page), Some((true, Some("cus_7".into()))));
+        let page =
+            br#"{"data": [{"d": "0123456789abcdef\\\"}0123456789 ]", "id": "in_3"}], "has_more": false}"#;
+        assert_eq!(scan(page), Some((false, Some("in_3".into()))));
     }
 
     #[test]
