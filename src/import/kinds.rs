@@ -52,6 +52,7 @@ impl Writer<'_> {
                 mrr_cents: mrr,
                 signed_up_at: signed,
                 churned_at: churned,
+                stripe_id: None,
             };
             let cid = customers::insert(self.tx, &new, now, revenue::Source::Import)?;
             self.ids.insert(Key::from(id), cid);

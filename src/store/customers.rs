@@ -194,6 +194,8 @@ pub struct NewCustomer {
     pub mrr_cents: Option<Cents>,
     pub signed_up_at: Option<i64>,
     pub churned_at: Option<i64>,
+    /// The Stripe customer it is linked to (`csf sync stripe`).
+    pub stripe_id: Option<String>,
 }
 
 /// Inserts a customer with the start of its histories (its first MRR and
@@ -207,8 +209,8 @@ pub fn insert(
 ) -> rusqlite::Result<i64> {
     conn.prepare_cached(
         "INSERT INTO customers (id, name, email, plan, mrr_cents, signed_up_at, churned_at, created_at, updated_at,
-                                contact_name, salutation)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?9, ?10)",
+                                contact_name, salutation, stripe_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?9, ?10, ?11)",
     )?
     .execute(params![
         c.id,
@@ -220,7 +222,8 @@ pub fn insert(
         c.churned_at,
         now,
         c.contact_name,
-        c.salutation
+        c.salutation,
+        c.stripe_id
     ])?;
     let cid = conn.last_insert_rowid();
     // The history starts at signup (docs/revenue.md).

@@ -40,17 +40,39 @@ pub fn record_mrr(
     cents: Cents,
     source: Source,
 ) -> rusqlite::Result<()> {
-    conn.prepare_cached(
-        "INSERT INTO mrr_changes (cid, effective_at, mrr_cents, source) VALUES (?1, ?2, ?3, ?4)
-         ON CONFLICT (cid, effective_at) DO UPDATE SET mrr_cents = excluded.mrr_cents, source = excluded.source",
-    )?
-    .execute(params![cid, at, cents, source.name()])?;
+    note_mrr(conn, cid, at, cents, source)?;
     conn.prepare_cached(
         "UPDATE customers SET mrr_cents =
            (SELECT mrr_cents FROM mrr_changes WHERE cid = ?1 ORDER BY effective_at DESC LIMIT 1)
          WHERE cid = ?1",
     )?
     .execute([cid])?;
+    Ok(())
+}
+
+/// [`record_mrr`] without keeping `customers.mrr_cents`: for a writer that
+/// knows the latest values and sets them once ([`set_latest`]).
+pub fn note_mrr(conn: &Connection, cid: i64, at: i64, cents: Cents, source: Source) -> rusqlite::Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO mrr_changes (cid, effective_at, mrr_cents, source) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT (cid, effective_at) DO UPDATE SET mrr_cents = excluded.mrr_cents, source = excluded.source",
+    )?
+    .execute(params![cid, at, cents, source.name()])?;
+    Ok(())
+}
+
+/// Sets `customers.mrr_cents` and `plan` to the latest of the history, as
+/// the writer of [`note_mrr`] and [`note_plan`] knows them (None: kept).
+pub fn set_latest(
+    conn: &Connection,
+    cid: i64,
+    mrr: Option<Cents>,
+    plan: Option<&str>,
+) -> rusqlite::Result<()> {
+    conn.prepare_cached(
+        "UPDATE customers SET mrr_cents = coalesce(?2, mrr_cents), plan = coalesce(?3, plan) WHERE cid = ?1",
+    )?
+    .execute(params![cid, mrr, plan])?;
     Ok(())
 }
 

@@ -94,6 +94,7 @@ pub fn add(conn: &mut Connection, id: &str, f: Fields, currency: &str, now: i64)
             None => Some(now),
         },
         churned_at: f.churned.as_deref().map(|s| opt_time("churned", s)).transpose()?.flatten(),
+        stripe_id: None,
     };
     store::write(conn, |tx| {
         if customers::id_taken(tx, &id)? {

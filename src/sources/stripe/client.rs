@@ -9,6 +9,7 @@ use std::time::Duration;
 use anyhow::{anyhow, bail, Result};
 use serde::de::DeserializeOwned;
 
+use super::cursor;
 use super::objects::{List, Listed};
 
 /// The object shape csf reads: invoice lines with `parent` and `pricing`,
@@ -182,40 +183,94 @@ impl Client {
     }
 
     /// Reads every page of a list, oldest-first order not guaranteed (Stripe
-    /// lists newest first), handing each page's objects to `each`.
+    /// lists newest first), handing each page's objects to `each`. A paging
+    /// thread asks for the next page as soon as a quick pass over the bytes
+    /// finds where it starts ([`cursor::scan`]), while this one parses; the
+    /// parse checks the quick pass, and a page it is unsure of is followed here.
     pub fn list<T: DeserializeOwned + Listed>(
         &self,
         path: &str,
         params: &[(&str, String)],
         mut each: impl FnMut(Vec<T>) -> Result<()>,
     ) -> Result<()> {
-        let mut after: Option<String> = None;
-        loop {
+        let query = |after: &Option<String>| {
             let mut q: Vec<(String, String)> = vec![("limit".into(), "100".into())];
             q.extend(params.iter().map(|(k, v)| (encode(k), encode(v))));
-            if let Some(a) = &after {
+            if let Some(a) = after {
                 q.push(("starting_after".into(), encode(a)));
             }
-            let body = self.get(path, &q)?;
-            let page: List<T> = serde_json::from_slice(&body).map_err(|e| {
-                anyhow!(
-                    "GET /v1{path} answered with a body that is not a Stripe list ({e}); \
-                     is stripe.api_base pointing at Stripe's API?"
-                )
-            })?;
-            drop(body);
-            let more = page.has_more;
-            after = page.data.last().map(|o| o.id().to_string());
-            if let Some(p) = &self.progress {
-                p(path, self.requests());
+            q
+        };
+        std::thread::scope(|sc| {
+            let (tx, rx) = std::sync::mpsc::sync_channel::<(Vec<u8>, Option<Next>)>(1);
+            let pager = sc.spawn(move || -> Result<()> {
+                let mut after: Option<String> = None;
+                loop {
+                    let body = self.get(path, &query(&after))?;
+                    let next = cursor::scan(&body);
+                    let go = match &next {
+                        Some((true, Some(id))) => Some(id.clone()),
+                        _ => None,
+                    };
+                    if tx.send((body, next)).is_err() || go.is_none() {
+                        return Ok(());
+                    }
+                    after = go;
+                }
+            });
+            let mut after: Option<String> = None;
+            let mut unsure = false;
+            for (body, next) in rx.iter() {
+                let (more, last) = self.page(path, &body, &mut each)?;
+                if next.as_ref().is_some_and(|n| *n != (more, last.clone())) {
+                    bail!("GET /v1{path} answered with a list page that reads two ways; try again");
+                }
+                unsure = next.is_none();
+                after = last.filter(|_| more);
             }
-            each(page.data)?;
-            if !more || after.is_none() {
-                return Ok(());
+            pager.join().unwrap_or_else(|p| std::panic::resume_unwind(p))?;
+            // The quick pass was unsure of the last page: the rest are asked for from here.
+            if !unsure {
+                after = None;
             }
+            while let Some(a) = after.take() {
+                let body = self.get(path, &query(&Some(a)))?;
+                let (more, last) = self.page(path, &body, &mut each)?;
+                after = last.filter(|_| more);
+            }
+            Ok(())
+        })
+    }
+
+    /// One page parsed and handed on: its `has_more` and last id.
+    fn page<T: DeserializeOwned + Listed>(
+        &self,
+        path: &str,
+        body: &[u8],
+        each: &mut impl FnMut(Vec<T>) -> Result<()>,
+    ) -> Result<Next> {
+        // Checked as UTF-8 once, rather than string by string.
+        let parsed = match std::str::from_utf8(body) {
+            Ok(text) => serde_json::from_str::<List<T>>(text),
+            Err(_) => serde_json::from_slice::<List<T>>(body),
+        };
+        let page = parsed.map_err(|e| {
+            anyhow!(
+                "GET /v1{path} answered with a body that is not a Stripe list ({e}); \
+                 is stripe.api_base pointing at Stripe's API?"
+            )
+        })?;
+        let next = (page.has_more, page.data.last().map(|o| o.id().to_string()));
+        if let Some(p) = &self.progress {
+            p(path, self.requests());
         }
+        each(page.data)?;
+        Ok(next)
     }
 }
+
+/// A page's `has_more` and last id.
+type Next = (bool, Option<String>);
 
 /// Percent-encodes a query key or value (`expand[]` → `expand%5B%5D`).
 fn encode(s: &str) -> String {

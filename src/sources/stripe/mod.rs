@@ -3,6 +3,7 @@
 //! HTTP, `map` the pure mapping, `read` what is read, `write` the writes.
 
 mod client;
+mod cursor;
 mod key;
 mod map;
 mod objects;

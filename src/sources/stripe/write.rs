@@ -122,6 +122,7 @@ pub fn write(conn: &Connection, book: &Book, now: i64) -> Result<Vec<Counts>> {
                     name: cu.name.clone(),
                     email: cu.email.clone(),
                     signed_up_at: Some(cu.created),
+                    stripe_id: Some(cu.id.clone()),
                     ..NewCustomer::default()
                 };
                 let cid = customers::insert(conn, &nc, now, revenue::Source::Sync)?;
@@ -134,7 +135,6 @@ pub fn write(conn: &Connection, book: &Book, now: i64) -> Result<Vec<Counts>> {
                     signed_up_at: Some(cu.created),
                     stripe_id: Some(cu.id.clone()),
                 };
-                ss::update_linked(conn, &l, now)?;
                 ix.add(l);
                 Outcome::Inserted
             }
@@ -199,6 +199,7 @@ pub fn write(conn: &Connection, book: &Book, now: i64) -> Result<Vec<Counts>> {
         for st in &h.status {
             tally(&mut sc, status(conn, &mut past, st, now)?);
         }
+        past.settle(conn)?;
         // A customer created by this run without a churn or return has no churn date to refresh.
         if !(past.fresh && h.status.is_empty()) {
             revenue::refresh_churned_at(conn, cid, now)?;
@@ -304,15 +305,34 @@ impl Past {
         Ok(revenue::has_status(conn, self.cid, at, churned)?)
     }
 
+    /// A customer this run created has its latest MRR and plan set once, by [`Past::settle`].
     fn record_mrr(&mut self, conn: &Connection, at: i64, cents: Cents) -> Result<()> {
-        revenue::record_mrr(conn, self.cid, at, cents, Source::Sync)?;
+        if self.fresh {
+            revenue::note_mrr(conn, self.cid, at, cents, Source::Sync)?;
+        } else {
+            revenue::record_mrr(conn, self.cid, at, cents, Source::Sync)?;
+        }
         self.mrr.insert(at, cents);
         Ok(())
     }
 
     fn record_plan(&mut self, conn: &Connection, at: i64, plan: &str) -> Result<()> {
-        revenue::record_plan(conn, self.cid, at, plan, Source::Sync)?;
+        if self.fresh {
+            revenue::note_plan(conn, self.cid, at, Some(plan), Source::Sync)?;
+        } else {
+            revenue::record_plan(conn, self.cid, at, plan, Source::Sync)?;
+        }
         self.plan.insert(at, plan.to_string());
+        Ok(())
+    }
+
+    /// A fresh customer's `mrr_cents` and `plan`: the latest of what the run wrote.
+    fn settle(&self, conn: &Connection) -> Result<()> {
+        let mrr = self.mrr.values().next_back().copied();
+        let plan = self.plan.values().next_back().map(String::as_str);
+        if self.fresh && (mrr.is_some() || plan.is_some()) {
+            revenue::set_latest(conn, self.cid, mrr, plan)?;
+        }
         Ok(())
     }
 }
