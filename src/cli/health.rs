@@ -46,7 +46,7 @@ pub enum HealthCmd {
     },
     /// Replay past cutoffs and measure how well the score foretold churn (AUC, lift, bands)
     #[command(
-        after_help = "Cutoffs are --from, --from + every, ... up to --to, each at 23:59:59 UTC; a sample is a\ncustomer active at a cutoff, scored as `csf --now CUTOFF health score` would; it churned\nwhen churned within --horizon days after. Nothing is written.\n\nExample:\n  csf health backtest\n  csf health backtest --from 2025-01-31 --to 2025-12-31 --every 30 --weights 25,25,25,25 --missed"
+        after_help = "Cutoffs are --from, --from + every, ... up to --to, each at 23:59:59 in the configured timezone; a sample\nis a customer active at a cutoff, scored as `csf --now CUTOFF health score` would; it churned\nwhen churned within --horizon days after. Nothing is written.\n\nExample:\n  csf health backtest\n  csf health backtest --from 2025-01-31 --to 2025-12-31 --every 30 --weights 25,25,25,25 --missed"
     )]
     Backtest {
         #[command(flatten)]

@@ -55,7 +55,8 @@ pub struct Global {
     #[arg(long, env = "CSF_DB", global = true, value_name = "PATH", help_heading = "Global options")]
     pub db: Option<PathBuf>,
     /// The clock for every "as of" computation: any import timestamp form; a bare date
-    /// means 23:59:59 UTC that day. Data after it is ignored [default: the system clock]
+    /// means 23:59:59 that day in config `timezone` (default UTC). Data after it is
+    /// ignored [default: the system clock]
     #[arg(long, env = "CSF_NOW", global = true, value_name = "TIME", help_heading = "Global options")]
     pub now: Option<String>,
     /// Output format [default: table; markdown for `report plan`]
