@@ -1,44 +1,30 @@
-//! The five kinds of rows (docs/import.md): each validates its cells and writes
-//! by its natural key.
+//! The writers of the five kinds of typed rows (docs/import.md, `rows.rs`):
+//! each stores its row by its natural key.
 
 use rusqlite::{params, OptionalExtension};
 
-use super::fields::BILLING_STATUS;
 use super::keys::Key;
-use super::values::{parse_int_in, parse_money, parse_mrr, MAX_COUNT};
-use super::writer::{category_key, cell, opt_text, problem, RowError, Writer, Written};
+use super::rows::{BillingRow, CustomerRow, NpsRow, TicketRow, UsageRow};
+use super::writer::{opt_text, problem, RowError, Writer, Written};
 use crate::store::{customers, revenue};
 
 impl Writer<'_> {
-    pub(super) fn customer(&mut self, rec: &csv::ByteRecord, line: u64) -> Result<Written, RowError> {
-        let id = self.get(rec, 0, line)?;
-        if id.is_empty() {
-            return Err(problem(line, "id", id, "is empty; this column is required").into());
-        }
-        let name = self.get(rec, 1, line)?;
-        let email = self.get(rec, 2, line)?;
-        let plan = self.get(rec, 3, line)?;
-        let mrr_s = self.get(rec, 4, line)?;
-        let mrr = if mrr_s.is_empty() {
-            None
-        } else {
-            Some(parse_mrr(mrr_s, &self.currency).map_err(|m| problem(line, "mrr", mrr_s, m))?)
-        };
-        let signed = self.opt_ts(self.get(rec, 5, line)?, line, "signed_up_at")?;
-        let churned = self.opt_ts(self.get(rec, 6, line)?, line, "churned_at")?;
-        let contact = self.get(rec, 7, line)?;
-        let mrr_at = self.opt_ts(self.get(rec, 8, line)?, line, "mrr_changed_at")?;
-        let salutation = self.get(rec, 9, line)?;
-        // What reaches a draft's header: no line breaks, one address (docs/today.md).
-        for (col, v) in [("name", name), ("contact_name", contact), ("salutation", salutation)] {
-            if let Some(m) = crate::domain::contact::header_text_problem(v) {
-                return Err(problem(line, col, v, m).into());
-            }
-        }
-        if !email.is_empty() {
-            crate::domain::contact::check_email(email).map_err(|m| problem(line, "email", email, m))?;
-        }
-        let has = |i: usize| !self.cols[i].is_empty();
+    pub(super) fn customer(&mut self, r: CustomerRow<'_>, line: u64) -> Result<Written, RowError> {
+        let CustomerRow {
+            id,
+            name,
+            email,
+            plan,
+            mrr,
+            signed,
+            churned,
+            churned_text,
+            contact,
+            mrr_at,
+            salutation,
+            present,
+        } = r;
+        let has = |i: usize| present[i];
         let now = self.now;
         let owned = |v: &str| opt_text(v).map(String::from);
         let Some(cid) = self.ids.get(id).copied() else {
@@ -99,9 +85,7 @@ impl Writer<'_> {
         customers::update(self.tx, &old, &new, (mrr, mrr_from), now, revenue::Source::Import).map_err(
             |e| match e.downcast::<rusqlite::Error>() {
                 Ok(db) => RowError::Db(db),
-                Err(e) => {
-                    problem(line, "churned_at", self.get(rec, 6, line).unwrap_or(""), format!("{e:#}")).into()
-                }
+                Err(e) => problem(line, "churned_at", churned_text, format!("{e:#}")).into(),
             },
         )?;
         if has(2) && !email.is_empty() {
@@ -126,38 +110,16 @@ impl Writer<'_> {
         Ok(id)
     }
 
-    pub(super) fn usage(&mut self, rec: &csv::ByteRecord, line: u64) -> Result<Written, RowError> {
-        let key = self.get(rec, 0, line)?;
-        let ts = self.req_ts(self.get(rec, 1, line)?, line, "timestamp")?;
-        let event = self.get(rec, 2, line)?;
-        if event.is_empty() {
-            return Err(problem(line, "event", event, "is empty; this column is required").into());
-        }
-        let count_s = self.get(rec, 3, line)?;
-        let count = if count_s.is_empty() {
-            1
-        } else {
-            parse_int_in(count_s, 1, MAX_COUNT).map_err(|_| {
-                problem(
-                    line,
-                    "count",
-                    count_s,
-                    "is not a whole number from 1 to 1,000,000,000 (the limit per row)",
-                )
-            })?
-        };
+    pub(super) fn usage(&mut self, r: UsageRow<'_>, line: u64) -> Result<Written, RowError> {
+        let UsageRow { customer: key, ts, event, count } = r;
         let cid = self.customer_key(key, line)?;
         let event_id = self.event_id(event, ts)?;
         self.usage.push(cid, ts, event_id, count)?;
         Ok(Written::Batched)
     }
 
-    pub(super) fn nps(&mut self, rec: &csv::ByteRecord, line: u64) -> Result<Written, RowError> {
-        let key = self.get(rec, 0, line)?;
-        let ts = self.req_ts(self.get(rec, 1, line)?, line, "responded_at")?;
-        let score_s = self.get(rec, 2, line)?;
-        let score = parse_int_in(score_s, 0, 10).map_err(|m| problem(line, "score", score_s, m))?;
-        let comment = opt_text(self.get(rec, 3, line)?);
+    pub(super) fn nps(&mut self, r: NpsRow<'_>, line: u64) -> Result<Written, RowError> {
+        let NpsRow { customer: key, ts, score, comment } = r;
         let cid = self.customer_key(key, line)?;
         self.upsert(
             "INSERT OR IGNORE INTO nps_responses (cid, responded_at, score, comment) VALUES (?1, ?2, ?3, ?4)",
@@ -167,33 +129,8 @@ impl Writer<'_> {
         )
     }
 
-    pub(super) fn billing(&mut self, rec: &csv::ByteRecord, line: u64) -> Result<Written, RowError> {
-        let key = self.get(rec, 0, line)?;
-        let date = self.req_ts(self.get(rec, 1, line)?, line, "date")?;
-        let amount_s = self.get(rec, 2, line)?;
-        let amount = parse_money(amount_s).map_err(|m| problem(line, "amount", amount_s, m))?;
-        let currency = amount_s
-            .rsplit_once(' ')
-            .map(|(_, c)| c)
-            .filter(|c| c.len() == 3 && c.bytes().all(|b| b.is_ascii_alphabetic()))
-            .map(str::to_uppercase);
-        let status_s = self.get(rec, 3, line)?;
-        let status = BILLING_STATUS
-            .iter()
-            .find(|(k, _)| {
-                k.eq_ignore_ascii_case(status_s) || k.replace('_', " ").eq_ignore_ascii_case(status_s)
-            })
-            .map(|(_, v)| *v)
-            .ok_or_else(|| {
-                problem(
-                    line,
-                    "status",
-                    status_s,
-                    "is not a billing status; use paid, late, failed, refunded or void (or \
-                     succeeded, open, past_due, unpaid, overdue, uncollectible, declined, canceled, draft)",
-                )
-            })?;
-        let invoice = opt_text(self.get(rec, 4, line)?);
+    pub(super) fn billing(&mut self, r: BillingRow<'_>, line: u64) -> Result<Written, RowError> {
+        let BillingRow { customer: key, date, amount, currency, status, invoice } = r;
         let cid = self.customer_key(key, line)?;
         let existing: Option<i64> = match invoice {
             Some(inv) => self
@@ -232,42 +169,19 @@ impl Writer<'_> {
         }
     }
 
-    pub(super) fn ticket(&mut self, rec: &csv::ByteRecord, line: u64) -> Result<Written, RowError> {
-        let id = self.get(rec, 0, line)?;
-        if id.is_empty() {
-            return Err(problem(line, "id", id, "is empty; this column is required").into());
-        }
-        let key = self.get(rec, 1, line)?;
-        let subject_s = self.get(rec, 2, line)?;
-        // A subject reaches a reply's Subject: header (docs/today.md).
-        if let Some(m) = crate::domain::contact::header_text_problem(subject_s) {
-            return Err(problem(line, "subject", subject_s, m).into());
-        }
-        let subject = opt_text(subject_s);
-        let lower = |s: &str| opt_text(s).map(str::to_lowercase);
-        let category = opt_text(self.get(rec, 3, line)?).map(category_key);
-        let priority = lower(self.get(rec, 4, line)?).unwrap_or_else(|| "normal".into());
-        let channel = lower(self.get(rec, 5, line)?);
-        let created = self.req_ts(self.get(rec, 6, line)?, line, "created_at")?;
-        let mut first = self.opt_ts(self.get(rec, 7, line)?, line, "first_response_at")?;
-        if let Some((7, 6, col)) = self.minutes_after {
-            // A preset's "first reply time in minutes" after created_at.
-            let m = cell(rec, Some(col), line, "first_response_at")?;
-            if first.is_none() && !m.is_empty() {
-                let mins: f64 =
-                    m.parse().ok().filter(|v: &f64| v.is_finite() && *v >= 0.0).ok_or_else(|| {
-                        problem(line, "first_response_at", m, "is not a number of minutes (first reply time)")
-                    })?;
-                first = Some(created + (mins * 60.0).round() as i64);
-            }
-        }
-        let resolved = self.opt_ts(self.get(rec, 8, line)?, line, "resolved_at")?;
-        let csat_s = self.get(rec, 9, line)?;
-        let csat = if csat_s.is_empty() {
-            None
-        } else {
-            Some(parse_int_in(csat_s, 1, 5).map_err(|m| problem(line, "csat", csat_s, m))?)
-        };
+    pub(super) fn ticket(&mut self, r: TicketRow<'_>, line: u64) -> Result<Written, RowError> {
+        let TicketRow {
+            id,
+            customer: key,
+            subject,
+            category,
+            priority,
+            channel,
+            created,
+            first,
+            resolved,
+            csat,
+        } = r;
         let cid = self.customer_key(key, line)?;
         let status = if resolved.is_some() {
             "resolved"

@@ -10,6 +10,7 @@ mod kinds;
 pub mod presets;
 mod reader;
 pub mod rejects;
+mod rows;
 mod usage_batch;
 pub mod values;
 mod writer;

@@ -166,11 +166,11 @@ impl<'t> Writer<'t> {
         line: u64,
     ) -> Result<Result<Written, Problem>, RowFatal> {
         let r = match self.kind {
-            ImportKind::Customers => self.customer(rec, line),
-            ImportKind::Usage => self.usage(rec, line),
-            ImportKind::Nps => self.nps(rec, line),
-            ImportKind::Billing => self.billing(rec, line),
-            ImportKind::Tickets => self.ticket(rec, line),
+            ImportKind::Customers => self.customer_row(rec, line).and_then(|r| self.customer(r, line)),
+            ImportKind::Usage => self.usage_row(rec, line).and_then(|r| self.usage(r, line)),
+            ImportKind::Nps => self.nps_row(rec, line).and_then(|r| self.nps(r, line)),
+            ImportKind::Billing => self.billing_row(rec, line).and_then(|r| self.billing(r, line)),
+            ImportKind::Tickets => self.ticket_row(rec, line).and_then(|r| self.ticket(r, line)),
         };
         match r {
             Ok(w) => Ok(Ok(w)),
