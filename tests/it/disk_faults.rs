@@ -23,11 +23,13 @@ fn a_read_only_filesystem_reads_and_names_the_refused_write() {
     // A file of the release before, which would need an upgrade to be read.
     std::fs::write(w.path("old.db"), include_bytes!("../fixtures/v0.2.0.db")).unwrap();
     let dir = w.dir.path().display().to_string();
+    w.file("c.csv", "id,name\nzz,Zed\n");
     let before = w.dump();
     let script = format!(
         "mount --bind '{dir}' '{dir}' && mount -o remount,bind,ro '{dir}' && \
          \"$@\" today -f json > today.json && \"$@\" health list -f csv > list.csv && \
          \"$@\" backup '{}' && \"$@\" customer add zz; echo \"add=$?\"; \
+         \"$@\" import customers '{dir}/c.csv'; echo \"import=$?\"; \
          \"$1\" --db '{dir}/old.db' --now 2026-11-20T12:00:00Z health list; echo \"old=$?\"",
         backup.display()
     );
@@ -43,6 +45,14 @@ fn a_read_only_filesystem_reads_and_names_the_refused_write() {
         r.stderr.contains(
             "it is read-only (a read-only file or filesystem); nothing was changed — reading commands"
         ),
+        "{}",
+        r.stderr
+    );
+    // An import is refused in the same words as every other write.
+    assert!(r.stdout.contains("import=1"), "{}\n{}", r.stdout, r.stderr);
+    assert_eq!(
+        r.stderr.matches("it is read-only (a read-only file or filesystem); nothing was changed").count(),
+        2,
         "{}",
         r.stderr
     );
