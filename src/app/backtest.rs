@@ -228,7 +228,7 @@ impl Replay {
 
 /// One side of the tune report: a weight vector's figures on the fit and
 /// the check cutoffs, and its band table on the check cutoffs.
-pub struct Side {
+pub struct Contender {
     pub weights: Weights,
     pub fit: Measures,
     pub check: Measures,
@@ -243,9 +243,9 @@ pub struct Tune {
     pub fit_cutoffs: usize,
     pub grid_size: usize,
     pub step: u32,
-    pub current: Side,
-    pub best: Option<Side>,
-    pub top_ineligible: Option<(Side, String)>,
+    pub current: Contender,
+    pub best: Option<Contender>,
+    pub top_ineligible: Option<(Contender, String)>,
     pub reason: Option<String>,
 }
 
@@ -269,7 +269,7 @@ pub fn tune(r: &Replay, current: Weights, step: u32) -> Result<Tune> {
     };
     let side = |c: bt::Candidate| {
         let scored: Vec<(i64, bool)> = check.iter().map(|s| (s.score(c.weights), s.churned)).collect();
-        Side {
+        Contender {
             weights: c.weights,
             fit: c.fit,
             check: Measures::of(&scored),
@@ -312,7 +312,7 @@ pub fn tune(r: &Replay, current: Weights, step: u32) -> Result<Tune> {
 /// The three tests `--apply` needs on the check cutoffs: the best's AUC
 /// higher, its catch not lower, its missed share not higher. The first
 /// that fails, in words; `None` when all pass.
-fn apply_check(cur: &Side, best: &Side) -> Option<String> {
+fn apply_check(cur: &Contender, best: &Contender) -> Option<String> {
     let auc = |m: &Measures| m.auc.map_or("-".into(), |a| format!("{:.3}", a.value()));
     if best.weights == cur.weights {
         return Some("the current weights are already the best eligible ones".into());

@@ -233,13 +233,16 @@ pub fn alerts(conn: &Connection, settings: &Settings, now: i64, status: Option<B
 
 /// A customer's stored score history: (day, score) of the last `days` days,
 /// and the latest stored snapshot (day, score, weights).
-pub struct History {
+pub struct ScoreHistory {
     pub scores: Vec<(String, i64)>,
     pub stored: Option<(String, i64, String)>,
 }
 
-pub fn history(conn: &Connection, cid: i64, now: i64, days: i64) -> Result<History> {
-    Ok(History { scores: hstore::history(conn, cid, now, days)?, stored: hstore::latest_of(conn, cid, now)? })
+pub fn history(conn: &Connection, cid: i64, now: i64, days: i64) -> Result<ScoreHistory> {
+    Ok(ScoreHistory {
+        scores: hstore::history(conn, cid, now, days)?,
+        stored: hstore::latest_of(conn, cid, now)?,
+    })
 }
 
 #[cfg(test)]

@@ -9,7 +9,7 @@ use rusqlite::Connection;
 
 use crate::app::churn::month_windows;
 use crate::domain::revenue::plans::movements_by_plan;
-use crate::domain::revenue::{movements, History, Movements};
+use crate::domain::revenue::{movements, Movements, MrrHistory};
 use crate::store::revenue as store;
 
 /// One month's movements, for every customer or for one plan.
@@ -40,7 +40,7 @@ pub fn by_month(conn: &Connection, now: i64, months: u32, by_plan: bool) -> Resu
         }
         return Ok(out);
     }
-    let mut groups: BTreeMap<Option<String>, Vec<&History>> = BTreeMap::new();
+    let mut groups: BTreeMap<Option<String>, Vec<&MrrHistory>> = BTreeMap::new();
     for (_, plan, h) in &all {
         let key = by_plan.then(|| plan.clone().unwrap_or_else(|| "(none)".into()));
         groups.entry(key).or_default().push(h);
@@ -87,7 +87,7 @@ pub fn cohorts(conn: &Connection, now: i64, months: u32, metric: CohortMetric) -
     let windows = month_windows(now, months);
     let mut out = Vec::new();
     for (k, (cohort, start, end)) in windows.iter().enumerate() {
-        let members: Vec<&History> = all
+        let members: Vec<&MrrHistory> = all
             .iter()
             .map(|(_, _, h)| h)
             .filter(|h| h.signed_up_at.is_some_and(|s| s >= *start && s < *end))

@@ -7,7 +7,7 @@ use crate::money::Cents;
 
 /// One customer's revenue history, each list sorted by time.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct History {
+pub struct MrrHistory {
     /// (effective at, MRR): the MRR from that moment on.
     pub changes: Vec<(i64, Cents)>,
     /// (at, churned): a churn (`true`) or a return (`false`) from that moment on.
@@ -18,7 +18,7 @@ pub struct History {
     pub plans: Vec<(i64, Option<String>)>,
 }
 
-impl History {
+impl MrrHistory {
     /// The MRR recorded at `t` (the latest change on or before it), churned or not.
     pub fn recorded_at(&self, t: i64) -> Cents {
         self.changes.iter().take_while(|(at, _)| *at <= t).last().map_or(Cents::ZERO, |(_, c)| *c)
@@ -89,7 +89,7 @@ pub struct ChurnPart {
     pub mrr_lost: Cents,
 }
 
-impl History {
+impl MrrHistory {
     /// This customer's part in the churn counts of `[start, end)`; `end` no
     /// later than now + 1.
     pub fn churn_in(&self, start: i64, end: i64) -> ChurnPart {
@@ -162,7 +162,7 @@ impl Movements {
 
 /// The movements of the period `[start, end)` over every history: each
 /// customer's MRR just before `start` against its MRR at `end - 1`.
-pub fn movements<'a>(histories: impl IntoIterator<Item = &'a History>, start: i64, end: i64) -> Movements {
+pub fn movements<'a>(histories: impl IntoIterator<Item = &'a MrrHistory>, start: i64, end: i64) -> Movements {
     let mut m = Movements::default();
     for h in histories {
         let (a, b) = (h.mrr_at(start - 1), h.mrr_at(end - 1));
@@ -195,12 +195,12 @@ mod tests {
     const NOV: i64 = 20_758 * DAY;
     const DEC: i64 = 20_788 * DAY;
 
-    fn h(changes: &[(i64, i64)], status: &[(i64, bool)]) -> History {
-        History {
+    fn h(changes: &[(i64, i64)], status: &[(i64, bool)]) -> MrrHistory {
+        MrrHistory {
             changes: changes.iter().map(|&(t, c)| (t, Cents(c))).collect(),
             status: status.to_vec(),
             signed_up_at: None,
-            ..History::default()
+            ..MrrHistory::default()
         }
     }
 
@@ -242,11 +242,11 @@ mod tests {
 
     #[test]
     fn mrr_at_a_time_is_the_latest_change_and_zero_once_churned() {
-        let x = History {
+        let x = MrrHistory {
             changes: vec![(100, Cents(1_000)), (200, Cents(3_000))],
             status: vec![(300, true), (400, false)],
             signed_up_at: Some(100),
-            ..History::default()
+            ..MrrHistory::default()
         };
         assert_eq!(
             [99, 100, 199, 200, 299, 300, 399, 400].map(|t| x.mrr_at(t)),

@@ -3,7 +3,7 @@
 use anyhow::Result;
 use serde_json::{json, Value as Json};
 
-use crate::app::backtest::{Replay, Sampled, Side, Summary, Tune};
+use crate::app::backtest::{Contender, Replay, Sampled, Summary, Tune};
 use crate::domain::backtest::{BandRow, Measures, Verdict};
 use crate::domain::health::{Band, Weights};
 use crate::render::figure::fixed;
@@ -265,7 +265,7 @@ pub fn report(
     Ok(if format == Format::Table { crate::render::fit_text(&out) } else { out })
 }
 
-fn side_json(s: &Side) -> Json {
+fn side_json(s: &Contender) -> Json {
     json!({
         "weights": s.weights,
         "auc_fit": s.fit.auc.map(|a| a.value()),
@@ -316,7 +316,7 @@ pub fn tune(t: &Tune, r: &Replay, applied: bool, format: Format, color: bool) ->
         });
         return Ok(format!("{}\n", serde_json::to_string_pretty(&j)?));
     }
-    let sides: Vec<(&str, &Side)> = [("current", Some(&t.current)), ("best", t.best.as_ref())]
+    let sides: Vec<(&str, &Contender)> = [("current", Some(&t.current)), ("best", t.best.as_ref())]
         .into_iter()
         .filter_map(|(n, s)| Some((n, s?)))
         .collect();
@@ -360,7 +360,7 @@ pub fn tune(t: &Tune, r: &Replay, applied: bool, format: Format, color: bool) ->
         head.push("best");
     }
     let mut rows = Rows::new(&head);
-    let mut line = |label: String, f: &dyn Fn(&Side) -> String| {
+    let mut line = |label: String, f: &dyn Fn(&Contender) -> String| {
         let mut row: Vec<Cell> = vec![Value::Text(label).into()];
         row.extend(sides.iter().map(|(_, s)| Cell::from(Value::Text(f(s)))));
         rows.push(row);

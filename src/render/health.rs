@@ -3,7 +3,7 @@
 
 use serde_json::json;
 
-use crate::app::health::{change_7d, History};
+use crate::app::health::{change_7d, ScoreHistory};
 use crate::domain::health::{self, Band, Level, Live};
 use crate::render::{self, Cell, Rows, Tone, Value};
 use crate::store::customers::Customer;
@@ -233,7 +233,7 @@ pub fn fail_on_alert(n: usize, worst: Band) -> Option<String> {
 
 /// `health show` as JSON: the customer, the live breakdown, the 30-snapshot
 /// trend with its sparkline, and the latest stored snapshot.
-pub fn show_json(c: &Customer, l: &Live, hist: &History, now: i64) -> anyhow::Result<String> {
+pub fn show_json(c: &Customer, l: &Live, hist: &ScoreHistory, now: i64) -> anyhow::Result<String> {
     let scores: Vec<i64> = hist.scores.iter().map(|(_, s)| *s).collect();
     let mut j = json!({ "customer_id": c.id, "name": c.name });
     if let (Some(o), serde_json::Value::Object(m)) = (j.as_object_mut(), live_json(l)) {
@@ -258,7 +258,7 @@ pub fn show_json(c: &Customer, l: &Live, hist: &History, now: i64) -> anyhow::Re
 
 /// `health show` for the eye: the headline, the breakdown, the latest
 /// stored snapshot and the trend.
-pub fn show_text(c: &Customer, l: &Live, hist: &History, now: i64, color: bool) -> String {
+pub fn show_text(c: &Customer, l: &Live, hist: &ScoreHistory, now: i64, color: bool) -> String {
     use crate::render::{backtest::labelled, count, trends::score_sparkline, visible};
     let scores: Vec<i64> = hist.scores.iter().map(|(_, s)| *s).collect();
     let mut out = format!(

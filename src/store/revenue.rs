@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use anyhow::Result;
 use rusqlite::{params, Connection, OptionalExtension};
 
-use crate::domain::revenue::History;
+use crate::domain::revenue::MrrHistory;
 
 /// Where a change comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -309,14 +309,14 @@ pub fn refresh_churned_at(conn: &Connection, cid: i64, now: i64) -> rusqlite::Re
 }
 
 /// Every customer's history with its plan: two ordered scans.
-pub fn histories(conn: &Connection) -> Result<Vec<(i64, Option<String>, History)>> {
-    let mut out: Vec<(i64, Option<String>, History)> = Vec::new();
+pub fn histories(conn: &Connection) -> Result<Vec<(i64, Option<String>, MrrHistory)>> {
+    let mut out: Vec<(i64, Option<String>, MrrHistory)> = Vec::new();
     let mut at: HashMap<i64, usize> = HashMap::new();
     let mut st = conn.prepare_cached("SELECT cid, plan, signed_up_at FROM customers ORDER BY cid")?;
     let mut rows = st.query([])?;
     while let Some(r) = rows.next()? {
         at.insert(r.get(0)?, out.len());
-        out.push((r.get(0)?, r.get(1)?, History { signed_up_at: r.get(2)?, ..History::default() }));
+        out.push((r.get(0)?, r.get(1)?, MrrHistory { signed_up_at: r.get(2)?, ..MrrHistory::default() }));
     }
     let mut st = conn
         .prepare_cached("SELECT cid, effective_at, mrr_cents FROM mrr_changes ORDER BY cid, effective_at")?;

@@ -6,13 +6,13 @@
 
 use std::collections::BTreeMap;
 
-use super::{History, Movements};
+use super::{Movements, MrrHistory};
 use crate::money::Cents;
 
 /// The name a customer without a plan is grouped under.
 pub const NO_PLAN: &str = "(none)";
 
-impl History {
+impl MrrHistory {
     /// The plan at `t`: the latest change on or before it; before the first
     /// change, the first plan; `current` when there is no plan history.
     pub fn plan_at<'a>(&'a self, t: i64, current: Option<&'a str>) -> Option<&'a str> {
@@ -47,7 +47,7 @@ impl Movements {
 /// churned + reactivation + moved_in − moved_out = end, and the plans add up
 /// to [`super::movements`] of everyone.
 pub fn movements_by_plan<'a>(
-    customers: impl IntoIterator<Item = (&'a History, Option<&'a str>)>,
+    customers: impl IntoIterator<Item = (&'a MrrHistory, Option<&'a str>)>,
     start: i64,
     end: i64,
 ) -> BTreeMap<String, Movements> {
@@ -104,18 +104,18 @@ mod tests {
 
     /// Pro at $49 from day 0; on day 40 (inside the month [30, 60)) an upgrade
     /// to team at $99 the same day; a second customer stays on pro at $49.
-    fn upgrade() -> (History, History) {
-        let up = History {
+    fn upgrade() -> (MrrHistory, MrrHistory) {
+        let up = MrrHistory {
             changes: vec![(0, Cents(4900)), (40 * DAY, Cents(9900))],
             plans: vec![(0, Some("pro".into())), (40 * DAY, Some("team".into()))],
             signed_up_at: Some(0),
-            ..History::default()
+            ..MrrHistory::default()
         };
-        let stay = History {
+        let stay = MrrHistory {
             changes: vec![(0, Cents(4900))],
             plans: vec![(0, Some("pro".into()))],
             signed_up_at: Some(0),
-            ..History::default()
+            ..MrrHistory::default()
         };
         (up, stay)
     }
@@ -147,7 +147,8 @@ mod tests {
 
     #[test]
     fn without_plan_history_the_current_plan_counts_throughout() {
-        let h = History { changes: vec![(0, Cents(1000))], signed_up_at: Some(0), ..History::default() };
+        let h =
+            MrrHistory { changes: vec![(0, Cents(1000))], signed_up_at: Some(0), ..MrrHistory::default() };
         let by = movements_by_plan([(&h, Some("basic"))], 30 * DAY, 60 * DAY);
         assert_eq!(by["basic"].mrr_end, Cents(1000));
         let by = movements_by_plan([(&h, None)], 30 * DAY, 60 * DAY);
