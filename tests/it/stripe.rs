@@ -550,6 +550,26 @@ fn rate_limits_and_server_errors_are_retried_and_pages_follow() {
 }
 
 #[test]
+fn a_page_whose_ends_mislead_the_quick_pass_is_followed_from_its_parse() {
+    let srv = Server::start();
+    book(&srv);
+    srv.with(|st| {
+        for n in 0..250 {
+            st.customers.push(s::customer(&format!("cus_z{n:03}"), m(1) + n, "Zed", None));
+        }
+        // Valid JSON, but the last object before the page's end is not the last of `data`.
+        st.after_data = r#", "x": [{"id": "cus_z000"}, {"id": "cus_z001"}]"#.into();
+    });
+    let w = work(&srv);
+    sync(&w, &[]).ok();
+    assert_eq!(w.count("SELECT count(*) FROM customers"), 260);
+    assert_eq!(w.count("SELECT count(*) FROM customers WHERE stripe_id LIKE 'cus_z%'"), 250);
+    // The pager did ask from the misread id; that page was let go.
+    let log = srv.with(|s| s.log.clone());
+    assert!(log.iter().any(|l| l.contains("starting_after=cus_z001")), "{log:#?}");
+}
+
+#[test]
 fn plain_http_is_refused_beyond_loopback() {
     let w = Work::new();
     w.run(&["-q", "init"]).ok();

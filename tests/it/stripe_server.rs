@@ -48,6 +48,9 @@ pub struct State {
     /// invoices): (created, id, JSON), newest first; only `created[gt]`,
     /// `starting_after` and `limit` apply.
     pub rendered: HashMap<String, Vec<(i64, String, String)>>,
+    /// Members written after a list page's `data` (`, "key": value`): an
+    /// odd but valid page, to mislead a pass that reads only its ends.
+    pub after_data: String,
 }
 
 impl State {
@@ -277,10 +280,11 @@ fn list(s: &State, resource: &str, params: &[(String, String)]) -> Option<String
     let page: Vec<Value> =
         items[start..].iter().take(limit).map(|o| expanded(s, resource, o, &expand)).collect();
     let has_more = start + page.len() < items.len();
-    Some(
+    let mut body =
         json!({"object": "list", "url": format!("/v1/{resource}"), "has_more": has_more, "data": page})
-            .to_string(),
-    )
+            .to_string();
+    body.insert_str(body.len() - 1, &s.after_data);
+    Some(body)
 }
 
 fn rendered(all: &[(i64, String, String)], resource: &str, params: &[(String, String)]) -> String {

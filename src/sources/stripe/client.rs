@@ -222,15 +222,19 @@ impl Client {
             let mut unsure = false;
             for (body, next) in rx.iter() {
                 let (more, last) = self.page(path, &body, &mut each)?;
-                if next.as_ref().is_some_and(|n| *n != (more, last.clone())) {
-                    bail!("GET /v1{path} answered with a list page that reads two ways; try again");
-                }
-                unsure = next.is_none();
+                // The quick pass misread the page (it reads only its ends): what the
+                // pager asked for next is let go, and paging goes on from the parse.
+                unsure = next.as_ref().is_none_or(|n| *n != (more, last.clone()));
                 after = last.filter(|_| more);
+                if next.is_some() && unsure {
+                    break;
+                }
             }
-            pager.join().unwrap_or_else(|p| std::panic::resume_unwind(p))?;
+            drop(rx);
+            let paged = pager.join().unwrap_or_else(|p| std::panic::resume_unwind(p));
             // The quick pass was unsure of the last page: the rest are asked for from here.
             if !unsure {
+                paged?;
                 after = None;
             }
             while let Some(a) = after.take() {

@@ -3,6 +3,9 @@
 //! paging thread asks for the next page with it while the page is parsed;
 //! the parse then checks it. Anything unusual (an escape in a key or the
 //! id, a body cut short) answers `None`: the next page waits for the parse.
+//! The last object is found from the page's end (its objects are not
+//! skipped one by one): a page whose ends mislead (an array after `data`)
+//! is caught by the parse, and paging goes on from the parse.
 
 /// `(has_more, the last object's id)` of a list page, if the quick pass is sure.
 pub fn scan(body: &[u8]) -> Option<(bool, Option<String>)> {
@@ -21,7 +24,7 @@ pub fn scan(body: &[u8]) -> Option<(bool, Option<String>)> {
         s.ws();
         match key {
             b"has_more" => more = Some(s.boolean()?),
-            b"data" => last = Some(s.ids()?),
+            b"data" => last = Some(s.last_from_end().or_else(|| s.ids())?),
             _ => s.skip()?,
         }
         s.ws();
@@ -102,6 +105,52 @@ impl<'a> Scan<'a> {
         Some(id)
     }
 
+    /// The `data` array's last object's `id`, found from the page's end:
+    /// back over the members after the array (scalars only), then over its
+    /// last object. None (nothing moved) when the end is anything else.
+    fn last_from_end(&mut self) -> Option<Option<String>> {
+        let (p, b) = (self.i, self.b);
+        if self.peek()? != b'[' {
+            return None;
+        }
+        let mut j = back_ws(b, b.len());
+        (*b.get(j.checked_sub(1)?)? == b'}').then_some(())?;
+        j -= 1;
+        // Back over `, "key": scalar` members to the array's `]`.
+        loop {
+            j = back_ws(b, j);
+            if *b.get(j.checked_sub(1)?)? == b']' {
+                break;
+            }
+            j = back_ws(b, back_scalar(b, j)?);
+            (*b.get(j.checked_sub(1)?)? == b':').then_some(())?;
+            j = back_ws(b, j - 1);
+            (*b.get(j.checked_sub(1)?)? == b'"').then_some(())?;
+            j = back_ws(b, back_string(b, j)?);
+            (*b.get(j.checked_sub(1)?)? == b',').then_some(())?;
+            j -= 1;
+        }
+        let close = j - 1;
+        let k = back_ws(b, close);
+        if k == p + 1 {
+            self.i = close + 1;
+            return Some(None);
+        }
+        (k > p + 1 && b[k - 1] == b'}').then_some(())?;
+        let start = back_object(b, k - 1)?;
+        let before = back_ws(b, start);
+        (before > p && (before == p + 1 || b[before - 1] == b',')).then_some(())?;
+        self.i = start;
+        let id = self.object_id();
+        self.ws();
+        if id.is_none() || self.i != close {
+            self.i = p;
+            return None;
+        }
+        self.i = close + 1;
+        Some(id)
+    }
+
     /// An object's top-level `id` string.
     fn object_id(&mut self) -> Option<String> {
         self.eat(b'{')?;
@@ -177,6 +226,52 @@ fn string_end(b: &[u8], mut i: usize) -> Option<usize> {
     }
 }
 
+/// Where the whitespace ending just before `j` starts.
+fn back_ws(b: &[u8], mut j: usize) -> usize {
+    while j > 0 && matches!(b[j - 1], b' ' | b'\n' | b'\r' | b'\t') {
+        j -= 1;
+    }
+    j
+}
+
+/// Where a string ending just before `j` (with its closing quote) starts:
+/// at its opening quote, the first one back not escaped.
+fn back_string(b: &[u8], j: usize) -> Option<usize> {
+    let mut i = j.checked_sub(1)?;
+    (b[i] == b'"').then_some(())?;
+    loop {
+        i = b[..i].iter().rposition(|&c| c == b'"')?;
+        let slashes = b[..i].iter().rev().take_while(|&&c| c == b'\\').count();
+        if slashes % 2 == 0 {
+            return Some(i);
+        }
+    }
+}
+
+/// Where a string, number, `true`, `false` or `null` ending just before `j` starts.
+fn back_scalar(b: &[u8], j: usize) -> Option<usize> {
+    if *b.get(j.checked_sub(1)?)? == b'"' {
+        return back_string(b, j);
+    }
+    let n = b[..j].iter().rev().take_while(|c| c.is_ascii_alphanumeric() || b"+-.".contains(c)).count();
+    (n > 0).then_some(j - n)
+}
+
+/// Where the object whose `}` is at `close` starts (its `{`).
+fn back_object(b: &[u8], close: usize) -> Option<usize> {
+    let (mut i, mut depth) = (close, 0usize);
+    loop {
+        match b[i] {
+            b'"' => i = back_string(b, i + 1)?,
+            b'}' | b']' => depth += 1,
+            b'{' | b'[' if depth == 1 => return (b[i] == b'{').then_some(i),
+            b'{' | b'[' => depth = depth.checked_sub(1)?,
+            _ => {}
+        }
+        i = i.checked_sub(1)?;
+    }
+}
+
 /// Non-zero when a byte of `w` is `c`.
 fn has(w: u64, c: u8) -> u64 {
     const LO: u64 = 0x0101_0101_0101_0101;
@@ -201,6 +296,25 @@ mod tests {
         let page =
             br#"{"data": [{"d": "0123456789abcdef\\\"}0123456789 ]", "id": "in_3"}], "has_more": false}"#;
         assert_eq!(scan(page), Some((false, Some("in_3".into()))));
+    }
+
+    #[test]
+    fn the_last_object_is_found_from_the_end() {
+        let page =
+            br#"{"object": "list", "has_more": true, "data": [{"id": "in_1"}, {"x": "\"}{[", "y": "a\\",
+            "z": [{"id": "no"}], "id": "in_2"} ] , "url": "/v1/invoices" , "n": -1.5e3, "b": null }"#;
+        assert_eq!(scan(page), Some((true, Some("in_2".into()))));
+        let page = br#"{"data": [ ], "has_more": false}"#;
+        assert_eq!(scan(page), Some((false, None)));
+        let page = br#"{"data": [{"id": "only"}], "has_more": true}  "#;
+        assert_eq!(scan(page), Some((true, Some("only".into()))));
+        // An array after `data`: the end misleads (the parse catches it), never a panic.
+        let page = br#"{"data": [{"id": "a"}], "x": [{"id": "b"}], "has_more": true}"#;
+        assert_eq!(scan(page), Some((true, Some("a".into()))));
+        let page = br#"{"data": [{"id": "a"}], "x": [{"id": "b"}, {"id": "c"}], "has_more": true}"#;
+        assert_eq!(scan(page), Some((true, Some("c".into()))));
+        let page = br#"{"data": [{"id": "a"}, 7], "has_more": true}"#;
+        assert_eq!(scan(page), None);
     }
 
     #[test]

@@ -4,9 +4,11 @@
 
 mod client;
 mod cursor;
+mod full;
 mod key;
 mod map;
 mod objects;
+mod past;
 mod read;
 mod write;
 
@@ -65,10 +67,23 @@ pub fn run(conn: &mut Connection, settings: &Settings, now: i64, opts: Options) 
     };
     let mut client = client::Client::new(&base, key);
     client.progress = if opts.quiet { None } else { progress() };
-    let book = read::read(&client, since, now, &currency)?;
+    // One transaction from the first page: the write goes on while the pages are read.
+    let (deleted, kinds) = store::sync::transaction(conn, !opts.dry_run, |tx| {
+        let mut w = write::Writer::new(tx, since.is_none())?;
+        let book = read::read(&client, since, now, &currency, |got| w.take(tx, got, now))?;
+        let kinds = w.finish(tx, &book, now)?;
+        let state = store::sync::State {
+            source: "stripe".into(),
+            cursor: serde_json::to_string(&book.cursor).context("the cursor could not be written")?,
+            synced_at: now,
+            summary: serde_json::to_string(&kinds).context("the summary could not be written")?,
+        };
+        store::sync::put(tx, &state)?;
+        Ok((book.deleted, kinds))
+    })?;
     let requests = client.requests();
-    if !book.deleted.is_empty() {
-        let mut ids = book.deleted.clone();
+    if !deleted.is_empty() {
+        let mut ids = deleted;
         ids.sort();
         notes.push(format!(
             "stripe: {} customer(s) deleted in Stripe, kept in csf: {}",
@@ -78,17 +93,6 @@ pub fn run(conn: &mut Connection, settings: &Settings, now: i64, opts: Options) 
     }
     let mut summary =
         Summary { source: "stripe".into(), requests, notes, dry_run: opts.dry_run, ..Summary::default() };
-    let kinds = store::sync::transaction(conn, !opts.dry_run, |tx| {
-        let kinds = write::write(tx, &book, now)?;
-        let state = store::sync::State {
-            source: "stripe".into(),
-            cursor: serde_json::to_string(&book.cursor).context("the cursor could not be written")?,
-            synced_at: now,
-            summary: serde_json::to_string(&kinds).context("the summary could not be written")?,
-        };
-        store::sync::put(tx, &state)?;
-        Ok(kinds)
-    })?;
     summary.kinds = kinds;
     summary.elapsed_ms = started.elapsed().as_millis() as u64;
     Ok(summary)

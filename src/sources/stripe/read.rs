@@ -7,7 +7,7 @@ use std::collections::{HashMap, HashSet};
 use anyhow::{bail, Context, Result};
 use serde::{Deserialize, Serialize};
 
-use super::client::{Client, Stopped};
+use super::client::Client;
 use super::map::{self, LinePoint, PriceFacts, Span};
 use super::objects::{Customer, Event, Invoice, Price, Subscription};
 use crate::money::Cents;
@@ -79,9 +79,37 @@ const EVENT_TYPES: &[&str] = &[
     "invoice.updated",
 ];
 
-/// Reads Stripe: everything (`since` None) or what changed since the cursors.
-pub fn read(client: &Client, since: Option<Cursor>, now: i64, currency: &str) -> Result<Book> {
-    let Some(c) = since else { return read_all(client, now, currency) };
+/// What a read hands on as it goes, for the write beside it ([`super::write::Writer`]).
+pub enum Got {
+    /// A page of customers, in list order.
+    Customers(Vec<Customer>),
+    /// Every customer has been handed on.
+    CustomersDone,
+    /// A page of invoices' billing rows, in list order.
+    Bills(Vec<Bill>),
+}
+
+/// Reads Stripe: everything (`since` None) or what changed since the
+/// cursors. The customers and billing rows go to `got` (a full read hands
+/// them on page by page while it reads, on the calling thread); the rest is
+/// the book returned.
+pub fn read(
+    client: &Client,
+    since: Option<Cursor>,
+    now: i64,
+    currency: &str,
+    mut got: impl FnMut(Got) -> Result<()>,
+) -> Result<Book> {
+    let Some(c) = since else { return super::full::read_all(client, now, currency, got) };
+    let mut book = read_changes(client, c, now, currency)?;
+    got(Got::Customers(std::mem::take(&mut book.customers)))?;
+    got(Got::CustomersDone)?;
+    got(Got::Bills(std::mem::take(&mut book.bills)))?;
+    Ok(book)
+}
+
+/// What changed since the cursors.
+fn read_changes(client: &Client, c: Cursor, now: i64, currency: &str) -> Result<Book> {
     let mut book = Book { full: false, from: i64::MIN, ..Book::default() };
     let mut foreign: Vec<String> = Vec::new();
     book.cursor = c;
@@ -176,94 +204,7 @@ pub fn read(client: &Client, since: Option<Cursor>, now: i64, currency: &str) ->
     Ok(book)
 }
 
-/// A full read: the prices first (the others map through them), then the
-/// customers, subscriptions and invoices on three threads at once, each
-/// paging in order; one list failing stops the others before their next request.
-fn read_all(client: &Client, now: i64, currency: &str) -> Result<Book> {
-    let prices = read_prices(client)?;
-    let prices = &prices;
-    let fresh = || Book { full: true, from: i64::MIN, ..Book::default() };
-    let failed = |r: Result<(Book, Vec<String>)>| {
-        if r.is_err() {
-            client.stop();
-        }
-        r
-    };
-    let (customers, subs, invoices) = std::thread::scope(|sc| {
-        let customers = sc.spawn(|| {
-            let mut book = fresh();
-            let r = client.list("/customers", &[], |page: Vec<Customer>| {
-                for cu in page {
-                    book.cursor.customers = book.cursor.customers.max(cu.created);
-                    book.affected.insert(cu.id.clone());
-                    book.customers.push(cu);
-                }
-                Ok(())
-            });
-            failed(r.map(|()| (book, Vec::new())))
-        });
-        let subs = sc.spawn(|| {
-            let (mut book, mut foreign) = (fresh(), Vec::new());
-            let r = read_subs(
-                client,
-                &mut book,
-                prices,
-                &[("status", "all".into())],
-                now,
-                currency,
-                &mut foreign,
-            );
-            failed(r.map(|()| (book, foreign)))
-        });
-        let invoices = sc.spawn(|| {
-            let (mut book, mut foreign) = (fresh(), Vec::new());
-            let r = client.list("/invoices", &[], |page: Vec<Invoice>| {
-                for inv in page {
-                    add_invoice(&mut book, &inv, prices, now, currency, &mut foreign);
-                }
-                Ok(())
-            });
-            failed(r.map(|()| (book, foreign)))
-        });
-        let join = |h: std::thread::ScopedJoinHandle<'_, Result<(Book, Vec<String>)>>| {
-            h.join().unwrap_or_else(|p| std::panic::resume_unwind(p))
-        };
-        (join(customers), join(subs), join(invoices))
-    });
-    // The first list's own failure, not a sibling's stop.
-    let results = [customers, subs, invoices];
-    if results.iter().any(Result::is_err) {
-        let mut errors: Vec<anyhow::Error> = results.into_iter().filter_map(Result::err).collect();
-        let i = errors.iter().position(|e| e.downcast_ref::<Stopped>().is_none()).unwrap_or(0);
-        return Err(errors.swap_remove(i));
-    }
-    let [(customers, _), (subs, mut foreign), (invoices, foreign_invoices)] =
-        results.map(|r| r.unwrap_or_default());
-    foreign.extend(foreign_invoices);
-    refuse_foreign(&foreign, currency)?;
-    let mut book = Book {
-        full: true,
-        from: i64::MIN,
-        customers: customers.customers,
-        affected: customers.affected,
-        subs: subs.subs,
-        lines: invoices.lines,
-        bills: invoices.bills,
-        invoices_read: invoices.invoices_read,
-        invoices_skipped: invoices.invoices_skipped,
-        ..Book::default()
-    };
-    book.cursor = Cursor {
-        customers: customers.cursor.customers,
-        subscriptions: subs.cursor.subscriptions,
-        invoices: invoices.cursor.invoices,
-        events: 0,
-    };
-    book.cursor.events = book.cursor.customers.max(book.cursor.subscriptions).max(book.cursor.invoices);
-    Ok(book)
-}
-
-fn read_prices(client: &Client) -> Result<HashMap<String, PriceFacts>> {
+pub(super) fn read_prices(client: &Client) -> Result<HashMap<String, PriceFacts>> {
     let mut prices = HashMap::new();
     let none = HashMap::new();
     client.list("/prices", &[("expand[]", "data.product".into())], |page: Vec<Price>| {
@@ -278,7 +219,7 @@ fn read_prices(client: &Client) -> Result<HashMap<String, PriceFacts>> {
 }
 
 #[allow(clippy::too_many_arguments)]
-fn read_subs(
+pub(super) fn read_subs(
     client: &Client,
     book: &mut Book,
     prices: &HashMap<String, PriceFacts>,
@@ -330,7 +271,7 @@ fn add_sub(
     book.subs.push(SubFacts { customer: s.customer.clone(), span, running, mrr, plan, current_start });
 }
 
-fn add_invoice(
+pub(super) fn add_invoice(
     book: &mut Book,
     inv: &Invoice,
     prices: &HashMap<String, PriceFacts>,
@@ -370,7 +311,7 @@ fn add_invoice(
     }
 }
 
-fn refuse_foreign(foreign: &[String], currency: &str) -> Result<()> {
+pub(super) fn refuse_foreign(foreign: &[String], currency: &str) -> Result<()> {
     if foreign.is_empty() {
         return Ok(());
     }
