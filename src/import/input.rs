@@ -1,6 +1,6 @@
 //! Where an import reads from: a CSV file, or standard input spooled to a
 //! private temporary file first (so the write lock is not held while a slow
-//! producer is still writing).
+//! producer is still writing); and how a write the database refused is named.
 
 use std::fs::File;
 use std::io::Read;
@@ -93,4 +93,26 @@ pub fn delimiter(s: &str) -> Result<u8> {
         s if s.len() == 1 && s.is_ascii() && s != "\"" && s != "\n" && s != "\r" => Ok(s.as_bytes()[0]),
         _ => bail!("--delimiter \"{s}\" must be one ASCII character such as , or ; (or \\t / tab)"),
     }
+}
+
+/// A write the database refused (disk full, I/O error, lock): named as a
+/// storage problem, never as bad rows. The transaction is rolled back.
+pub(super) fn storage_error(db: &str, source: &str, line: u64, e: impl Into<anyhow::Error>) -> anyhow::Error {
+    let e: anyhow::Error = e.into();
+    if crate::store::is_damaged(&e) {
+        return crate::store::damaged(source).context("nothing was imported");
+    }
+    // A read-only file or a full disk is named as every other write names it.
+    let sqlite = |e: &anyhow::Error| e.chain().any(|c| c.downcast_ref::<rusqlite::Error>().is_some());
+    let was = sqlite(&e);
+    let e = crate::store::storage_error(e, db);
+    if was && !sqlite(&e) {
+        return e;
+    }
+    let at =
+        if line > 0 { format!(" while storing {source}:{line}") } else { format!(" while storing {source}") };
+    anyhow::anyhow!(
+        "storage error{at}: {e}; nothing was imported (the transaction was rolled back) — free disk \
+         space or check the database's folder, then import again"
+    )
 }

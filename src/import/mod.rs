@@ -289,7 +289,7 @@ fn import_in_tx(
         } else {
             match w.row(&rec, line) {
                 Ok(outcome) => outcome,
-                Err(RowFatal::Db(e)) => return Err(storage_error(&db, source, line, e)),
+                Err(RowFatal::Db(e)) => return Err(input::storage_error(&db, source, line, e)),
                 Err(RowFatal::Conflict(m)) => bail!("{source}:{line}: {m}"),
             }
         };
@@ -331,7 +331,7 @@ fn import_in_tx(
         .into());
     }
     summary.customers_created = w.created;
-    w.finish().map_err(|e| storage_error(&db, source, 0, e))?;
+    w.finish().map_err(|e| input::storage_error(&db, source, 0, e))?;
     summary.inserted += w.usage.inserted;
     summary.updated += w.usage.updated;
     summary.unchanged += w.usage.unchanged;
@@ -368,8 +368,8 @@ fn import_in_tx(
             summary.skipped as i64
         ],
     )
-    .map_err(|e| storage_error(&db, source, 0, e))?;
-    tx.commit().map_err(|e| storage_error(&db, source, 0, e))?;
+    .map_err(|e| input::storage_error(&db, source, 0, e))?;
+    tx.commit().map_err(|e| input::storage_error(&db, source, 0, e))?;
     if let (Some(f), Some(p)) = (rejects, &opts.rejects) {
         let done =
             if opts.force_rejects { f.persist(p).map(|_| ()) } else { f.persist_noclobber(p).map(|_| ()) };
@@ -383,26 +383,4 @@ fn import_in_tx(
         })?;
     }
     Ok(summary)
-}
-
-/// A write the database refused (disk full, I/O error, lock): named as a
-/// storage problem, never as bad rows. The transaction is rolled back.
-fn storage_error(db: &str, source: &str, line: u64, e: impl Into<anyhow::Error>) -> anyhow::Error {
-    let e: anyhow::Error = e.into();
-    if crate::store::is_damaged(&e) {
-        return crate::store::damaged(source).context("nothing was imported");
-    }
-    // A read-only file or a full disk is named as every other write names it.
-    let sqlite = |e: &anyhow::Error| e.chain().any(|c| c.downcast_ref::<rusqlite::Error>().is_some());
-    let was = sqlite(&e);
-    let e = crate::store::storage_error(e, db);
-    if was && !sqlite(&e) {
-        return e;
-    }
-    let at =
-        if line > 0 { format!(" while storing {source}:{line}") } else { format!(" while storing {source}") };
-    anyhow!(
-        "storage error{at}: {e}; nothing was imported (the transaction was rolled back) — free disk \
-         space or check the database's folder, then import again"
-    )
 }

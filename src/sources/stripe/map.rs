@@ -238,7 +238,7 @@ pub struct StatusPoint {
 
 /// A customer's history as Stripe tells it.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct History {
+pub struct MappedHistory {
     pub mrr: Vec<(i64, Cents)>,
     pub plan: Vec<(i64, String)>,
     pub status: Vec<StatusPoint>,
@@ -249,11 +249,11 @@ pub struct History {
 /// with no subscription running is a churn at the end of the last one, and
 /// the next start a return. No MRR point is written inside a churn (the
 /// churn makes it 0).
-pub fn history(lines: &[LinePoint], spans: &[Span], now: i64) -> History {
+pub fn history(lines: &[LinePoint], spans: &[Span], now: i64) -> MappedHistory {
     let mut spans: Vec<&Span> = spans.iter().collect();
     spans.sort_by_key(|s| (s.start, s.end.unwrap_or(i64::MAX)));
     let ended = |s: &Span| s.end.filter(|&e| e <= now);
-    let mut out = History::default();
+    let mut out = MappedHistory::default();
     // Status: the union of the spans, interval by interval.
     let mut reach: Option<i64> = None; // end of the current union; i64::MAX: running
     let mut last_end: Option<&Span> = None;
@@ -335,7 +335,7 @@ pub fn history(lines: &[LinePoint], spans: &[Span], now: i64) -> History {
     out
 }
 
-fn push_churn(out: &mut History, at: i64, by: Option<&Span>) {
+fn push_churn(out: &mut MappedHistory, at: i64, by: Option<&Span>) {
     let reason = by.and_then(|s| s.feedback.as_deref()).and_then(exit_reason);
     let comment = by.and_then(|s| s.comment.clone()).filter(|c| !c.trim().is_empty());
     out.status.push(StatusPoint { at, churned: true, reason, comment });
