@@ -135,10 +135,12 @@ fn read_risk_facts(conn: &Connection, now: i64, mut fold: Option<&mut WindowFold
             out[i].facts.low_csat = Some((r.get(1)?, r.get(2)?));
         }
     }
+    // The few unresolved tickets (on `resolved_at`), sorted after, not a walk
+    // of every ticket in creation order with a table seek each.
     let mut st = conn.prepare_cached(
-        "SELECT cid, id, subject, created_at FROM tickets
+        "SELECT cid, id, subject, created_at FROM tickets INDEXED BY tickets_resolved
          WHERE category = 'feature-request' AND created_at <= ?1 AND (resolved_at IS NULL OR resolved_at > ?1)
-         ORDER BY created_at",
+         ORDER BY created_at, tid",
     )?;
     let mut rows = st.query([now])?;
     while let Some(r) = rows.next()? {
