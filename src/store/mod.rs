@@ -6,8 +6,6 @@ pub mod backtest;
 pub mod churn;
 pub mod config;
 pub mod customers;
-#[cfg(test)]
-mod equal_paths;
 pub mod evidence;
 mod faults;
 pub mod health;
