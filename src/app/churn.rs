@@ -51,7 +51,7 @@ pub fn judge(risks: &mut [CustomerRisk], e: &Evidence) {
 
 /// Every warning sign as of `now`, optionally only of the named signals.
 pub fn risks(conn: &Connection, now: i64, only: &[Signal]) -> Result<Vec<CustomerRisk>> {
-    Ok(risks_in(cs::risk_facts(conn, now)?, only))
+    Ok(risks_in(cs::risk_facts_where(conn, now, |f| !churn::risks(f).is_empty())?, only))
 }
 
 /// The warning-sign facts of the active customers with a sign other than a
@@ -71,6 +71,7 @@ pub fn risk_facts_and_windows(
         facts.iter().filter(|a| a.facts.recent < a.facts.prior).map(|a| a.cid).collect();
     declining.sort_unstable();
     facts.retain(|a| !churn::risks(&a.facts).is_empty());
+    cs::name(conn, &mut facts)?;
     Ok((facts, fold.finish(), declining))
 }
 

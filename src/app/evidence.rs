@@ -149,4 +149,4 @@ pub fn save(conn: &Connection, now: i64, m: &Measured) -> Result<bool> {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

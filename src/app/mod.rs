@@ -9,6 +9,8 @@ pub mod backtest;
 pub mod churn;
 pub mod customers;
 pub mod drafts;
+#[cfg(test)]
+mod equal_paths;
 pub mod evidence;
 pub mod health;
 pub mod metrics;

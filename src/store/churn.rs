@@ -2,7 +2,6 @@
 //! starts, outreach steps done, and monthly churn counts.
 
 use crate::money::Cents;
-use std::collections::HashMap;
 
 use anyhow::Result;
 use rusqlite::{params, Connection};
@@ -19,23 +18,59 @@ pub struct AtRisk {
 }
 
 /// Warning-sign facts as of `now` for every customer not churned as of now
-/// (and signed up by then): one grouped pass per table.
+/// (and signed up by then), in id order: one grouped pass per table.
 pub fn risk_facts(conn: &Connection, now: i64) -> Result<Vec<AtRisk>> {
-    read_risk_facts(conn, now, None)
+    risk_facts_where(conn, now, |_| true)
+}
+
+/// [`risk_facts`] of the customers whose facts `keep` (those with a sign:
+/// `churn risks`), named once the others are dropped, so 100,000 ids and
+/// names are never held at once.
+pub fn risk_facts_where(
+    conn: &Connection,
+    now: i64,
+    keep: impl Fn(&RiskFacts) -> bool,
+) -> Result<Vec<AtRisk>> {
+    let mut out = read_risk_facts(conn, now, None)?;
+    out.retain(|a| keep(&a.facts));
+    name(conn, &mut out)?;
+    Ok(out)
 }
 
 /// [`risk_facts`] but the failed payment, which the caller has from health's
 /// subjects (the same billing record, the same rule), while the usage rows
 /// read here also feed `fold` (health's last 28 days lie within the 42 read
-/// here): `today` reads each table once.
+/// here): `today` reads each table once. In cid order and not yet named:
+/// the caller keeps those it needs, then calls [`name`].
 pub fn risk_facts_beside_health(conn: &Connection, now: i64, fold: &mut WindowFold) -> Result<Vec<AtRisk>> {
     read_risk_facts(conn, now, Some(fold))
 }
 
+/// Gives each of `facts` (in cid order) its id and name, from one pass over
+/// the customers in cid order, and sorts them by id.
+pub fn name(conn: &Connection, facts: &mut [AtRisk]) -> Result<()> {
+    let mut st = conn.prepare_cached("SELECT cid, id, name FROM customers ORDER BY cid")?;
+    let mut rows = st.query([])?;
+    let mut next = facts.iter_mut().peekable();
+    while let Some(r) = rows.next()? {
+        let cid: i64 = r.get(0)?;
+        while next.next_if(|a| a.cid < cid).is_some() {}
+        let Some(a) = next.next_if(|a| a.cid == cid) else { continue };
+        (a.id, a.name) = (r.get(1)?, r.get(2)?);
+    }
+    facts.sort_unstable_by(|a, b| a.id.cmp(&b.id));
+    Ok(())
+}
+
+/// Where customer `cid` is in `out` (in cid order).
+fn at(out: &[AtRisk], cid: i64) -> Option<usize> {
+    out.binary_search_by_key(&cid, |a| a.cid).ok()
+}
+
+/// The facts in cid order, without ids and names (see [`name`]).
 fn read_risk_facts(conn: &Connection, now: i64, mut fold: Option<&mut WindowFold>) -> Result<Vec<AtRisk>> {
     let today = Day::of(now);
     let mut out = Vec::with_capacity(crate::store::customers::count(conn)?);
-    let mut index = HashMap::new();
     {
         // With the latest billing record among paid/late/failed (as for the
         // health score's P), an index seek per customer: its date if failed.
@@ -48,24 +83,17 @@ fn read_risk_facts(conn: &Connection, now: i64, mut fold: Option<&mut WindowFold
             }
         };
         let mut st = conn.prepare_cached(&format!(
-            "SELECT c.cid, c.id, c.name, {failed} FROM customers c
+            "SELECT c.cid, {failed} FROM customers c
              WHERE (c.churned_at IS NULL OR c.churned_at > ?1) AND (c.signed_up_at IS NULL OR c.signed_up_at <= ?1)
-             ORDER BY c.id"
+             ORDER BY c.cid"
         ))?;
         let mut rows = st.query([now])?;
         while let Some(r) = rows.next()? {
-            let cid: i64 = r.get(0)?;
-            let failed_payment: Option<i64> = r.get(3)?;
-            index.insert(cid, out.len());
-            out.push(AtRisk {
-                cid,
-                id: r.get(1)?,
-                name: r.get(2)?,
-                facts: RiskFacts { failed_payment, ..RiskFacts::default() },
-            });
+            let failed_payment: Option<i64> = r.get(1)?;
+            let facts = RiskFacts { failed_payment, ..RiskFacts::default() };
+            out.push(AtRisk { cid: r.get(0)?, id: String::new(), name: None, facts });
         }
     }
-    let at = |cid: i64| index.get(&cid).copied();
     // Usage in D-13..D, D-27..D-14 and D-41..D-14, and the last active time:
     // a range seek per customer on (cid, ts), the rows (in key order) summed
     // here, where SQLite's per-row CASE expressions would cost more than the seeks.
@@ -86,7 +114,7 @@ fn read_risk_facts(conn: &Connection, now: i64, mut fold: Option<&mut WindowFold
         }
         if last_cid != Some(cid) {
             last_cid = Some(cid);
-            current = at(cid);
+            current = at(&out, cid);
         }
         let Some(i) = current else { continue };
         let f = &mut out[i].facts;
@@ -106,7 +134,7 @@ fn read_risk_facts(conn: &Connection, now: i64, mut fold: Option<&mut WindowFold
     )?;
     let mut rows = st.query(params![now, (today - 6).start()])?;
     while let Some(r) = rows.next()? {
-        if let Some(i) = at(r.get(0)?) {
+        if let Some(i) = at(&out, r.get(0)?) {
             out[i].facts.tickets_7d = r.get(1)?;
         }
     }
@@ -118,7 +146,7 @@ fn read_risk_facts(conn: &Connection, now: i64, mut fold: Option<&mut WindowFold
     )?;
     let mut rows = st.query(params![now, d30])?;
     while let Some(r) = rows.next()? {
-        if let Some(i) = at(r.get(0)?) {
+        if let Some(i) = at(&out, r.get(0)?) {
             let f = &mut out[i].facts;
             let score: i64 = r.get(2)?;
             f.low_nps = Some((r.get(1)?, score));
@@ -131,18 +159,20 @@ fn read_risk_facts(conn: &Connection, now: i64, mut fold: Option<&mut WindowFold
     )?;
     let mut rows = st.query(params![now, d30])?;
     while let Some(r) = rows.next()? {
-        if let Some(i) = at(r.get(0)?) {
+        if let Some(i) = at(&out, r.get(0)?) {
             out[i].facts.low_csat = Some((r.get(1)?, r.get(2)?));
         }
     }
+    // The few unresolved tickets (on `resolved_at`), sorted after, not a walk
+    // of every ticket in creation order with a table seek each.
     let mut st = conn.prepare_cached(
-        "SELECT cid, id, subject, created_at FROM tickets
+        "SELECT cid, id, subject, created_at FROM tickets INDEXED BY tickets_resolved
          WHERE category = 'feature-request' AND created_at <= ?1 AND (resolved_at IS NULL OR resolved_at > ?1)
-         ORDER BY created_at",
+         ORDER BY created_at, tid",
     )?;
     let mut rows = st.query([now])?;
     while let Some(r) = rows.next()? {
-        if let Some(i) = at(r.get(0)?) {
+        if let Some(i) = at(&out, r.get(0)?) {
             out[i].facts.feature_requests.push((r.get(1)?, r.get(2)?, r.get(3)?));
         }
     }

@@ -95,8 +95,12 @@ pub fn list(conn: &Connection, now: i64, cid: Option<i64>) -> Result<Vec<Ticket>
 
 /// Tickets created at or before `now` with no first response by then.
 pub fn list_unanswered(conn: &Connection, now: i64) -> Result<Vec<Ticket>> {
+    // From the few unresolved tickets (on `resolved_at`), sorted after: the
+    // planner's walk of every ticket in creation order, a table seek each,
+    // cost ~20x more on a book of 100,000 tickets.
+    let select = SELECT.replace("FROM tickets t", "FROM tickets t INDEXED BY tickets_resolved");
     let mut st = conn.prepare_cached(&format!(
-        "{SELECT} WHERE t.created_at <= ?1 AND (t.first_response_at IS NULL OR t.first_response_at > ?1)
+        "{select} WHERE t.created_at <= ?1 AND (t.first_response_at IS NULL OR t.first_response_at > ?1)
            AND (t.resolved_at IS NULL OR t.resolved_at > ?1) ORDER BY t.created_at, t.tid"
     ))?;
     let rows = st.query_map(params![now], from_row)?;

@@ -24,7 +24,7 @@ fn stamp(ts: i64) -> String {
 /// 80 customers over 500 days: usage with counts, NPS of every score,
 /// tickets (bursts, CSAT, feature requests resolved or not), invoices with
 /// failures, churns — every sign appears at some cutoff.
-fn generated(now: i64) -> rusqlite::Connection {
+pub(crate) fn generated(now: i64) -> rusqlite::Connection {
     let mut rng = Rng(7);
     let today = Day::of(now);
     let mut customers = String::from("id,name,plan,mrr,signed_up_at,churned_at\n");

@@ -1,8 +1,6 @@
 //! Health facts as of `now`: a handful of set-based passes over indexed
 //! tables (usage by customer and time), never a query per customer.
 
-use std::collections::HashMap;
-
 use anyhow::Result;
 use rusqlite::{params, Connection};
 
@@ -94,7 +92,6 @@ pub fn subjects(
         Some(_) => Vec::new(),
         None => Vec::with_capacity(crate::store::customers::count(conn)?),
     };
-    let mut index = HashMap::new();
     {
         // Customers, their latest event (an index seek each) and payment.
         let sql = format!(
@@ -130,14 +127,12 @@ pub fn subjects(
                 reached_value: r.get::<_, Option<bool>>(4)?.unwrap_or(false),
                 ..Facts::default()
             };
-            index.insert(cid, subjects.len());
             subjects.push(Subject { cid, facts, payment_on });
         }
     }
     if subjects.is_empty() {
         return Ok(subjects);
     }
-    let one = |cid: i64| index.get(&cid).copied();
     {
         // The latest NPS answer per customer.
         // One customer: an index seek on its key; all: one grouped pass.
@@ -148,37 +143,87 @@ pub fn subjects(
         ))?;
         let mut rows = st.query(params![now, only])?;
         while let Some(r) = rows.next()? {
-            if let Some(i) = one(r.get(0)?) {
+            if let Some(i) = at(&subjects, r.get(0)?) {
                 subjects[i].facts.latest_nps = Some((r.get(1)?, r.get(2)?));
             }
         }
     }
-    {
-        // Tickets — CSAT in 90 days, created in 30 days, unresolved.
-        let who = if only.is_some() { "cid = ?4" } else { "?4 IS NULL" };
-        let mut st = conn.prepare_cached(&format!(
-            "SELECT cid,
-               SUM(CASE WHEN csat IS NOT NULL AND csat_at >= ?2 AND csat_at <= ?1 THEN 25 * (csat - 1) ELSE 0 END),
-               SUM(csat IS NOT NULL AND csat_at >= ?2 AND csat_at <= ?1),
-               SUM(created_at >= ?3),
-               SUM(resolved_at IS NULL OR resolved_at > ?1),
-               MIN(CASE WHEN resolved_at IS NULL OR resolved_at > ?1 THEN created_at END)
-             FROM tickets WHERE created_at <= ?1 AND {who} GROUP BY cid"
-        ))?;
-        let start90 = (today - 89).start();
-        let start30 = (today - 29).start();
-        let mut rows = st.query(params![now, start90, start30, only])?;
-        while let Some(r) = rows.next()? {
-            if let Some(i) = one(r.get(0)?) {
-                let f = &mut subjects[i].facts;
-                f.csat = (r.get(1)?, r.get(2)?);
-                f.tickets_30d = r.get(3)?;
-                f.unresolved = r.get(4)?;
-                f.oldest_unresolved = r.get(5)?;
-            }
-        }
+    let (start90, start30) = ((today - 89).start(), (today - 29).start());
+    match only {
+        Some(cid) => tickets_of(conn, &mut subjects, cid, (now, start90, start30))?,
+        None => tickets_folded(conn, &mut subjects, (now, start90, start30))?,
     }
     Ok(subjects)
+}
+
+/// Where customer `cid` is among `subjects` (in cid order): a binary search,
+/// where a map of 100,000 keys would hold ~2 MB.
+fn at(subjects: &[Subject], cid: i64) -> Option<usize> {
+    subjects.binary_search_by_key(&cid, |s| s.cid).ok()
+}
+
+/// Tickets — CSAT in 90 days, created in 30 days, unresolved — of one
+/// customer: an index seek on its key, summed by SQLite.
+fn tickets_of(
+    conn: &Connection,
+    subjects: &mut [Subject],
+    cid: i64,
+    (now, start90, start30): (i64, i64, i64),
+) -> Result<()> {
+    let mut st = conn.prepare_cached(
+        "SELECT cid,
+           SUM(CASE WHEN csat IS NOT NULL AND csat_at >= ?2 AND csat_at <= ?1 THEN 25 * (csat - 1) ELSE 0 END),
+           SUM(csat IS NOT NULL AND csat_at >= ?2 AND csat_at <= ?1),
+           SUM(created_at >= ?3),
+           SUM(resolved_at IS NULL OR resolved_at > ?1),
+           MIN(CASE WHEN resolved_at IS NULL OR resolved_at > ?1 THEN created_at END)
+         FROM tickets WHERE created_at <= ?1 AND cid = ?4 GROUP BY cid",
+    )?;
+    let mut rows = st.query(params![now, start90, start30, cid])?;
+    while let Some(r) = rows.next()? {
+        if let Some(i) = at(subjects, r.get(0)?) {
+            let f = &mut subjects[i].facts;
+            f.csat = (r.get(1)?, r.get(2)?);
+            f.tickets_30d = r.get(3)?;
+            f.unresolved = r.get(4)?;
+            f.oldest_unresolved = r.get(5)?;
+        }
+    }
+    Ok(())
+}
+
+/// The same sums for every subject, from one scan of the table in storage
+/// order, summed here: SQLite's grouped walk of (cid, created_at) made a
+/// table seek per ticket, ~3x the scan on a book of 100,000 tickets. A
+/// customer whose tickets add nothing keeps the defaults (zeros, none),
+/// which are what the sums of its tickets would be.
+fn tickets_folded(
+    conn: &Connection,
+    subjects: &mut [Subject],
+    (now, start90, start30): (i64, i64, i64),
+) -> Result<()> {
+    let mut st = conn.prepare_cached(
+        "SELECT cid, created_at, resolved_at, csat, csat_at FROM tickets NOT INDEXED WHERE created_at <= ?1",
+    )?;
+    let mut rows = st.query([now])?;
+    while let Some(r) = rows.next()? {
+        let Some(i) = at(subjects, r.get(0)?) else { continue };
+        let (created, resolved, csat, csat_at): (i64, Option<i64>, Option<i64>, Option<i64>) =
+            (r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?);
+        let f = &mut subjects[i].facts;
+        if let (Some(c), Some(at)) = (csat, csat_at) {
+            if at >= start90 && at <= now {
+                f.csat.0 += 25 * (c - 1);
+                f.csat.1 += 1;
+            }
+        }
+        f.tickets_30d += i64::from(created >= start30);
+        if resolved.is_none_or(|t| t > now) {
+            f.unresolved += 1;
+            f.oldest_unresolved = Some(f.oldest_unresolved.map_or(created, |o| o.min(created)));
+        }
+    }
+    Ok(())
 }
 
 /// One customer's last 28 days of usage (docs/health.md): which of the four

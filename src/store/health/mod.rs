@@ -259,7 +259,7 @@ pub fn unhappy_since(conn: &Connection, from: i64, now: i64) -> Result<std::coll
         "SELECT cid FROM nps_responses WHERE score <= 6 AND responded_at >= ?1 AND responded_at <= ?2
          UNION SELECT cid FROM tickets WHERE csat <= 2 AND csat_at >= ?1 AND csat_at <= ?2
          UNION SELECT cid FROM billing_records WHERE status IN ('failed', 'late') AND date >= ?1 AND date <= ?2
-         UNION SELECT cid FROM tickets WHERE created_at >= ?1 AND created_at <= ?2
+         UNION SELECT cid FROM tickets INDEXED BY tickets_resolved WHERE created_at >= ?1 AND created_at <= ?2
            AND (first_response_at IS NULL OR first_response_at > ?2) AND (resolved_at IS NULL OR resolved_at > ?2)",
     )?;
     let rows = st.query_map(params![from, now], |r| r.get(0))?;
