@@ -6,7 +6,7 @@ use rusqlite::{params, OptionalExtension};
 use super::keys::Key;
 use super::rows::{BillingRow, CustomerRow, NpsRow, TicketRow, UsageRow};
 use super::writer::{opt_text, problem, RowError, Writer, Written};
-use crate::store::{customers, revenue};
+use crate::store::{billing, customers, revenue};
 
 impl Writer<'_> {
     pub(super) fn customer(&mut self, r: CustomerRow<'_>, line: u64) -> Result<Written, RowError> {
@@ -146,24 +146,13 @@ impl Writer<'_> {
                 .query_row(params![cid, date], |r| r.get(0))
                 .optional()?,
         };
+        let row =
+            billing::Billing { cid, date, amount_cents: amount.0, currency: currency.as_deref(), status };
         match existing {
-            Some(id) => {
-                let n = self
-                    .tx
-                    .prepare_cached(
-                        "UPDATE billing_records SET cid = ?2, date = ?3, amount_cents = ?4, currency = ?5, status = ?6
-                         WHERE id = ?1 AND (cid, date, amount_cents, currency, status) IS NOT (?2, ?3, ?4, ?5, ?6)",
-                    )?
-                    .execute(params![id, cid, date, amount, currency, status])?;
-                Ok(if n == 1 { Written::Updated } else { Written::Unchanged })
-            }
+            Some(id) if billing::replace(self.tx, id, &row)? => Ok(Written::Updated),
+            Some(_) => Ok(Written::Unchanged),
             None => {
-                self.tx
-                    .prepare_cached(
-                        "INSERT INTO billing_records (cid, date, amount_cents, currency, status, invoice_id)
-                         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                    )?
-                    .execute(params![cid, date, amount, currency, status, invoice])?;
+                billing::insert(self.tx, &row, invoice)?;
                 Ok(Written::Inserted)
             }
         }

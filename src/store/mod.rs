@@ -3,6 +3,7 @@
 
 pub mod backfill;
 pub mod backtest;
+pub mod billing;
 pub mod churn;
 pub mod config;
 pub mod customers;

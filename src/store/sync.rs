@@ -102,6 +102,7 @@ pub fn upsert_invoice(
     currency: &str,
     status: &str,
 ) -> rusqlite::Result<Outcome> {
+    let row = crate::store::billing::Billing { cid, date, amount_cents, currency: Some(currency), status };
     match old {
         Some((_, c, d, a, cur, s))
             if *c == cid
@@ -113,19 +114,11 @@ pub fn upsert_invoice(
             Ok(Outcome::Unchanged)
         }
         Some((id, ..)) => {
-            conn.prepare_cached(
-                "UPDATE billing_records SET cid = ?2, date = ?3, amount_cents = ?4, currency = ?5, status = ?6
-                 WHERE id = ?1",
-            )?
-            .execute(params![id, cid, date, amount_cents, currency, status])?;
+            crate::store::billing::replace(conn, *id, &row)?;
             Ok(Outcome::Changed)
         }
         None => {
-            conn.prepare_cached(
-                "INSERT INTO billing_records (cid, date, amount_cents, currency, status, invoice_id)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            )?
-            .execute(params![cid, date, amount_cents, currency, status, invoice_id])?;
+            crate::store::billing::insert(conn, &row, Some(invoice_id))?;
             Ok(Outcome::Inserted)
         }
     }
