@@ -5,6 +5,7 @@
 use anyhow::{bail, Context as _, Result};
 use rusqlite::Connection;
 
+use crate::domain::fold::Bounds;
 use crate::domain::health;
 use crate::domain::settings::Settings;
 use crate::store::backtest::{facts_at, Core, History};
@@ -76,17 +77,20 @@ pub fn backfill(
             History::load(tx, first.end(), last.end()).context("could not read the history to backfill")?;
         // Per day once: its clock, label and core features. Then customer by
         // customer, day by day: rows arrive in the key's (cid, day) order.
-        let per_day: Vec<(Day, i64, String, Core)> =
-            days.iter().map(|&d| (d, d.end(), d.iso(), history.core_at(settings, d.end()))).collect();
+        let per_day: Vec<(Day, Bounds, String, Core)> = days
+            .iter()
+            .map(|&d| (d, Bounds::at(d.end()), d.iso(), history.core_at(settings, d.end())))
+            .collect();
         let n = history.customers.len() as u64;
         let bulk = store::backfill::begin_bulk_write(tx, history.customers.len() * per_day.len())?;
         let mut out = hstore::NewSnapshots::new(tx)?;
         for (k, c) in history.customers.iter().enumerate() {
-            for (d, at, label, core) in &per_day {
-                if !c.active_at(*at) {
+            for (d, bounds, label, core) in &per_day {
+                let at = bounds.now;
+                if !c.active_at(at) {
                     continue;
                 }
-                let components = health::components(&facts_at(c, core, *at), core.count, *d, *at);
+                let components = health::components(&facts_at(c, core, bounds), core.count, *d, at);
                 let score = health::score(&components, weights);
                 let snap = hstore::NewSnapshot {
                     cid: c.cid,
@@ -96,7 +100,7 @@ pub fn backfill(
                     weights: &weights_text,
                 };
                 done.snapshots +=
-                    usize::from(out.add(&snap, *at).context("could not store the backfilled snapshots")?);
+                    usize::from(out.add(&snap, at).context("could not store the backfilled snapshots")?);
             }
             tick(k as u64 + 1, n);
         }

@@ -6,6 +6,7 @@ use anyhow::{bail, Context as _, Result};
 use rusqlite::Connection;
 
 use crate::domain::backtest::{self as bt, BandRow, Measures, Sample};
+use crate::domain::fold::Bounds;
 use crate::domain::health::{self, Weights};
 use crate::domain::settings::Settings;
 use crate::store::backtest::{facts_at, History};
@@ -148,14 +149,15 @@ pub(crate) fn sweep(
     mut each: impl FnMut(usize, usize, Sample),
 ) {
     for (k, &now) in cutoffs.iter().enumerate() {
-        let today = Day::of(now);
+        let bounds = Bounds::at(now);
+        let today = bounds.today;
         let core = history.core_at(settings, now);
         let end = (today + window.horizon).end();
         for (i, c) in history.customers.iter().enumerate() {
             if !c.active_at(now) {
                 continue;
             }
-            let f = facts_at(c, &core, now);
+            let f = facts_at(c, &core, &bounds);
             let components = health::components(&f, core.count, today, now);
             let churned = c.churned_at.is_some_and(|t| t > now && t <= end);
             each(k, i, Sample { components, churned });

@@ -10,6 +10,7 @@ use crate::domain::churn::{self, ChurnReason, Risk, Signal, RETURN_ANSWERS};
 use crate::domain::evidence::{self, Evidence, Part, Predictor, Row};
 use crate::domain::metrics::{Metric, MetricId};
 
+use crate::domain::fold::Bounds;
 use crate::domain::settings::Settings;
 use crate::money::Cents;
 use crate::store::churn::{self as cs, AtRisk, MonthCounts};
@@ -64,7 +65,8 @@ pub fn risk_facts_and_windows(
     now: i64,
     feats: &Features,
 ) -> Result<(Vec<AtRisk>, Vec<Window>, Vec<i64>)> {
-    let mut fold = WindowFold::new(feats, now);
+    let bounds = Bounds::at(now);
+    let mut fold = WindowFold::new(feats, &bounds);
     let mut facts = cs::risk_facts_beside_health(conn, now, &mut fold)?;
     // Activity of the last 14 days below the 14 before (an expand guard).
     let mut declining: Vec<i64> =

@@ -7,6 +7,7 @@ use rusqlite::Connection;
 
 use crate::app::backtest::{sweep, Window};
 use crate::domain::evidence::{self as ev, Evidence, Part, Tally};
+use crate::domain::fold::Bounds;
 use crate::domain::health::Band;
 use crate::domain::settings::Settings;
 use crate::store::backtest::{risk_facts_at, History};
@@ -62,11 +63,12 @@ pub fn measure(
     let part = |cuts: &[i64], tick: &dyn Fn()| {
         let mut tally = Tally::default();
         let mut missed = Vec::new();
+        let bounds: Vec<Bounds> = cuts.iter().map(|&at| Bounds::at(at)).collect();
         sweep(&history, settings, &window, cuts, tick, |k, i, sample| {
             let c = &history.customers[i];
             let score = sample.score(weights);
             let band = Band::of(score);
-            let parts = ev::parts(&risk_facts_at(c, cuts[k]));
+            let parts = ev::parts(&risk_facts_at(c, &bounds[k]));
             tally.add(&ev::flagged(band, &parts), sample.churned);
             if with_missed && sample.churned && band == Band::Healthy {
                 missed.push(Missed { cutoff: cuts[k], id: c.id.clone(), score, parts });

@@ -5,6 +5,7 @@ use anyhow::{Context as _, Result};
 use rusqlite::Connection;
 
 use crate::app::readers;
+use crate::domain::fold::Bounds;
 use crate::domain::health::{self, Band, Live};
 use crate::domain::settings::Settings;
 use crate::store::customers::Customer;
@@ -98,7 +99,7 @@ pub fn score_each(
 ) {
     let weights = settings.weights();
     let today = time::Day::of(now);
-    hstore::add_window(&mut subjects, windows);
+    hstore::add_window(&mut subjects, windows, &Bounds::at(now));
     for s in subjects {
         let components = health::components(&s.facts, feats.core_count(), today, now);
         let score = health::score(&components, weights);

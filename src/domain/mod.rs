@@ -4,6 +4,7 @@ pub mod backtest;
 pub mod churn;
 pub mod contact;
 pub mod evidence;
+pub mod fold;
 pub mod health;
 pub mod metrics;
 pub mod onboarding;

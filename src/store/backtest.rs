@@ -9,9 +9,10 @@ use std::collections::HashMap;
 use anyhow::Result;
 use rusqlite::{params, Connection};
 
+use crate::domain::fold::{Bounds, UsageFold};
 use crate::domain::health::{window_start, Facts, Payment};
 use crate::domain::settings::Settings;
-use crate::time::{Day, WeekBlocks};
+use crate::time::Day;
 
 /// One customer's rows, each list sorted by time.
 #[derive(Debug, Clone, Default)]
@@ -286,46 +287,32 @@ impl History {
     }
 }
 
-/// The facts of one customer as of `now` (the fields the score needs).
-pub fn facts_at(c: &CustomerHistory, core: &Core, now: i64) -> Facts {
-    let today = Day::of(now);
-    let first = window_start(today);
-    let (start28, blocks) = (first.start(), WeekBlocks::from(first));
-    let mut f = Facts { signup_day: c.signed_up_at.map(Day::of), ..Facts::default() };
-
+/// The facts of one customer as of `b.now` (the fields the score needs):
+/// the rows that can matter, found by binary search, fed to the one fold.
+pub fn facts_at(c: &CustomerHistory, core: &Core, b: &Bounds) -> Facts {
+    let mut f = Facts::signed_up(c.signed_up_at);
     let at = |offset: u32| c.usage_base + i64::from(offset);
-    let lo = c.usage.partition_point(|(ts, _)| at(*ts) < start28);
-    let hi = c.usage.partition_point(|(ts, _)| at(*ts) <= now);
-    // The core features used, by their place in `core.ids` (a bit each; past
-    // 128 features, the rest are counted in a list).
-    let (mut used, mut more): (u128, Vec<usize>) = (0, Vec::new());
-    for &(ts, ev) in &c.usage[lo..hi] {
-        let ts = at(ts);
-        f.active_blocks[blocks.of(ts)] = true;
-        match core.ids.binary_search(&i64::from(ev)) {
-            Ok(i) if i < 128 => used |= 1 << i,
-            Ok(i) if !more.contains(&i) => more.push(i),
-            _ => {}
-        }
+    // The window's events, and the latest before it (the latest event).
+    let lo = c.usage.partition_point(|(ts, _)| at(*ts) < b.window);
+    let hi = c.usage.partition_point(|(ts, _)| at(*ts) <= b.now);
+    let mut usage = UsageFold::new(b, &core.ids);
+    for &(ts, ev) in &c.usage[lo.saturating_sub(1).min(hi)..hi] {
+        usage.add(at(ts), i64::from(ev));
     }
-    f.core_used = used.count_ones() as usize + more.len();
-    f.last_event = c.usage[..hi].last().map(|(ts, _)| at(*ts));
-
-    let n = c.nps.partition_point(|(t, _)| *t <= now);
-    f.latest_nps = n.checked_sub(1).map(|i| c.nps[i]);
-
-    let start90 = (today - 89).start();
-    let lo = c.csat.partition_point(|(t, _, _)| *t < start90);
-    let hi = c.csat.partition_point(|(t, _, _)| *t <= now);
-    for &(_, created, part) in &c.csat[lo..hi] {
-        if created <= now {
-            f.csat.0 += part;
-            f.csat.1 += 1;
-        }
+    f.add_used(b, &usage.finish());
+    let n = c.nps.partition_point(|(t, _)| *t <= b.now);
+    for &(t, score) in &c.nps[n.saturating_sub(1)..n] {
+        f.add_nps(b, t, score);
     }
-
-    let b = c.billing.partition_point(|(d, _)| *d <= now);
-    f.payment = b.checked_sub(1).map(|i| c.billing[i].1);
+    let lo = c.csat.partition_point(|(t, _, _)| *t < b.csat_from);
+    let hi = c.csat.partition_point(|(t, _, _)| *t <= b.now);
+    for &(t, created, part) in &c.csat[lo..hi] {
+        f.add_csat(b, t, created, part);
+    }
+    let n = c.billing.partition_point(|(d, _)| *d <= b.now);
+    for &(date, p) in &c.billing[n.saturating_sub(1)..n] {
+        f.add_payment(b, date, p);
+    }
     f
 }
 

@@ -7,8 +7,8 @@ use anyhow::Result;
 use rusqlite::{params, Connection};
 
 use crate::domain::churn::{ChurnReason, RiskFacts};
-use crate::store::health::WindowFold;
-use crate::time::Day;
+use crate::domain::fold::Bounds;
+use crate::store::health::{latest_payment, WindowFold, LATEST_PAYMENT};
 
 pub struct AtRisk {
     pub cid: i64,
@@ -67,44 +67,39 @@ fn at(out: &[AtRisk], cid: i64) -> Option<usize> {
     out.binary_search_by_key(&cid, |a| a.cid).ok()
 }
 
-/// The facts in cid order, without ids and names (see [`name`]).
+/// The facts in cid order, without ids and names (see [`name`]): each pass
+/// loads rows and feeds them to the one fold of facts (`domain::fold`).
 fn read_risk_facts(conn: &Connection, now: i64, mut fold: Option<&mut WindowFold>) -> Result<Vec<AtRisk>> {
-    let today = Day::of(now);
+    let b = Bounds::at(now);
     let mut out = Vec::with_capacity(crate::store::customers::count(conn)?);
     {
         // With the latest billing record among paid/late/failed (as for the
-        // health score's P), an index seek per customer: its date if failed.
-        let failed = match fold {
-            Some(_) => "NULL",
-            None => {
-                "(SELECT CASE WHEN x.status = 'failed' THEN x.date END FROM billing_records x
-                   WHERE x.cid = c.cid AND x.date <= ?1 AND x.status IN ('paid', 'late', 'failed')
-                   ORDER BY x.date DESC, x.id DESC LIMIT 1)"
-            }
-        };
+        // health score's P), an index seek per customer.
+        let latest = if fold.is_some() { "NULL" } else { LATEST_PAYMENT };
         let mut st = conn.prepare_cached(&format!(
-            "SELECT c.cid, {failed} FROM customers c
+            "SELECT c.cid, {latest} FROM customers c
              WHERE (c.churned_at IS NULL OR c.churned_at > ?1) AND (c.signed_up_at IS NULL OR c.signed_up_at <= ?1)
              ORDER BY c.cid"
         ))?;
         let mut rows = st.query([now])?;
         while let Some(r) = rows.next()? {
-            let failed_payment: Option<i64> = r.get(1)?;
-            let facts = RiskFacts { failed_payment, ..RiskFacts::default() };
+            let mut facts = RiskFacts::default();
+            if let Some((date, payment)) = r.get::<_, Option<i64>>(1)?.map(latest_payment) {
+                facts.add_payment(&b, date, payment);
+            }
             out.push(AtRisk { cid: r.get(0)?, id: String::new(), name: None, facts });
         }
     }
-    // Usage in D-13..D, D-27..D-14 and D-41..D-14, and the last active time:
-    // a range seek per customer on (cid, ts), the rows (in key order) summed
-    // here, where SQLite's per-row CASE expressions would cost more than the seeks.
+    // Usage from D-41: a range seek per customer on (cid, ts), the rows (in
+    // key order) fed here, where SQLite's per-row CASE expressions would cost
+    // more than the seeks.
     let mut st = conn.prepare_cached(
         "SELECT c.cid, u.ts, u.count, u.event_id
          FROM customers c CROSS JOIN usage_events u ON u.cid = c.cid AND u.ts >= ?2 AND u.ts <= ?1
          WHERE (c.churned_at IS NULL OR c.churned_at > ?1) AND (c.signed_up_at IS NULL OR c.signed_up_at <= ?1)
          ORDER BY c.cid, u.ts",
     )?;
-    let (d13, d27) = ((today - 13).start(), (today - 27).start());
-    let mut rows = st.query(params![now, (today - 41).start()])?;
+    let mut rows = st.query(params![now, b.signs_from])?;
     let mut current: Option<usize> = None;
     let mut last_cid = None;
     while let Some(r) = rows.next()? {
@@ -116,66 +111,59 @@ fn read_risk_facts(conn: &Connection, now: i64, mut fold: Option<&mut WindowFold
             last_cid = Some(cid);
             current = at(&out, cid);
         }
-        let Some(i) = current else { continue };
-        let f = &mut out[i].facts;
-        if ts >= d13 {
-            f.recent += count;
-        } else {
-            f.prior_28 += count;
-            if ts >= d27 {
-                f.prior += count;
+        if let Some(i) = current {
+            out[i].facts.add_usage(&b, ts, count);
+        }
+    }
+    let mut each = |sql: &str, from: i64, f: &mut dyn FnMut(&mut RiskFacts, &rusqlite::Row) -> Result<()>| {
+        let mut st = conn.prepare_cached(sql)?;
+        let mut rows = st.query(params![now, from])?;
+        while let Some(r) = rows.next()? {
+            if let Some(i) = at(&out, r.get(0)?) {
+                f(&mut out[i].facts, r)?;
             }
         }
-        // Rows come in (cid, ts) order: the last one is the latest.
-        f.last_active = Some(ts);
-    }
-    let mut st = conn.prepare_cached(
-        "SELECT cid, count(*) FROM tickets WHERE created_at >= ?2 AND created_at <= ?1 GROUP BY cid",
+        anyhow::Ok(())
+    };
+    each(
+        "SELECT cid, created_at FROM tickets WHERE created_at >= ?2 AND created_at <= ?1",
+        b.week_from,
+        &mut |f, r| {
+            f.add_ticket(&b, r.get(1)?);
+            Ok(())
+        },
     )?;
-    let mut rows = st.query(params![now, (today - 6).start()])?;
-    while let Some(r) = rows.next()? {
-        if let Some(i) = at(&out, r.get(0)?) {
-            out[i].facts.tickets_7d = r.get(1)?;
-        }
-    }
-    let d30 = (today - 29).start();
-    // In (cid, time) order: the last answer is the latest, the lowest kept beside it.
-    let mut st = conn.prepare_cached(
+    // In (cid, time) order, as the fold takes them.
+    each(
         "SELECT cid, responded_at, score FROM nps_responses
          WHERE score <= 6 AND responded_at >= ?2 AND responded_at <= ?1 ORDER BY cid, responded_at",
+        b.month_from,
+        &mut |f, r| {
+            f.add_nps(&b, r.get(1)?, r.get(2)?);
+            Ok(())
+        },
     )?;
-    let mut rows = st.query(params![now, d30])?;
-    while let Some(r) = rows.next()? {
-        if let Some(i) = at(&out, r.get(0)?) {
-            let f = &mut out[i].facts;
-            let score: i64 = r.get(2)?;
-            f.low_nps = Some((r.get(1)?, score));
-            f.lowest_nps = Some(f.lowest_nps.map_or(score, |l| l.min(score)));
-        }
-    }
-    let mut st = conn.prepare_cached(
-        "SELECT cid, MAX(csat_at), csat FROM tickets
-         WHERE csat <= 2 AND csat_at >= ?2 AND csat_at <= ?1 GROUP BY cid",
+    each(
+        "SELECT cid, csat_at, csat FROM tickets
+         WHERE csat <= 2 AND csat_at >= ?2 AND csat_at <= ?1 ORDER BY cid, csat_at",
+        b.month_from,
+        &mut |f, r| {
+            f.add_csat(&b, r.get(1)?, r.get(2)?);
+            Ok(())
+        },
     )?;
-    let mut rows = st.query(params![now, d30])?;
-    while let Some(r) = rows.next()? {
-        if let Some(i) = at(&out, r.get(0)?) {
-            out[i].facts.low_csat = Some((r.get(1)?, r.get(2)?));
-        }
-    }
     // The few unresolved tickets (on `resolved_at`), sorted after, not a walk
     // of every ticket in creation order with a table seek each.
-    let mut st = conn.prepare_cached(
-        "SELECT cid, id, subject, created_at FROM tickets INDEXED BY tickets_resolved
-         WHERE category = 'feature-request' AND created_at <= ?1 AND (resolved_at IS NULL OR resolved_at > ?1)
+    each(
+        "SELECT cid, id, subject, created_at, resolved_at FROM tickets INDEXED BY tickets_resolved
+         WHERE category = 'feature-request' AND created_at <= ?1 AND created_at >= ?2 AND (resolved_at IS NULL OR resolved_at > ?1)
          ORDER BY created_at, tid",
+        i64::MIN,
+        &mut |f, r| {
+            f.add_feature_request(&b, r.get_ref(1)?.as_str()?, r.get_ref(2)?.as_str_or_null()?, r.get(3)?, r.get(4)?);
+            Ok(())
+        },
     )?;
-    let mut rows = st.query([now])?;
-    while let Some(r) = rows.next()? {
-        if let Some(i) = at(&out, r.get(0)?) {
-            out[i].facts.feature_requests.push((r.get(1)?, r.get(2)?, r.get(3)?));
-        }
-    }
     Ok(out)
 }
 

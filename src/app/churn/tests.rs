@@ -34,7 +34,7 @@ fn the_warning_sign_scan_folds_the_same_windows_as_health() {
         let own = crate::store::health::usage_window(&conn, &feats, at, None).unwrap();
         assert!(!own.is_empty(), "{back} days back");
         assert_eq!(windows, own, "{back} days back");
-        seen_core |= own.iter().any(|w| w.core_used > 1);
+        seen_core |= own.iter().any(|w| w.used.core_used > 1);
         // With the failed payments from health's subjects, the same signs.
         let subjects = crate::store::health::subjects(&conn, &feats, at, None, false).unwrap();
         let failed: HashMap<i64, i64> = subjects

@@ -106,7 +106,13 @@ fn the_replay_gives_the_live_warning_sign_facts_at_every_cutoff() {
         assert_eq!(live.len(), replayed.len(), "active customers at {}", iso_date(cutoff));
         for l in &live {
             let c = replayed.iter().find(|c| c.cid == l.cid).expect("the same customers");
-            assert_eq!(risk_facts_at(c, cutoff), l.facts, "{} at {}", l.id, iso_date(cutoff));
+            assert_eq!(
+                risk_facts_at(c, &crate::domain::fold::Bounds::at(cutoff)),
+                l.facts,
+                "{} at {}",
+                l.id,
+                iso_date(cutoff)
+            );
             compared += 1;
             let parts = ev::parts(&l.facts);
             with_signs += usize::from(!parts.is_empty());
@@ -179,7 +185,8 @@ fn the_replay_gives_the_live_health_facts_at_every_cutoff() {
                 reached_value: false,
                 ..l.facts.clone()
             };
-            let replayed = crate::store::backtest::facts_at(c, &core, cutoff);
+            let replayed =
+                crate::store::backtest::facts_at(c, &core, &crate::domain::fold::Bounds::at(cutoff));
             assert_eq!(replayed, live_facts, "cid {} at {}", c.cid, iso_date(cutoff));
             with_nps += usize::from(replayed.latest_nps.is_some());
             with_csat += usize::from(replayed.csat.1 > 0);

@@ -1,13 +1,15 @@
 //! Health facts as of `now`: a handful of set-based passes over indexed
-//! tables (usage by customer and time), never a query per customer.
+//! tables (usage by customer and time), never a query per customer. The
+//! passes only load rows; each row is fed to the one fold of facts
+//! (`domain::fold`), which the replay feeds too.
 
 use anyhow::Result;
 use rusqlite::{params, Connection};
 
-use crate::domain::health::{window_start, Facts, Payment};
+use crate::domain::fold::{Bounds, UsageFold, Used};
+use crate::domain::health::{Facts, Payment};
 use crate::domain::settings::Settings;
 use crate::store::{id_list, usage};
-use crate::time::{Day, WeekBlocks};
 
 /// A customer to score, with its facts.
 #[derive(Debug, Clone)]
@@ -21,6 +23,8 @@ pub struct Subject {
 /// The core feature and value event ids in force as of `now`.
 pub struct Features {
     pub core_ids: Vec<i64>,
+    /// The core features seen, sorted (what the fold looks events up in).
+    pub core_sorted: Vec<i64>,
     pub value_ids: Vec<i64>,
 }
 
@@ -32,7 +36,10 @@ impl Features {
             Some(v) => usage::event_ids(conn, &[v])?,
             None => core_ids.clone(),
         };
-        Ok(Features { core_ids: pad(core_ids, core.len()), value_ids })
+        let mut core_sorted = core_ids.clone();
+        core_sorted.sort_unstable();
+        core_sorted.dedup();
+        Ok(Features { core_ids: pad(core_ids, core.len()), core_sorted, value_ids })
     }
 
     /// How many core features there are (configured names not yet seen count too).
@@ -48,6 +55,25 @@ fn pad(mut ids: Vec<i64>, n: usize) -> Vec<i64> {
         ids.push(-1);
     }
     ids
+}
+
+/// The latest billing record among paid/late/failed at or before `?1` of
+/// customer `c`, as one value (a second scalar subquery would seek again):
+/// its date × 4 + its status's code; [`latest_payment`] reads it.
+pub const LATEST_PAYMENT: &str =
+    "(SELECT b.date * 4 + CASE b.status WHEN 'paid' THEN 1 WHEN 'late' THEN 2 ELSE 3 END
+     FROM billing_records b
+     WHERE b.cid = c.cid AND b.date <= ?1 AND b.status IN ('paid', 'late', 'failed')
+     ORDER BY b.date DESC, b.id DESC LIMIT 1)";
+
+/// The (date, payment) of a [`LATEST_PAYMENT`] value.
+pub fn latest_payment(v: i64) -> (i64, Payment) {
+    let payment = match v.rem_euclid(4) {
+        1 => Payment::Paid,
+        2 => Payment::Late,
+        _ => Payment::Failed,
+    };
+    (v.div_euclid(4), payment)
 }
 
 /// Which customers a pass reads: every active one as of `now` (signed up at
@@ -72,7 +98,7 @@ pub fn facts(
     with_value: bool,
 ) -> Result<Vec<Subject>> {
     let mut subjects = subjects(conn, feats, now, only, with_value)?;
-    add_window(&mut subjects, &usage_window(conn, feats, now, only)?);
+    add_window(&mut subjects, &usage_window(conn, feats, now, only)?, &Bounds::at(now));
     Ok(subjects)
 }
 
@@ -86,7 +112,7 @@ pub fn subjects(
     only: Option<i64>,
     with_value: bool,
 ) -> Result<Vec<Subject>> {
-    let today = Day::of(now);
+    let b = Bounds::at(now);
     let filter = filter(only);
     let mut subjects = match only {
         Some(_) => Vec::new(),
@@ -97,11 +123,8 @@ pub fn subjects(
         let sql = format!(
             "SELECT c.cid, c.signed_up_at,
                (SELECT MAX(u.ts) FROM usage_events u WHERE u.cid = c.cid AND u.ts <= ?1),
-               (SELECT b.date * 4 + CASE b.status WHEN 'paid' THEN 1 WHEN 'late' THEN 2 ELSE 3 END
-                 FROM billing_records b
-                 WHERE b.cid = c.cid AND b.date <= ?1 AND b.status IN ('paid', 'late', 'failed')
-                 ORDER BY b.date DESC, b.id DESC LIMIT 1),
-               CASE WHEN ?3 THEN EXISTS (SELECT 1 FROM usage_events u WHERE u.cid = c.cid AND u.ts <= ?1
+               {LATEST_PAYMENT},
+               CASE WHEN ?3 THEN (SELECT MIN(u.ts) FROM usage_events u WHERE u.cid = c.cid AND u.ts <= ?1
                        AND u.event_id IN ({})) END
              FROM customers c WHERE {filter} ORDER BY c.cid",
             id_list(&feats.value_ids)
@@ -110,23 +133,18 @@ pub fn subjects(
         let mut rows = st.query(params![now, only, with_value])?;
         while let Some(r) = rows.next()? {
             let cid: i64 = r.get(0)?;
-            let signup: Option<i64> = r.get(1)?;
-            // The latest billing record as one value (a second scalar
-            // subquery would seek again): its date × 4 + its status's code.
-            let billing: Option<i64> = r.get(3)?;
-            let payment_on = billing.map(|v| v.div_euclid(4));
-            let payment = billing.map(|v| match v.rem_euclid(4) {
-                1 => Payment::Paid,
-                2 => Payment::Late,
-                _ => Payment::Failed,
-            });
-            let facts = Facts {
-                signup_day: signup.map(Day::of),
-                last_event: r.get(2)?,
-                payment,
-                reached_value: r.get::<_, Option<bool>>(4)?.unwrap_or(false),
-                ..Facts::default()
-            };
+            let billing = r.get::<_, Option<i64>>(3)?.map(latest_payment);
+            let payment_on = billing.map(|(date, _)| date);
+            let mut facts = Facts::signed_up(r.get(1)?);
+            if let Some(t) = r.get(2)? {
+                facts.add_event(&b, t);
+            }
+            if let Some((date, payment)) = billing {
+                facts.add_payment(&b, date, payment);
+            }
+            if let Some(t) = r.get(4)? {
+                facts.add_value_event(&b, t);
+            }
             subjects.push(Subject { cid, facts, payment_on });
         }
     }
@@ -144,15 +162,11 @@ pub fn subjects(
         let mut rows = st.query(params![now, only])?;
         while let Some(r) = rows.next()? {
             if let Some(i) = at(&subjects, r.get(0)?) {
-                subjects[i].facts.latest_nps = Some((r.get(1)?, r.get(2)?));
+                subjects[i].facts.add_nps(&b, r.get(1)?, r.get(2)?);
             }
         }
     }
-    let (start90, start30) = ((today - 89).start(), (today - 29).start());
-    match only {
-        Some(cid) => tickets_of(conn, &mut subjects, cid, (now, start90, start30))?,
-        None => tickets_folded(conn, &mut subjects, (now, start90, start30))?,
-    }
+    tickets(conn, &mut subjects, &b, only)?;
     Ok(subjects)
 }
 
@@ -162,66 +176,26 @@ fn at(subjects: &[Subject], cid: i64) -> Option<usize> {
     subjects.binary_search_by_key(&cid, |s| s.cid).ok()
 }
 
-/// Tickets — CSAT in 90 days, created in 30 days, unresolved — of one
-/// customer: an index seek on its key, summed by SQLite.
-fn tickets_of(
-    conn: &Connection,
-    subjects: &mut [Subject],
-    cid: i64,
-    (now, start90, start30): (i64, i64, i64),
-) -> Result<()> {
-    let mut st = conn.prepare_cached(
-        "SELECT cid,
-           SUM(CASE WHEN csat IS NOT NULL AND csat_at >= ?2 AND csat_at <= ?1 THEN 25 * (csat - 1) ELSE 0 END),
-           SUM(csat IS NOT NULL AND csat_at >= ?2 AND csat_at <= ?1),
-           SUM(created_at >= ?3),
-           SUM(resolved_at IS NULL OR resolved_at > ?1),
-           MIN(CASE WHEN resolved_at IS NULL OR resolved_at > ?1 THEN created_at END)
-         FROM tickets WHERE created_at <= ?1 AND cid = ?4 GROUP BY cid",
-    )?;
-    let mut rows = st.query(params![now, start90, start30, cid])?;
-    while let Some(r) = rows.next()? {
-        if let Some(i) = at(subjects, r.get(0)?) {
-            let f = &mut subjects[i].facts;
-            f.csat = (r.get(1)?, r.get(2)?);
-            f.tickets_30d = r.get(3)?;
-            f.unresolved = r.get(4)?;
-            f.oldest_unresolved = r.get(5)?;
-        }
-    }
-    Ok(())
-}
-
-/// The same sums for every subject, from one scan of the table in storage
-/// order, summed here: SQLite's grouped walk of (cid, created_at) made a
-/// table seek per ticket, ~3x the scan on a book of 100,000 tickets. A
-/// customer whose tickets add nothing keeps the defaults (zeros, none),
-/// which are what the sums of its tickets would be.
-fn tickets_folded(
-    conn: &Connection,
-    subjects: &mut [Subject],
-    (now, start90, start30): (i64, i64, i64),
-) -> Result<()> {
-    let mut st = conn.prepare_cached(
-        "SELECT cid, created_at, resolved_at, csat, csat_at FROM tickets NOT INDEXED WHERE created_at <= ?1",
-    )?;
-    let mut rows = st.query([now])?;
+/// Tickets — CSAT in 90 days, created in 30 days, unresolved — fed to the
+/// fold. Of one customer: an index seek on its key. Of all: one scan of the
+/// table in storage order, where SQLite's grouped walk of (cid, created_at)
+/// made a table seek per ticket (~3x the scan on a book of 100,000 tickets).
+fn tickets(conn: &Connection, subjects: &mut [Subject], b: &Bounds, only: Option<i64>) -> Result<()> {
+    let sql = match only {
+        Some(_) => "SELECT cid, created_at, resolved_at, csat, csat_at FROM tickets WHERE created_at <= ?1 AND cid = ?2",
+        None => "SELECT cid, created_at, resolved_at, csat, csat_at FROM tickets NOT INDEXED WHERE created_at <= ?1 AND ?2 IS NULL",
+    };
+    let mut st = conn.prepare_cached(sql)?;
+    let mut rows = st.query(params![b.now, only])?;
     while let Some(r) = rows.next()? {
         let Some(i) = at(subjects, r.get(0)?) else { continue };
         let (created, resolved, csat, csat_at): (i64, Option<i64>, Option<i64>, Option<i64>) =
             (r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?);
         let f = &mut subjects[i].facts;
-        if let (Some(c), Some(at)) = (csat, csat_at) {
-            if at >= start90 && at <= now {
-                f.csat.0 += 25 * (c - 1);
-                f.csat.1 += 1;
-            }
+        if let (Some(c), Some(t)) = (csat, csat_at) {
+            f.add_csat(b, t, created, 25 * (c - 1));
         }
-        f.tickets_30d += i64::from(created >= start30);
-        if resolved.is_none_or(|t| t > now) {
-            f.unresolved += 1;
-            f.oldest_unresolved = Some(f.oldest_unresolved.map_or(created, |o| o.min(created)));
-        }
+        f.add_ticket(b, created, resolved);
     }
     Ok(())
 }
@@ -231,8 +205,7 @@ fn tickets_folded(
 #[derive(Debug, Default, Clone, PartialEq)]
 pub struct Window {
     pub cid: i64,
-    pub blocks: [bool; 4],
-    pub core_used: usize,
+    pub used: Used,
 }
 
 /// The last 28 days of every active customer with usage in them (or of one),
@@ -240,7 +213,8 @@ pub struct Window {
 /// [`WindowFold`]. Reads only usage, so it can run on a connection of its own
 /// beside [`subjects`].
 pub fn usage_window(conn: &Connection, feats: &Features, now: i64, only: Option<i64>) -> Result<Vec<Window>> {
-    let mut fold = WindowFold::new(feats, now);
+    let bounds = Bounds::at(now);
+    let mut fold = WindowFold::new(feats, &bounds);
     let sql = format!(
         "SELECT c.cid, u.ts, u.event_id
          FROM customers c CROSS JOIN usage_events u ON u.cid = c.cid AND u.ts >= ?3 AND u.ts <= ?1
@@ -249,67 +223,65 @@ pub fn usage_window(conn: &Connection, feats: &Features, now: i64, only: Option<
         filter(only)
     );
     let mut st = conn.prepare(&sql)?;
-    let mut rows = st.query(params![now, only, fold.start])?;
+    let mut rows = st.query(params![now, only, bounds.window])?;
     while let Some(r) = rows.next()? {
         fold.add(r.get(0)?, r.get(1)?, r.get(2)?);
     }
     Ok(fold.finish())
 }
 
-/// Folds usage rows, read in (cid, ts) order, into [`Window`]s — here, since
-/// SQLite's per-row expressions and a COUNT(DISTINCT) tree per customer cost
-/// more than the seeks that read the rows. Rows before the window are ignored,
-/// so a scan of a longer span (the warning signs' 42 days) can feed it too.
+/// Feeds usage rows, read in (cid, ts) order, to one [`UsageFold`] per
+/// customer, giving a [`Window`] per customer with rows in the window.
+/// Rows before the window are skipped, so a scan of a longer span (the
+/// warning signs' 42 days) can feed it too.
 pub struct WindowFold<'f> {
-    start: i64,
-    blocks: WeekBlocks,
-    core_ids: &'f [i64],
-    seen: Vec<i64>,
+    fold: UsageFold<'f>,
+    window: i64,
+    current: Option<i64>,
     out: Vec<Window>,
 }
 
 impl<'f> WindowFold<'f> {
-    pub fn new(feats: &'f Features, now: i64) -> WindowFold<'f> {
-        let first = window_start(Day::of(now));
+    pub fn new(feats: &'f Features, bounds: &'f Bounds) -> WindowFold<'f> {
         WindowFold {
-            start: first.start(),
-            blocks: WeekBlocks::from(first),
-            core_ids: &feats.core_ids,
-            seen: Vec::new(),
+            fold: UsageFold::new(bounds, &feats.core_sorted),
+            window: bounds.window,
+            current: None,
             out: Vec::new(),
         }
     }
 
     pub fn add(&mut self, cid: i64, ts: i64, event_id: i64) {
-        if ts < self.start {
+        if ts < self.window {
             return;
         }
-        if self.out.last().is_none_or(|w| w.cid != cid) {
-            self.seen.clear();
-            self.out.push(Window { cid, ..Window::default() });
+        if self.current != Some(cid) {
+            self.close();
+            self.current = Some(cid);
         }
-        let w = self.out.last_mut().expect("pushed above");
-        w.blocks[self.blocks.of(ts)] = true;
-        if self.core_ids.contains(&event_id) && !self.seen.contains(&event_id) {
-            self.seen.push(event_id);
-            w.core_used += 1;
+        self.fold.add(ts, event_id);
+    }
+
+    fn close(&mut self) {
+        if let Some(cid) = self.current.take() {
+            self.out.push(Window { cid, used: self.fold.finish() });
         }
     }
 
-    pub fn finish(self) -> Vec<Window> {
+    pub fn finish(mut self) -> Vec<Window> {
+        self.close();
         self.out
     }
 }
 
 /// Gives each subject its window (both in cid order; a subject without one
 /// had no usage in the last 28 days).
-pub fn add_window(subjects: &mut [Subject], windows: &[Window]) {
+pub fn add_window(subjects: &mut [Subject], windows: &[Window], bounds: &Bounds) {
     let mut ws = windows.iter().peekable();
     for s in subjects {
         while ws.next_if(|w| w.cid < s.cid).is_some() {}
         if let Some(w) = ws.next_if(|w| w.cid == s.cid) {
-            s.facts.active_blocks = w.blocks;
-            s.facts.core_used = w.core_used;
+            s.facts.add_used(bounds, &w.used);
         }
     }
 }

@@ -9,7 +9,10 @@ use std::collections::HashMap;
 use anyhow::Result;
 use rusqlite::{params, Connection, OptionalExtension};
 
-pub use facts::{add_window, facts, subjects, usage_window, Features, Subject, Window, WindowFold};
+pub use facts::{
+    add_window, facts, latest_payment, subjects, usage_window, Features, Subject, Window, WindowFold,
+    LATEST_PAYMENT,
+};
 
 use crate::domain::health::{Band, Components};
 use crate::time::{iso_date, Day};
