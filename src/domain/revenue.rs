@@ -190,7 +190,7 @@ pub mod plans;
 mod tests {
     use super::*;
 
-    const DAY: i64 = 86_400;
+    use crate::time::DAY;
     // November 2026: [NOV, DEC).
     const NOV: i64 = 20_758 * DAY;
     const DEC: i64 = 20_788 * DAY;

@@ -100,7 +100,7 @@ pub fn movements_by_plan<'a>(
 mod tests {
     use super::*;
 
-    const DAY: i64 = 86_400;
+    use crate::time::DAY;
 
     /// Pro at $49 from day 0; on day 40 (inside the month [30, 60)) an upgrade
     /// to team at $99 the same day; a second customer stays on pro at $49.

@@ -6,9 +6,10 @@ use std::error::Error;
 
 use postgres::types::{FromSql, IsNull, ToSql, Type};
 
+use crate::time::DAY;
+
 /// 2000-01-01T00:00:00Z, PostgreSQL's epoch, in Unix seconds.
 const PG_EPOCH: i64 = 946_684_800;
-const DAY: i64 = 86_400;
 
 /// How a column's values are read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
