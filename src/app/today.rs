@@ -345,7 +345,9 @@ fn morning_with(
             Entry::Ready(a) => a.kind == Kind::Ticket && a.target_at.is_some_and(|t| t <= now),
             _ => false,
         };
-        match hidden.get(cid, &td::slot(kind, id, customer), id).filter(|_| kind != Kind::Data && !ticket_due)
+        match hidden
+            .get(cid, || td::slot(kind, id, customer), id)
+            .filter(|_| kind != Kind::Data && !ticket_due)
         {
             Some(until) => skipped.push((e, until)),
             None => due.push(e),

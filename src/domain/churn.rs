@@ -239,7 +239,8 @@ mod tests {
     fn other_signs_at_their_thresholds() {
         assert!(signals(&RiskFacts { tickets_7d: 2, ..Default::default() }).is_empty());
         assert_eq!(signals(&RiskFacts { tickets_7d: 3, ..Default::default() }), ["support-spike"]);
-        let f = RiskFacts { low_nps: Some((0, 6)), low_csat: Some((crate::time::DAY, 2)), ..Default::default() };
+        let f =
+            RiskFacts { low_nps: Some((0, 6)), low_csat: Some((crate::time::DAY, 2)), ..Default::default() };
         assert_eq!(risks(&f)[0].detail, "NPS 6 on 1970-01-01, CSAT 2 on 1970-01-02");
         let f = RiskFacts {
             failed_payment: Some(0),

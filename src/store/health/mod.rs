@@ -258,13 +258,21 @@ pub fn scores_on_latest_day_before(conn: &Connection, day: &str) -> Result<HashM
 /// or less, a CSAT of 2 or less, a failed or late invoice, or a ticket
 /// created then and still unanswered now (docs/today.md, the expand guard).
 pub fn unhappy_since(conn: &Connection, from: i64, now: i64) -> Result<std::collections::HashSet<i64>> {
-    let mut st = conn.prepare_cached(
-        "SELECT cid FROM nps_responses WHERE score <= 6 AND responded_at >= ?1 AND responded_at <= ?2
-         UNION SELECT cid FROM tickets WHERE csat <= 2 AND csat_at >= ?1 AND csat_at <= ?2
-         UNION SELECT cid FROM billing_records WHERE status IN ('failed', 'late') AND date >= ?1 AND date <= ?2
-         UNION SELECT cid FROM tickets INDEXED BY tickets_resolved WHERE created_at >= ?1 AND created_at <= ?2
+    // Four reads gathered here: SQLite's UNION deduplicated them in a
+    // temporary b-tree, ~3x the reads themselves on a book of 100,000.
+    let mut out = std::collections::HashSet::new();
+    for sql in [
+        "SELECT cid FROM nps_responses WHERE score <= 6 AND responded_at >= ?1 AND responded_at <= ?2",
+        "SELECT cid FROM tickets WHERE csat <= 2 AND csat_at >= ?1 AND csat_at <= ?2",
+        "SELECT cid FROM billing_records WHERE status IN ('failed', 'late') AND date >= ?1 AND date <= ?2",
+        "SELECT cid FROM tickets INDEXED BY tickets_resolved WHERE created_at >= ?1 AND created_at <= ?2
            AND (first_response_at IS NULL OR first_response_at > ?2) AND (resolved_at IS NULL OR resolved_at > ?2)",
-    )?;
-    let rows = st.query_map(params![from, now], |r| r.get(0))?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    ] {
+        let mut st = conn.prepare_cached(sql)?;
+        let mut rows = st.query(params![from, now])?;
+        while let Some(r) = rows.next()? {
+            out.insert(r.get(0)?);
+        }
+    }
+    Ok(out)
 }
