@@ -13,6 +13,7 @@ use super::past::{status, Past};
 use super::read::{Bill, Book, Got};
 use crate::money::Cents;
 use crate::sources::Counts;
+use crate::store::billing;
 use crate::store::customers::{self, NewCustomer};
 use crate::store::revenue;
 use crate::store::sync::{self as ss, Billed, Link, Outcome};
@@ -91,6 +92,10 @@ pub struct Writer {
     stored: Option<HashMap<String, Billed>>,
     /// Billing rows read before the last customer was written.
     waiting: Vec<Bill>,
+    /// New billing rows (with their customer) not yet inserted: [`billing::BATCH`] go in one statement.
+    batch: Vec<(i64, Bill)>,
+    /// Invoice ids this run inserted or changed.
+    wrote: HashSet<String>,
     customers_done: bool,
     cc: Counts,
     bc: Counts,
@@ -105,6 +110,8 @@ impl Writer {
             created: HashSet::new(),
             stored: if full { Some(ss::all_billed(conn)?) } else { None },
             waiting: Vec::new(),
+            batch: Vec::new(),
+            wrote: HashSet::new(),
             customers_done: false,
             cc: counts("customers"),
             bc: counts("billing"),
@@ -118,9 +125,9 @@ impl Writer {
             Got::CustomersDone => {
                 self.customers_done = true;
                 let waiting = std::mem::take(&mut self.waiting);
-                self.bills(conn, &waiting)
+                self.bills(conn, waiting)
             }
-            Got::Bills(page) if self.customers_done => self.bills(conn, &page),
+            Got::Bills(page) if self.customers_done => self.bills(conn, page),
             Got::Bills(page) => {
                 self.waiting.extend(page);
                 Ok(())
@@ -183,28 +190,71 @@ impl Writer {
         Ok(())
     }
 
-    fn bills(&mut self, conn: &Connection, page: &[Bill]) -> Result<()> {
+    fn bills(&mut self, conn: &Connection, page: Vec<Bill>) -> Result<()> {
         for b in page {
             let Some(cid) = self.ix.cid(&b.customer) else {
                 self.bc.skipped += 1;
                 continue;
             };
-            let old = match &self.stored {
-                Some(all) => all.get(&b.id).cloned(),
-                None => ss::billed(conn, &b.id)?,
-            };
-            let o =
-                ss::upsert_invoice(conn, &b.id, old.as_ref(), cid, b.date, b.cents, &b.currency, b.status)?;
-            if let (Some(all), Outcome::Inserted | Outcome::Changed) = (&mut self.stored, o) {
-                // The same invoice twice in one read (a list that moved while paged): the second finds the first.
-                let id = old.map_or_else(|| conn.last_insert_rowid(), |o| o.0);
-                all.insert(
-                    b.id.clone(),
-                    (id, cid, b.date, b.cents, Some(b.currency.clone()), b.status.to_string()),
-                );
+            // The same invoice twice in one read (a list that moved while paged): the second finds the first.
+            let again = self.wrote.contains(&b.id);
+            if again {
+                self.flush(conn)?;
             }
+            let old = match &self.stored {
+                Some(all) if !again => all.get(&b.id).cloned(),
+                _ => ss::billed(conn, &b.id)?,
+            };
+            let o = match old {
+                None => {
+                    self.wrote.insert(b.id.clone());
+                    self.batch.push((cid, b));
+                    if self.batch.len() == billing::BATCH {
+                        self.flush(conn)?;
+                    }
+                    Outcome::Inserted
+                }
+                Some(old) => {
+                    self.flush(conn)?;
+                    let o = ss::upsert_invoice(
+                        conn,
+                        &b.id,
+                        Some(&old),
+                        cid,
+                        b.date,
+                        b.cents,
+                        &b.currency,
+                        b.status,
+                    )?;
+                    if matches!(o, Outcome::Changed) {
+                        self.wrote.insert(b.id);
+                    }
+                    o
+                }
+            };
             tally(&mut self.bc, o);
         }
+        Ok(())
+    }
+
+    /// Inserts the new billing rows not yet written, in the order read.
+    fn flush(&mut self, conn: &Connection) -> Result<()> {
+        let rows: Vec<(billing::Billing, Option<&str>)> = self
+            .batch
+            .iter()
+            .map(|(cid, b)| {
+                let row = billing::Billing {
+                    cid: *cid,
+                    date: b.date,
+                    amount_cents: b.cents,
+                    currency: Some(b.currency.as_str()),
+                    status: b.status,
+                };
+                (row, Some(b.id.as_str()))
+            })
+            .collect();
+        billing::insert_many(conn, &rows)?;
+        self.batch.clear();
         Ok(())
     }
 
@@ -215,6 +265,7 @@ impl Writer {
             // A read that handed on no end of its customers (none to hand on).
             self.take(conn, Got::CustomersDone, now)?;
         }
+        self.flush(conn)?;
         let (mc, pc, sc) = self.history(conn, book, now)?;
         self.bc.skipped += book.invoices_skipped;
         Ok(vec![self.cc, mc, pc, sc, self.bc])
