@@ -61,6 +61,65 @@ pub fn note_mrr(conn: &Connection, cid: i64, at: i64, cents: Cents, source: Sour
     Ok(())
 }
 
+/// Rows per statement of [`note_mrr_many`] and [`note_plan_many`].
+const NOTES: usize = 100;
+
+/// `n` rows of `k` parameters: `(?,?),(?,?)`.
+fn values(n: usize, k: usize) -> String {
+    let row = format!("({})", vec!["?"; k].join(","));
+    vec![row; n].join(",")
+}
+
+/// [`note_mrr`] for many rows (customer, time, cents), in order, many to a statement.
+pub fn note_mrr_many(conn: &Connection, rows: &[(i64, i64, Cents)], source: Source) -> rusqlite::Result<()> {
+    for chunk in rows.chunks(NOTES) {
+        let sql = format!(
+            "INSERT INTO mrr_changes (cid, effective_at, mrr_cents, source) VALUES {}
+             ON CONFLICT (cid, effective_at) DO UPDATE SET mrr_cents = excluded.mrr_cents, source = excluded.source",
+            values(chunk.len(), 4)
+        );
+        let mut st = conn.prepare_cached(&sql)?;
+        for (i, (cid, at, cents)) in chunk.iter().enumerate() {
+            st.raw_bind_parameter(4 * i + 1, cid)?;
+            st.raw_bind_parameter(4 * i + 2, at)?;
+            st.raw_bind_parameter(4 * i + 3, cents)?;
+            st.raw_bind_parameter(4 * i + 4, source.name())?;
+        }
+        st.raw_execute()?;
+        if chunk.len() < NOTES {
+            st.discard();
+        }
+    }
+    Ok(())
+}
+
+/// [`note_plan`] for many rows (customer, time, plan), in order, many to a statement.
+pub fn note_plan_many(
+    conn: &Connection,
+    rows: &[(i64, i64, String)],
+    source: Source,
+) -> rusqlite::Result<()> {
+    for chunk in rows.chunks(NOTES) {
+        let sql = format!(
+            "INSERT INTO plan_changes (cid, effective_at, plan, source) VALUES {}
+             ON CONFLICT (cid, effective_at) DO UPDATE SET plan = excluded.plan, source = excluded.source",
+            values(chunk.len(), 4)
+        );
+        let mut st = conn.prepare_cached(&sql)?;
+        for (i, (cid, at, plan)) in chunk.iter().enumerate() {
+            st.raw_bind_parameter(4 * i + 1, cid)?;
+            st.raw_bind_parameter(4 * i + 2, at)?;
+            st.raw_bind_parameter(4 * i + 3, plan.as_str())?;
+            st.raw_bind_parameter(4 * i + 4, source.name())?;
+        }
+        st.raw_execute()?;
+        if chunk.len() < NOTES {
+            st.discard();
+        }
+    }
+    Ok(())
+}
+
 /// Sets `customers.mrr_cents` and `plan` to the latest of the history, as
 /// the writer of [`note_mrr`] and [`note_plan`] knows them (None: kept).
 pub fn set_latest(

@@ -277,12 +277,8 @@ impl Client {
         body: &'a [u8],
         each: &mut impl FnMut(Vec<T>) -> Result<()>,
     ) -> Result<Next> {
-        // Checked as UTF-8 once, rather than string by string.
-        let parsed = match std::str::from_utf8(body) {
-            Ok(text) => serde_json::from_str::<List<T>>(text),
-            Err(_) => serde_json::from_slice::<List<T>>(body),
-        };
-        let page = parsed.map_err(|e| {
+        // Only the strings kept are checked as UTF-8, not the whole page.
+        let page = serde_json::from_slice::<List<T>>(body).map_err(|e| {
             anyhow!(
                 "GET /v1{path} answered with a body that is not a Stripe list ({e}); \
                  is stripe.api_base pointing at Stripe's API?"

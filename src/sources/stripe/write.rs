@@ -27,6 +27,11 @@ fn tally(c: &mut Counts, o: Outcome) {
     }
 }
 
+fn hash(id: &str) -> u64 {
+    use std::hash::{BuildHasher, BuildHasherDefault};
+    BuildHasherDefault::<std::collections::hash_map::DefaultHasher>::default().hash_one(id)
+}
+
 fn counts(kind: &str) -> Counts {
     Counts { kind: kind.into(), ..Counts::default() }
 }
@@ -94,8 +99,9 @@ pub struct Writer {
     waiting: Vec<Bill>,
     /// New billing rows (with their customer) not yet inserted: [`billing::BATCH`] go in one statement.
     batch: Vec<(i64, Bill)>,
-    /// Invoice ids this run inserted or changed.
-    wrote: HashSet<String>,
+    /// The hashes of the invoice ids this run inserted or changed (one found
+    /// here is looked up in the database, which tells for sure).
+    wrote: HashSet<u64>,
     customers_done: bool,
     cc: Counts,
     bc: Counts,
@@ -197,7 +203,7 @@ impl Writer {
                 continue;
             };
             // The same invoice twice in one read (a list that moved while paged): the second finds the first.
-            let again = self.wrote.contains(&b.id);
+            let again = self.wrote.contains(&hash(&b.id));
             if again {
                 self.flush(conn)?;
             }
@@ -207,7 +213,7 @@ impl Writer {
             };
             let o = match old {
                 None => {
-                    self.wrote.insert(b.id.clone());
+                    self.wrote.insert(hash(&b.id));
                     self.batch.push((cid, b));
                     if self.batch.len() == billing::BATCH {
                         self.flush(conn)?;
@@ -227,7 +233,7 @@ impl Writer {
                         b.status,
                     )?;
                     if matches!(o, Outcome::Changed) {
-                        self.wrote.insert(b.id);
+                        self.wrote.insert(hash(&b.id));
                     }
                     o
                 }
@@ -281,6 +287,9 @@ impl Writer {
         }
         let mut affected: Vec<&String> = book.affected.iter().collect();
         affected.sort();
+        // New customers' MRR and plan changes, written many at once (keyed by customer and time: order-free).
+        let (mut mrr_rows, mut plan_rows): (Vec<(i64, i64, Cents)>, Vec<(i64, i64, String)>) =
+            Default::default();
         let no_lines = Vec::new();
         for stripe_id in affected {
             let Some(cid) = ix.cid(stripe_id) else { continue };
@@ -332,11 +341,28 @@ impl Writer {
                 tally(&mut sc, status(conn, &mut past, st, now)?);
             }
             past.settle(conn)?;
+            let (m, p) = past.take_notes();
+            mrr_rows.extend(m.into_iter().map(|(t, c)| (cid, t, c)));
+            plan_rows.extend(p.into_iter().map(|(t, p)| (cid, t, p)));
+            if mrr_rows.len() >= billing::BATCH {
+                let rest = mrr_rows.split_off(billing::BATCH);
+                revenue::note_mrr_many(conn, &std::mem::replace(&mut mrr_rows, rest), revenue::Source::Sync)?;
+            }
+            if plan_rows.len() >= billing::BATCH {
+                let rest = plan_rows.split_off(billing::BATCH);
+                revenue::note_plan_many(
+                    conn,
+                    &std::mem::replace(&mut plan_rows, rest),
+                    revenue::Source::Sync,
+                )?;
+            }
             // A customer created by this run without a churn or return has no churn date to refresh.
             if !(past.fresh && h.status.is_empty()) {
                 revenue::refresh_churned_at(conn, cid, now)?;
             }
         }
+        revenue::note_mrr_many(conn, &mrr_rows, revenue::Source::Sync)?;
+        revenue::note_plan_many(conn, &plan_rows, revenue::Source::Sync)?;
         Ok((mc, pc, sc))
     }
 }
