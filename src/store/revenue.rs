@@ -72,25 +72,7 @@ fn values(n: usize, k: usize) -> String {
 
 /// [`note_mrr`] for many rows (customer, time, cents), in order, many to a statement.
 pub fn note_mrr_many(conn: &Connection, rows: &[(i64, i64, Cents)], source: Source) -> rusqlite::Result<()> {
-    for chunk in rows.chunks(NOTES) {
-        let sql = format!(
-            "INSERT INTO mrr_changes (cid, effective_at, mrr_cents, source) VALUES {}
-             ON CONFLICT (cid, effective_at) DO UPDATE SET mrr_cents = excluded.mrr_cents, source = excluded.source",
-            values(chunk.len(), 4)
-        );
-        let mut st = conn.prepare_cached(&sql)?;
-        for (i, (cid, at, cents)) in chunk.iter().enumerate() {
-            st.raw_bind_parameter(4 * i + 1, cid)?;
-            st.raw_bind_parameter(4 * i + 2, at)?;
-            st.raw_bind_parameter(4 * i + 3, cents)?;
-            st.raw_bind_parameter(4 * i + 4, source.name())?;
-        }
-        st.raw_execute()?;
-        if chunk.len() < NOTES {
-            st.discard();
-        }
-    }
-    Ok(())
+    note_many(conn, "mrr_changes", "mrr_cents", rows, source)
 }
 
 /// [`note_plan`] for many rows (customer, time, plan), in order, many to a statement.
@@ -99,17 +81,27 @@ pub fn note_plan_many(
     rows: &[(i64, i64, String)],
     source: Source,
 ) -> rusqlite::Result<()> {
+    note_many(conn, "plan_changes", "plan", rows, source)
+}
+
+fn note_many<V: rusqlite::ToSql>(
+    conn: &Connection,
+    table: &str,
+    column: &str,
+    rows: &[(i64, i64, V)],
+    source: Source,
+) -> rusqlite::Result<()> {
     for chunk in rows.chunks(NOTES) {
         let sql = format!(
-            "INSERT INTO plan_changes (cid, effective_at, plan, source) VALUES {}
-             ON CONFLICT (cid, effective_at) DO UPDATE SET plan = excluded.plan, source = excluded.source",
+            "INSERT INTO {table} (cid, effective_at, {column}, source) VALUES {}
+             ON CONFLICT (cid, effective_at) DO UPDATE SET {column} = excluded.{column}, source = excluded.source",
             values(chunk.len(), 4)
         );
         let mut st = conn.prepare_cached(&sql)?;
-        for (i, (cid, at, plan)) in chunk.iter().enumerate() {
+        for (i, (cid, at, v)) in chunk.iter().enumerate() {
             st.raw_bind_parameter(4 * i + 1, cid)?;
             st.raw_bind_parameter(4 * i + 2, at)?;
-            st.raw_bind_parameter(4 * i + 3, plan.as_str())?;
+            st.raw_bind_parameter(4 * i + 3, v)?;
             st.raw_bind_parameter(4 * i + 4, source.name())?;
         }
         st.raw_execute()?;

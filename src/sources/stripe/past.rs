@@ -46,6 +46,9 @@ pub fn status(conn: &Connection, past: &mut Past, st: &StatusPoint, now: i64) ->
     Ok(Outcome::Inserted)
 }
 
+/// A fresh customer's MRR changes and plan changes (time, value), in the order recorded.
+pub type Notes = (Vec<(i64, Cents)>, Vec<(i64, String)>);
+
 /// A customer's MRR, plan and status history as the writes consult it. A
 /// customer this run created has none but what the run writes, kept here
 /// (no lookups); any other's is asked of the database. A fresh customer's
@@ -126,7 +129,7 @@ impl Past {
 
     /// A fresh customer's MRR and plan changes, in the order recorded, for
     /// the caller to write ([`revenue::note_mrr_many`], [`revenue::note_plan_many`]).
-    pub fn take_notes(&mut self) -> (Vec<(i64, Cents)>, Vec<(i64, String)>) {
+    pub fn take_notes(&mut self) -> Notes {
         (std::mem::take(&mut self.noted_mrr), std::mem::take(&mut self.noted_plan))
     }
 

@@ -288,8 +288,8 @@ impl Writer {
         let mut affected: Vec<&String> = book.affected.iter().collect();
         affected.sort();
         // New customers' MRR and plan changes, written many at once (keyed by customer and time: order-free).
-        let (mut mrr_rows, mut plan_rows): (Vec<(i64, i64, Cents)>, Vec<(i64, i64, String)>) =
-            Default::default();
+        let mut mrr_rows: Vec<(i64, i64, Cents)> = Vec::new();
+        let mut plan_rows: Vec<(i64, i64, String)> = Vec::new();
         let no_lines = Vec::new();
         for stripe_id in affected {
             let Some(cid) = ix.cid(stripe_id) else { continue };
