@@ -61,6 +61,57 @@ pub fn note_mrr(conn: &Connection, cid: i64, at: i64, cents: Cents, source: Sour
     Ok(())
 }
 
+/// Rows per statement of [`note_mrr_many`] and [`note_plan_many`].
+const NOTES: usize = 100;
+
+/// `n` rows of `k` parameters: `(?,?),(?,?)`.
+fn values(n: usize, k: usize) -> String {
+    let row = format!("({})", vec!["?"; k].join(","));
+    vec![row; n].join(",")
+}
+
+/// [`note_mrr`] for many rows (customer, time, cents), in order, many to a statement.
+pub fn note_mrr_many(conn: &Connection, rows: &[(i64, i64, Cents)], source: Source) -> rusqlite::Result<()> {
+    note_many(conn, "mrr_changes", "mrr_cents", rows, source)
+}
+
+/// [`note_plan`] for many rows (customer, time, plan), in order, many to a statement.
+pub fn note_plan_many(
+    conn: &Connection,
+    rows: &[(i64, i64, String)],
+    source: Source,
+) -> rusqlite::Result<()> {
+    note_many(conn, "plan_changes", "plan", rows, source)
+}
+
+fn note_many<V: rusqlite::ToSql>(
+    conn: &Connection,
+    table: &str,
+    column: &str,
+    rows: &[(i64, i64, V)],
+    source: Source,
+) -> rusqlite::Result<()> {
+    for chunk in rows.chunks(NOTES) {
+        let sql = format!(
+            "INSERT INTO {table} (cid, effective_at, {column}, source) VALUES {}
+             ON CONFLICT (cid, effective_at) DO UPDATE SET {column} = excluded.{column}, source = excluded.source",
+            values(chunk.len(), 4)
+        );
+        let mut st = conn.prepare_cached(&sql)?;
+        for (i, (cid, at, v)) in chunk.iter().enumerate() {
+            st.raw_bind_parameter(4 * i + 1, cid)?;
+            st.raw_bind_parameter(4 * i + 2, at)?;
+            st.raw_bind_parameter(4 * i + 3, v)?;
+            st.raw_bind_parameter(4 * i + 4, source.name())?;
+        }
+        st.raw_execute()?;
+        if chunk.len() < NOTES {
+            st.discard();
+        }
+    }
+    Ok(())
+}
+
 /// Sets `customers.mrr_cents` and `plan` to the latest of the history, as
 /// the writer of [`note_mrr`] and [`note_plan`] knows them (None: kept).
 pub fn set_latest(

@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use anyhow::{anyhow, bail, Result};
 use serde::de::DeserializeOwned;
+use serde::Deserialize;
 
 use super::cursor;
 use super::objects::{List, Listed};
@@ -102,9 +103,10 @@ impl Client {
         }
     }
 
-    /// GET `path` with `query` (already encoded pairs): the body of a 200,
-    /// after up to 5 tries on 429, 5xx and broken connections.
-    fn get(&self, path: &str, query: &[(String, String)]) -> Result<Vec<u8>> {
+    /// GET `path` with `query` (already encoded pairs): the body of a 200
+    /// read into `buf` (reused from page to page) and its length, after up
+    /// to 5 tries on 429, 5xx and broken connections.
+    fn get(&self, path: &str, query: &[(String, String)], buf: &mut Vec<u8>) -> Result<usize> {
         let mut url = format!("{}{}", self.base, path);
         for (i, (k, v)) in query.iter().enumerate() {
             url.push(if i == 0 { '?' } else { '&' });
@@ -134,9 +136,14 @@ impl Client {
                         .get("retry-after")
                         .and_then(|v| v.to_str().ok())
                         .and_then(|v| v.trim().parse::<u64>().ok());
-                    let body = resp.body_mut().with_config().limit(MAX_BODY).read_to_vec();
+                    let body = resp.body_mut().with_config().limit(MAX_BODY);
+                    let body = if status == 200 {
+                        read_into(body.reader(), buf).map(|n| (n, Vec::new())).map_err(|e| e.to_string())
+                    } else {
+                        body.read_to_vec().map(|b| (0, b)).map_err(|e| e.to_string())
+                    };
                     match (status, body) {
-                        (200, Ok(b)) => return Ok(b),
+                        (200, Ok((n, _))) => return Ok(n),
                         (200, Err(e)) => last = format!("the connection broke mid-answer ({e})"),
                         (401, _) => bail!(
                             "Stripe refused the API key ending in {} ({endpoint}: 401 Unauthorized); \
@@ -153,7 +160,7 @@ impl Client {
                         (429, _) => last = "429 Too Many Requests".into(),
                         (s @ 500..=599, _) => last = format!("{s} (a server error)"),
                         (s, b) => {
-                            let msg = b.ok().and_then(|b| stripe_message(&b)).unwrap_or_default();
+                            let msg = b.ok().and_then(|(_, b)| stripe_message(&b)).unwrap_or_default();
                             bail!("Stripe answered {s} to {endpoint}{}", self.scrub(&msg));
                         }
                     }
@@ -183,15 +190,27 @@ impl Client {
     }
 
     /// Reads every page of a list, oldest-first order not guaranteed (Stripe
-    /// lists newest first), handing each page's objects to `each`. A paging
-    /// thread asks for the next page as soon as a quick pass over the bytes
-    /// finds where it starts ([`cursor::scan`]), while this one parses; the
-    /// parse checks the quick pass, and a page it is unsure of is followed here.
+    /// lists newest first), handing each page's objects to `each`.
     pub fn list<T: DeserializeOwned + Listed>(
         &self,
         path: &str,
         params: &[(&str, String)],
         mut each: impl FnMut(Vec<T>) -> Result<()>,
+    ) -> Result<()> {
+        self.pages(path, params, |body| self.page(path, body, &mut each))
+    }
+
+    /// Reads every page of a list, handing each page's body to `page`, which
+    /// parses it ([`Client::page`]) and returns its `has_more` and last id. A
+    /// paging thread asks for the next page as soon as a quick pass over the
+    /// bytes finds where it starts ([`cursor::scan`]), while this one parses;
+    /// the parse checks the quick pass, and a page it is unsure of is
+    /// followed here. Bodies are read into a few buffers used in turn.
+    pub fn pages(
+        &self,
+        path: &str,
+        params: &[(&str, String)],
+        mut page: impl FnMut(&[u8]) -> Result<Next>,
     ) -> Result<()> {
         let query = |after: &Option<String>| {
             let mut q: Vec<(String, String)> = vec![("limit".into(), "100".into())];
@@ -202,17 +221,19 @@ impl Client {
             q
         };
         std::thread::scope(|sc| {
-            let (tx, rx) = std::sync::mpsc::sync_channel::<(Vec<u8>, Option<Next>)>(1);
+            let (tx, rx) = std::sync::mpsc::sync_channel::<(Vec<u8>, usize, Option<Next>)>(1);
+            let (free, freed) = std::sync::mpsc::channel::<Vec<u8>>();
             let pager = sc.spawn(move || -> Result<()> {
                 let mut after: Option<String> = None;
                 loop {
-                    let body = self.get(path, &query(&after))?;
-                    let next = cursor::scan(&body);
+                    let mut buf = freed.try_recv().unwrap_or_default();
+                    let n = self.get(path, &query(&after), &mut buf)?;
+                    let next = cursor::scan(&buf[..n]);
                     let go = match &next {
                         Some((true, Some(id))) => Some(id.clone()),
                         _ => None,
                     };
-                    if tx.send((body, next)).is_err() || go.is_none() {
+                    if tx.send((buf, n, next)).is_err() || go.is_none() {
                         return Ok(());
                     }
                     after = go;
@@ -220,12 +241,13 @@ impl Client {
             });
             let mut after: Option<String> = None;
             let mut unsure = false;
-            for (body, next) in rx.iter() {
-                let (more, last) = self.page(path, &body, &mut each)?;
+            for (buf, n, next) in rx.iter() {
+                let (more, last) = page(&buf[..n])?;
                 // The quick pass misread the page (it reads only its ends): what the
                 // pager asked for next is let go, and paging goes on from the parse.
                 unsure = next.as_ref().is_none_or(|n| *n != (more, last.clone()));
                 after = last.filter(|_| more);
+                let _ = free.send(buf);
                 if next.is_some() && unsure {
                     break;
                 }
@@ -237,28 +259,26 @@ impl Client {
                 paged?;
                 after = None;
             }
+            let mut buf = Vec::new();
             while let Some(a) = after.take() {
-                let body = self.get(path, &query(&Some(a)))?;
-                let (more, last) = self.page(path, &body, &mut each)?;
+                let n = self.get(path, &query(&Some(a)), &mut buf)?;
+                let (more, last) = page(&buf[..n])?;
                 after = last.filter(|_| more);
             }
             Ok(())
         })
     }
 
-    /// One page parsed and handed on: its `has_more` and last id.
-    fn page<T: DeserializeOwned + Listed>(
+    /// One page parsed and handed on: its `has_more` and last id. The
+    /// objects may borrow from the body (`T` with `&'a str` fields).
+    pub fn page<'a, T: Deserialize<'a> + Listed>(
         &self,
         path: &str,
-        body: &[u8],
+        body: &'a [u8],
         each: &mut impl FnMut(Vec<T>) -> Result<()>,
     ) -> Result<Next> {
-        // Checked as UTF-8 once, rather than string by string.
-        let parsed = match std::str::from_utf8(body) {
-            Ok(text) => serde_json::from_str::<List<T>>(text),
-            Err(_) => serde_json::from_slice::<List<T>>(body),
-        };
-        let page = parsed.map_err(|e| {
+        // Only the strings kept are checked as UTF-8, not the whole page.
+        let page = serde_json::from_slice::<List<T>>(body).map_err(|e| {
             anyhow!(
                 "GET /v1{path} answered with a body that is not a Stripe list ({e}); \
                  is stripe.api_base pointing at Stripe's API?"
@@ -274,7 +294,7 @@ impl Client {
 }
 
 /// A page's `has_more` and last id.
-type Next = (bool, Option<String>);
+pub type Next = (bool, Option<String>);
 
 /// Percent-encodes a query key or value (`expand[]` → `expand%5B%5D`).
 fn encode(s: &str) -> String {
@@ -287,6 +307,23 @@ fn encode(s: &str) -> String {
         }
     }
     out
+}
+
+/// Reads a body into `buf` from its start, growing it as needed; its
+/// length. The buffer stays initialised, so a reused one costs no zeroing.
+fn read_into(mut r: impl std::io::Read, buf: &mut Vec<u8>) -> std::io::Result<usize> {
+    let mut n = 0;
+    loop {
+        if n == buf.len() {
+            buf.resize((2 * buf.len()).max(64 * 1024), 0);
+        }
+        match r.read(&mut buf[n..]) {
+            Ok(0) => return Ok(n),
+            Ok(k) => n += k,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
 }
 
 /// `: message` from a Stripe error body, if it has one.

@@ -62,12 +62,14 @@ pub fn read_all(
         });
         let invoices = sc.spawn(move || {
             let (mut book, mut foreign) = (fresh(), Vec::new());
-            let r = client.list("/invoices", &[], |page: Vec<Invoice>| {
-                for inv in page {
-                    add_invoice(&mut book, &inv, prices, now, currency, &mut foreign);
+            // Each page's invoices borrow their strings from its body.
+            let mut each = |page: Vec<Invoice<'_>>| {
+                for inv in &page {
+                    add_invoice(&mut book, inv, prices, now, currency, &mut foreign);
                 }
                 hand(&to, Got::Bills(std::mem::take(&mut book.bills)))
-            });
+            };
+            let r = client.pages("/invoices", &[], |body| client.page("/invoices", body, &mut each));
             failed(r.map(|()| (book, foreign)))
         });
         // The write, beside the reads; after a failure the rest is let go.

@@ -194,15 +194,15 @@ pub fn line_points(inv: &Invoice, prices: &HashMap<String, PriceFacts>) -> Vec<L
 
 fn line_point(l: &Line, prices: &HashMap<String, PriceFacts>) -> Option<LinePoint> {
     let p = l.parent.as_ref()?;
-    if p.kind != "subscription_item_details" {
+    if &*p.kind != "subscription_item_details" {
         return None;
     }
     let d = p.subscription_item_details.as_ref()?;
     if d.proration {
         return None;
     }
-    let sub = d.subscription.clone()?;
-    let price = l.pricing.as_ref().and_then(|p| p.price_details.as_ref()).and_then(|d| d.price.as_ref());
+    let sub = d.subscription.as_deref()?.to_string();
+    let price = l.pricing.as_ref().and_then(|p| p.price_details.as_ref()).and_then(|d| d.price.as_deref());
     let facts = price.and_then(|id| prices.get(id));
     let (interval, count) = match facts {
         Some(f) => (f.interval.as_str(), f.count),

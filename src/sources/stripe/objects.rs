@@ -1,6 +1,7 @@
 //! The Stripe objects csf reads, as serde structs of the fields it uses
 //! (API version `2025-03-31.basil`); every other field is ignored.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use serde::Deserialize;
@@ -165,6 +166,46 @@ pub struct Subscription {
     pub items: List<SubscriptionItem>,
 }
 
+/// A string of a page, borrowed from its body when it has no escapes (most
+/// do not): an invoice page is read without a copy of each string.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Text<'a>(pub Cow<'a, str>);
+
+impl Text<'_> {
+    pub fn into_owned(self) -> Text<'static> {
+        Text(Cow::Owned(self.0.into_owned()))
+    }
+}
+
+impl std::ops::Deref for Text<'_> {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for Text<'a> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = Text<'de>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Text<'de>, E> {
+                Ok(Text(Cow::Borrowed(v)))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Text<'de>, E> {
+                Ok(Text(Cow::Owned(v.to_owned())))
+            }
+            fn visit_string<E>(self, v: String) -> Result<Text<'de>, E> {
+                Ok(Text(Cow::Owned(v)))
+            }
+        }
+        d.deserialize_str(V)
+    }
+}
+
 #[derive(Debug, Clone, Deserialize)]
 pub struct Period {
     pub start: i64,
@@ -177,52 +218,56 @@ pub struct DiscountAmount {
 }
 
 #[derive(Debug, Clone, Deserialize)]
-pub struct SubscriptionItemDetails {
-    #[serde(default)]
-    pub subscription: Option<String>,
+pub struct SubscriptionItemDetails<'a> {
+    #[serde(default, borrow)]
+    pub subscription: Option<Text<'a>>,
     #[serde(default)]
     pub proration: bool,
 }
 
 #[derive(Debug, Clone, Deserialize)]
-pub struct LineParent {
-    #[serde(rename = "type")]
-    pub kind: String,
-    #[serde(default)]
-    pub subscription_item_details: Option<SubscriptionItemDetails>,
+pub struct LineParent<'a> {
+    #[serde(rename = "type", borrow)]
+    pub kind: Text<'a>,
+    #[serde(default, borrow)]
+    pub subscription_item_details: Option<SubscriptionItemDetails<'a>>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
-pub struct PriceDetails {
-    #[serde(default)]
-    pub price: Option<String>,
+pub struct PriceDetails<'a> {
+    #[serde(default, borrow)]
+    pub price: Option<Text<'a>>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
-pub struct Pricing {
-    #[serde(default)]
-    pub price_details: Option<PriceDetails>,
+pub struct Pricing<'a> {
+    #[serde(default, borrow)]
+    pub price_details: Option<PriceDetails<'a>>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
-pub struct Line {
+pub struct Line<'a> {
     pub amount: i64,
     #[serde(default)]
     pub discount_amounts: Option<Vec<DiscountAmount>>,
     pub period: Period,
-    #[serde(default)]
-    pub parent: Option<LineParent>,
-    #[serde(default)]
-    pub pricing: Option<Pricing>,
+    #[serde(default, borrow)]
+    pub parent: Option<LineParent<'a>>,
+    #[serde(default, borrow)]
+    pub pricing: Option<Pricing<'a>>,
 }
 
+/// An invoice, its strings borrowed from the page it was read from
+/// ([`Invoice::into_owned`] for one kept longer).
 #[derive(Debug, Clone, Deserialize)]
-pub struct Invoice {
-    pub id: String,
+pub struct Invoice<'a> {
+    #[serde(borrow)]
+    pub id: Text<'a>,
     /// The customer's id (an object only when expanded, which csf never asks).
-    pub customer: Option<String>,
-    #[serde(default)]
-    pub status: Option<String>,
+    #[serde(borrow)]
+    pub customer: Option<Text<'a>>,
+    #[serde(default, borrow)]
+    pub status: Option<Text<'a>>,
     pub created: i64,
     #[serde(default)]
     pub due_date: Option<i64>,
@@ -234,9 +279,45 @@ pub struct Invoice {
     pub amount_due: i64,
     #[serde(default)]
     pub amount_paid: i64,
-    #[serde(default)]
-    pub currency: String,
-    pub lines: List<Line>,
+    #[serde(default, borrow)]
+    pub currency: Text<'a>,
+    #[serde(borrow)]
+    pub lines: List<Line<'a>>,
+}
+
+impl Invoice<'_> {
+    /// The same invoice, owning its strings.
+    pub fn into_owned(self) -> Invoice<'static> {
+        let text = |t: Option<Text>| t.map(Text::into_owned);
+        let lines = self.lines.data.into_iter().map(|l| Line {
+            amount: l.amount,
+            discount_amounts: l.discount_amounts,
+            period: l.period,
+            parent: l.parent.map(|p| LineParent {
+                kind: p.kind.into_owned(),
+                subscription_item_details: p.subscription_item_details.map(|d| SubscriptionItemDetails {
+                    subscription: text(d.subscription),
+                    proration: d.proration,
+                }),
+            }),
+            pricing: l.pricing.map(|p| Pricing {
+                price_details: p.price_details.map(|d| PriceDetails { price: text(d.price) }),
+            }),
+        });
+        Invoice {
+            id: self.id.into_owned(),
+            customer: text(self.customer),
+            status: text(self.status),
+            created: self.created,
+            due_date: self.due_date,
+            attempt_count: self.attempt_count,
+            attempted: self.attempted,
+            amount_due: self.amount_due,
+            amount_paid: self.amount_paid,
+            currency: self.currency.into_owned(),
+            lines: List { data: lines.collect(), has_more: self.lines.has_more },
+        }
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -265,4 +346,4 @@ macro_rules! listed {
         }
     )*};
 }
-listed!(Customer, Subscription, Invoice, Event, Price);
+listed!(Customer, Subscription, Invoice<'_>, Event, Price);

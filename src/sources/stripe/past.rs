@@ -46,20 +46,35 @@ pub fn status(conn: &Connection, past: &mut Past, st: &StatusPoint, now: i64) ->
     Ok(Outcome::Inserted)
 }
 
+/// A fresh customer's MRR changes and plan changes (time, value), in the order recorded.
+pub type Notes = (Vec<(i64, Cents)>, Vec<(i64, String)>);
+
 /// A customer's MRR, plan and status history as the writes consult it. A
 /// customer this run created has none but what the run writes, kept here
-/// (no lookups); any other's is asked of the database.
+/// (no lookups); any other's is asked of the database. A fresh customer's
+/// MRR and plan changes are written by the caller, many customers' at once
+/// ([`Past::take_notes`]).
 pub struct Past {
     pub cid: i64,
     pub fresh: bool,
     mrr: BTreeMap<i64, Cents>,
     plan: BTreeMap<i64, String>,
     status: Vec<(i64, bool)>,
+    noted_mrr: Vec<(i64, Cents)>,
+    noted_plan: Vec<(i64, String)>,
 }
 
 impl Past {
     pub fn of(cid: i64, fresh: bool) -> Past {
-        Past { cid, fresh, mrr: BTreeMap::new(), plan: BTreeMap::new(), status: Vec::new() }
+        Past {
+            cid,
+            fresh,
+            mrr: BTreeMap::new(),
+            plan: BTreeMap::new(),
+            status: Vec::new(),
+            noted_mrr: Vec::new(),
+            noted_plan: Vec::new(),
+        }
     }
 
     pub fn mrr_at(&self, conn: &Connection, at: i64) -> Result<Option<Cents>> {
@@ -90,10 +105,11 @@ impl Past {
         Ok(revenue::has_status(conn, self.cid, at, churned)?)
     }
 
-    /// A customer this run created has its latest MRR and plan set once, by [`Past::settle`].
+    /// A customer this run created has its latest MRR and plan set once, by
+    /// [`Past::settle`], and its changes written by the caller ([`Past::take_notes`]).
     pub fn record_mrr(&mut self, conn: &Connection, at: i64, cents: Cents) -> Result<()> {
         if self.fresh {
-            revenue::note_mrr(conn, self.cid, at, cents, Source::Sync)?;
+            self.noted_mrr.push((at, cents));
         } else {
             revenue::record_mrr(conn, self.cid, at, cents, Source::Sync)?;
         }
@@ -103,12 +119,18 @@ impl Past {
 
     pub fn record_plan(&mut self, conn: &Connection, at: i64, plan: &str) -> Result<()> {
         if self.fresh {
-            revenue::note_plan(conn, self.cid, at, Some(plan), Source::Sync)?;
+            self.noted_plan.push((at, plan.to_string()));
         } else {
             revenue::record_plan(conn, self.cid, at, plan, Source::Sync)?;
         }
         self.plan.insert(at, plan.to_string());
         Ok(())
+    }
+
+    /// A fresh customer's MRR and plan changes, in the order recorded, for
+    /// the caller to write ([`revenue::note_mrr_many`], [`revenue::note_plan_many`]).
+    pub fn take_notes(&mut self) -> Notes {
+        (std::mem::take(&mut self.noted_mrr), std::mem::take(&mut self.noted_plan))
     }
 
     /// A fresh customer's `mrr_cents` and `plan`: the latest of what the run wrote.

@@ -116,7 +116,7 @@ fn read_changes(client: &Client, c: Cursor, now: i64, currency: &str) -> Result<
     book.from = c.invoices.min(c.subscriptions).min(c.events);
     // What changed: the events since the last run, newest first (the newest state wins).
     let mut seen: HashSet<String> = HashSet::new();
-    let mut invoices: Vec<Invoice> = Vec::new();
+    let mut invoices: Vec<Invoice<'static>> = Vec::new();
     let mut subs_changed = false;
     let mut customers: HashMap<String, Customer> = HashMap::new();
     let mut params: Vec<(&str, String)> = vec![("created[gt]", c.events.to_string())];
@@ -141,7 +141,7 @@ fn read_changes(client: &Client, c: Cursor, now: i64, currency: &str) -> Result<
                 let cu: Customer = serde_json::from_value(e.data.object).with_context(|| bad("customer"))?;
                 customers.insert(cu.id.clone(), cu);
             } else if e.kind.starts_with("invoice.") {
-                invoices.push(serde_json::from_value(e.data.object).with_context(|| bad("invoice"))?);
+                invoices.push(Invoice::deserialize(e.data.object).with_context(|| bad("invoice"))?);
             }
         }
         Ok(())
@@ -153,10 +153,12 @@ fn read_changes(client: &Client, c: Cursor, now: i64, currency: &str) -> Result<
         }
         Ok(())
     })?;
-    client.list("/invoices", &[("created[gt]", c.invoices.to_string())], |page: Vec<Invoice>| {
-        invoices.extend(page);
+    let mut keep = |page: Vec<Invoice<'_>>| {
+        invoices.extend(page.into_iter().map(Invoice::into_owned));
         Ok(())
-    })?;
+    };
+    let p = [("created[gt]", c.invoices.to_string())];
+    client.pages("/invoices", &p, |body| client.page("/invoices", body, &mut keep))?;
     let mut new_subs: Vec<Subscription> = Vec::new();
     if !subs_changed && invoices.is_empty() {
         let p = [
@@ -187,13 +189,13 @@ fn read_changes(client: &Client, c: Cursor, now: i64, currency: &str) -> Result<
     // The newest state of each invoice (a listed one is newer than its events).
     let mut by_id: HashMap<String, Invoice> = HashMap::new();
     for inv in invoices {
-        by_id.insert(inv.id.clone(), inv);
+        by_id.insert(inv.id.to_string(), inv);
     }
     let mut invs: Vec<Invoice> = by_id.into_values().collect();
     invs.sort_by_key(|i| i.created);
     for inv in &invs {
         if let Some(cu) = &inv.customer {
-            book.affected.insert(cu.clone());
+            book.affected.insert(cu.to_string());
         }
         add_invoice(&mut book, inv, &prices, now, currency, &mut foreign);
     }
@@ -281,12 +283,12 @@ pub(super) fn add_invoice(
 ) {
     book.invoices_read += 1;
     book.cursor.invoices = book.cursor.invoices.max(inv.created);
-    let Some(customer) = inv.customer.clone() else {
+    let Some(customer) = inv.customer.as_deref().map(str::to_string) else {
         book.invoices_skipped += 1;
         return;
     };
     if !inv.currency.is_empty() && !inv.currency.eq_ignore_ascii_case(currency) {
-        foreign.push(format!("{} ({})", inv.id, inv.currency));
+        foreign.push(format!("{} ({})", &*inv.id, &*inv.currency));
         return;
     }
     if map::counts_for_history(inv) {
@@ -299,7 +301,7 @@ pub(super) fn add_invoice(
         Some(status) => {
             let cents = if status == "paid" { inv.amount_paid } else { inv.amount_due };
             book.bills.push(Bill {
-                id: inv.id.clone(),
+                id: inv.id.to_string(),
                 customer,
                 date: inv.created,
                 cents,

@@ -13,6 +13,7 @@ use super::past::{status, Past};
 use super::read::{Bill, Book, Got};
 use crate::money::Cents;
 use crate::sources::Counts;
+use crate::store::billing;
 use crate::store::customers::{self, NewCustomer};
 use crate::store::revenue;
 use crate::store::sync::{self as ss, Billed, Link, Outcome};
@@ -24,6 +25,11 @@ fn tally(c: &mut Counts, o: Outcome) {
         Outcome::Changed => c.changed += 1,
         Outcome::Unchanged => c.unchanged += 1,
     }
+}
+
+fn hash(id: &str) -> u64 {
+    use std::hash::{BuildHasher, BuildHasherDefault};
+    BuildHasherDefault::<std::collections::hash_map::DefaultHasher>::default().hash_one(id)
 }
 
 fn counts(kind: &str) -> Counts {
@@ -91,6 +97,11 @@ pub struct Writer {
     stored: Option<HashMap<String, Billed>>,
     /// Billing rows read before the last customer was written.
     waiting: Vec<Bill>,
+    /// New billing rows (with their customer) not yet inserted: [`billing::BATCH`] go in one statement.
+    batch: Vec<(i64, Bill)>,
+    /// The hashes of the invoice ids this run inserted or changed (one found
+    /// here is looked up in the database, which tells for sure).
+    wrote: HashSet<u64>,
     customers_done: bool,
     cc: Counts,
     bc: Counts,
@@ -105,6 +116,8 @@ impl Writer {
             created: HashSet::new(),
             stored: if full { Some(ss::all_billed(conn)?) } else { None },
             waiting: Vec::new(),
+            batch: Vec::new(),
+            wrote: HashSet::new(),
             customers_done: false,
             cc: counts("customers"),
             bc: counts("billing"),
@@ -118,9 +131,9 @@ impl Writer {
             Got::CustomersDone => {
                 self.customers_done = true;
                 let waiting = std::mem::take(&mut self.waiting);
-                self.bills(conn, &waiting)
+                self.bills(conn, waiting)
             }
-            Got::Bills(page) if self.customers_done => self.bills(conn, &page),
+            Got::Bills(page) if self.customers_done => self.bills(conn, page),
             Got::Bills(page) => {
                 self.waiting.extend(page);
                 Ok(())
@@ -183,28 +196,71 @@ impl Writer {
         Ok(())
     }
 
-    fn bills(&mut self, conn: &Connection, page: &[Bill]) -> Result<()> {
+    fn bills(&mut self, conn: &Connection, page: Vec<Bill>) -> Result<()> {
         for b in page {
             let Some(cid) = self.ix.cid(&b.customer) else {
                 self.bc.skipped += 1;
                 continue;
             };
-            let old = match &self.stored {
-                Some(all) => all.get(&b.id).cloned(),
-                None => ss::billed(conn, &b.id)?,
-            };
-            let o =
-                ss::upsert_invoice(conn, &b.id, old.as_ref(), cid, b.date, b.cents, &b.currency, b.status)?;
-            if let (Some(all), Outcome::Inserted | Outcome::Changed) = (&mut self.stored, o) {
-                // The same invoice twice in one read (a list that moved while paged): the second finds the first.
-                let id = old.map_or_else(|| conn.last_insert_rowid(), |o| o.0);
-                all.insert(
-                    b.id.clone(),
-                    (id, cid, b.date, b.cents, Some(b.currency.clone()), b.status.to_string()),
-                );
+            // The same invoice twice in one read (a list that moved while paged): the second finds the first.
+            let again = self.wrote.contains(&hash(&b.id));
+            if again {
+                self.flush(conn)?;
             }
+            let old = match &self.stored {
+                Some(all) if !again => all.get(&b.id).cloned(),
+                _ => ss::billed(conn, &b.id)?,
+            };
+            let o = match old {
+                None => {
+                    self.wrote.insert(hash(&b.id));
+                    self.batch.push((cid, b));
+                    if self.batch.len() == billing::BATCH {
+                        self.flush(conn)?;
+                    }
+                    Outcome::Inserted
+                }
+                Some(old) => {
+                    self.flush(conn)?;
+                    let o = ss::upsert_invoice(
+                        conn,
+                        &b.id,
+                        Some(&old),
+                        cid,
+                        b.date,
+                        b.cents,
+                        &b.currency,
+                        b.status,
+                    )?;
+                    if matches!(o, Outcome::Changed) {
+                        self.wrote.insert(hash(&b.id));
+                    }
+                    o
+                }
+            };
             tally(&mut self.bc, o);
         }
+        Ok(())
+    }
+
+    /// Inserts the new billing rows not yet written, in the order read.
+    fn flush(&mut self, conn: &Connection) -> Result<()> {
+        let rows: Vec<(billing::Billing, Option<&str>)> = self
+            .batch
+            .iter()
+            .map(|(cid, b)| {
+                let row = billing::Billing {
+                    cid: *cid,
+                    date: b.date,
+                    amount_cents: b.cents,
+                    currency: Some(b.currency.as_str()),
+                    status: b.status,
+                };
+                (row, Some(b.id.as_str()))
+            })
+            .collect();
+        billing::insert_many(conn, &rows)?;
+        self.batch.clear();
         Ok(())
     }
 
@@ -215,6 +271,7 @@ impl Writer {
             // A read that handed on no end of its customers (none to hand on).
             self.take(conn, Got::CustomersDone, now)?;
         }
+        self.flush(conn)?;
         let (mc, pc, sc) = self.history(conn, book, now)?;
         self.bc.skipped += book.invoices_skipped;
         Ok(vec![self.cc, mc, pc, sc, self.bc])
@@ -230,6 +287,9 @@ impl Writer {
         }
         let mut affected: Vec<&String> = book.affected.iter().collect();
         affected.sort();
+        // New customers' MRR and plan changes, written many at once (keyed by customer and time: order-free).
+        let mut mrr_rows: Vec<(i64, i64, Cents)> = Vec::new();
+        let mut plan_rows: Vec<(i64, i64, String)> = Vec::new();
         let no_lines = Vec::new();
         for stripe_id in affected {
             let Some(cid) = ix.cid(stripe_id) else { continue };
@@ -281,11 +341,28 @@ impl Writer {
                 tally(&mut sc, status(conn, &mut past, st, now)?);
             }
             past.settle(conn)?;
+            let (m, p) = past.take_notes();
+            mrr_rows.extend(m.into_iter().map(|(t, c)| (cid, t, c)));
+            plan_rows.extend(p.into_iter().map(|(t, p)| (cid, t, p)));
+            if mrr_rows.len() >= billing::BATCH {
+                let rest = mrr_rows.split_off(billing::BATCH);
+                revenue::note_mrr_many(conn, &std::mem::replace(&mut mrr_rows, rest), revenue::Source::Sync)?;
+            }
+            if plan_rows.len() >= billing::BATCH {
+                let rest = plan_rows.split_off(billing::BATCH);
+                revenue::note_plan_many(
+                    conn,
+                    &std::mem::replace(&mut plan_rows, rest),
+                    revenue::Source::Sync,
+                )?;
+            }
             // A customer created by this run without a churn or return has no churn date to refresh.
             if !(past.fresh && h.status.is_empty()) {
                 revenue::refresh_churned_at(conn, cid, now)?;
             }
         }
+        revenue::note_mrr_many(conn, &mrr_rows, revenue::Source::Sync)?;
+        revenue::note_plan_many(conn, &plan_rows, revenue::Source::Sync)?;
         Ok((mc, pc, sc))
     }
 }
