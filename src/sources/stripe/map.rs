@@ -52,7 +52,7 @@ pub fn monthly(cents: i64, interval: &str, count: i64) -> Option<Cents> {
 
 /// The billing interval of a line when its price is not known: the length of its period.
 pub fn interval_of_period(start: i64, end: i64) -> (&'static str, i64) {
-    let days = (end - start + 43_200) / 86_400;
+    let days = (end - start + crate::time::DAY / 2) / crate::time::DAY;
     match days {
         1 => ("day", 1),
         7 => ("week", 1),

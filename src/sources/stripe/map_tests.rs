@@ -4,7 +4,7 @@ use super::*;
 use crate::domain::churn::ChurnReason;
 use crate::sources::stripe::objects::Subscription;
 
-const DAY: i64 = 86_400;
+use crate::time::DAY;
 
 fn sub(json: serde_json::Value) -> Subscription {
     serde_json::from_value(json).unwrap()

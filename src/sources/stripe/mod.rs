@@ -22,7 +22,7 @@ use crate::domain::settings::Settings;
 use crate::store;
 
 /// Stripe keeps events for 30 days: an older cursor means a full read.
-const EVENT_WINDOW: i64 = 30 * 86_400;
+const EVENT_WINDOW: i64 = crate::time::days(30);
 
 /// Options of one run.
 #[derive(Debug, Clone, Copy, Default)]

@@ -15,7 +15,7 @@ use crate::store::revenue::{self, Source};
 use crate::store::sync::Outcome;
 
 /// A churn csf recorded itself this close to Stripe's is the same churn: csf's stands.
-const SAME_CHURN: i64 = 31 * 86_400;
+const SAME_CHURN: i64 = crate::time::days(31);
 
 /// A churn or a return from Stripe, unless the history has it, or csf
 /// recorded that churn itself (its reason stands).
