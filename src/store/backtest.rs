@@ -35,7 +35,7 @@ pub struct CustomerHistory {
     /// feature requests (id, subject, created, resolved).
     counts: Vec<u32>,
     tickets: Vec<i64>,
-    feature_requests: Vec<(String, Option<String>, i64, Option<i64>)>,
+    feature_requests: Vec<tickets::Request>,
 }
 
 impl CustomerHistory {
@@ -203,15 +203,6 @@ impl History {
                     Ok(())
                 },
             )?;
-            each(
-                "SELECT cid, csat_at, created_at, 25 * (csat - 1) FROM tickets
-                 WHERE csat IS NOT NULL AND csat_at >= ?1 AND csat_at <= ?2 ORDER BY cid, csat_at",
-                (first_day - 89).start(),
-                &mut |c, r| {
-                    c.csat.push((r.get(1)?, r.get(2)?, r.get(3)?));
-                    Ok(())
-                },
-            )?;
             if signs {
                 each(
                     // On (cid, created_at), which covers it and is in its order: the
@@ -224,16 +215,17 @@ impl History {
                         Ok(())
                     },
                 )?;
-                each(
-                    "SELECT cid, id, subject, created_at, resolved_at FROM tickets
-                     WHERE category = 'feature-request' AND created_at >= ?1 AND created_at <= ?2
-                     ORDER BY cid, created_at",
-                    i64::MIN,
-                    &mut |c, r| {
-                        c.feature_requests.push((r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?));
-                        Ok(())
-                    },
-                )?;
+            }
+            for (i, row) in tickets::csat(conn, index, (first_day - 89).start(), last)? {
+                customers[i].csat.push(row);
+            }
+            if signs {
+                for (i, request) in tickets::feature_requests(conn, index, last)? {
+                    customers[i].feature_requests.push(request);
+                }
+            }
+            for c in &mut customers {
+                c.csat.shrink_to_fit();
             }
             let lists = match billing {
                 // unreachable from the CLI: a reader thread fails this way only by panicking (a bug).
@@ -360,4 +352,5 @@ fn billing_lists(
 }
 
 mod signs;
+mod tickets;
 pub use signs::risk_facts_at;
