@@ -134,7 +134,7 @@ impl History {
         let n = customers.len();
         std::thread::scope(|scope| -> Result<()> {
             let index = &index;
-            let billing = side.map(|c| scope.spawn(move || billing_lists(&c, index, n, last)));
+            let billing = side.map(|c| scope.spawn(move || billing_lists(&c, index, n, first, last)));
             // Rows come in cid order: the customer is looked up once per run of rows.
             let mut each =
                 |sql: &str,
@@ -230,7 +230,7 @@ impl History {
             let lists = match billing {
                 // unreachable from the CLI: a reader thread fails this way only by panicking (a bug).
                 Some(h) => h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))?,
-                None => billing_lists(conn, index, n, last)?,
+                None => billing_lists(conn, index, n, first, last)?,
             };
             for (c, l) in customers.iter_mut().zip(lists) {
                 c.billing = l;
@@ -325,13 +325,18 @@ pub fn facts_at(c: &CustomerHistory, core: &Core, now: i64) -> Facts {
 /// their place in `index`, each list by date. In the table's order (by id):
 /// walking the (cid, date) index would look every row up in the table; each
 /// list is then sorted by date, stably, so equal dates keep the id order.
+/// Of the records before `first` (the first cutoff) only the latest is kept,
+/// the last by id among equal dates: no cutoff looks further back, and a
+/// year of records for 100,000 customers is not held.
 fn billing_lists(
     conn: &Connection,
     index: &HashMap<i64, usize>,
     n: usize,
+    first: i64,
     last: i64,
 ) -> Result<Vec<Vec<(i64, Payment)>>> {
     let mut lists: Vec<Vec<(i64, Payment)>> = vec![Vec::new(); n];
+    let mut before: Vec<Option<(i64, Payment)>> = vec![None; n];
     let mut st = conn.prepare(
         "SELECT cid, date, status FROM billing_records
          WHERE status IN ('paid', 'late', 'failed') AND date <= ?1 ORDER BY id",
@@ -341,11 +346,19 @@ fn billing_lists(
         if let (Some(&i), Some(p)) =
             (index.get(&r.get::<_, i64>(0)?), Payment::parse(r.get_ref(2)?.as_str()?))
         {
-            lists[i].push((r.get(1)?, p));
+            let date: i64 = r.get(1)?;
+            if date >= first {
+                lists[i].push((date, p));
+            } else if before[i].is_none_or(|(d, _)| date >= d) {
+                before[i] = Some((date, p));
+            }
         }
     }
-    for l in &mut lists {
+    for (l, b) in lists.iter_mut().zip(before) {
         l.sort_by_key(|(date, _)| *date);
+        if let Some(b) = b {
+            l.insert(0, b);
+        }
         l.shrink_to_fit();
     }
     Ok(lists)
