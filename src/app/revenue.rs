@@ -155,6 +155,8 @@ pub fn cohorts(conn: &Connection, now: i64, months: u32, metric: CohortMetric) -
 
 #[cfg(test)]
 mod tests {
+    use std::collections::BTreeMap;
+
     use super::*;
     use crate::{store as st, time};
 

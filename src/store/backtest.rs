@@ -27,7 +27,7 @@ pub struct CustomerHistory {
     /// (responded_at, score)
     nps: Vec<(i64, i64)>,
     /// (csat_at, created_at, 25 × (rating − 1))
-    csat: Vec<(i64, i64, i64)>,
+    csat: Vec<tickets::Rating>,
     /// (date, status) among paid/late/failed, in (date, billing id) order
     billing: Vec<(i64, Payment)>,
     /// Loaded for the warning signs only ([`History::load_with_signs`]):

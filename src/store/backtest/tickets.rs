@@ -8,6 +8,9 @@ use std::collections::HashMap;
 use anyhow::Result;
 use rusqlite::Connection;
 
+/// A rating: (csat_at, created_at, 25 × (rating − 1)).
+pub(super) type Rating = (i64, i64, i64);
+
 /// A feature request: (id, subject, created_at, resolved_at).
 pub(super) type Request = (String, Option<String>, i64, Option<i64>);
 
@@ -18,7 +21,7 @@ pub(super) fn csat(
     index: &HashMap<i64, usize>,
     from: i64,
     last: i64,
-) -> Result<Vec<(usize, (i64, i64, i64))>> {
+) -> Result<Vec<(usize, Rating)>> {
     let mut st = conn.prepare(
         "SELECT tid, cid, csat_at, created_at, 25 * (csat - 1) FROM tickets NOT INDEXED
          WHERE csat IS NOT NULL AND csat_at >= ?1 AND csat_at <= ?2",
@@ -86,7 +89,7 @@ mod tests {
                  WHERE csat IS NOT NULL AND csat_at >= ?1 AND csat_at <= ?2 ORDER BY cid, csat_at",
             )
             .unwrap();
-        let old: Vec<(usize, (i64, i64, i64))> = st
+        let old: Vec<(usize, Rating)> = st
             .query_map([from, last], |r| Ok((index[&r.get(0)?], (r.get(1)?, r.get(2)?, r.get(3)?))))
             .unwrap()
             .map(Result::unwrap)
