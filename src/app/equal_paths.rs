@@ -133,3 +133,5 @@ fn unresolved_ticket_reads_match_the_walk_in_creation_order() {
     }
     assert!(requests > 20, "{requests} feature requests compared");
 }
+
+mod reports;

@@ -24,8 +24,8 @@ pub const ONBOARDING_DAYS: i64 = 30;
 /// The plan's data for the chosen sections over the last `days` days.
 ///
 /// The churn risks and the backtest are the costliest parts: on a file
-/// database they are read on a connection of their own, in parallel with
-/// the rest (WAL readers do not block each other).
+/// database they are read on a connection of their own, one after the
+/// other, in parallel with the rest (WAL readers do not block each other).
 pub fn gather(
     conn: &Connection,
     settings: &Settings,
@@ -35,31 +35,28 @@ pub fn gather(
     charts: bool,
 ) -> Result<PlanData> {
     let on = |s: Section| sections.contains(&s);
-    // The backtest and the churn risks are the costliest reads: each runs
-    // on a connection of its own beside the rest (WAL readers do not block
+    // The backtest and the churn risks are the costliest reads: they run on
+    // a connection of their own beside the rest (WAL readers do not block
     // each other); docs/performance.md has the memory this keeps.
     std::thread::scope(|scope| -> Result<PlanData> {
-        let backtest = readers::beside(scope, conn, move |c| {
+        // One after the other on their thread, the warning signs first: their
+        // memory is freed before the backtest's history is read, and the
+        // trends' peak (early on this thread) meets the smaller of the two.
+        let side = readers::beside(scope, conn, move |c| {
+            let risks = if on(Section::ChurnRisks) { risk_rows(c, now)? } else { Vec::new() };
             if !on(Section::Health) {
-                return Ok((None, None));
+                return Ok((risks, None, None));
             }
             let measures = backtest::plan_measures(c, settings, now)?;
             let evidence = match crate::app::evidence::default_window(now) {
                 Some(w) if measures.is_some() => crate::app::evidence::for_window(c, settings, w, now)?,
                 _ => None,
             };
-            anyhow::Ok((measures, evidence))
-        });
-        let risks = readers::beside(scope, conn, move |c| {
-            if on(Section::ChurnRisks) {
-                risk_rows(c, now)
-            } else {
-                Ok(Vec::new())
-            }
+            anyhow::Ok((risks, measures, evidence))
         });
         let mut data = gather_rest(conn, settings, now, days, &on, charts)?;
-        data.risks = risks.join()?;
-        let (measures, evidence) = backtest.join()?;
+        let (risks, measures, evidence) = side.join()?;
+        data.risks = risks;
         data.health.backtest =
             measures.and_then(|(m, lift)| m.auc.map(|a| (a.value(), lift, m.samples as usize)));
         data.health.measures = measures.map(|(m, _)| m);

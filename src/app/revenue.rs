@@ -1,8 +1,6 @@
 //! Revenue with its history (docs/revenue.md): MRR movements per month
 //! (overall or by plan), NRR and GRR, and signup cohorts.
 
-use std::collections::BTreeMap;
-
 use crate::money::Cents;
 use anyhow::Result;
 use rusqlite::Connection;
@@ -26,36 +24,71 @@ pub struct MonthRevenue {
 /// one (up to now), oldest first; with `by_plan`, one row per plan per month,
 /// each customer's MRR attributed to the plan it was on at the time.
 pub fn by_month(conn: &Connection, now: i64, months: u32, by_plan: bool) -> Result<Vec<MonthRevenue>> {
+    if !by_plan {
+        return all_customers_by_month(conn, now, months);
+    }
     let all = store::histories(conn)?;
-    if by_plan {
-        let plans: Vec<String> = crate::store::churn::plans(conn)?;
-        let mut out = Vec::new();
-        for (month, start, end) in month_windows(now, months) {
-            let by =
-                movements_by_plan(all.iter().map(|(_, p, h)| (h, p.as_deref())), start, end.min(now + 1));
-            for plan in &plans {
-                let movements = by.get(plan).copied().unwrap_or_default();
-                out.push(MonthRevenue { month: month.clone(), plan: Some(plan.clone()), movements });
-            }
-        }
-        return Ok(out);
-    }
-    let mut groups: BTreeMap<Option<String>, Vec<&MrrHistory>> = BTreeMap::new();
-    for (_, plan, h) in &all {
-        let key = by_plan.then(|| plan.clone().unwrap_or_else(|| "(none)".into()));
-        groups.entry(key).or_default().push(h);
-    }
+    let plans: Vec<String> = crate::store::churn::plans(conn)?;
     let mut out = Vec::new();
     for (month, start, end) in month_windows(now, months) {
-        for (plan, hs) in &groups {
-            out.push(MonthRevenue {
-                month: month.clone(),
-                plan: plan.clone(),
-                movements: movements(hs.iter().copied(), start, end.min(now + 1)),
-            });
+        let by = movements_by_plan(all.iter().map(|(_, p, h)| (h, p.as_deref())), start, end.min(now + 1));
+        for plan in &plans {
+            let movements = by.get(plan).copied().unwrap_or_default();
+            out.push(MonthRevenue { month: month.clone(), plan: Some(plan.clone()), movements });
         }
     }
     Ok(out)
+}
+
+/// [`by_month`] of every customer: the histories read a few thousand at a
+/// time and their movements added up, so 100,000 of them are never held.
+fn all_customers_by_month(conn: &Connection, now: i64, months: u32) -> Result<Vec<MonthRevenue>> {
+    const CHUNK: usize = 4096;
+    let windows = month_windows(now, months);
+    let mut totals = vec![Movements::default(); windows.len()];
+    let mut chunk: Vec<MrrHistory> = Vec::with_capacity(CHUNK);
+    let mut add_up = |chunk: &mut Vec<MrrHistory>| {
+        for (t, (_, start, end)) in totals.iter_mut().zip(&windows) {
+            *t = plus(*t, movements(chunk.iter(), *start, (*end).min(now + 1)));
+        }
+        chunk.clear();
+    };
+    let mut any = false;
+    store::each_history(conn, |_, _, h| {
+        any = true;
+        chunk.push(h);
+        if chunk.len() == CHUNK {
+            add_up(&mut chunk);
+        }
+        Ok(())
+    })?;
+    add_up(&mut chunk);
+    if !any {
+        // No customer, no group: no rows (as by plan).
+        return Ok(Vec::new());
+    }
+    Ok(windows
+        .into_iter()
+        .zip(totals)
+        .map(|((month, _, _), movements)| MonthRevenue { month, plan: None, movements })
+        .collect())
+}
+
+/// Two groups' movements together (every field named: a new one must be added here too).
+fn plus(a: Movements, b: Movements) -> Movements {
+    Movements {
+        mrr_start: a.mrr_start + b.mrr_start,
+        new: a.new + b.new,
+        expansion: a.expansion + b.expansion,
+        contraction: a.contraction + b.contraction,
+        churned: a.churned + b.churned,
+        reactivation: a.reactivation + b.reactivation,
+        mrr_end: a.mrr_end + b.mrr_end,
+        customers_start: a.customers_start + b.customers_start,
+        customers_end: a.customers_end + b.customers_end,
+        moved_in: a.moved_in + b.moved_in,
+        moved_out: a.moved_out + b.moved_out,
+    }
 }
 
 /// What a cohort cell counts.
@@ -122,6 +155,8 @@ pub fn cohorts(conn: &Connection, now: i64, months: u32, metric: CohortMetric) -
 
 #[cfg(test)]
 mod tests {
+    use std::collections::BTreeMap;
+
     use super::*;
     use crate::{store as st, time};
 

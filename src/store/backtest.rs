@@ -28,7 +28,7 @@ pub struct CustomerHistory {
     /// (responded_at, score)
     nps: Vec<(i64, i64)>,
     /// (csat_at, created_at, 25 × (rating − 1))
-    csat: Vec<(i64, i64, i64)>,
+    csat: Vec<tickets::Rating>,
     /// (date, status) among paid/late/failed, in (date, billing id) order
     billing: Vec<(i64, Payment)>,
     /// Loaded for the warning signs only ([`History::load_with_signs`]):
@@ -36,7 +36,7 @@ pub struct CustomerHistory {
     /// feature requests (id, subject, created, resolved).
     counts: Vec<u32>,
     tickets: Vec<i64>,
-    feature_requests: Vec<(String, Option<String>, i64, Option<i64>)>,
+    feature_requests: Vec<tickets::Request>,
 }
 
 impl CustomerHistory {
@@ -135,7 +135,7 @@ impl History {
         let n = customers.len();
         std::thread::scope(|scope| -> Result<()> {
             let index = &index;
-            let billing = side.map(|c| scope.spawn(move || billing_lists(&c, index, n, last)));
+            let billing = side.map(|c| scope.spawn(move || billing_lists(&c, index, n, first, last)));
             // Rows come in cid order: the customer is looked up once per run of rows.
             let mut each =
                 |sql: &str,
@@ -204,15 +204,6 @@ impl History {
                     Ok(())
                 },
             )?;
-            each(
-                "SELECT cid, csat_at, created_at, 25 * (csat - 1) FROM tickets
-                 WHERE csat IS NOT NULL AND csat_at >= ?1 AND csat_at <= ?2 ORDER BY cid, csat_at",
-                (first_day - 89).start(),
-                &mut |c, r| {
-                    c.csat.push((r.get(1)?, r.get(2)?, r.get(3)?));
-                    Ok(())
-                },
-            )?;
             if signs {
                 each(
                     // On (cid, created_at), which covers it and is in its order: the
@@ -225,21 +216,22 @@ impl History {
                         Ok(())
                     },
                 )?;
-                each(
-                    "SELECT cid, id, subject, created_at, resolved_at FROM tickets
-                     WHERE category = 'feature-request' AND created_at >= ?1 AND created_at <= ?2
-                     ORDER BY cid, created_at",
-                    i64::MIN,
-                    &mut |c, r| {
-                        c.feature_requests.push((r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?));
-                        Ok(())
-                    },
-                )?;
+            }
+            for (i, row) in tickets::csat(conn, index, (first_day - 89).start(), last)? {
+                customers[i].csat.push(row);
+            }
+            if signs {
+                for (i, request) in tickets::feature_requests(conn, index, last)? {
+                    customers[i].feature_requests.push(request);
+                }
+            }
+            for c in &mut customers {
+                c.csat.shrink_to_fit();
             }
             let lists = match billing {
                 // unreachable from the CLI: a reader thread fails this way only by panicking (a bug).
                 Some(h) => h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))?,
-                None => billing_lists(conn, index, n, last)?,
+                None => billing_lists(conn, index, n, first, last)?,
             };
             for (c, l) in customers.iter_mut().zip(lists) {
                 c.billing = l;
@@ -320,13 +312,18 @@ pub fn facts_at(c: &CustomerHistory, core: &Core, b: &Bounds) -> Facts {
 /// their place in `index`, each list by date. In the table's order (by id):
 /// walking the (cid, date) index would look every row up in the table; each
 /// list is then sorted by date, stably, so equal dates keep the id order.
+/// Of the records before `first` (the first cutoff) only the latest is kept,
+/// the last by id among equal dates: no cutoff looks further back, and a
+/// year of records for 100,000 customers is not held.
 fn billing_lists(
     conn: &Connection,
     index: &HashMap<i64, usize>,
     n: usize,
+    first: i64,
     last: i64,
 ) -> Result<Vec<Vec<(i64, Payment)>>> {
     let mut lists: Vec<Vec<(i64, Payment)>> = vec![Vec::new(); n];
+    let mut before: Vec<Option<(i64, Payment)>> = vec![None; n];
     let mut st = conn.prepare(
         "SELECT cid, date, status FROM billing_records
          WHERE status IN ('paid', 'late', 'failed') AND date <= ?1 ORDER BY id",
@@ -336,15 +333,24 @@ fn billing_lists(
         if let (Some(&i), Some(p)) =
             (index.get(&r.get::<_, i64>(0)?), Payment::parse(r.get_ref(2)?.as_str()?))
         {
-            lists[i].push((r.get(1)?, p));
+            let date: i64 = r.get(1)?;
+            if date >= first {
+                lists[i].push((date, p));
+            } else if before[i].is_none_or(|(d, _)| date >= d) {
+                before[i] = Some((date, p));
+            }
         }
     }
-    for l in &mut lists {
+    for (l, b) in lists.iter_mut().zip(before) {
         l.sort_by_key(|(date, _)| *date);
+        if let Some(b) = b {
+            l.insert(0, b);
+        }
         l.shrink_to_fit();
     }
     Ok(lists)
 }
 
 mod signs;
+mod tickets;
 pub use signs::risk_facts_at;

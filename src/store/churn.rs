@@ -280,10 +280,11 @@ pub fn month_counts_many(
     plan: Option<&str>,
 ) -> Result<Vec<MonthCounts>> {
     let mut out = vec![MonthCounts::default(); periods.len()];
-    for (_, p, mut h) in crate::store::revenue::histories(conn)? {
+    // One customer at a time: 100,000 histories are never held at once.
+    crate::store::revenue::each_history(conn, |_, p, mut h| {
         h.forget_after(now);
         if h.signed_up_at.is_some_and(|s| s > now) {
-            continue;
+            return Ok(());
         }
         for (m, &(start, end)) in out.iter_mut().zip(periods) {
             // With a plan: the customer counts in the plan it was on at the period's start.
@@ -301,6 +302,7 @@ pub fn month_counts_many(
             }
             m.same_period += i64::from(part.same_period);
         }
-    }
+        Ok(())
+    })?;
     Ok(out)
 }

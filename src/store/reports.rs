@@ -7,6 +7,9 @@ use crate::domain::metrics::Inputs;
 use crate::store::churn;
 use crate::time::Day;
 
+mod spans;
+pub use spans::{span_counts, SpanCounts};
+
 /// The first second of the last `days` days (today included).
 pub fn period_start(now: i64, days: i64) -> i64 {
     (Day::of(now) - days + 1).start()
@@ -35,7 +38,8 @@ pub fn period_inputs_of(
 }
 
 /// [`period_inputs`] of several periods: the churn counts of all of them in
-/// one pass ([`churn::month_counts_many`]), the rest per period.
+/// one pass ([`churn::month_counts_many`]), the ticket and NPS counts in one
+/// pass over each table ([`span_counts`]), the customers with usage per period.
 pub fn periods_inputs(conn: &Connection, periods: &[(i64, i64)], now: i64) -> Result<Vec<Inputs>> {
     periods_inputs_of(conn, periods, now, None)
 }
@@ -50,12 +54,21 @@ fn periods_inputs_of(
     let spans: Vec<(i64, i64)> = periods.iter().map(|&(from, end)| (from, until(end))).collect();
     let counts = churn::month_counts_many(conn, &spans, now, plan)?;
     let users = users_in(conn, &spans, plan)?;
-    spans
-        .iter()
-        .zip(counts)
+    let tickets = spans::span_counts(conn, &spans, now, plan)?;
+    Ok(counts
+        .into_iter()
         .zip(users)
-        .map(|((&(from, until), m), users)| rest_of_inputs(conn, from, until, now, plan, m, users))
-        .collect()
+        .zip(tickets)
+        .map(|((m, users), t)| Inputs {
+            first_response: t.first_response,
+            resolution: t.resolution,
+            csat: t.csat,
+            nps: t.nps,
+            churn: (m.active, m.churned),
+            load: (t.tickets, users),
+            revenue: (m.mrr_active_cents, m.mrr_churned_cents),
+        })
+        .collect())
 }
 
 /// Customers (on `plan`, if given) with usage in each span [`from`, `until`):
@@ -69,68 +82,6 @@ fn users_in(conn: &Connection, spans: &[(i64, i64)], plan: Option<&str>) -> Resu
            AND (?3 IS NULL OR COALESCE(c.plan, '(none)') = ?3)",
     )?;
     spans.iter().map(|&(from, until)| Ok(st.query_row(params![from, until, plan], |r| r.get(0))?)).collect()
-}
-
-/// One period's inputs around its churn counts `m`.
-fn rest_of_inputs(
-    conn: &Connection,
-    from: i64,
-    until: i64,
-    now: i64,
-    plan: Option<&str>,
-    m: churn::MonthCounts,
-    users: i64,
-) -> Result<Inputs> {
-    let first_response = conn.prepare_cached(
-        "SELECT AVG((first_response_at - created_at) / 3600.0), count(*) FROM tickets
-         WHERE created_at >= ?1 AND created_at < ?2 AND first_response_at IS NOT NULL AND first_response_at <= ?3
-           AND (?9 IS NULL OR cid IN (SELECT cid FROM customers WHERE COALESCE(plan, '(none)') = ?9))",
-    )?
-    .query_row(named(&[&from, &until, &now], &plan).as_slice(), |r| Ok((r.get(0)?, r.get(1)?)))?;
-    let resolution = conn.prepare_cached(
-        "SELECT AVG((resolved_at - created_at) / 3600.0), count(*) FROM tickets WHERE resolved_at >= ?1 AND resolved_at < ?2
-           AND (?9 IS NULL OR cid IN (SELECT cid FROM customers WHERE COALESCE(plan, '(none)') = ?9))",
-    )?
-    .query_row(named(&[&from, &until], &plan).as_slice(), |r| Ok((r.get(0)?, r.get(1)?)))?;
-    let csat = conn
-        .prepare_cached(
-            "SELECT COALESCE(SUM(csat >= 4), 0), count(*) FROM tickets
-         WHERE csat IS NOT NULL AND csat_at >= ?1 AND csat_at < ?2 AND (?9 IS NULL OR cid IN (SELECT cid FROM customers WHERE COALESCE(plan, '(none)') = ?9))",
-        )?
-        .query_row(named(&[&from, &until], &plan).as_slice(), |r| Ok((r.get(0)?, r.get(1)?)))?;
-    let nps = conn
-        .prepare_cached(
-            "SELECT COALESCE(SUM(score >= 9), 0), COALESCE(SUM(score <= 6), 0), count(*) FROM nps_responses
-         WHERE responded_at >= ?1 AND responded_at < ?2 AND (?9 IS NULL OR cid IN (SELECT cid FROM customers WHERE COALESCE(plan, '(none)') = ?9))",
-        )?
-        .query_row(named(&[&from, &until], &plan).as_slice(), |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
-    let tickets: i64 = conn
-        .prepare_cached(&format!(
-            "SELECT count(*) FROM tickets WHERE created_at >= ?1 AND created_at < ?2 {}",
-            "AND (?9 IS NULL OR cid IN (SELECT cid FROM customers WHERE COALESCE(plan, '(none)') = ?9))"
-        ))?
-        .query_row(named(&[&from, &until], &plan).as_slice(), |r| r.get(0))?;
-    Ok(Inputs {
-        first_response,
-        resolution,
-        csat,
-        nps,
-        churn: (m.active, m.churned),
-        load: (tickets, users),
-        revenue: (m.mrr_active_cents, m.mrr_churned_cents),
-    })
-}
-
-/// Positional parameters ?1.. and the plan as ?9 (unused positions are NULL).
-fn named<'a>(
-    values: &[&'a dyn rusqlite::ToSql],
-    plan: &'a Option<&'a str>,
-) -> Vec<(&'static str, &'a dyn rusqlite::ToSql)> {
-    const NAMES: [&str; 8] = ["?1", "?2", "?3", "?4", "?5", "?6", "?7", "?8"];
-    let mut out: Vec<(&'static str, &'a dyn rusqlite::ToSql)> =
-        NAMES.iter().zip(values).map(|(n, v)| (*n, *v)).collect();
-    out.push(("?9", plan));
-    out
 }
 
 /// Tickets created in the last 28 days (for tickets per week).

@@ -2,7 +2,6 @@
 //! a customer's MRR or churn records, and the histories the revenue reports fold.
 
 use crate::money::Cents;
-use std::collections::HashMap;
 
 use anyhow::Result;
 use rusqlite::{params, Connection, OptionalExtension};
@@ -359,38 +358,15 @@ pub fn refresh_churned_at(conn: &Connection, cid: i64, now: i64) -> rusqlite::Re
     Ok(())
 }
 
-/// Every customer's history with its plan: two ordered scans.
+/// Every customer's history with its plan, in cid order (see [`each_history`]).
 pub fn histories(conn: &Connection) -> Result<Vec<(i64, Option<String>, MrrHistory)>> {
-    let mut out: Vec<(i64, Option<String>, MrrHistory)> = Vec::new();
-    let mut at: HashMap<i64, usize> = HashMap::new();
-    let mut st = conn.prepare_cached("SELECT cid, plan, signed_up_at FROM customers ORDER BY cid")?;
-    let mut rows = st.query([])?;
-    while let Some(r) = rows.next()? {
-        at.insert(r.get(0)?, out.len());
-        out.push((r.get(0)?, r.get(1)?, MrrHistory { signed_up_at: r.get(2)?, ..MrrHistory::default() }));
-    }
-    let mut st = conn
-        .prepare_cached("SELECT cid, effective_at, mrr_cents FROM mrr_changes ORDER BY cid, effective_at")?;
-    let mut rows = st.query([])?;
-    while let Some(r) = rows.next()? {
-        if let Some(&i) = at.get(&r.get(0)?) {
-            out[i].2.changes.push((r.get(1)?, r.get(2)?));
-        }
-    }
-    let mut st =
-        conn.prepare_cached("SELECT cid, effective_at, plan FROM plan_changes ORDER BY cid, effective_at")?;
-    let mut rows = st.query([])?;
-    while let Some(r) = rows.next()? {
-        if let Some(&i) = at.get(&r.get(0)?) {
-            out[i].2.plans.push((r.get(1)?, r.get(2)?));
-        }
-    }
-    let mut st = conn.prepare_cached("SELECT cid, at, churned FROM status_changes ORDER BY cid, at, seq")?;
-    let mut rows = st.query([])?;
-    while let Some(r) = rows.next()? {
-        if let Some(&i) = at.get(&r.get(0)?) {
-            out[i].2.status.push((r.get(1)?, r.get(2)?));
-        }
-    }
+    let mut out = Vec::new();
+    each_history(conn, |cid, plan, h| {
+        out.push((cid, plan, h));
+        Ok(())
+    })?;
     Ok(out)
 }
+
+mod each;
+pub use each::each_history;

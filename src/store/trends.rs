@@ -31,6 +31,14 @@ pub fn bands_at(conn: &Connection, from: i64, at: i64) -> Result<Option<BandsAt>
     // One seek per customer for its latest score in the period (a join on
     // the latest day would seek twice); the bands are counted here, since
     // each mention of the score in SQL would run its subquery again.
+    // No snapshot dated in the period: no one to count (and no seek per customer to learn it).
+    let (from_day, at_day) = (iso_date(from), iso_date(at));
+    let any: bool = conn
+        .prepare_cached("SELECT EXISTS (SELECT 1 FROM health_snapshots WHERE day >= ?1 AND day <= ?2)")?
+        .query_row(params![from_day, at_day], |r| r.get(0))?;
+    if !any {
+        return Ok(None);
+    }
     let mut st = conn.prepare_cached(
         "SELECT c.mrr_cents,
            (SELECT x.score FROM health_snapshots x WHERE x.cid = c.cid AND x.day <= ?1 AND x.day >= ?3
@@ -40,7 +48,7 @@ pub fn bands_at(conn: &Connection, from: i64, at: i64) -> Result<Option<BandsAt>
            AND COALESCE((SELECT s.churned FROM status_changes s WHERE s.cid = c.cid AND s.at <= ?2
                          ORDER BY s.at DESC, s.seq DESC LIMIT 1), 0) = 0",
     )?;
-    let mut rows = st.query(params![iso_date(at), at, iso_date(from)])?;
+    let mut rows = st.query(params![at_day, at, from_day])?;
     let mut b = BandsAt::default();
     while let Some(r) = rows.next()? {
         let Some(score) = r.get::<_, Option<i64>>(1)? else { continue };
