@@ -180,21 +180,26 @@ pub fn plan_summary(
     settings: &Settings,
     now: i64,
 ) -> Result<Option<(f64, Option<f64>, usize)>> {
-    Ok(plan_measures(conn, settings, now)?
+    let billing = crate::app::readers::path_of(conn).map(|p| crate::app::readers::open(&p)).transpose()?;
+    Ok(plan_measures(conn, billing, settings, now)?
         .and_then(|(m, lift)| m.auc.map(|a| (a.value(), lift, m.samples as usize))))
 }
 
 /// The default-window backtest's figures (for the plan's verdict sentence)
-/// and lift, or `None` when there is no history to measure.
+/// and lift, or `None` when there is no history to measure. With a
+/// `billing` connection to the same file, the billing rows are read on it,
+/// beside the usage rows.
 pub fn plan_measures(
     conn: &Connection,
+    billing: Option<Connection>,
     settings: &Settings,
     now: i64,
 ) -> Result<Option<(Measures, Option<f64>)>> {
     let Ok(window) = Window::new(Day::of(now), None, None, None, None) else { return Ok(None) };
     // Only counts per score: the samples themselves are not kept.
     let cutoffs = window.cutoffs();
-    let history = load(conn, &cutoffs)?;
+    let history = History::load_beside(conn, billing, cutoffs[0], cutoffs[cutoffs.len() - 1])
+        .context("could not read the history to replay")?;
     let weights = settings.weights();
     let (mut churned, mut retained) = ([0u64; 101], [0u64; 101]);
     let mut n = 0;

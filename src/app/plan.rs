@@ -42,12 +42,16 @@ pub fn gather(
         // One after the other on their thread, the warning signs first: their
         // memory is freed before the backtest's history is read, and the
         // trends' peak (early on this thread) meets the smaller of the two.
+        // The backtest's billing rows on a reader of their own, beside its
+        // usage rows: the side thread is the plan's longest path.
+        let billing = readers::path_of(conn);
         let side = readers::beside(scope, conn, move |c| {
             let risks = if on(Section::ChurnRisks) { risk_rows(c, now)? } else { Vec::new() };
             if !on(Section::Health) {
                 return Ok((risks, None, None));
             }
-            let measures = backtest::plan_measures(c, settings, now)?;
+            let billing = billing.map(|p| readers::open(&p)).transpose()?;
+            let measures = backtest::plan_measures(c, billing, settings, now)?;
             let evidence = match crate::app::evidence::default_window(now) {
                 Some(w) if measures.is_some() => crate::app::evidence::for_window(c, settings, w, now)?,
                 _ => None,

@@ -90,6 +90,17 @@ impl History {
         Self::read(conn, None, first, last, false)
     }
 
+    /// [`History::load`] with the billing rows read on `side` (a connection
+    /// to the same file), beside the usage rows.
+    pub fn load_beside(
+        conn: &Connection,
+        side: Option<Connection>,
+        first: i64,
+        last: i64,
+    ) -> Result<History> {
+        Self::read(conn, side, first, last, false)
+    }
+
     /// [`History::load`] with what the warning signs need as well (usage
     /// counts from 42 days before the first cutoff, tickets): for
     /// [`risk_facts_at`]. With a `side` connection to the same file, the
