@@ -7,6 +7,7 @@ use crate::money::Cents;
 use std::collections::HashMap;
 
 use anyhow::Result;
+use rusqlite::functions::FunctionFlags;
 use rusqlite::{params, Connection, OptionalExtension};
 
 pub use facts::{
@@ -169,13 +170,31 @@ pub struct Latest {
     pub new: bool,
 }
 
+/// Gives `conn` the SQL function `days_before(day, n)`: the ISO day `n`
+/// days before the ISO day `day` (NULL for anything else), as `Day` counts
+/// them, so that SQL does no day arithmetic of its own.
+fn days_before_function(conn: &Connection) -> Result<()> {
+    conn.create_scalar_function(
+        "days_before",
+        2,
+        FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
+        |ctx| {
+            let day = ctx.get_raw(0).as_str_or_null().ok().flatten().and_then(Day::parse_iso);
+            let n: i64 = ctx.get(1)?;
+            Ok(day.map(|d| (d - n).iso()))
+        },
+    )?;
+    Ok(())
+}
+
 pub fn latest(conn: &Connection, now: i64) -> Result<Vec<Latest>> {
     let today = iso_date(now);
-    let mut st = conn.prepare_cached(
+    days_before_function(conn)?;
+    let mut st = conn.prepare(
         &"SELECT c.id, c.name, h.cid, h.day, h.usage, h.engagement, h.satisfaction, h.payment, h.score, h.status,
            h.weights,
            (SELECT p.score FROM health_snapshots p
-             WHERE p.cid = h.cid AND p.day <= date(h.day, '-7 days') ORDER BY p.day DESC LIMIT 1),
+             WHERE p.cid = h.cid AND p.day <= days_before(h.day, 7) ORDER BY p.day DESC LIMIT 1),
            c.mrr_cents, c.signed_up_at
          FROM customers c CROSS JOIN health_snapshots h ON h.cid = c.cid AND h.day = (LATEST_DAY)
          WHERE (c.churned_at IS NULL OR c.churned_at > ?2)
@@ -275,4 +294,45 @@ pub fn unhappy_since(conn: &Connection, from: i64, now: i64) -> Result<std::coll
         }
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::time::parse_now;
+
+    /// The score a week before is the latest on or before each customer's
+    /// own latest day minus 7, across a month's end.
+    #[test]
+    fn the_score_a_week_before_counts_back_from_each_customers_latest_day() {
+        let conn = crate::store::open_memory().unwrap();
+        for (cid, id) in [(1, "a"), (2, "b")] {
+            conn.execute(
+                "INSERT INTO customers (cid, id, created_at, updated_at) VALUES (?1, ?2, 0, 0)",
+                params![cid, id],
+            )
+            .unwrap();
+        }
+        let snap = |cid: i64, day: &str, score: i64| {
+            conn.execute(
+                "INSERT INTO health_snapshots (cid, day, usage, engagement, satisfaction, payment, score, status, computed_at, weights)
+                 VALUES (?1, ?2, 0, 0, 0, 0, ?3, 'healthy', 0, '40,30,20,10')",
+                params![cid, day, score],
+            )
+            .unwrap();
+        };
+        // a: latest 2026-03-05; 7 days before is 2026-02-26 (not 02-27).
+        snap(1, "2026-02-20", 10);
+        snap(1, "2026-02-26", 20);
+        snap(1, "2026-02-27", 30);
+        snap(1, "2026-03-05", 40);
+        // b: latest 2026-03-02 (not scored since); 7 days before is 2026-02-23.
+        snap(2, "2026-02-20", 50);
+        snap(2, "2026-02-24", 60);
+        snap(2, "2026-03-02", 70);
+        let now = parse_now("2026-03-05").unwrap();
+        let got: Vec<(String, Option<i64>)> =
+            latest(&conn, now).unwrap().into_iter().map(|l| (l.id, l.score_7d_before)).collect();
+        assert_eq!(got, [("a".to_string(), Some(20)), ("b".to_string(), Some(50))]);
+    }
 }
