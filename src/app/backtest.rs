@@ -180,7 +180,7 @@ pub fn plan_summary(
     settings: &Settings,
     now: i64,
 ) -> Result<Option<(f64, Option<f64>, usize)>> {
-    let billing = crate::app::readers::path_of(conn).map(|p| crate::app::readers::open(&p)).transpose()?;
+    let billing = crate::app::readers::side_reader(conn)?;
     Ok(plan_measures(conn, billing, settings, now)?
         .and_then(|(m, lift)| m.auc.map(|a| (a.value(), lift, m.samples as usize))))
 }

@@ -55,7 +55,7 @@ pub fn measure(
 ) -> Result<Measured> {
     let cutoffs = window.cutoffs();
     // The billing rows read on a side connection (a file) beside the usage rows.
-    let side = crate::app::readers::path_of(conn).map(|p| crate::app::readers::open(&p)).transpose()?;
+    let side = crate::app::readers::side_reader(conn)?;
     let history = History::load_with_signs(conn, side, cutoffs[0], cutoffs[cutoffs.len() - 1])
         .context("could not read the history to measure the evidence")?;
     let weights = settings.weights();

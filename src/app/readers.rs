@@ -34,6 +34,12 @@ pub fn open(path: &std::path::Path) -> Result<Connection> {
     Ok(c)
 }
 
+/// A second reader of `conn`'s file (see [`open`]), when it is a file
+/// opened for writing: for rows read beside the others.
+pub fn side_reader(conn: &Connection) -> Result<Option<Connection>> {
+    path_of(conn).map(|p| open(&p)).transpose()
+}
+
 /// Shrinks the page cache of a connection that only scans (4 MiB): a
 /// sequential read gains nothing from the 32 MiB an import wants, and a
 /// 100,000-customer morning stays in bounded memory.

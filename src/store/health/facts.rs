@@ -22,39 +22,30 @@ pub struct Subject {
 
 /// The core feature and value event ids in force as of `now`.
 pub struct Features {
-    pub core_ids: Vec<i64>,
     /// The core features seen, sorted (what the fold looks events up in).
-    pub core_sorted: Vec<i64>,
+    pub core_ids: Vec<i64>,
+    /// How many core features there are: configured names not yet seen count too.
+    count: usize,
     pub value_ids: Vec<i64>,
 }
 
 impl Features {
     pub fn load(conn: &Connection, settings: &Settings, now: i64) -> Result<Features> {
         let core = usage::core_features(conn, settings, now)?;
-        let core_ids = usage::event_ids(conn, &core)?;
+        let mut core_ids = usage::event_ids(conn, &core)?;
         let value_ids = match settings.get("onboarding.value_event") {
             Some(v) => usage::event_ids(conn, &[v])?,
             None => core_ids.clone(),
         };
-        let mut core_sorted = core_ids.clone();
-        core_sorted.sort_unstable();
-        core_sorted.dedup();
-        Ok(Features { core_ids: pad(core_ids, core.len()), core_sorted, value_ids })
+        core_ids.sort_unstable();
+        core_ids.dedup();
+        Ok(Features { count: core.len().max(core_ids.len()), core_ids, value_ids })
     }
 
     /// How many core features there are (configured names not yet seen count too).
     pub fn core_count(&self) -> usize {
-        self.core_ids.len()
+        self.count
     }
-}
-
-/// Core features configured but never seen keep their place in the count
-/// (as id -1, which matches no event).
-fn pad(mut ids: Vec<i64>, n: usize) -> Vec<i64> {
-    while ids.len() < n {
-        ids.push(-1);
-    }
-    ids
 }
 
 /// The latest billing record among paid/late/failed at or before `?1` of
@@ -244,7 +235,7 @@ pub struct WindowFold<'f> {
 impl<'f> WindowFold<'f> {
     pub fn new(feats: &'f Features, bounds: &'f Bounds) -> WindowFold<'f> {
         WindowFold {
-            fold: UsageFold::new(bounds, &feats.core_sorted),
+            fold: UsageFold::new(bounds, &feats.core_ids),
             window: bounds.window,
             current: None,
             out: Vec::new(),
