@@ -8,6 +8,7 @@
 use anyhow::Result;
 
 use super::client::{Client, Stopped};
+use super::invoices;
 use super::objects::{Customer, Invoice};
 use super::read::{add_invoice, read_prices, read_subs, refuse_foreign, Book, Cursor, Got};
 
@@ -69,7 +70,9 @@ pub fn read_all(
                 }
                 hand(&to, Got::Bills(std::mem::take(&mut book.bills)))
             };
-            let r = client.pages("/invoices", &[], |body| client.page("/invoices", body, &mut each));
+            let r = client.pages("/invoices", &[], |body| {
+                client.page_read("/invoices", body, invoices::page, &mut each)
+            });
             failed(r.map(|()| (book, foreign)))
         });
         // The write, beside the reads; after a failure the rest is let go.

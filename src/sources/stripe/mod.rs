@@ -5,11 +5,13 @@
 mod client;
 mod cursor;
 mod full;
+mod invoices;
 mod key;
 mod map;
 mod objects;
 mod past;
 mod read;
+mod skim;
 mod write;
 
 use std::time::Instant;

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use serde::Deserialize;
 
 /// A list page: `{"object": "list", "data": [...], "has_more": bool}`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct List<T> {
     pub data: Vec<T>,
     #[serde(default)]
@@ -206,18 +206,18 @@ impl<'de: 'a, 'a> Deserialize<'de> for Text<'a> {
     }
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct Period {
     pub start: i64,
     pub end: i64,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct DiscountAmount {
     pub amount: i64,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct SubscriptionItemDetails<'a> {
     #[serde(default, borrow)]
     pub subscription: Option<Text<'a>>,
@@ -225,7 +225,7 @@ pub struct SubscriptionItemDetails<'a> {
     pub proration: bool,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct LineParent<'a> {
     #[serde(rename = "type", borrow)]
     pub kind: Text<'a>,
@@ -233,19 +233,19 @@ pub struct LineParent<'a> {
     pub subscription_item_details: Option<SubscriptionItemDetails<'a>>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct PriceDetails<'a> {
     #[serde(default, borrow)]
     pub price: Option<Text<'a>>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct Pricing<'a> {
     #[serde(default, borrow)]
     pub price_details: Option<PriceDetails<'a>>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct Line<'a> {
     pub amount: i64,
     #[serde(default)]
@@ -259,7 +259,7 @@ pub struct Line<'a> {
 
 /// An invoice, its strings borrowed from the page it was read from
 /// ([`Invoice::into_owned`] for one kept longer).
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct Invoice<'a> {
     #[serde(borrow)]
     pub id: Text<'a>,

@@ -8,6 +8,7 @@ use anyhow::{bail, Context, Result};
 use serde::{Deserialize, Serialize};
 
 use super::client::Client;
+use super::invoices;
 use super::map::{self, LinePoint, PriceFacts, Span};
 use super::objects::{Customer, Event, Invoice, Price, Subscription};
 use crate::money::Cents;
@@ -158,7 +159,7 @@ fn read_changes(client: &Client, c: Cursor, now: i64, currency: &str) -> Result<
         Ok(())
     };
     let p = [("created[gt]", c.invoices.to_string())];
-    client.pages("/invoices", &p, |body| client.page("/invoices", body, &mut keep))?;
+    client.pages("/invoices", &p, |body| client.page_read("/invoices", body, invoices::page, &mut keep))?;
     let mut new_subs: Vec<Subscription> = Vec::new();
     if !subs_changed && invoices.is_empty() {
         let p = [
