@@ -50,7 +50,7 @@ pub fn record_mrr(
 }
 
 /// [`record_mrr`] without keeping `customers.mrr_cents`: for a writer that
-/// knows the latest values and sets them once ([`set_latest`]).
+/// knows the latest values and sets them once ([`set_latest_many`]).
 pub fn note_mrr(conn: &Connection, cid: i64, at: i64, cents: Cents, source: Source) -> rusqlite::Result<()> {
     conn.prepare_cached(
         "INSERT INTO mrr_changes (cid, effective_at, mrr_cents, source) VALUES (?1, ?2, ?3, ?4)
@@ -112,17 +112,29 @@ fn note_many<V: rusqlite::ToSql>(
 }
 
 /// Sets `customers.mrr_cents` and `plan` to the latest of the history, as
-/// the writer of [`note_mrr`] and [`note_plan`] knows them (None: kept).
-pub fn set_latest(
+/// the writer of [`note_mrr`] and [`note_plan`] knows them (None: kept),
+/// for many customers (customer, MRR, plan), many to a statement.
+pub fn set_latest_many(
     conn: &Connection,
-    cid: i64,
-    mrr: Option<Cents>,
-    plan: Option<&str>,
+    rows: &[(i64, Option<Cents>, Option<String>)],
 ) -> rusqlite::Result<()> {
-    conn.prepare_cached(
-        "UPDATE customers SET mrr_cents = coalesce(?2, mrr_cents), plan = coalesce(?3, plan) WHERE cid = ?1",
-    )?
-    .execute(params![cid, mrr, plan])?;
+    for chunk in rows.chunks(NOTES) {
+        let sql = format!(
+            "UPDATE customers SET mrr_cents = coalesce(v.column2, mrr_cents), plan = coalesce(v.column3, plan)
+             FROM (VALUES {}) AS v WHERE customers.cid = v.column1",
+            values(chunk.len(), 3)
+        );
+        let mut st = conn.prepare_cached(&sql)?;
+        for (i, (cid, mrr, plan)) in chunk.iter().enumerate() {
+            st.raw_bind_parameter(3 * i + 1, cid)?;
+            st.raw_bind_parameter(3 * i + 2, mrr)?;
+            st.raw_bind_parameter(3 * i + 3, plan)?;
+        }
+        st.raw_execute()?;
+        if chunk.len() < NOTES {
+            st.discard();
+        }
+    }
     Ok(())
 }
 

@@ -54,6 +54,9 @@ pub type Notes = (Vec<(i64, Cents)>, Vec<(i64, String)>);
 /// (no lookups); any other's is asked of the database. A fresh customer's
 /// MRR and plan changes are written by the caller, many customers' at once
 /// ([`Past::take_notes`]).
+/// A customer, its latest MRR and its latest plan.
+pub type Latest = (i64, Option<Cents>, Option<String>);
+
 pub struct Past {
     pub cid: i64,
     pub fresh: bool,
@@ -105,8 +108,8 @@ impl Past {
         Ok(revenue::has_status(conn, self.cid, at, churned)?)
     }
 
-    /// A customer this run created has its latest MRR and plan set once, by
-    /// [`Past::settle`], and its changes written by the caller ([`Past::take_notes`]).
+    /// A customer this run created has its latest MRR and plan set once
+    /// ([`Past::latest`]), and its changes written by the caller ([`Past::take_notes`]).
     pub fn record_mrr(&mut self, conn: &Connection, at: i64, cents: Cents) -> Result<()> {
         if self.fresh {
             self.noted_mrr.push((at, cents));
@@ -133,13 +136,11 @@ impl Past {
         (std::mem::take(&mut self.noted_mrr), std::mem::take(&mut self.noted_plan))
     }
 
-    /// A fresh customer's `mrr_cents` and `plan`: the latest of what the run wrote.
-    pub fn settle(&self, conn: &Connection) -> Result<()> {
+    /// A fresh customer's `mrr_cents` and `plan` to set: the latest of what
+    /// the run wrote (for [`revenue::set_latest_many`]).
+    pub fn latest(&self) -> Option<Latest> {
         let mrr = self.mrr.values().next_back().copied();
-        let plan = self.plan.values().next_back().map(String::as_str);
-        if self.fresh && (mrr.is_some() || plan.is_some()) {
-            revenue::set_latest(conn, self.cid, mrr, plan)?;
-        }
-        Ok(())
+        let plan = self.plan.values().next_back().cloned();
+        (self.fresh && (mrr.is_some() || plan.is_some())).then_some((self.cid, mrr, plan))
     }
 }

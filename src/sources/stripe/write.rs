@@ -290,6 +290,7 @@ impl Writer {
         // New customers' MRR and plan changes, written many at once (keyed by customer and time: order-free).
         let mut mrr_rows: Vec<(i64, i64, Cents)> = Vec::new();
         let mut plan_rows: Vec<(i64, i64, String)> = Vec::new();
+        let mut latest: Vec<super::past::Latest> = Vec::new();
         let no_lines = Vec::new();
         for stripe_id in affected {
             let Some(cid) = ix.cid(stripe_id) else { continue };
@@ -340,7 +341,10 @@ impl Writer {
             for st in &h.status {
                 tally(&mut sc, status(conn, &mut past, st, now)?);
             }
-            past.settle(conn)?;
+            latest.extend(past.latest());
+            if latest.len() >= billing::BATCH {
+                revenue::set_latest_many(conn, &std::mem::take(&mut latest))?;
+            }
             let (m, p) = past.take_notes();
             mrr_rows.extend(m.into_iter().map(|(t, c)| (cid, t, c)));
             plan_rows.extend(p.into_iter().map(|(t, p)| (cid, t, p)));
@@ -363,6 +367,7 @@ impl Writer {
         }
         revenue::note_mrr_many(conn, &mrr_rows, revenue::Source::Sync)?;
         revenue::note_plan_many(conn, &plan_rows, revenue::Source::Sync)?;
+        revenue::set_latest_many(conn, &latest)?;
         Ok((mc, pc, sc))
     }
 }
