@@ -49,14 +49,14 @@ pub fn status(conn: &Connection, past: &mut Past, st: &StatusPoint, now: i64) ->
 /// A fresh customer's MRR changes and plan changes (time, value), in the order recorded.
 pub type Notes = (Vec<(i64, Cents)>, Vec<(i64, String)>);
 
+/// A customer, its latest MRR and its latest plan.
+pub type Latest = (i64, Option<Cents>, Option<String>);
+
 /// A customer's MRR, plan and status history as the writes consult it. A
 /// customer this run created has none but what the run writes, kept here
 /// (no lookups); any other's is asked of the database. A fresh customer's
 /// MRR and plan changes are written by the caller, many customers' at once
 /// ([`Past::take_notes`]).
-/// A customer, its latest MRR and its latest plan.
-pub type Latest = (i64, Option<Cents>, Option<String>);
-
 pub struct Past {
     pub cid: i64,
     pub fresh: bool,

@@ -144,41 +144,31 @@ impl<'a> Skim<'a> {
     /// The members of an object: `f` gets each key (without escapes) and
     /// reads or skips its value.
     pub fn object(&mut self, mut f: impl FnMut(&mut Self, &'a str) -> Option<()>) -> Option<()> {
-        self.eat(b'{')?;
-        self.deeper()?;
-        if self.peek()? == b'}' {
-            self.i += 1;
-        } else {
-            loop {
-                let key = self.str()?;
-                self.eat(b':')?;
-                f(self, key)?;
-                match self.peek()? {
-                    b',' => self.i += 1,
-                    b'}' => {
-                        self.i += 1;
-                        break;
-                    }
-                    _ => return None,
-                }
-            }
-        }
-        self.depth -= 1;
-        Some(())
+        self.items(b'{', b'}', |s| {
+            let key = s.str()?;
+            s.eat(b':')?;
+            f(s, key)
+        })
     }
 
     /// The elements of an array, each read by `f`.
-    pub fn array(&mut self, mut f: impl FnMut(&mut Self) -> Option<()>) -> Option<()> {
-        self.eat(b'[')?;
-        self.deeper()?;
-        if self.peek()? == b']' {
+    pub fn array(&mut self, f: impl FnMut(&mut Self) -> Option<()>) -> Option<()> {
+        self.items(b'[', b']', f)
+    }
+
+    /// `open`, items read by `f` and separated by commas, `close`.
+    fn items(&mut self, open: u8, close: u8, mut f: impl FnMut(&mut Self) -> Option<()>) -> Option<()> {
+        self.eat(open)?;
+        self.depth += 1;
+        (self.depth <= DEPTH).then_some(())?;
+        if self.peek()? == close {
             self.i += 1;
         } else {
             loop {
                 f(self)?;
                 match self.peek()? {
                     b',' => self.i += 1,
-                    b']' => {
+                    c if c == close => {
                         self.i += 1;
                         break;
                     }
@@ -188,11 +178,6 @@ impl<'a> Skim<'a> {
         }
         self.depth -= 1;
         Some(())
-    }
-
-    fn deeper(&mut self) -> Option<()> {
-        self.depth += 1;
-        (self.depth <= DEPTH).then_some(())
     }
 
     /// Skips one value, checking it is JSON.
