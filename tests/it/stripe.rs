@@ -484,6 +484,15 @@ fn a_failure_mid_sync_leaves_the_database_and_cursors_as_they_were() {
         &["sync", "stripe"],
         &["GET /v1/invoices", "not a Stripe list"],
     );
+    // So is a body that is not UTF-8.
+    srv.fault("invoices", Fault::NotUtf8, 1);
+    w.refuses_with(
+        |c| {
+            c.env("STRIPE_API_KEY", KEY).env("CSF_STRIPE_RETRY_MS", "1");
+        },
+        &["sync", "stripe"],
+        &["GET /v1/invoices", "not a Stripe list", "invalid utf-8"],
+    );
     // Then the same sync succeeds.
     sync(&w, &[]).ok();
     assert_eq!(w.count("SELECT count(*) FROM customers WHERE id = 'cus_k'"), 1);

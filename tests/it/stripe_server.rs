@@ -24,6 +24,8 @@ pub enum Fault {
     },
     ServerError,
     BrokenJson,
+    /// A list body with a byte that is not UTF-8 inside a string.
+    NotUtf8,
     CloseMidPage,
     /// Answers the `n`th page (0-based) of the path only.
     OnPage(usize, Box<Fault>),
@@ -191,6 +193,13 @@ fn serve(mut conn: TcpStream, st: &Mutex<State>) {
                 respond(&mut conn, 500, r#"{"error": {"type": "api_error", "message": "Oops"}}"#, None)
             }
             Fault::BrokenJson => respond(&mut conn, 200, r#"{"object": "list", "data": [{"id": "cus_"#, None),
+            Fault::NotUtf8 => {
+                let body = b"{\"object\": \"list\", \"has_more\": false, \"data\": [{\"id\": \"in_\xff\"}]}";
+                let head = format!("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n", body.len());
+                let _ = conn.write_all(head.as_bytes());
+                let _ = conn.write_all(body);
+                let _ = conn.flush();
+            }
             Fault::CloseMidPage => {
                 let head = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 5000\r\nConnection: close\r\n\r\n";
                 let _ = conn.write_all(head.as_bytes());
