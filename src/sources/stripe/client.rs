@@ -12,6 +12,8 @@ use serde::Deserialize;
 
 use super::cursor;
 use super::objects::{List, Listed};
+use super::resolve::OnceResolver;
+use ureq::unversioned::transport::DefaultConnector;
 
 /// The object shape csf reads: invoice lines with `parent` and `pricing`,
 /// subscription items with their periods.
@@ -56,11 +58,9 @@ pub struct Client {
 
 impl Client {
     pub fn new(base: &str, key: String) -> Client {
-        let agent: ureq::Agent = ureq::Agent::config_builder()
-            .timeout_global(Some(TIMEOUT))
-            .http_status_as_error(false)
-            .build()
-            .into();
+        let config =
+            ureq::Agent::config_builder().timeout_global(Some(TIMEOUT)).http_status_as_error(false).build();
+        let agent = ureq::Agent::with_parts(config, DefaultConnector::default(), OnceResolver::default());
         let ms = std::env::var("CSF_STRIPE_RETRY_MS").ok().and_then(|v| v.parse().ok()).unwrap_or(500);
         Client {
             agent,

@@ -11,6 +11,7 @@ mod map;
 mod objects;
 mod past;
 mod read;
+mod resolve;
 mod skim;
 mod write;
 
