@@ -34,15 +34,48 @@ pub struct SubFacts {
     pub current_start: Option<i64>,
 }
 
-/// An invoice as a billing row.
+/// An invoice as a billing row. Its id, customer and currency share one
+/// allocation: every row is made on the reading thread and dropped on the
+/// writing one.
 #[derive(Debug, Clone)]
 pub struct Bill {
-    pub id: String,
-    pub customer: String,
+    /// The invoice id, the customer's Stripe id and the currency in upper case.
+    text: Box<str>,
+    ends: [usize; 2],
     pub date: i64,
     pub cents: i64,
-    pub currency: String,
     pub status: &'static str,
+}
+
+impl Bill {
+    pub fn new(
+        id: &str,
+        customer: &str,
+        currency: &str,
+        date: i64,
+        cents: i64,
+        status: &'static str,
+    ) -> Bill {
+        let mut text = String::with_capacity(id.len() + customer.len() + currency.len());
+        text.push_str(id);
+        text.push_str(customer);
+        text.extend(currency.chars().flat_map(char::to_uppercase));
+        let ends = [id.len(), id.len() + customer.len()];
+        Bill { text: text.into_boxed_str(), ends, date, cents, status }
+    }
+
+    pub fn id(&self) -> &str {
+        &self.text[..self.ends[0]]
+    }
+
+    pub fn customer(&self) -> &str {
+        &self.text[self.ends[0]..self.ends[1]]
+    }
+
+    /// In upper case.
+    pub fn currency(&self) -> &str {
+        &self.text[self.ends[1]..]
+    }
 }
 
 #[derive(Debug, Default)]
@@ -284,7 +317,7 @@ pub(super) fn add_invoice(
 ) {
     book.invoices_read += 1;
     book.cursor.invoices = book.cursor.invoices.max(inv.created);
-    let Some(customer) = inv.customer.as_deref().map(str::to_string) else {
+    let Some(customer) = inv.customer.as_deref() else {
         book.invoices_skipped += 1;
         return;
     };
@@ -295,20 +328,18 @@ pub(super) fn add_invoice(
     if map::counts_for_history(inv) {
         let pts = map::line_points(inv, prices);
         if !pts.is_empty() {
-            book.lines.entry(customer.clone()).or_default().extend(pts);
+            match book.lines.get_mut(customer) {
+                Some(known) => known.extend(pts),
+                None => {
+                    book.lines.insert(customer.to_string(), pts);
+                }
+            }
         }
     }
     match map::billing_status(inv, now) {
         Some(status) => {
             let cents = if status == "paid" { inv.amount_paid } else { inv.amount_due };
-            book.bills.push(Bill {
-                id: inv.id.to_string(),
-                customer,
-                date: inv.created,
-                cents,
-                currency: inv.currency.to_uppercase(),
-                status,
-            });
+            book.bills.push(Bill::new(&inv.id, customer, &inv.currency, inv.created, cents, status));
         }
         None => book.invoices_skipped += 1,
     }

@@ -198,22 +198,22 @@ impl Writer {
 
     fn bills(&mut self, conn: &Connection, page: Vec<Bill>) -> Result<()> {
         for b in page {
-            let Some(cid) = self.ix.cid(&b.customer) else {
+            let Some(cid) = self.ix.cid(b.customer()) else {
                 self.bc.skipped += 1;
                 continue;
             };
             // The same invoice twice in one read (a list that moved while paged): the second finds the first.
-            let again = self.wrote.contains(&hash(&b.id));
+            let again = self.wrote.contains(&hash(b.id()));
             if again {
                 self.flush(conn)?;
             }
             let old = match &self.stored {
-                Some(all) if !again => all.get(&b.id).cloned(),
-                _ => ss::billed(conn, &b.id)?,
+                Some(all) if !again => all.get(b.id()).cloned(),
+                _ => ss::billed(conn, b.id())?,
             };
             let o = match old {
                 None => {
-                    self.wrote.insert(hash(&b.id));
+                    self.wrote.insert(hash(b.id()));
                     self.batch.push((cid, b));
                     if self.batch.len() == billing::BATCH {
                         self.flush(conn)?;
@@ -224,16 +224,16 @@ impl Writer {
                     self.flush(conn)?;
                     let o = ss::upsert_invoice(
                         conn,
-                        &b.id,
+                        b.id(),
                         Some(&old),
                         cid,
                         b.date,
                         b.cents,
-                        &b.currency,
+                        b.currency(),
                         b.status,
                     )?;
                     if matches!(o, Outcome::Changed) {
-                        self.wrote.insert(hash(&b.id));
+                        self.wrote.insert(hash(b.id()));
                     }
                     o
                 }
@@ -253,10 +253,10 @@ impl Writer {
                     cid: *cid,
                     date: b.date,
                     amount_cents: b.cents,
-                    currency: Some(b.currency.as_str()),
+                    currency: Some(b.currency()),
                     status: b.status,
                 };
-                (row, Some(b.id.as_str()))
+                (row, Some(b.id()))
             })
             .collect();
         billing::insert_many(conn, &rows)?;
@@ -279,26 +279,53 @@ impl Writer {
 
     fn history(&self, conn: &Connection, book: &Book, now: i64) -> Result<(Counts, Counts, Counts)> {
         let ix = &self.ix;
-        let (mut mc, mut pc, mut sc) =
-            (counts("mrr changes"), counts("plan changes"), counts("churns and returns"));
         let mut subs_of: HashMap<&str, Vec<&super::read::SubFacts>> = HashMap::new();
         for s in &book.subs {
             subs_of.entry(s.customer.as_str()).or_default().push(s);
         }
         let mut affected: Vec<&String> = book.affected.iter().collect();
         affected.sort();
+        let affected: Vec<(&str, i64)> =
+            affected.into_iter().filter_map(|s| Some((s.as_str(), ix.cid(s)?))).collect();
+        // Each customer's history is mapped on a second thread while this one writes the last.
+        let (to, mapped) = std::sync::mpsc::sync_channel::<map::MappedHistory>(256);
+        let (work, subs) = (&affected, &subs_of);
+        std::thread::scope(|sc| {
+            // It owns the sender: if it panics, the write below stops waiting and the panic goes on.
+            sc.spawn(move || {
+                let no_lines = Vec::new();
+                for (stripe_id, _) in work {
+                    let spans: Vec<map::Span> =
+                        subs.get(stripe_id).into_iter().flatten().map(|s| s.span.clone()).collect();
+                    let lines = book.lines.get(*stripe_id).unwrap_or(&no_lines);
+                    if to.send(map::history(lines, &spans, now)).is_err() {
+                        break; // the write failed
+                    }
+                }
+            });
+            self.write_history(conn, book, &affected, &subs_of, mapped, now)
+        })
+    }
+
+    /// Writes the mapped histories of `affected`, received in that order.
+    fn write_history(
+        &self,
+        conn: &Connection,
+        book: &Book,
+        affected: &[(&str, i64)],
+        subs_of: &HashMap<&str, Vec<&super::read::SubFacts>>,
+        mapped: std::sync::mpsc::Receiver<map::MappedHistory>,
+        now: i64,
+    ) -> Result<(Counts, Counts, Counts)> {
+        let (mut mc, mut pc, mut sc) =
+            (counts("mrr changes"), counts("plan changes"), counts("churns and returns"));
         // New customers' MRR and plan changes, written many at once (keyed by customer and time: order-free).
         let mut mrr_rows: Vec<(i64, i64, Cents)> = Vec::new();
         let mut plan_rows: Vec<(i64, i64, String)> = Vec::new();
         let mut latest: Vec<super::past::Latest> = Vec::new();
-        let no_lines = Vec::new();
-        for stripe_id in affected {
-            let Some(cid) = ix.cid(stripe_id) else { continue };
+        for (&(stripe_id, cid), mut h) in affected.iter().zip(mapped) {
             let mut past = Past::of(cid, self.created.contains(&cid));
-            let subs = subs_of.get(stripe_id.as_str()).cloned().unwrap_or_default();
-            let spans: Vec<map::Span> = subs.iter().map(|s| s.span.clone()).collect();
-            let lines = book.lines.get(stripe_id).unwrap_or(&no_lines);
-            let mut h = map::history(lines, &spans, now);
+            let subs = subs_of.get(stripe_id).cloned().unwrap_or_default();
             h.mrr.retain(|(t, _)| *t >= book.from);
             h.plan.retain(|(t, _)| *t >= book.from);
             for (t, cents) in &h.mrr {
