@@ -1,6 +1,7 @@
 //! The benchmark's server (scripts/bench-stripe): 4,000 customers and about
 //! 22,000 invoices shaped like Stripe's, served until a stop file appears.
-//! Ignored in the suite; the script runs it by name.
+//! Ignored in the suite; the script runs it by name. With
+//! `CSF_BENCH_PRETTY` set, objects are indented as Stripe's API sends them.
 
 use crate::stripe_server::{self as s, Item, Line, Server};
 
@@ -45,6 +46,7 @@ fn book(srv: &Server) {
                 ));
             }
         }
+        st.pretty = std::env::var_os("CSF_BENCH_PRETTY").is_some();
         st.render();
     });
 }

@@ -53,6 +53,8 @@ pub struct State {
     /// Members written after a list page's `data` (`, "key": value`): an
     /// odd but valid page, to mislead a pass that reads only its ends.
     pub after_data: String,
+    /// Lists rendered indented, as Stripe's API answers (else compact).
+    pub pretty: bool,
 }
 
 impl State {
@@ -66,7 +68,9 @@ impl State {
             let mut v: Vec<(i64, String, String)> = list
                 .iter()
                 .map(|o| {
-                    (o["created"].as_i64().unwrap(), o["id"].as_str().unwrap().to_string(), o.to_string())
+                    let json =
+                        if self.pretty { serde_json::to_string_pretty(o).unwrap() } else { o.to_string() };
+                    (o["created"].as_i64().unwrap(), o["id"].as_str().unwrap().to_string(), json)
                 })
                 .collect();
             v.sort_by(|a, b| (b.0, &b.1).cmp(&(a.0, &a.1)));
