@@ -283,10 +283,10 @@ impl Writer {
         for s in &book.subs {
             subs_of.entry(s.customer.as_str()).or_default().push(s);
         }
-        let mut affected: Vec<&String> = book.affected.iter().collect();
-        affected.sort();
-        let affected: Vec<(&str, i64)> =
-            affected.into_iter().filter_map(|s| Some((s.as_str(), ix.cid(s)?))).collect();
+        // In csf's key order: the rows keyed by customer go to the end of their tables' B-trees.
+        let mut affected: Vec<(&str, i64)> =
+            book.affected.iter().filter_map(|s| Some((s.as_str(), ix.cid(s)?))).collect();
+        affected.sort_unstable_by_key(|&(_, cid)| cid);
         // Each customer's history is mapped on a second thread while this one writes the last.
         let (to, mapped) = std::sync::mpsc::sync_channel::<map::MappedHistory>(256);
         let (work, subs) = (&affected, &subs_of);
