@@ -42,6 +42,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/002_reliance.sql"),
     include_str!("migrations/003_morning.sql"),
     include_str!("migrations/004_evidence.sql"),
+    include_str!("migrations/005_quick_checks.sql"),
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

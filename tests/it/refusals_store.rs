@@ -87,6 +87,10 @@ fn files_that_are_not_usable_databases() {
     newer.run(&["customer", "add", "acme"]).ok();
     newer.conn().pragma_update(None, "user_version", 99).unwrap();
     let newer_db = newer.db.to_str().unwrap().to_string();
+    let newer = format!(
+        "has schema version 99, newer than this csf understands ({}); it was left untouched — upgrade csf to use it",
+        csf::store::SCHEMA_VERSION
+    );
     for (db, words) in [
         (
             "notes.txt",
@@ -94,10 +98,7 @@ fn files_that_are_not_usable_databases() {
              csf database, or a new path to create one",
         ),
         ("fake.db", "error: fake.db is not a usable SQLite database: "),
-        (
-            newer_db.as_str(),
-            "has schema version 99, newer than this csf understands (4); it was left untouched — upgrade csf to use it",
-        ),
+        (newer_db.as_str(), newer.as_str()),
     ] {
         let before = std::fs::read(w.path(db)).unwrap();
         w.refuses(&["--db", db, "customer", "list"], &[words]);

@@ -71,10 +71,12 @@ fn upgraded_tickets_know_who_opened_them_and_which_events_were_imported() {
 #[test]
 fn a_newer_database_is_still_refused_untouched() {
     let (w, _) = with_v010();
-    w.conn().execute_batch("PRAGMA user_version = 5").unwrap();
+    let (ours, newer) = (csf::store::SCHEMA_VERSION, csf::store::SCHEMA_VERSION + 1);
+    w.conn().execute_batch(&format!("PRAGMA user_version = {newer}")).unwrap();
     let before = std::fs::read(&w.db).unwrap();
     let r = w.run(&["health", "list"]).fails(1);
-    assert!(r.stderr.contains("schema version 5, newer than this csf understands (4)"), "{}", r.stderr);
+    let said = format!("schema version {newer}, newer than this csf understands ({ours})");
+    assert!(r.stderr.contains(&said), "{}", r.stderr);
     assert_eq!(std::fs::read(&w.db).unwrap(), before);
 }
 
@@ -139,4 +141,61 @@ fn a_v030_database_upgrades_with_every_row_kept_and_the_new_tables_empty() {
         w.count("SELECT count(*) FROM customers WHERE plan IS NOT NULL")
     );
     w.run(&["check"]).ok();
+}
+
+/// A database written by csf 0.4.0 at schema v4 (`tests/fixtures/v0.4.0.db`,
+/// made by `tests/fixtures/make-v0.4.0.sh`): every row of every table kept
+/// through the rebuild of the tables written in bulk, whose CHECK lists
+/// become comparisons that allow and refuse the same values.
+const V040: &[u8] = include_bytes!("../fixtures/v0.4.0.db");
+
+#[test]
+fn a_v040_database_upgrades_with_every_row_kept_and_the_same_values_allowed() {
+    let w = Work::new();
+    std::fs::write(&w.db, V040).unwrap();
+    let old = w.path("v0.4.0-untouched.db");
+    std::fs::write(&old, V040).unwrap();
+    let before = rows_in_old_columns(&old, &old);
+    let empty: Vec<&str> =
+        before.iter().filter(|(_, rows)| rows.is_empty()).map(|(t, _)| t.as_str()).collect();
+    assert_eq!(empty, ["sync_state"], "the fixture has rows in every other table");
+    assert_eq!(before.len(), 22, "every v4 table");
+    w.run(&["health", "list", "-f", "json"]).ok();
+    assert_eq!(w.count("PRAGMA user_version"), csf::store::SCHEMA_VERSION);
+    assert_eq!(rows_in_old_columns(&old, &w.db), before);
+    let r = w.run(&["check"]).ok();
+    assert!(r.stdout.contains("ok") || r.stderr.contains("ok"), "{}{}", r.stdout, r.stderr);
+    // The rebuilt tables check their words by comparison, not by a list built for every row.
+    for table in ["billing_records", "mrr_changes", "plan_changes", "status_changes"] {
+        let sql: String = w
+            .conn()
+            .query_row("SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = ?1", [table], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        assert!(!sql.contains("IN ('"), "{table}: {sql}");
+    }
+    // The same values are allowed and refused as by the 0.4.0 schema (the untouched copy).
+    let (new, old) = (w.conn(), rusqlite::Connection::open(&old).unwrap());
+    let words = [
+        "paid", "late", "failed", "refunded", "void", "signup", "import", "edit", "sync", "upgrade",
+        "record", "undo", "Paid", "pending", "csv", "", " paid",
+    ];
+    let inserts = [
+        "INSERT INTO billing_records (cid, date, amount_cents, status) VALUES (?1, ?2, 100, ?3)",
+        "INSERT INTO mrr_changes (cid, effective_at, mrr_cents, source) VALUES (?1, ?2, 100, ?3)",
+        "INSERT INTO plan_changes (cid, effective_at, plan, source) VALUES (?1, ?2, 'x', ?3)",
+        "INSERT INTO status_changes (cid, at, churned, source) VALUES (?1, ?2, 1, ?3)",
+    ];
+    let cid: i64 = new.query_row("SELECT cid FROM customers WHERE id = 'acme'", [], |r| r.get(0)).unwrap();
+    let mut allowed = 0;
+    for sql in inserts {
+        for (at, word) in words.iter().enumerate() {
+            let p = rusqlite::params![cid, at as i64 + 1, word];
+            let (now, then) = (new.execute(sql, p).is_ok(), old.execute(sql, p).is_ok());
+            assert_eq!(now, then, "{sql} with {word:?}");
+            allowed += usize::from(now);
+        }
+    }
+    assert_eq!(allowed, 5 + 5 + 5 + 6, "each list's words, and only those");
 }
