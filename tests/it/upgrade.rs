@@ -6,12 +6,17 @@ use crate::common::{rows_in_old_columns, Work};
 
 const V010: &[u8] = include_bytes!("../fixtures/v0.1.0.db");
 
-fn with_v010() -> (Work, std::path::PathBuf) {
+/// A workspace whose database is the fixture `bytes`, and an untouched copy of it.
+fn with_fixture(bytes: &[u8], name: &str) -> (Work, std::path::PathBuf) {
     let w = Work::new();
-    std::fs::write(&w.db, V010).unwrap();
-    let old = w.path("v0.1.0-untouched.db");
-    std::fs::write(&old, V010).unwrap();
+    std::fs::write(&w.db, bytes).unwrap();
+    let old = w.path(&format!("{name}-untouched.db"));
+    std::fs::write(&old, bytes).unwrap();
     (w, old)
+}
+
+fn with_v010() -> (Work, std::path::PathBuf) {
+    with_fixture(V010, "v0.1.0")
 }
 
 #[test]
@@ -87,10 +92,7 @@ const V020: &[u8] = include_bytes!("../fixtures/v0.2.0.db");
 
 #[test]
 fn a_v020_database_upgrades_with_every_row_kept_and_the_morning_works() {
-    let w = Work::new();
-    std::fs::write(&w.db, V020).unwrap();
-    let old = w.path("v0.2.0-untouched.db");
-    std::fs::write(&old, V020).unwrap();
+    let (w, old) = with_fixture(V020, "v0.2.0");
     let before = rows_in_old_columns(&old, &old);
     assert!(
         before.iter().all(|(_, rows)| !rows.is_empty()),
@@ -116,10 +118,7 @@ const V030: &[u8] = include_bytes!("../fixtures/v0.3.0.db");
 
 #[test]
 fn a_v030_database_upgrades_with_every_row_kept_and_the_new_tables_empty() {
-    let w = Work::new();
-    std::fs::write(&w.db, V030).unwrap();
-    let old = w.path("v0.3.0-untouched.db");
-    std::fs::write(&old, V030).unwrap();
+    let (w, old) = with_fixture(V030, "v0.3.0");
     let before = rows_in_old_columns(&old, &old);
     assert!(
         before.iter().all(|(_, rows)| !rows.is_empty()),
@@ -151,10 +150,7 @@ const V040: &[u8] = include_bytes!("../fixtures/v0.4.0.db");
 
 #[test]
 fn a_v040_database_upgrades_with_every_row_kept_and_the_same_values_allowed() {
-    let w = Work::new();
-    std::fs::write(&w.db, V040).unwrap();
-    let old = w.path("v0.4.0-untouched.db");
-    std::fs::write(&old, V040).unwrap();
+    let (w, old) = with_fixture(V040, "v0.4.0");
     let before = rows_in_old_columns(&old, &old);
     let empty: Vec<&str> =
         before.iter().filter(|(_, rows)| rows.is_empty()).map(|(t, _)| t.as_str()).collect();

@@ -73,7 +73,7 @@ pub fn run(conn: &mut Connection, settings: &Settings, now: i64, opts: Options) 
     // One transaction from the first page: the write goes on while the pages are read.
     let (deleted, kinds) = store::sync::transaction(conn, !opts.dry_run, |tx| {
         let mut w = write::Writer::new(tx, since.is_none())?;
-        let book = read::read(&client, since, now, &currency, |got| w.take(tx, got, now))?;
+        let mut book = read::read(&client, since, now, &currency, |got| w.take(tx, got, now))?;
         let kinds = w.finish(tx, &book, now)?;
         let state = store::sync::State {
             source: "stripe".into(),
@@ -82,7 +82,7 @@ pub fn run(conn: &mut Connection, settings: &Settings, now: i64, opts: Options) 
             summary: serde_json::to_string(&kinds).context("the summary could not be written")?,
         };
         store::sync::put(tx, &state)?;
-        let deleted = book.deleted.clone();
+        let deleted = std::mem::take(&mut book.deleted);
         // The read's facts are tens of thousands of small allocations: they
         // are freed on a thread of their own, and the commit does not wait.
         std::thread::spawn(move || drop(book));
